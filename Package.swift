@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "rnntop",
+    products: [
+        .executable(name: "rnntop", targets: ["rnntop"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "CKernels",
+            path: "Sources/CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+        ),
+        .target(name: "RNNCore", dependencies: ["CBLAS", "CKernels"]),
+        .executableTarget(
+            name: "rnntop",
+            dependencies: [
+                "RNNCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels"]),
+        .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

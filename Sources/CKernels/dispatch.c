@@ -1,0 +1,102 @@
+// The public kernel entry points: each calls the AVX2+FMA variant when the CPU has
+// those instructions, the baseline variant otherwise. The choice is made once, when
+// the library loads.
+
+#include "rnnkernels.h"
+
+#include <stddef.h>
+
+#define DECLARE_VARIANTS(ret, name, params) \
+    ret name##_baseline params;             \
+    ret name##_avx2 params;
+
+DECLARE_VARIANTS(void, rk_gemm_packed, (int, int, int, const float *, int, const float *, float *, int, int))
+DECLARE_VARIANTS(void, rk_fill_rows, (int, int, const float *, const float *, float *))
+DECLARE_VARIANTS(void, rk_column_sums, (int, int, const float *, float *, int))
+DECLARE_VARIANTS(void, rk_add, (size_t, const float *, float *))
+DECLARE_VARIANTS(double, rk_sum_squares, (size_t, const float *))
+DECLARE_VARIANTS(void, rk_rnn_forward, (int, int, const float *, float *, int))
+DECLARE_VARIANTS(double, rk_rnn_backward, (int, int, const float *, const float *, float *, int))
+DECLARE_VARIANTS(void, rk_lstm_forward, (int, int, float *, const float *, float *, float *, int))
+DECLARE_VARIANTS(double, rk_lstm_backward,
+                 (int, int, const float *, const float *, const float *, const float *, float *, float *, int))
+DECLARE_VARIANTS(void, rk_gru_forward,
+                 (int, int, float *, const float *, const float *, const float *, float *, float *, int))
+DECLARE_VARIANTS(double, rk_gru_backward,
+                 (int, int, const float *, const float *, const float *, const float *, float *, float *, float *, int))
+DECLARE_VARIANTS(void, rk_sigmoid, (size_t, const float *, float *))
+DECLARE_VARIANTS(void, rk_tanh, (size_t, const float *, float *))
+DECLARE_VARIANTS(void, rk_exp, (size_t, const float *, float *))
+
+// Written once by the loader's constructor, before any thread of the program runs,
+// and only read afterwards.
+static int has_avx2;
+static int has_avx512;
+
+__attribute__((constructor)) static void detect_cpu(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    has_avx512 = has_avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                 __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+                 __builtin_cpu_supports("avx512cd");
+#endif
+}
+
+int rk_uses_avx2(void) { return has_avx2; }
+
+int rk_cpu_has_avx512(void) { return has_avx512; }
+
+#if defined(__x86_64__)
+#define CALL(name, ...) (has_avx2 ? name##_avx2(__VA_ARGS__) : name##_baseline(__VA_ARGS__))
+#else
+#define CALL(name, ...) name##_baseline(__VA_ARGS__)
+#endif
+
+void rk_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed, float *c, int ldc,
+                    int accumulate) {
+    CALL(rk_gemm_packed, m, n, k, a, lda, packed, c, ldc, accumulate);
+}
+
+void rk_fill_rows(int rows, int cols, const float *b1, const float *b2, float *dst) {
+    CALL(rk_fill_rows, rows, cols, b1, b2, dst);
+}
+
+void rk_column_sums(int rows, int cols, const float *src, float *dst, int accumulate) {
+    CALL(rk_column_sums, rows, cols, src, dst, accumulate);
+}
+
+void rk_add(size_t n, const float *src, float *dst) { CALL(rk_add, n, src, dst); }
+
+double rk_sum_squares(size_t n, const float *x) { return CALL(rk_sum_squares, n, x); }
+
+void rk_rnn_forward(int rows, int h, const float *pre, float *h_out, int relu) {
+    CALL(rk_rnn_forward, rows, h, pre, h_out, relu);
+}
+
+double rk_rnn_backward(int rows, int h, const float *h_t, const float *dh, float *dpre, int relu) {
+    return CALL(rk_rnn_backward, rows, h, h_t, dh, dpre, relu);
+}
+
+void rk_lstm_forward(int rows, int h, float *gates, const float *c_prev, float *c_out, float *h_out, int relu) {
+    CALL(rk_lstm_forward, rows, h, gates, c_prev, c_out, h_out, relu);
+}
+
+double rk_lstm_backward(int rows, int h, const float *gates, const float *c_prev, const float *c_t,
+                        const float *dh, float *dc, float *dgates, int relu) {
+    return CALL(rk_lstm_backward, rows, h, gates, c_prev, c_t, dh, dc, dgates, relu);
+}
+
+void rk_gru_forward(int rows, int h, float *gates, const float *rec, const float *b_hh, const float *h_prev,
+                    float *hn_out, float *h_out, int relu) {
+    CALL(rk_gru_forward, rows, h, gates, rec, b_hh, h_prev, hn_out, h_out, relu);
+}
+
+double rk_gru_backward(int rows, int h, const float *gates, const float *hn, const float *h_prev,
+                       const float *dh, float *dh_prev, float *dgx, float *dgh, int relu) {
+    return CALL(rk_gru_backward, rows, h, gates, hn, h_prev, dh, dh_prev, dgx, dgh, relu);
+}
+
+void rk_sigmoid(size_t n, const float *x, float *y) { CALL(rk_sigmoid, n, x, y); }
+void rk_tanh(size_t n, const float *x, float *y) { CALL(rk_tanh, n, x, y); }
+void rk_exp(size_t n, const float *x, float *y) { CALL(rk_exp, n, x, y); }

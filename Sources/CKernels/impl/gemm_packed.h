@@ -1,0 +1,92 @@
+// The recurrent product of one time step, C = A * B, where B is a weight matrix that
+// stays the same for every step of a pass. B is packed once into panels of 16
+// columns, so each panel is read contiguously and stays in cache while the rows of
+// A stream past it. Per call there is no packing, no allocation and no threading:
+// the cost is the arithmetic, which is what makes small models fast.
+
+#define NR RK_PANEL_WIDTH
+#define NV (NR / RK_LANES)
+
+// Writes one accumulated row of a panel into C, only its first `width` columns.
+RK_INLINE void store_row(float *c, const vf *row, int width, int accumulate) {
+    if (width == NR) {
+        for (int v = 0; v < NV; v++) {
+            vf x = row[v];
+            if (accumulate) x += vf_load(c + v * RK_LANES);
+            vf_store(c + v * RK_LANES, x);
+        }
+        return;
+    }
+    float tmp[NR];
+    for (int v = 0; v < NV; v++) vf_store(tmp + v * RK_LANES, row[v]);
+    for (int j = 0; j < width; j++) c[j] = accumulate ? c[j] + tmp[j] : tmp[j];
+}
+
+// One tile: MR rows of A against NP consecutive panels, MR x 16*NP outputs held in
+// registers. MR and NP are constants at every call site, so the loops unroll and
+// the accumulators stay in registers.
+RK_INLINE void tile(const int MR, const int NP, int k, const float *a, int lda,
+                    const float *panel, size_t panel_stride, float *c, int ldc,
+                    int n_left, int accumulate) {
+    vf acc[6][4][NV];
+    for (int r = 0; r < MR; r++)
+        for (int q = 0; q < NP; q++)
+            for (int v = 0; v < NV; v++) acc[r][q][v] = vf_splat(0.0f);
+    for (int i = 0; i < k; i++) {
+        vf b[4][NV];
+        for (int q = 0; q < NP; q++)
+            for (int v = 0; v < NV; v++)
+                b[q][v] = vf_load(panel + q * panel_stride + (size_t)i * NR + v * RK_LANES);
+        for (int r = 0; r < MR; r++) {
+            vf av = vf_splat(a[(size_t)r * lda + i]);
+            for (int q = 0; q < NP; q++)
+                for (int v = 0; v < NV; v++) acc[r][q][v] += av * b[q][v];
+        }
+    }
+    for (int q = 0; q < NP; q++) {
+        int width = n_left - q * NR;
+        if (width > NR) width = NR;
+        for (int r = 0; r < MR; r++) store_row(c + (size_t)r * ldc + q * NR, acc[r][q], width, accumulate);
+    }
+}
+
+// All rows of A against the panel at column `col`: tiles of six rows, then the rest.
+RK_INLINE void panel_rows(int m, int n, int k, const float *a, int lda, const float *panel,
+                          float *c, int ldc, int col, int accumulate) {
+    int n_left = n - col;
+    int r = 0;
+    for (; r + 6 <= m; r += 6)
+        tile(6, 1, k, a + (size_t)r * lda, lda, panel, 0, c + (size_t)r * ldc + col, ldc, n_left, accumulate);
+    const float *ar = a + (size_t)r * lda;
+    float *cr = c + (size_t)r * ldc + col;
+    switch (m - r) {
+    case 5: tile(5, 1, k, ar, lda, panel, 0, cr, ldc, n_left, accumulate); break;
+    case 4: tile(4, 1, k, ar, lda, panel, 0, cr, ldc, n_left, accumulate); break;
+    case 3: tile(3, 1, k, ar, lda, panel, 0, cr, ldc, n_left, accumulate); break;
+    case 2: tile(2, 1, k, ar, lda, panel, 0, cr, ldc, n_left, accumulate); break;
+    case 1: tile(1, 1, k, ar, lda, panel, 0, cr, ldc, n_left, accumulate); break;
+    default: break;
+    }
+}
+
+void RK_FN(rk_gemm_packed)(int m, int n, int k, const float *a, int lda,
+                           const float *packed, float *c, int ldc, int accumulate) {
+    if (m <= 0 || n <= 0) return;
+    size_t stride = (size_t)k * NR;
+    int panels = (n + NR - 1) / NR;
+    int p = 0;
+    // With one or two rows, several panels go at once, so that enough independent
+    // sums are in flight to hide the latency of the multiply-adds.
+    if (m == 1) {
+        for (; p + 4 <= panels; p += 4)
+            tile(1, 4, k, a, lda, packed + p * stride, stride, c + p * NR, ldc, n - p * NR, accumulate);
+    } else if (m == 2) {
+        for (; p + 2 <= panels; p += 2)
+            tile(2, 2, k, a, lda, packed + p * stride, stride, c + p * NR, ldc, n - p * NR, accumulate);
+    }
+    for (; p < panels; p++)
+        panel_rows(m, n, k, a, lda, packed + p * stride, c, ldc, p * NR, accumulate);
+}
+
+#undef NR
+#undef NV

@@ -1,0 +1,46 @@
+/// A batch of sequences, time-major as PyTorch's default: `inputs[t][b][i]`.
+///
+/// ```swift
+/// var batch = SequenceBatch(steps: 50, size: 32, inputSize: 2, targets: .values(y))
+/// batch.inputs[(t * 32 + b) * 2 + 1] = 1   // mark step t of sequence b
+/// ```
+public struct SequenceBatch: Sendable {
+    /// Time steps T.
+    public var steps: Int
+    /// Sequences B.
+    public var size: Int
+    public var inputSize: Int
+    /// `[steps][size][inputSize]`, row-major.
+    public var inputs: [Float]
+    public var targets: Targets
+
+    public init(steps: Int, size: Int, inputSize: Int, inputs: [Float]? = nil, targets: Targets) {
+        self.steps = steps
+        self.size = size
+        self.inputSize = inputSize
+        self.inputs = inputs ?? [Float](repeating: 0, count: steps * size * inputSize)
+        self.targets = targets
+    }
+}
+
+/// What the loss compares the model's output with.
+public enum Targets: Sendable {
+    /// Regression targets: `[B][O]` for a last-step head, `[T][B][O]` for an
+    /// every-step head. For a model without a head, the weights of the loss
+    /// sum(output * weights), `[T][B][H]`.
+    case values([Float])
+    /// Class indices in 0..<O: `[B]` for a last-step head, `[T][B]` for an every-step
+    /// head.
+    case classes([Int32])
+}
+
+/// The state the recurrent layers start a pass from.
+public enum InitialState: Sendable {
+    /// Zeros, as for independent sequences.
+    case zeros
+    /// Where the previous pass on a batch of the same size ended (truncated BPTT over
+    /// a long stream); zeros when there is no such pass.
+    case carried
+    /// Given explicitly: h0 and, for LSTM, c0, each `[layers][B][H]`.
+    case given(hidden: [Float], cell: [Float]?)
+}

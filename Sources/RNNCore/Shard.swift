@@ -1,0 +1,114 @@
+/// The inputs of one pass, shared by all its shards; pointers into the caller's batch.
+struct PassInputs {
+    let steps: Int
+    let batch: Int
+    /// `[T][B][I]`.
+    let inputs: UnsafePointer<Float>
+    let targetValues: UnsafePointer<Float>?
+    let targetClasses: UnsafePointer<Int32>?
+    /// `[L][B][H]` each; nil for zeros.
+    let initialHidden: UnsafePointer<Float>?
+    let initialCell: UnsafePointer<Float>?
+    /// Where the final states go, `[L][B][H]` each.
+    let finalHidden: UnsafeMutablePointer<Float>
+    let finalCell: UnsafeMutablePointer<Float>
+    /// Dropout masks apply (a training pass).
+    let dropout: Bool
+}
+
+/// A contiguous group of a batch's sequences and every buffer a forward and backward
+/// pass over them needs. Shards of one batch run on different threads; each writes
+/// only its own buffers and its rows of the pass's outputs.
+final class Shard {
+    /// Per-layer activations and gradients, `[T][rows][...]` time-major.
+    final class LayerBuffers {
+        /// The layer's input when it is not simply the layer below's output.
+        var input = GrowableBuffer<Float>()
+        /// Pre-activations, then gate activations: `[T][rows][G*H]`.
+        var gates = GrowableBuffer<Float>()
+        /// h_t for t = 0...T (slot 0 holds h0): `[T+1][rows][H]`.
+        var hidden = GrowableBuffer<Float>()
+        /// c_t for t = 0...T (LSTM).
+        var cell = GrowableBuffer<Float>()
+        /// GRU: W_hn h_{t-1} + b_hn per step, and the recurrent product of one step.
+        var gruHn = GrowableBuffer<Float>()
+        var gruRecurrent = GrowableBuffer<Float>()
+        /// dL/dh_t total (slot t+1), dL/dh0 in slot 0: `[T+1][rows][H]`.
+        var dHidden = GrowableBuffer<Float>()
+        /// dL/dc_t of the step being processed, then dL/dc0 (LSTM).
+        var dCell = GrowableBuffer<Float>()
+        /// Gradients of the input-side pre-activations, `[T][rows][G*H]`, and for GRU
+        /// of the recurrent-side ones (which differ in the n block).
+        var dGates = GrowableBuffer<Float>()
+        var dGatesRecurrent = GrowableBuffer<Float>()
+        /// dL/dx for the first layer, when asked for.
+        var dInput = GrowableBuffer<Float>()
+    }
+
+    let storage: ModelStorage
+    let layers: [LayerBuffers]
+    /// This shard's parameter gradients: the network's own vector for shard 0.
+    let gradients: UnsafeMutablePointer<Float>
+    private let ownGradients: FloatBuffer?
+    /// Sum over the shard's rows of (dL/dh_t)^2, `[L][T]`.
+    var hiddenSquares = GrowableBuffer<Double>()
+    /// The shard's part of the loss (already divided by the whole batch's count).
+    var loss: Double = 0
+    /// Head input (after output dropout), head output and its gradient.
+    var headInput = GrowableBuffer<Float>()
+    var headOutput = GrowableBuffer<Float>()
+    var dHeadOutput = GrowableBuffer<Float>()
+
+    var firstRow = 0
+    var rows = 0
+    var steps = 0
+
+    /// A shard writing its gradients to `gradients`, or to a vector of its own.
+    init(storage: ModelStorage, gradients: UnsafeMutablePointer<Float>? = nil) {
+        self.storage = storage
+        layers = (0..<storage.config.layers).map { _ in LayerBuffers() }
+        if let gradients {
+            self.gradients = gradients
+            ownGradients = nil
+        } else {
+            let own = FloatBuffer(count: storage.layout.totalCount)
+            ownGradients = own
+            self.gradients = own.pointer
+        }
+    }
+
+    /// Sizes every buffer for `steps` x `rows`; allocates only when they grow.
+    func prepare(firstRow: Int, rows: Int, steps: Int, wantInputGradient: Bool) {
+        self.firstRow = firstRow
+        self.rows = rows
+        self.steps = steps
+        let config = storage.config
+        let h = config.hiddenSize, gates = config.cell.gateCount * h
+        let states = (steps + 1) * rows * h
+        for (l, buffers) in layers.enumerated() {
+            let width = l == 0 ? config.inputSize : h
+            _ = buffers.input.reserve(steps * rows * width)
+            _ = buffers.gates.reserve(steps * rows * gates)
+            _ = buffers.hidden.reserve(states)
+            _ = buffers.dHidden.reserve(states)
+            _ = buffers.dGates.reserve(steps * rows * gates)
+            if config.cell == .lstm {
+                _ = buffers.cell.reserve(states)
+                _ = buffers.dCell.reserve(rows * h)
+            }
+            if config.cell == .gru {
+                _ = buffers.gruHn.reserve(steps * rows * h)
+                _ = buffers.gruRecurrent.reserve(rows * gates)
+                _ = buffers.dGatesRecurrent.reserve(steps * rows * gates)
+            }
+            if l == 0 && wantInputGradient {
+                _ = buffers.dInput.reserve(steps * rows * width)
+            }
+        }
+        _ = hiddenSquares.reserve(config.layers * steps)
+        let headRows = (config.head == .everyStep ? steps : 1) * rows
+        _ = headInput.reserve(headRows * h)
+        _ = headOutput.reserve(headRows * config.outputSize)
+        _ = dHeadOutput.reserve(headRows * config.outputSize)
+    }
+}

@@ -1,0 +1,2 @@
+OpenBLASCore.selectBestCore()
+RNNTop.runAndExit()
