@@ -24,8 +24,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels"]),
-        .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport"]),
+        .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -93,10 +93,11 @@ final class ShardRunner {
                     return
                 }
                 seen = generation
-                let work = index < jobCount ? job : nil
+                var work = index < jobCount ? job : nil
                 condition.unlock()
 
                 work?.body(index)
+                work = nil  // release the job before reporting, so `run` sees it unreferenced
 
                 condition.lock()
                 pending -= 1

@@ -56,6 +56,12 @@ struct JSONField {
         return object.keys.sorted()
     }
 
+    /// The elements of an array, each with its index in the path.
+    func elements() throws(InputError) -> [JSONField] {
+        guard let array = value as? [Any] else { throw fail("expected an array") }
+        return array.enumerated().map { child("\($0.offset)", $0.element) }
+    }
+
     func string() throws(InputError) -> String {
         guard let string = value as? String else { throw fail("expected a string") }
         return string

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import RNNCore
+
+/// `rnntop bench`: the engine's training throughput over the grid of cells, hidden
+/// sizes and batch sizes, and the seed example's wall time.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training throughput (forward + backward + Adam) over the engine's grid.",
+        discussion: """
+            Grid: cell rnn, lstm, gru x hidden 32, 128, 512 x batch 1, 32; sequence length 50, input size 8, \
+            a Dense head on the last step, MSE. Each point is the median of timed blocks after a warm-up. \
+            Then the seed example: 100 epochs of LSTM(50, relu) -> Dropout(0.2) -> Dense(1) on 100 sequences. \
+            Build with -c release: a debug build is 10-100x slower.
+            """
+    )
+
+    @Flag(help: "Print one JSON object on standard output instead of the table.")
+    var json = false
+
+    @Flag(help: "Short timings (a smoke test, not a measurement).")
+    var quick = false
+
+    @Option(help: "Cells to measure (comma-separated).")
+    var cells = "rnn,lstm,gru"
+
+    @Option(help: "Hidden sizes to measure (comma-separated).")
+    var hidden = "32,128,512"
+
+    @Option(help: "Batch sizes to measure (comma-separated).")
+    var batch = "1,32"
+
+    @Flag(help: "Skip the seed example.")
+    var noSeed = false
+
+    @Option(help: "A reference JSON with the same grid (../shared/reference/torch_bench.json) to print ratios against.")
+    var reference: String?
+
+    func run() throws {
+        let cellKinds = try parseList(cells, option: "--cells") { CellKind(rawValue: $0) }
+        let hiddenSizes = try parseList(hidden, option: "--hidden") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let batchSizes = try parseList(batch, option: "--batch") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let referenceFigures = try reference.map(ReferenceFigures.init(path:))
+        let timing = quick ? BenchTiming.quick : BenchTiming.full
+        let machine = MachineInfo.current()
+        if !json {
+            print("rnntop bench: \(machine.cpu), \(machine.cores) cores, kernels \(machine.kernels), OpenBLAS \(machine.openblasCore)")
+            print(header(withReference: referenceFigures != nil))
+        }
+        var results = [BenchResult]()
+        for cell in cellKinds {
+            for h in hiddenSizes {
+                for b in batchSizes {
+                    let blocks = try ThroughputBenchmark(cell: cell, hidden: h, batch: b).measure(timing)
+                    let seconds = median(blocks)
+                    let result = BenchResult(
+                        cell: cell.rawValue, hidden: h, batch: b, trainSequencesPerSecond: Double(b) / seconds,
+                        trainMillisecondsPerStep: seconds * 1000)
+                    results.append(result)
+                    if !json { print(row(result, reference: referenceFigures)) }
+                }
+            }
+        }
+        var seedMilliseconds: Double?
+        var seedLoss: Double?
+        if !noSeed {
+            let runs = quick ? 1 : 3
+            _ = try SeedExampleBenchmark().run(seed: 100)  // warm-up
+            let measured = try (0..<runs).map { try SeedExampleBenchmark().run(seed: UInt64($0)) }
+            seedMilliseconds = median(measured.map(\.seconds)) * 1000
+            seedLoss = median(measured.map(\.finalLoss))
+            if !json {
+                print(
+                    String(
+                        format: "seed example (LSTM(50, relu) -> Dropout 0.2 -> Dense 1, 100 epochs): %.1f ms, final loss %.4f",
+                        seedMilliseconds!, seedLoss!))
+            }
+        }
+        if json {
+            let report = BenchReport(
+                results: results, seedExampleMilliseconds: seedMilliseconds, seedExampleFinalLoss: seedLoss,
+                machine: machine)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    private func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
+        try text.split(separator: ",").map { item in
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let value = parse(trimmed) else {
+                throw ValidationError("\(option): cannot use '\(trimmed)'")
+            }
+            return value
+        }
+    }
+
+    private func header(withReference: Bool) -> String {
+        let base = "cell     H    B   ms/step      seq/s"
+        return withReference ? base + "   ref seq/s   ratio" : base
+    }
+
+    private func row(_ r: BenchResult, reference: ReferenceFigures?) -> String {
+        var line = String(
+            format: "%-5@ %4d %4d %9.3f %10.1f", r.cell as NSString, r.hidden, r.batch, r.trainMillisecondsPerStep,
+            r.trainSequencesPerSecond)
+        if let reference, let theirs = reference.sequencesPerSecond(cell: r.cell, hidden: r.hidden, batch: r.batch) {
+            line += String(format: " %11.1f %6.2fx", theirs, r.trainSequencesPerSecond / theirs)
+        }
+        return line
+    }
+}
+
+struct BenchResult: Encodable {
+    let cell: String
+    let hidden: Int
+    let batch: Int
+    let trainSequencesPerSecond: Double
+    let trainMillisecondsPerStep: Double
+
+    enum CodingKeys: String, CodingKey {
+        case cell, hidden, batch
+        case trainSequencesPerSecond = "train_seq_per_s"
+        case trainMillisecondsPerStep = "train_ms_per_step"
+    }
+}
+
+struct BenchReport: Encodable {
+    let results: [BenchResult]
+    let seedExampleMilliseconds: Double?
+    let seedExampleFinalLoss: Double?
+    let machine: MachineInfo
+
+    enum CodingKeys: String, CodingKey {
+        case results, machine
+        case seedExampleMilliseconds = "seed_example_ms"
+        case seedExampleFinalLoss = "seed_example_final_loss"
+    }
+}
+
+/// Training figures from another run or framework, in the bench's JSON form
+/// (`results` with cell, hidden, batch, train_seq_per_s; cells in any case).
+struct ReferenceFigures {
+    private var figures: [String: Double] = [:]
+
+    init(path: String) throws(InputError) {
+        let root = try JSONField.load(path)
+        for entry in try root["results"].elements() {
+            let cell = try entry["cell"].string().lowercased()
+            let key = "\(cell)/\(try entry["hidden"].int())/\(try entry["batch"].int())"
+            figures[key] = try entry["train_seq_per_s"].number()
+        }
+    }
+
+    func sequencesPerSecond(cell: String, hidden: Int, batch: Int) -> Double? {
+        figures["\(cell)/\(hidden)/\(batch)"]
+    }
+}

@@ -1,0 +1,74 @@
+import RNNCore
+
+/// Training throughput of one model shape: forward, backpropagation through time and
+/// an Adam update per step, on the bench's fixed problem (sequence length 50, input
+/// size 8, a Dense head on the last step, MSE), the same problem as the PyTorch
+/// reference script.
+struct ThroughputBenchmark {
+    static let steps = 50
+    static let inputSize = 8
+
+    let cell: CellKind
+    let hidden: Int
+    let batch: Int
+
+    /// Per-step seconds of each timed block.
+    func measure(_ timing: BenchTiming) throws -> [Double] {
+        var generator = RandomGenerator(seed: 0)
+        let config = ModelConfig(
+            cell: cell, activation: .tanh, inputSize: Self.inputSize, hiddenSize: hidden, outputSize: 1)
+        let network = try RecurrentNetwork(config: config, generator: &generator)
+        let optimizer = try makeOptimizer(OptimizerSettings(kind: .adam), parameterCount: network.parameterCount)
+        let trainer = Trainer(network: network, optimizer: optimizer, clipping: .off, generator: generator)
+        let inputs = (0..<(Self.steps * batch * Self.inputSize)).map { _ in Float(generator.nextNormal()) }
+        let targets = (0..<batch).map { _ in Float(generator.nextNormal()) }
+        let data = SequenceBatch(
+            steps: Self.steps, size: batch, inputSize: Self.inputSize, inputs: inputs, targets: .values(targets))
+        return timing.measureBlocks { trainer.step(data) }
+    }
+}
+
+/// How long to warm up and how to cut the timed work into blocks.
+struct BenchTiming {
+    var warmupSeconds: Double
+    var blockSeconds: Double
+    var repeats: Int
+
+    static let full = BenchTiming(warmupSeconds: 0.5, blockSeconds: 0.6, repeats: 7)
+    static let quick = BenchTiming(warmupSeconds: 0.05, blockSeconds: 0.1, repeats: 3)
+
+    /// Warms up, picks a step count so one block lasts about `blockSeconds`, then
+    /// times `repeats` blocks. Returns seconds per call of each block.
+    func measureBlocks(_ body: () -> Void) -> [Double] {
+        let clock = ContinuousClock()
+        let warmupStart = clock.now
+        var calls = 0
+        while calls < 3 || (clock.now - warmupStart).seconds < warmupSeconds {
+            body()
+            calls += 1
+        }
+        let probeStart = clock.now
+        body()
+        body()
+        let estimate = max((clock.now - probeStart).seconds / 2, 1e-7)
+        let perBlock = min(100_000, max(2, Int((blockSeconds / estimate).rounded(.up))))
+        return (0..<repeats).map { _ in
+            let start = clock.now
+            for _ in 0..<perBlock { body() }
+            return (clock.now - start).seconds / Double(perBlock)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+@testable import RNNCore
+
+/// Each optimizer against PyTorch's update rule written out again here in double,
+/// over several steps with changing gradients.
+@Suite struct OptimizerTests {
+    static let start: [Float] = [0.5, -1.25, 2.0, 0.0, -0.125]
+    static let gradientSequence: [[Float]] = [
+        [0.1, -0.2, 0.3, 0.0, 1e-4],
+        [-0.05, -0.2, 0.6, 0.02, -1e-4],
+        [0.2, 0.1, -0.3, -0.02, 5e-5],
+    ]
+
+    /// Runs `settings` over the gradient sequence and returns the parameters.
+    func run(_ settings: OptimizerSettings) throws -> [Float] {
+        let optimizer = try makeOptimizer(settings, parameterCount: Self.start.count)
+        var parameters = Self.start
+        for gradients in Self.gradientSequence {
+            gradients.withUnsafeBufferPointer { g in
+                parameters.withUnsafeMutableBufferPointer { optimizer.step($0, g) }
+            }
+        }
+        #expect(optimizer.stepCount == Self.gradientSequence.count)
+        return parameters
+    }
+
+    func expectClose(_ ours: [Float], _ reference: [Double], _ label: String) {
+        let difference = TestModels.relativeDifference(ours.map(Double.init), reference)
+        #expect(difference < 1e-6, "\(label): \(ours) vs \(reference)")
+    }
+
+    @Test func sgdWithMomentumAndNesterov() throws {
+        for nesterov in [false, true] {
+            let (lr, m) = (0.1, 0.9)
+            var p = Self.start.map(Double.init)
+            var buffer = [Double](repeating: 0, count: p.count)
+            for (step, g) in Self.gradientSequence.enumerated() {
+                for i in p.indices {
+                    let d = Double(g[i])
+                    buffer[i] = step == 0 ? d : m * buffer[i] + d
+                    p[i] -= lr * (nesterov ? d + m * buffer[i] : buffer[i])
+                }
+            }
+            let ours = try run(OptimizerSettings(kind: .sgd, learningRate: 0.1, momentum: 0.9, nesterov: nesterov))
+            expectClose(ours, p, "SGD nesterov \(nesterov)")
+        }
+    }
+
+    @Test func plainSGDWithWeightDecay() throws {
+        var p = Self.start.map(Double.init)
+        for g in Self.gradientSequence {
+            for i in p.indices { p[i] -= 0.05 * (Double(g[i]) + 0.01 * p[i]) }
+        }
+        expectClose(try run(OptimizerSettings(kind: .sgd, learningRate: 0.05, weightDecay: 0.01)), p, "SGD decay")
+    }
+
+    @Test func adamIsBiasCorrectedWithEpsilonOutsideTheRoot() throws {
+        let (lr, b1, b2, eps) = (0.01, 0.9, 0.999, 1e-8)
+        var p = Self.start.map(Double.init)
+        var m = [Double](repeating: 0, count: p.count), v = m
+        for (index, g) in Self.gradientSequence.enumerated() {
+            let t = Double(index + 1)
+            for i in p.indices {
+                let d = Double(g[i])
+                m[i] = b1 * m[i] + (1 - b1) * d
+                v[i] = b2 * v[i] + (1 - b2) * d * d
+                let denominator = (v[i] / (1 - pow(b2, t))).squareRoot() + eps
+                p[i] -= lr / (1 - pow(b1, t)) * m[i] / denominator
+            }
+        }
+        expectClose(try run(OptimizerSettings(kind: .adam, learningRate: 0.01)), p, "Adam")
+    }
+
+    @Test func rmspropWithAndWithoutMomentum() throws {
+        for momentum in [0.0, 0.5] {
+            let (lr, alpha, eps) = (0.01, 0.99, 1e-8)
+            var p = Self.start.map(Double.init)
+            var v = [Double](repeating: 0, count: p.count), buffer = v
+            for g in Self.gradientSequence {
+                for i in p.indices {
+                    let d = Double(g[i])
+                    v[i] = alpha * v[i] + (1 - alpha) * d * d
+                    let scaled = d / (v[i].squareRoot() + eps)
+                    if momentum > 0 {
+                        buffer[i] = momentum * buffer[i] + scaled
+                        p[i] -= lr * buffer[i]
+                    } else {
+                        p[i] -= lr * scaled
+                    }
+                }
+            }
+            let ours = try run(OptimizerSettings(kind: .rmsprop, momentum: Float(momentum)))
+            expectClose(ours, p, "RMSProp momentum \(momentum)")
+        }
+    }
+
+    @Test func adagradAccumulatesSquares() throws {
+        var p = Self.start.map(Double.init)
+        var sum = [Double](repeating: 0, count: p.count)
+        for g in Self.gradientSequence {
+            for i in p.indices {
+                let d = Double(g[i])
+                sum[i] += d * d
+                p[i] -= 0.1 * d / (sum[i].squareRoot() + 1e-10)
+            }
+        }
+        expectClose(try run(OptimizerSettings(kind: .adagrad, learningRate: 0.1)), p, "Adagrad")
+    }
+
+    @Test func stateSurvivesASaveAndRestore() throws {
+        let settings = OptimizerSettings(kind: .adam, learningRate: 0.01)
+        let straight = try run(settings)
+        let first = try makeOptimizer(settings, parameterCount: Self.start.count)
+        var parameters = Self.start
+        Self.gradientSequence[0].withUnsafeBufferPointer { g in
+            parameters.withUnsafeMutableBufferPointer { first.step($0, g) }
+        }
+        let second = try makeOptimizer(settings, parameterCount: Self.start.count)
+        try second.restore(stepCount: first.stepCount, buffers: first.stateBuffers())
+        for gradients in Self.gradientSequence.dropFirst() {
+            gradients.withUnsafeBufferPointer { g in
+                parameters.withUnsafeMutableBufferPointer { second.step($0, g) }
+            }
+        }
+        #expect(parameters == straight)
+    }
+
+    @Test func nonsenseSettingsAreRefusedByName() {
+        #expect(throws: ConfigError.self) { try makeOptimizer(OptimizerSettings(kind: .adam, learningRate: -1), parameterCount: 1) }
+        do {
+            _ = try makeOptimizer(OptimizerSettings(kind: .sgd, learningRate: .nan), parameterCount: 1)
+            Issue.record("a NaN learning rate was accepted")
+        } catch {
+            #expect(error.setting == "learning rate")
+        }
+        #expect(throws: ConfigError.self) { try makeOptimizer(OptimizerSettings(kind: .sgd, momentum: 1), parameterCount: 1) }
+        #expect(throws: ConfigError.self) {
+            try makeOptimizer(OptimizerSettings(kind: .adam, nesterov: true), parameterCount: 1)
+        }
+    }
+}
