@@ -11,19 +11,26 @@
     ret name##_avx2 params;
 
 DECLARE_VARIANTS(void, rk_gemm_packed, (int, int, int, const float *, int, const float *, float *, int, int))
-DECLARE_VARIANTS(void, rk_fill_rows, (int, int, const float *, const float *, float *))
-DECLARE_VARIANTS(void, rk_column_sums, (int, int, const float *, float *, int))
+DECLARE_VARIANTS(void, rk_gemv_rows, (int, int, const float *, int, const float *, float *, int))
+DECLARE_VARIANTS(void, rk_gemv_columns, (int, int, const float *, int, const float *, float *, int))
+DECLARE_VARIANTS(void, rk_fill_rows, (int, int, const float *, const float *, float *, int))
+DECLARE_VARIANTS(void, rk_column_sums, (int, int, const float *, int, float *, int))
 DECLARE_VARIANTS(void, rk_add, (size_t, const float *, float *))
 DECLARE_VARIANTS(double, rk_sum_squares, (size_t, const float *))
-DECLARE_VARIANTS(void, rk_rnn_forward, (int, int, const float *, float *, int))
-DECLARE_VARIANTS(double, rk_rnn_backward, (int, int, const float *, const float *, float *, int))
-DECLARE_VARIANTS(void, rk_lstm_forward, (int, int, float *, const float *, float *, float *, int))
+DECLARE_VARIANTS(void, rk_rnn_forward, (int, int, int, const float *, float *, int))
+DECLARE_VARIANTS(double, rk_rnn_backward, (int, int, int, const float *, const float *, float *, int))
+DECLARE_VARIANTS(void, rk_lstm_forward, (int, int, int, float *, const float *, float *, float *, int))
 DECLARE_VARIANTS(double, rk_lstm_backward,
-                 (int, int, const float *, const float *, const float *, const float *, float *, float *, int))
+                 (int, int, int, const float *, const float *, const float *, const float *, float *, float *, int))
 DECLARE_VARIANTS(void, rk_gru_forward,
-                 (int, int, float *, const float *, const float *, const float *, float *, float *, int))
+                 (int, int, int, float *, const float *, const float *, const float *, float *, float *, int))
 DECLARE_VARIANTS(double, rk_gru_backward,
-                 (int, int, const float *, const float *, const float *, const float *, float *, float *, float *, int))
+                 (int, int, int, const float *, const float *, const float *, const float *, float *, float *, float *,
+                  int))
+DECLARE_VARIANTS(void, rk_sgd, (size_t, float *, const float *, float *, float, float, int, int, float))
+DECLARE_VARIANTS(void, rk_adam, (size_t, float *, const float *, float *, float *, float, float, float, float, float, float))
+DECLARE_VARIANTS(void, rk_rmsprop, (size_t, float *, const float *, float *, float *, float, float, float, float, float))
+DECLARE_VARIANTS(void, rk_adagrad, (size_t, float *, const float *, float *, float, float, float))
 DECLARE_VARIANTS(void, rk_sigmoid, (size_t, const float *, float *))
 DECLARE_VARIANTS(void, rk_tanh, (size_t, const float *, float *))
 DECLARE_VARIANTS(void, rk_exp, (size_t, const float *, float *))
@@ -58,43 +65,71 @@ void rk_gemm_packed(int m, int n, int k, const float *a, int lda, const float *p
     CALL(rk_gemm_packed, m, n, k, a, lda, packed, c, ldc, accumulate);
 }
 
-void rk_fill_rows(int rows, int cols, const float *b1, const float *b2, float *dst) {
-    CALL(rk_fill_rows, rows, cols, b1, b2, dst);
+void rk_gemv_rows(int n, int k, const float *w, int ldw, const float *x, float *y, int accumulate) {
+    CALL(rk_gemv_rows, n, k, w, ldw, x, y, accumulate);
 }
 
-void rk_column_sums(int rows, int cols, const float *src, float *dst, int accumulate) {
-    CALL(rk_column_sums, rows, cols, src, dst, accumulate);
+void rk_gemv_columns(int m, int n, const float *w, int ldw, const float *x, float *y, int accumulate) {
+    CALL(rk_gemv_columns, m, n, w, ldw, x, y, accumulate);
+}
+
+void rk_fill_rows(int rows, int cols, const float *b1, const float *b2, float *dst, int ld) {
+    CALL(rk_fill_rows, rows, cols, b1, b2, dst, ld);
+}
+
+void rk_column_sums(int rows, int cols, const float *src, int ld, float *dst, int accumulate) {
+    CALL(rk_column_sums, rows, cols, src, ld, dst, accumulate);
 }
 
 void rk_add(size_t n, const float *src, float *dst) { CALL(rk_add, n, src, dst); }
 
 double rk_sum_squares(size_t n, const float *x) { return CALL(rk_sum_squares, n, x); }
 
-void rk_rnn_forward(int rows, int h, const float *pre, float *h_out, int relu) {
-    CALL(rk_rnn_forward, rows, h, pre, h_out, relu);
+void rk_rnn_forward(int rows, int h, int count, const float *pre, float *h_out, int relu) {
+    CALL(rk_rnn_forward, rows, h, count, pre, h_out, relu);
 }
 
-double rk_rnn_backward(int rows, int h, const float *h_t, const float *dh, float *dpre, int relu) {
-    return CALL(rk_rnn_backward, rows, h, h_t, dh, dpre, relu);
+double rk_rnn_backward(int rows, int h, int count, const float *h_t, const float *dh, float *dpre, int relu) {
+    return CALL(rk_rnn_backward, rows, h, count, h_t, dh, dpre, relu);
 }
 
-void rk_lstm_forward(int rows, int h, float *gates, const float *c_prev, float *c_out, float *h_out, int relu) {
-    CALL(rk_lstm_forward, rows, h, gates, c_prev, c_out, h_out, relu);
+void rk_lstm_forward(int rows, int h, int count, float *gates, const float *c_prev, float *c_out, float *h_out,
+                     int relu) {
+    CALL(rk_lstm_forward, rows, h, count, gates, c_prev, c_out, h_out, relu);
 }
 
-double rk_lstm_backward(int rows, int h, const float *gates, const float *c_prev, const float *c_t,
+double rk_lstm_backward(int rows, int h, int count, const float *gates, const float *c_prev, const float *c_t,
                         const float *dh, float *dc, float *dgates, int relu) {
-    return CALL(rk_lstm_backward, rows, h, gates, c_prev, c_t, dh, dc, dgates, relu);
+    return CALL(rk_lstm_backward, rows, h, count, gates, c_prev, c_t, dh, dc, dgates, relu);
 }
 
-void rk_gru_forward(int rows, int h, float *gates, const float *rec, const float *b_hh, const float *h_prev,
-                    float *hn_out, float *h_out, int relu) {
-    CALL(rk_gru_forward, rows, h, gates, rec, b_hh, h_prev, hn_out, h_out, relu);
+void rk_gru_forward(int rows, int h, int count, float *gates, const float *rec, const float *b_hh,
+                    const float *h_prev, float *hn_out, float *h_out, int relu) {
+    CALL(rk_gru_forward, rows, h, count, gates, rec, b_hh, h_prev, hn_out, h_out, relu);
 }
 
-double rk_gru_backward(int rows, int h, const float *gates, const float *hn, const float *h_prev,
+double rk_gru_backward(int rows, int h, int count, const float *gates, const float *hn, const float *h_prev,
                        const float *dh, float *dh_prev, float *dgx, float *dgh, int relu) {
-    return CALL(rk_gru_backward, rows, h, gates, hn, h_prev, dh, dh_prev, dgx, dgh, relu);
+    return CALL(rk_gru_backward, rows, h, count, gates, hn, h_prev, dh, dh_prev, dgx, dgh, relu);
+}
+
+void rk_sgd(size_t n, float *p, const float *g, float *buffer, float lr, float momentum, int nesterov, int first,
+            float decay) {
+    CALL(rk_sgd, n, p, g, buffer, lr, momentum, nesterov, first, decay);
+}
+
+void rk_adam(size_t n, float *p, const float *g, float *m, float *v, float step_size, float beta1, float beta2,
+             float eps, float correction2, float decay) {
+    CALL(rk_adam, n, p, g, m, v, step_size, beta1, beta2, eps, correction2, decay);
+}
+
+void rk_rmsprop(size_t n, float *p, const float *g, float *square_avg, float *buffer, float lr, float alpha,
+                float eps, float momentum, float decay) {
+    CALL(rk_rmsprop, n, p, g, square_avg, buffer, lr, alpha, eps, momentum, decay);
+}
+
+void rk_adagrad(size_t n, float *p, const float *g, float *sum, float lr, float eps, float decay) {
+    CALL(rk_adagrad, n, p, g, sum, lr, eps, decay);
 }
 
 void rk_sigmoid(size_t n, const float *x, float *y) { CALL(rk_sigmoid, n, x, y); }

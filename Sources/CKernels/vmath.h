@@ -93,6 +93,13 @@ RK_INLINE vf vf_with_sign_of(vf x, vf s) {
         total_;                                               \
     })
 
+/// The sum of the lanes.
+RK_INLINE float vf_hsum(vf v) {
+    float s = 0.0f;
+    for (int i = 0; i < RK_LANES; i++) s += v[i];
+    return s;
+}
+
 /// e^x: Cody-Waite range reduction and the Cephes polynomial (about 1 ulp).
 RK_INLINE vf vf_exp(vf x) {
     x = vf_min(vf_max(x, vf_splat(-87.33654f)), vf_splat(88.72283f));
@@ -130,6 +137,12 @@ RK_INLINE vf vf_tanh(vf x) {
     vf small = p * z * x + x;
     vf big = vf_splat(1.0f) - vf_splat(2.0f) / (vf_exp(a + a) + vf_splat(1.0f));
     return vf_select(a < vf_splat(0.625f), small, vf_with_sign_of(big, x));
+}
+
+RK_INLINE vf vf_sqrt(vf x) {
+    vf r;
+    for (int i = 0; i < RK_LANES; i++) r[i] = __builtin_sqrtf(x[i]);
+    return r;
 }
 
 RK_INLINE vf vf_relu(vf x) { return vf_max(x, vf_splat(0.0f)); }

@@ -21,6 +21,8 @@ public final class RecurrentNetwork {
     let gradientBuffer: FloatBuffer
     private let runner: ShardRunner
     private let shards: [Shard]
+    /// Where two threads sharing one sequence meet each time step.
+    private let barrier: OpaquePointer
     /// Where the last pass's sequences ended, `[L][B][H]`, for `.carried` states.
     private var finalHidden = GrowableBuffer<Float>()
     private var finalCell = GrowableBuffer<Float>()
@@ -43,9 +45,14 @@ public final class RecurrentNetwork {
         var shards = [Shard(storage: storage, gradients: gradientBuffer.pointer)]
         for _ in 1..<runner.capacity { shards.append(Shard(storage: storage)) }
         self.shards = shards
+        barrier = rk_barrier_create(2)
         BLAS.useCallingThreadOnly()
         Initializer.initialize(storage.parameters.buffer, layout: storage.layout, config: config, generator: &generator)
         storage.parametersChanged()
+    }
+
+    deinit {
+        rk_barrier_destroy(barrier)
     }
 
     // MARK: Parameters
@@ -125,44 +132,66 @@ public final class RecurrentNetwork {
         record: PassRecording, generator: inout RandomGenerator
     ) -> PassResult {
         checkShape(batch)
-        storage.packIfNeeded()
         if training { storage.drawMasks(steps: batch.steps, batch: batch.size, generator: &generator) }
         let stateCount = config.layers * batch.size * config.hiddenSize
         let carried = initialState.isCarried && carriedBatch == batch.size
         let finalHidden = self.finalHidden.reserve(stateCount)
         let finalCell = self.finalCell.reserve(stateCount)
+        // One shard per core while there are sequences to go round; a lone sequence
+        // of a large model is shared by units between two threads instead.
         let shardCount = min(batch.size, runner.capacity)
+        let sharedUnits = shardCount == 1 && runner.capacity >= 2 && worthSharingUnits
+        if batch.size > shardCount { storage.packIfNeeded() }  // packed weights serve shards of several rows
         let useShards = shards
         let wantInput = record.contains(.inputGradients)
+        let barrier = self.barrier
 
         let loss = withPassInputs(
             batch, initialState: initialState, carried: carried, finalHidden: finalHidden, finalCell: finalCell,
             dropout: training
         ) { pass -> Double in
-            runner.run(shardCount) { index in
-                let shard = useShards[index]
-                let first = index * batch.size / shardCount
-                let next = (index + 1) * batch.size / shardCount
-                shard.prepare(firstRow: first, rows: next - first, steps: batch.steps, wantInputGradient: wantInput)
-                shard.forward(pass)
-                shard.headAndLoss(pass, gradients: gradients)
-                if gradients { shard.backward(pass, wantInputGradient: wantInput) }
+            runner.run(sharedUnits ? 2 : shardCount) { index in
+                let mode = rk_enter_flush_to_zero()
+                defer { rk_leave_flush_to_zero(mode) }
+                let shard = useShards[sharedUnits ? 0 : index]
+                let part = sharedUnits ? Partition(index: index, count: 2, barrier: barrier) : .whole
+                if part.isLead {
+                    let first = index * batch.size / shardCount
+                    let next = (index + 1) * batch.size / shardCount
+                    shard.prepare(firstRow: first, rows: next - first, steps: batch.steps, wantInputGradient: wantInput)
+                }
+                part.sync()
+                shard.forward(pass, part: part)
+                if part.isLead { shard.headAndLoss(pass, gradients: gradients) }
+                guard gradients else { return }
+                part.sync()
+                shard.backward(pass, wantInputGradient: wantInput, part: part)
             }
             return useShards[0..<shardCount].reduce(0) { $0 + $1.loss }
         }
         carriedBatch = batch.size
         lastSteps = batch.steps
-        if gradients { combineShards(shardCount, steps: batch.steps) }
+        if gradients { combineShards(shardCount, steps: batch.steps, sharedUnits: sharedUnits) }
         return PassResult(
             loss: loss, recorded: record.isEmpty ? nil : collect(record, batch: batch, shards: shardCount))
     }
 
+    /// Whether a lone sequence's time loop is worth sharing between two threads: the
+    /// per-step product must outweigh a barrier per step (LSTM from hidden 256 on).
+    private var worthSharingUnits: Bool {
+        config.cell.gateCount * config.hiddenSize * config.hiddenSize >= 1 << 18
+    }
+
     /// Sums the shards' gradients into shard 0's (the network's) and their squared
     /// hidden-gradient norms into `hiddenNorms`.
-    private func combineShards(_ count: Int, steps: Int) {
+    private func combineShards(_ count: Int, steps: Int, sharedUnits: Bool) {
         let total = config.layers * steps
         let norms = hiddenNorms.reserve(total)
         norms.update(from: shards[0].hiddenSquares.pointer, count: total)
+        if sharedUnits {
+            let partner = shards[0].partnerSquares.pointer
+            for i in 0..<total { norms[i] += partner[i] }
+        }
         for shard in shards[1..<count] {
             rk_add(gradientBuffer.count, shard.gradients, gradientBuffer.pointer)
             let squares = shard.hiddenSquares.pointer

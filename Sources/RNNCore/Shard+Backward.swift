@@ -5,22 +5,23 @@ extension Shard {
     /// loss with respect to the top layer's outputs in its `dHidden` slots 1...T.
     /// Writes the shard's parameter gradients (the head's are written by the head),
     /// the squared norms of dL/dh_t per layer and step, and, when asked, dL/dx.
-    /// Cost: one packed product and one gate kernel per step, then three GEMMs over
-    /// all steps per layer for the weight and input gradients.
-    func backward(_ pass: PassInputs, wantInputGradient: Bool) {
+    /// Cost: one recurrent product and one gate kernel per step, then three GEMMs
+    /// over all steps per layer for the weight and input gradients.
+    func backward(_ pass: PassInputs, wantInputGradient: Bool, part: Partition) {
         for l in stride(from: storage.config.layers - 1, through: 0, by: -1) {
-            backwardThroughTime(l)
-            accumulateWeightGradients(l)
+            backwardThroughTime(l, part: part)
+            part.sync()
+            accumulateWeightGradients(l, part: part)
             if l > 0 {
-                propagateToLayerBelow(l, dropout: pass.dropout, batch: pass.batch)
+                propagateToLayerBelow(l, dropout: pass.dropout, batch: pass.batch, part: part)
             } else if wantInputGradient {
-                let spec = storage.layout.layers[0]
-                inputGradient(l, into: layers[0].dInput.pointer, width: spec.inputWidth)
+                inputGradient(l, into: layers[0].dInput.pointer, width: storage.layout.layers[0].inputWidth, part: part)
             }
+            part.sync()
         }
     }
 
-    private func backwardThroughTime(_ l: Int) {
+    private func backwardThroughTime(_ l: Int, part: Partition) {
         let config = storage.config
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h
         let rows = self.rows, steps = self.steps
@@ -28,76 +29,96 @@ extension Shard {
         let gates = buffers.gates.pointer, hidden = buffers.hidden.pointer
         let dHidden = buffers.dHidden.pointer, dGates = buffers.dGates.pointer
         let relu: Int32 = config.activation == .relu ? 1 : 0
-        let packed = storage.packedBackward[l].pointer
-        let squares = hiddenSquares.pointer + l * steps
+        let squares = (part.isLead ? hiddenSquares : partnerSquares).pointer + l * steps
+        let units = part.share(of: h)
+        let u0 = units.lowerBound, count = Int32(units.count)
+        let whh = storage.parameters.pointer + storage.layout.layers[l].weightHH
         let r32 = Int32(rows), h32 = Int32(h), g32 = Int32(gateWidth)
 
-        dHidden.update(repeating: 0, count: rows * h)  // dL/dh0 accumulates here
-        if config.cell == .lstm { buffers.dCell.pointer.update(repeating: 0, count: rows * h) }
+        if part.isLead {
+            dHidden.update(repeating: 0, count: rows * h)  // dL/dh0 accumulates here
+            if config.cell == .lstm { buffers.dCell.pointer.update(repeating: 0, count: rows * h) }
+        }
+        part.sync()
 
         for t in stride(from: steps - 1, through: 0, by: -1) {
             let dh = dHidden + (t + 1) * rows * h, dPrevious = dh - rows * h
             let stepGates = gates + t * rows * gateWidth
             let stepDGates = dGates + t * rows * gateWidth
+            // The gradient of the recurrent side's pre-activations, which W_hh sees:
+            // for GRU its n block is scaled by r.
+            let stepDRecurrent = config.cell == .gru ? buffers.dGatesRecurrent.pointer + t * rows * gateWidth : stepDGates
             switch config.cell {
             case .rnn:
-                squares[t] = rk_rnn_backward(r32, h32, hidden + (t + 1) * rows * h, dh, stepDGates, relu)
-                rk_gemm_packed(r32, h32, g32, stepDGates, g32, packed, dPrevious, h32, 1)
+                squares[t] = rk_rnn_backward(
+                    r32, h32, count, hidden + (t + 1) * rows * h + u0, dh + u0, stepDGates + u0, relu)
             case .lstm:
                 let cell = buffers.cell.pointer + t * rows * h
                 squares[t] = rk_lstm_backward(
-                    r32, h32, stepGates, cell, cell + rows * h, dh, buffers.dCell.pointer, stepDGates, relu)
-                rk_gemm_packed(r32, h32, g32, stepDGates, g32, packed, dPrevious, h32, 1)
+                    r32, h32, count, stepGates + u0, cell + u0, cell + rows * h + u0, dh + u0,
+                    buffers.dCell.pointer + u0, stepDGates + u0, relu)
             case .gru:
-                let stepDRecurrent = buffers.dGatesRecurrent.pointer + t * rows * gateWidth
                 squares[t] = rk_gru_backward(
-                    r32, h32, stepGates, buffers.gruHn.pointer + t * rows * h, hidden + t * rows * h, dh,
-                    dPrevious, stepDGates, stepDRecurrent, relu)
-                rk_gemm_packed(r32, h32, g32, stepDRecurrent, g32, packed, dPrevious, h32, 1)
+                    r32, h32, count, stepGates + u0, buffers.gruHn.pointer + t * rows * h + u0,
+                    hidden + t * rows * h + u0, dh + u0, dPrevious + u0, stepDGates + u0, stepDRecurrent + u0, relu)
+            }
+            part.sync()  // every unit's gate gradients feed every unit's dL/dh_{t-1}
+            if rows == 1 {
+                if count > 0 { rk_gemv_columns(g32, count, whh + u0, h32, stepDRecurrent, dPrevious + u0, 1) }
+            } else {
+                rk_gemm_packed(r32, h32, g32, stepDRecurrent, g32, storage.packedBackward[l].pointer, dPrevious, h32, 1)
             }
         }
     }
 
-    /// dW_ih, dW_hh, db_ih, db_hh of layer l from the gate gradients of all steps.
-    private func accumulateWeightGradients(_ l: Int) {
+    /// dW_ih, dW_hh, db_ih, db_hh of layer l from the gate gradients of all steps;
+    /// shared threads take a share of the gate rows each.
+    private func accumulateWeightGradients(_ l: Int, part: Partition) {
         let config = storage.config
         let spec = storage.layout.layers[l]
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h
         let count = steps * rows
         let buffers = layers[l]
-        let dInputSide = buffers.dGates.pointer
-        let dRecurrentSide = config.cell == .gru ? buffers.dGatesRecurrent.pointer : dInputSide
+        let gateRows = part.share(of: gateWidth)
+        guard !gateRows.isEmpty else { return }
+        let g0 = gateRows.lowerBound, n = gateRows.count
+        let dInputSide = buffers.dGates.pointer + g0
+        let dRecurrentSide = (config.cell == .gru ? buffers.dGatesRecurrent.pointer : buffers.dGates.pointer) + g0
         BLAS.gemm(
-            transposeA: true, m: gateWidth, n: spec.inputWidth, k: count, a: dInputSide, lda: gateWidth,
-            b: layerInput(l, dropout: true), ldb: spec.inputWidth, beta: 0, c: gradients + spec.weightIH,
-            ldc: spec.inputWidth)
+            transposeA: true, m: n, n: spec.inputWidth, k: count, a: dInputSide, lda: gateWidth,
+            b: layerInput(l, dropout: true), ldb: spec.inputWidth, beta: 0,
+            c: gradients + spec.weightIH + g0 * spec.inputWidth, ldc: spec.inputWidth)
         BLAS.gemm(
-            transposeA: true, m: gateWidth, n: h, k: count, a: dRecurrentSide, lda: gateWidth,
-            b: buffers.hidden.pointer, ldb: h, beta: 0, c: gradients + spec.weightHH, ldc: h)
-        rk_column_sums(Int32(count), Int32(gateWidth), dInputSide, gradients + spec.biasIH, 0)
-        rk_column_sums(Int32(count), Int32(gateWidth), dRecurrentSide, gradients + spec.biasHH, 0)
+            transposeA: true, m: n, n: h, k: count, a: dRecurrentSide, lda: gateWidth, b: buffers.hidden.pointer,
+            ldb: h, beta: 0, c: gradients + spec.weightHH + g0 * h, ldc: h)
+        rk_column_sums(Int32(count), Int32(n), dInputSide, Int32(gateWidth), gradients + spec.biasIH + g0, 0)
+        rk_column_sums(Int32(count), Int32(n), dRecurrentSide, Int32(gateWidth), gradients + spec.biasHH + g0, 0)
     }
 
-    /// dL/d(input of layer l) = dgates * W_ih, `[T][rows][width]`.
-    private func inputGradient(_ l: Int, into destination: UnsafeMutablePointer<Float>, width: Int) {
+    /// dL/d(input of layer l) = dgates * W_ih, `[T][rows][width]`; shared threads
+    /// take a share of the time steps each.
+    private func inputGradient(_ l: Int, into destination: UnsafeMutablePointer<Float>, width: Int, part: Partition) {
         let spec = storage.layout.layers[l]
         let gateWidth = storage.config.cell.gateCount * storage.config.hiddenSize
+        let span = part.share(of: steps * rows, alignment: 1)
         BLAS.gemm(
-            m: steps * rows, n: width, k: gateWidth, a: layers[l].dGates.pointer, lda: gateWidth,
-            b: storage.parameters.pointer + spec.weightIH, ldb: width, beta: 0, c: destination, ldc: width)
+            m: span.count, n: width, k: gateWidth, a: layers[l].dGates.pointer + span.lowerBound * gateWidth,
+            lda: gateWidth, b: storage.parameters.pointer + spec.weightIH, ldb: width, beta: 0,
+            c: destination + span.lowerBound * width, ldc: width)
     }
 
     /// Hands the gradient of layer l's input down as the gradient from above of layer
     /// l-1's outputs, through the inter-layer dropout mask.
-    private func propagateToLayerBelow(_ l: Int, dropout: Bool, batch: Int) {
+    private func propagateToLayerBelow(_ l: Int, dropout: Bool, batch: Int, part: Partition) {
         let h = storage.config.hiddenSize
         let below = layers[l - 1].dHidden.pointer + rows * h
-        inputGradient(l, into: below, width: h)
+        inputGradient(l, into: below, width: h, part: part)
         guard dropout && storage.config.dropout > 0 else { return }
         let mask = storage.interLayerMasks[l].pointer
-        for t in 0..<steps {
-            let m = mask + (t * batch + firstRow) * h, g = below + t * rows * h
-            for e in 0..<(rows * h) { g[e] *= m[e] }
+        for row in part.share(of: steps * rows, alignment: 1) {
+            let t = row / rows, r = row % rows
+            let m = mask + (t * batch + firstRow + r) * h, g = below + row * h
+            for u in 0..<h { g[u] *= m[u] }
         }
     }
 }

@@ -4,19 +4,24 @@ extension Shard {
     /// Runs every layer forward over this shard's rows of `pass`, keeping what the
     /// backward pass needs, and writes the final states to `pass.finalHidden/Cell`.
     /// Cost: the input projection of each layer as one GEMM over all steps, then one
-    /// packed product and one gate kernel per step.
-    func forward(_ pass: PassInputs) {
+    /// recurrent product and one gate kernel per step.
+    func forward(_ pass: PassInputs, part: Partition) {
         let config = storage.config
         let h = config.hiddenSize, rows = self.rows, steps = self.steps
-        loadInputs(pass)
+        if part.isLead { loadInputs(pass) }
         for l in 0..<config.layers {
-            loadInitialState(pass, layer: l)
-            if l > 0 { prepareInput(layer: l, pass: pass) }
-            forwardLayer(l)
-            let final = (l * pass.batch + firstRow) * h
-            (pass.finalHidden + final).update(from: layers[l].hidden.pointer + steps * rows * h, count: rows * h)
-            if config.cell == .lstm {
-                (pass.finalCell + final).update(from: layers[l].cell.pointer + steps * rows * h, count: rows * h)
+            if part.isLead {
+                loadInitialState(pass, layer: l)
+                if l > 0 { prepareInput(layer: l, pass: pass) }
+            }
+            part.sync()
+            forwardLayer(l, part: part)
+            if part.isLead {
+                let final = (l * pass.batch + firstRow) * h
+                (pass.finalHidden + final).update(from: layers[l].hidden.pointer + steps * rows * h, count: rows * h)
+                if config.cell == .lstm {
+                    (pass.finalCell + final).update(from: layers[l].cell.pointer + steps * rows * h, count: rows * h)
+                }
             }
         }
     }
@@ -68,45 +73,66 @@ extension Shard {
         }
     }
 
-    private func forwardLayer(_ l: Int) {
+    private func forwardLayer(_ l: Int, part: Partition) {
         let config = storage.config
         let spec = storage.layout.layers[l]
         let weights = storage.parameters.pointer
-        let h = config.hiddenSize, gateWidth = config.cell.gateCount * h
+        let h = config.hiddenSize, gateCount = config.cell.gateCount, gateWidth = gateCount * h
         let rows = self.rows, steps = self.steps
         let buffers = layers[l]
         let gates = buffers.gates.pointer, hidden = buffers.hidden.pointer
         let relu: Int32 = config.activation == .relu ? 1 : 0
-        let packed = storage.packedForward[l].pointer
+        let units = part.share(of: h)
+        let u0 = units.lowerBound, count = Int32(units.count)
+        let whh = weights + spec.weightHH
 
         // Input projection of every step at once, biases included (for GRU only b_ih:
-        // b_hh belongs inside r * (W_hn h + b_hn)).
-        let biasHH = config.cell == .gru ? nil : UnsafePointer(weights + spec.biasHH)
-        rk_fill_rows(Int32(steps * rows), Int32(gateWidth), weights + spec.biasIH, biasHH, gates)
-        BLAS.gemm(
-            transposeB: true, m: steps * rows, n: gateWidth, k: spec.inputWidth,
-            a: layerInput(l, dropout: true), lda: spec.inputWidth, b: weights + spec.weightIH,
-            ldb: spec.inputWidth, beta: 1, c: gates, ldc: gateWidth)
+        // b_hh belongs inside r * (W_hn h + b_hn)). Alone, one GEMM over all gates;
+        // shared, one per gate block over this part's units.
+        let projections = part.count == 1 ? 1 : gateCount
+        for block in 0..<projections {
+            let column = part.count == 1 ? 0 : block * h + u0
+            let width = part.count == 1 ? gateWidth : units.count
+            guard width > 0 else { continue }
+            let biasHH = config.cell == .gru ? nil : UnsafePointer(weights + spec.biasHH + column)
+            rk_fill_rows(
+                Int32(steps * rows), Int32(width), weights + spec.biasIH + column, biasHH, gates + column,
+                Int32(gateWidth))
+            BLAS.gemm(
+                transposeB: true, m: steps * rows, n: width, k: spec.inputWidth,
+                a: layerInput(l, dropout: true), lda: spec.inputWidth, b: weights + spec.weightIH + column * spec.inputWidth,
+                ldb: spec.inputWidth, beta: 1, c: gates + column, ldc: gateWidth)
+        }
 
         let r32 = Int32(rows), h32 = Int32(h), g32 = Int32(gateWidth)
         for t in 0..<steps {
             let previous = hidden + t * rows * h, next = previous + rows * h
             let stepGates = gates + t * rows * gateWidth
+            // The recurrent product lands on the pre-activations (RNN, LSTM) or, for
+            // GRU, in a buffer of its own.
+            let recurrent = config.cell == .gru ? buffers.gruRecurrent.pointer : stepGates
+            let accumulate: Int32 = config.cell == .gru ? 0 : 1
+            if rows == 1 {
+                for block in 0..<gateCount where count > 0 {
+                    let row = block * h + u0
+                    rk_gemv_rows(count, h32, whh + row * h, h32, previous, recurrent + row, accumulate)
+                }
+            } else {
+                precondition(part.count == 1, "units are shared only for single sequences")
+                rk_gemm_packed(r32, g32, h32, previous, h32, storage.packedForward[l].pointer, recurrent, g32, accumulate)
+            }
             switch config.cell {
             case .rnn:
-                rk_gemm_packed(r32, g32, h32, previous, h32, packed, stepGates, g32, 1)
-                rk_rnn_forward(r32, h32, stepGates, next, relu)
+                rk_rnn_forward(r32, h32, count, stepGates + u0, next + u0, relu)
             case .lstm:
                 let cell = buffers.cell.pointer + t * rows * h
-                rk_gemm_packed(r32, g32, h32, previous, h32, packed, stepGates, g32, 1)
-                rk_lstm_forward(r32, h32, stepGates, cell, cell + rows * h, next, relu)
+                rk_lstm_forward(r32, h32, count, stepGates + u0, cell + u0, cell + rows * h + u0, next + u0, relu)
             case .gru:
-                let recurrent = buffers.gruRecurrent.pointer
-                rk_gemm_packed(r32, g32, h32, previous, h32, packed, recurrent, g32, 0)
                 rk_gru_forward(
-                    r32, h32, stepGates, recurrent, weights + spec.biasHH, previous,
-                    buffers.gruHn.pointer + t * rows * h, next, relu)
+                    r32, h32, count, stepGates + u0, recurrent + u0, weights + spec.biasHH + u0, previous + u0,
+                    buffers.gruHn.pointer + t * rows * h + u0, next + u0, relu)
             }
+            part.sync()
         }
     }
 }

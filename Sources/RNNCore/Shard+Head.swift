@@ -26,7 +26,7 @@ extension Shard {
         let weights = storage.parameters.pointer
         let o = config.outputSize
         let prediction = headOutput.pointer
-        rk_fill_rows(Int32(headRows), Int32(o), weights + spec.headBias!, nil, prediction)
+        rk_fill_rows(Int32(headRows), Int32(o), weights + spec.headBias!, nil, prediction, Int32(o))
         BLAS.gemm(
             transposeB: true, m: headRows, n: o, k: h, a: input, lda: h, b: weights + spec.headWeight!, ldb: h,
             beta: 1, c: prediction, ldc: o)
@@ -41,7 +41,7 @@ extension Shard {
         BLAS.gemm(
             transposeA: true, m: o, n: h, k: headRows, a: dPrediction, lda: o, b: input, ldb: h, beta: 0,
             c: gradients + spec.headWeight!, ldc: h)
-        rk_column_sums(Int32(headRows), Int32(o), dPrediction, gradients + spec.headBias!, 0)
+        rk_column_sums(Int32(headRows), Int32(o), dPrediction, Int32(o), gradients + spec.headBias!, 0)
         let dInput = everyStep ? dOutputs : dOutputs + (steps - 1) * rows * h
         BLAS.gemm(
             m: headRows, n: h, k: o, a: dPrediction, lda: o, b: weights + spec.headWeight!, ldb: h, beta: 0,

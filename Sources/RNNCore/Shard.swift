@@ -50,8 +50,10 @@ final class Shard {
     /// This shard's parameter gradients: the network's own vector for shard 0.
     let gradients: UnsafeMutablePointer<Float>
     private let ownGradients: FloatBuffer?
-    /// Sum over the shard's rows of (dL/dh_t)^2, `[L][T]`.
+    /// Sum over the shard's rows of (dL/dh_t)^2, `[L][T]`: over the lead part's
+    /// units, and over the partner's when two threads share the shard.
     var hiddenSquares = GrowableBuffer<Double>()
+    var partnerSquares = GrowableBuffer<Double>()
     /// The shard's part of the loss (already divided by the whole batch's count).
     var loss: Double = 0
     /// Head input (after output dropout), head output and its gradient.
@@ -106,6 +108,7 @@ final class Shard {
             }
         }
         _ = hiddenSquares.reserve(config.layers * steps)
+        _ = partnerSquares.reserve(config.layers * steps)
         let headRows = (config.head == .everyStep ? steps : 1) * rows
         _ = headInput.reserve(headRows * h)
         _ = headOutput.reserve(headRows * config.outputSize)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// One training step's figures: what the dashboard plots and the log records.
 public struct StepSummary: Sendable, Equatable {
     public var loss: Double
@@ -53,9 +55,11 @@ public final class Trainer {
             return StepSummary(loss: loss, gradientNorm: norm, clipped: false, finite: false)
         }
         let clipped = network.withGradients { clipping.apply(to: $0, globalNorm: norm) }
+        let mode = rk_enter_flush_to_zero()
         network.withParameters { parameters in
             network.withGradients { optimizer.step(parameters, UnsafeBufferPointer($0)) }
         }
+        rk_leave_flush_to_zero(mode)
         return StepSummary(loss: loss, gradientNorm: norm, clipped: clipped, finite: true)
     }
 }

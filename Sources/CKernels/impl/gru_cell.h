@@ -3,8 +3,10 @@
 //   z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
 //   n = act(W_in x + b_in + r * (W_hn h + b_hn))
 //   h' = (1 - z) * n + z * h
+// Each kernel handles `count` units per row, starting where the pointers point, in
+// rows of stride 3*h (gates) and h (states); `b_hh` is offset the same way.
 
-void RK_FN(rk_gru_forward)(int rows, int h, float *gates, const float *rec, const float *b_hh,
+void RK_FN(rk_gru_forward)(int rows, int h, int count, float *gates, const float *rec, const float *b_hh,
                            const float *h_prev, float *hn_out, float *h_out, int relu) {
     const float *br = b_hh, *bz = b_hh + h, *bn = b_hh + 2 * h;
     for (int r = 0; r < rows; r++) {
@@ -12,8 +14,8 @@ void RK_FN(rk_gru_forward)(int rows, int h, float *gates, const float *rec, cons
         const float *rr = rec + (size_t)r * 3 * h, *rz = rr + h, *rn = rz + h;
         const float *hp = h_prev + (size_t)r * h;
         float *hn = hn_out + (size_t)r * h, *ho = h_out + (size_t)r * h;
-        for (int u = 0; u < h; u += RK_LANES) {
-            int n = lanes_at(u, h);
+        for (int u = 0; u < count; u += RK_LANES) {
+            int n = lanes_at(u, count);
             vf rg = vf_sigmoid(ld(xr + u, n) + ld(rr + u, n) + ld(br + u, n));
             vf zg = vf_sigmoid(ld(xz + u, n) + ld(rz + u, n) + ld(bz + u, n));
             vf hnv = ld(rn + u, n) + ld(bn + u, n);
@@ -27,7 +29,7 @@ void RK_FN(rk_gru_forward)(int rows, int h, float *gates, const float *rec, cons
     }
 }
 
-double RK_FN(rk_gru_backward)(int rows, int h, const float *gates, const float *hn,
+double RK_FN(rk_gru_backward)(int rows, int h, int count, const float *gates, const float *hn,
                               const float *h_prev, const float *dh, float *dh_prev, float *dgx,
                               float *dgh, int relu) {
     const vf one = vf_splat(1.0f);
@@ -38,8 +40,8 @@ double RK_FN(rk_gru_backward)(int rows, int h, const float *gates, const float *
         float *dp = dh_prev + (size_t)r * h;
         float *xr = dgx + (size_t)r * 3 * h, *xz = xr + h, *xn = xz + h;
         float *hr = dgh + (size_t)r * 3 * h, *hz = hr + h, *hnn = hz + h;
-        for (int u = 0; u < h; u += RK_LANES) {
-            int n = lanes_at(u, h);
+        for (int u = 0; u < count; u += RK_LANES) {
+            int n = lanes_at(u, count);
             vf rg = ld(gr + u, n), zg = ld(gz + u, n), ng = ld(gn + u, n);
             vf dhv = ld(dhr + u, n);
             vf dn = dhv * (one - zg) * vf_act_slope(ng, relu);

@@ -1,9 +1,9 @@
 // Whole-array helpers: bias broadcast, column sums (bias gradients), accumulation
 // of gradients, sums of squares (gradient norms), activations.
 
-void RK_FN(rk_fill_rows)(int rows, int cols, const float *b1, const float *b2, float *dst) {
+void RK_FN(rk_fill_rows)(int rows, int cols, const float *b1, const float *b2, float *dst, int stride) {
     for (int r = 0; r < rows; r++) {
-        float *d = dst + (size_t)r * cols;
+        float *d = dst + (size_t)r * stride;
         for (int j = 0; j < cols; j += RK_LANES) {
             int n = lanes_at(j, cols);
             vf v = ld(b1 + j, n);
@@ -13,12 +13,16 @@ void RK_FN(rk_fill_rows)(int rows, int cols, const float *b1, const float *b2, f
     }
 }
 
-void RK_FN(rk_column_sums)(int rows, int cols, const float *src, float *dst, int accumulate) {
-    for (int j = 0; j < cols; j += RK_LANES) {
-        int n = lanes_at(j, cols);
-        vf s = accumulate ? ld(dst + j, n) : vf_splat(0.0f);
-        for (int r = 0; r < rows; r++) s += ld(src + (size_t)r * cols + j, n);
-        st(dst + j, s, n);
+void RK_FN(rk_column_sums)(int rows, int cols, const float *src, int stride, float *dst, int accumulate) {
+    // Row by row, so the source streams through once; dst stays in cache.
+    if (!accumulate)
+        for (int j = 0; j < cols; j++) dst[j] = 0.0f;
+    for (int r = 0; r < rows; r++) {
+        const float *row = src + (size_t)r * stride;
+        for (int j = 0; j < cols; j += RK_LANES) {
+            int n = lanes_at(j, cols);
+            st(dst + j, ld(dst + j, n) + ld(row + j, n), n);
+        }
     }
 }
 

@@ -12,6 +12,9 @@
 // Layouts (one time step, `rows` sequences, hidden size `h`):
 //   gates   [rows][G*h]  gate blocks side by side: LSTM i,f,g,o; GRU r,z,n; RNN one
 //   states  [rows][h]
+// The cell kernels work on `count` units of each row, from where their pointers
+// point (all of them: count = h and unoffset pointers), so that two threads can
+// share one sequence's units.
 
 #include <stddef.h>
 
@@ -34,11 +37,22 @@ void rk_pack(const float *src, int ld, int transposed, int k, int n, float *pack
 void rk_gemm_packed(int m, int n, int k, const float *a, int lda,
                     const float *packed, float *c, int ldc, int accumulate);
 
-/// dst[r][j] = b1[j] (+ b2[j] when b2 is not NULL), for `rows` rows of `cols`.
-void rk_fill_rows(int rows, int cols, const float *b1, const float *b2, float *dst);
+/// y[j] = sum_i W[j][i] x[i] for the `n` rows of W (`k` columns, leading dimension
+/// `ldw`), or y += that when `accumulate` is non-zero. The forward step of one
+/// sequence: W is W_hh, read row by row. Cost: 2*n*k flops.
+void rk_gemv_rows(int n, int k, const float *w, int ldw, const float *x, float *y, int accumulate);
 
-/// dst[j] (+)= sum over r of src[r][j]; `accumulate` keeps what dst holds.
-void rk_column_sums(int rows, int cols, const float *src, float *dst, int accumulate);
+/// y[c] = sum_j x[j] W[j][c] for the `n` columns starting at `w` over `m` rows, or
+/// y += that. The backward step of one sequence: W is W_hh, read by columns.
+void rk_gemv_columns(int m, int n, const float *w, int ldw, const float *x, float *y, int accumulate);
+
+/// dst[r][j] = b1[j] (+ b2[j] when b2 is not NULL), for `rows` rows of `cols`
+/// columns, rows `ld` apart.
+void rk_fill_rows(int rows, int cols, const float *b1, const float *b2, float *dst, int ld);
+
+/// dst[j] (+)= sum over r of src[r][j], rows `ld` apart; `accumulate` keeps what dst
+/// holds.
+void rk_column_sums(int rows, int cols, const float *src, int ld, float *dst, int accumulate);
 
 /// dst[i] += src[i].
 void rk_add(size_t n, const float *src, float *dst);
@@ -48,21 +62,21 @@ double rk_sum_squares(size_t n, const float *x);
 
 /// Vanilla RNN, one step: h = act(pre). `pre` already holds every term of the
 /// pre-activation. `relu` selects relu instead of tanh.
-void rk_rnn_forward(int rows, int h, const float *pre, float *h_out, int relu);
+void rk_rnn_forward(int rows, int h, int count, const float *pre, float *h_out, int relu);
 
 /// Vanilla RNN backward, one step: dpre = dh * act'(h). Returns sum(dh^2).
-double rk_rnn_backward(int rows, int h, const float *h_t, const float *dh,
+double rk_rnn_backward(int rows, int h, int count, const float *h_t, const float *dh,
                        float *dpre, int relu);
 
 /// LSTM, one step. `gates` holds the pre-activations i,f,g,o on entry and their
 /// activations on return; c = f*c_prev + i*g; h = o*act(c).
-void rk_lstm_forward(int rows, int h, float *gates, const float *c_prev,
+void rk_lstm_forward(int rows, int h, int count, float *gates, const float *c_prev,
                      float *c_out, float *h_out, int relu);
 
 /// LSTM backward, one step. `dc` holds dL/dc_t from later steps on entry and
 /// dL/dc_{t-1} on return. Writes the pre-activation gradients to `dgates`.
 /// Returns sum(dh^2).
-double rk_lstm_backward(int rows, int h, const float *gates, const float *c_prev,
+double rk_lstm_backward(int rows, int h, int count, const float *gates, const float *c_prev,
                         const float *c_t, const float *dh, float *dc,
                         float *dgates, int relu);
 
@@ -70,16 +84,47 @@ double rk_lstm_backward(int rows, int h, const float *gates, const float *c_prev
 /// W_ih x + b_ih (r,z,n) on entry and the activations r,z,n on return. `rec` holds
 /// W_hh h_prev without bias; `b_hh` is added here. `hn_out` keeps W_hn h + b_hn
 /// for the backward pass.
-void rk_gru_forward(int rows, int h, float *gates, const float *rec,
+void rk_gru_forward(int rows, int h, int count, float *gates, const float *rec,
                     const float *b_hh, const float *h_prev, float *hn_out,
                     float *h_out, int relu);
 
 /// GRU backward, one step. Writes the gradients of the input-side pre-activations
 /// to `dgx` and of the recurrent-side ones (W_hh h + b_hh) to `dgh`, and adds the
 /// direct path z*dh into `dh_prev`. Returns sum(dh^2).
-double rk_gru_backward(int rows, int h, const float *gates, const float *hn,
+double rk_gru_backward(int rows, int h, int count, const float *gates, const float *hn,
                        const float *h_prev, const float *dh, float *dh_prev,
                        float *dgx, float *dgh, int relu);
+
+/// SGD, PyTorch's rule: with momentum, buffer = g on the `first` step and
+/// momentum*buffer + g after; p -= lr * (nesterov ? g + momentum*buffer : buffer).
+void rk_sgd(size_t n, float *p, const float *g, float *buffer, float lr, float momentum, int nesterov, int first,
+            float decay);
+
+/// Adam, PyTorch's rule: m += (g - m)(1 - beta1); v = beta2 v + (1 - beta2) g^2;
+/// p -= step_size * m / (sqrt(v) / correction2 + eps), with step_size = lr/(1 - beta1^t)
+/// and correction2 = sqrt(1 - beta2^t).
+void rk_adam(size_t n, float *p, const float *g, float *m, float *v, float step_size, float beta1, float beta2,
+             float eps, float correction2, float decay);
+
+/// RMSProp, PyTorch's rule (not centered).
+void rk_rmsprop(size_t n, float *p, const float *g, float *square_avg, float *buffer, float lr, float alpha,
+                float eps, float momentum, float decay);
+
+/// Adagrad, PyTorch's rule (no learning-rate decay).
+void rk_adagrad(size_t n, float *p, const float *g, float *sum, float lr, float eps, float decay);
+
+/// A barrier for a fixed number of threads that meet many times (once per time step).
+typedef struct rk_barrier rk_barrier;
+rk_barrier *rk_barrier_create(int parties);
+void rk_barrier_destroy(rk_barrier *barrier);
+/// Returns when all parties have called it; their writes before it are visible to
+/// all of them after it.
+void rk_barrier_wait(rk_barrier *barrier);
+
+/// Makes the calling thread treat float values below 1.2e-38 as zero (x86 FTZ and
+/// DAZ; nothing elsewhere) and returns the previous mode for `rk_leave_flush_to_zero`.
+unsigned rk_enter_flush_to_zero(void);
+void rk_leave_flush_to_zero(unsigned saved);
 
 /// 1 when the AVX2+FMA variants of the kernels are in use, 0 for the baseline.
 int rk_uses_avx2(void);

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Adagrad, PyTorch's `torch.optim.Adagrad` (no learning-rate decay, zero initial
 /// accumulator): sum += g^2, p -= lr * g/(sqrt(sum)+eps). min-char-rnn trains with it.
 public final class Adagrad: Optimizer {
@@ -12,13 +14,9 @@ public final class Adagrad: Optimizer {
 
     public func step(_ parameters: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeBufferPointer<Float>) {
         stepCount += 1
-        let lr = settings.learningRate, eps = settings.epsilon, decay = settings.weightDecay
-        let p = parameters.baseAddress!, g = gradients.baseAddress!, sum = state[0]
-        for i in 0..<parameters.count {
-            let d = decayedGradient(g[i], p[i], decay)
-            sum[i] += d * d
-            p[i] -= lr * d / (sum[i].squareRoot() + eps)
-        }
+        rk_adagrad(
+            parameters.count, parameters.baseAddress!, gradients.baseAddress!, state[0], settings.learningRate,
+            settings.epsilon, settings.weightDecay)
     }
 
     public func stateBuffers() -> [String: [Float]] { state.snapshot() }

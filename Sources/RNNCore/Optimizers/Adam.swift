@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam, PyTorch's `torch.optim.Adam` (bias-corrected moments, epsilon added after
@@ -16,18 +17,12 @@ public final class Adam: Optimizer {
 
     public func step(_ parameters: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeBufferPointer<Float>) {
         stepCount += 1
-        let b1 = settings.beta1, b2 = settings.beta2, eps = settings.epsilon, decay = settings.weightDecay
         let t = Double(stepCount)
-        let stepSize = Float(Double(settings.learningRate) / (1 - pow(Double(b1), t)))
-        let correction2 = Float((1 - pow(Double(b2), t)).squareRoot())
-        let p = parameters.baseAddress!, g = gradients.baseAddress!
-        let m = state[0], v = state[1]
-        for i in 0..<parameters.count {
-            let d = decayedGradient(g[i], p[i], decay)
-            m[i] += (d - m[i]) * (1 - b1)
-            v[i] = b2 * v[i] + (1 - b2) * d * d
-            p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
-        }
+        let stepSize = Float(Double(settings.learningRate) / (1 - pow(Double(settings.beta1), t)))
+        let correction2 = Float((1 - pow(Double(settings.beta2), t)).squareRoot())
+        rk_adam(
+            parameters.count, parameters.baseAddress!, gradients.baseAddress!, state[0], state[1], stepSize,
+            settings.beta1, settings.beta2, settings.epsilon, correction2, settings.weightDecay)
     }
 
     public func stateBuffers() -> [String: [Float]] { state.snapshot() }

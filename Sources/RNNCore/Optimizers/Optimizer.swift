@@ -125,9 +125,3 @@ final class OptimizerState {
         }
     }
 }
-
-/// g + weight_decay * p, PyTorch's L2 penalty, read without writing the gradient.
-@inline(__always)
-func decayedGradient(_ g: Float, _ p: Float, _ decay: Float) -> Float {
-    decay == 0 ? g : g + decay * p
-}

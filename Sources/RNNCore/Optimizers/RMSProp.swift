@@ -1,3 +1,5 @@
+import CKernels
+
 /// RMSProp, PyTorch's `torch.optim.RMSprop` (not centered):
 /// v = alpha*v + (1-alpha)*g^2; with momentum m, buf = m*buf + g/(sqrt(v)+eps) and
 /// p -= lr*buf; without, p -= lr * g/(sqrt(v)+eps).
@@ -13,21 +15,9 @@ public final class RMSProp: Optimizer {
 
     public func step(_ parameters: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeBufferPointer<Float>) {
         stepCount += 1
-        let lr = settings.learningRate, alpha = settings.alpha, eps = settings.epsilon
-        let momentum = settings.momentum, decay = settings.weightDecay
-        let p = parameters.baseAddress!, g = gradients.baseAddress!
-        let v = state[0], buffer = state[1]
-        for i in 0..<parameters.count {
-            let d = decayedGradient(g[i], p[i], decay)
-            v[i] = alpha * v[i] + (1 - alpha) * d * d
-            let scaled = d / (v[i].squareRoot() + eps)
-            if momentum > 0 {
-                buffer[i] = momentum * buffer[i] + scaled
-                p[i] -= lr * buffer[i]
-            } else {
-                p[i] -= lr * scaled
-            }
-        }
+        rk_rmsprop(
+            parameters.count, parameters.baseAddress!, gradients.baseAddress!, state[0], state[1],
+            settings.learningRate, settings.alpha, settings.epsilon, settings.momentum, settings.weightDecay)
     }
 
     public func stateBuffers() -> [String: [Float]] { state.snapshot() }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Stochastic gradient descent, PyTorch's `torch.optim.SGD`:
 /// with momentum m, buf = g on the first step and buf = m*buf + g afterwards;
 /// p -= lr * buf (or lr * (g + m*buf) with Nesterov).
@@ -12,20 +14,11 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ parameters: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeBufferPointer<Float>) {
-        let lr = settings.learningRate, m = settings.momentum, decay = settings.weightDecay
-        let p = parameters.baseAddress!, g = gradients.baseAddress!, buffer = state[0]
-        let first = stepCount == 0
+        let first: Int32 = stepCount == 0 ? 1 : 0
         stepCount += 1
-        if m == 0 {
-            for i in 0..<parameters.count { p[i] -= lr * decayedGradient(g[i], p[i], decay) }
-            return
-        }
-        for i in 0..<parameters.count {
-            let d = decayedGradient(g[i], p[i], decay)
-            let b = first ? d : m * buffer[i] + d
-            buffer[i] = b
-            p[i] -= lr * (settings.nesterov ? d + m * b : b)
-        }
+        rk_sgd(
+            parameters.count, parameters.baseAddress!, gradients.baseAddress!, state[0], settings.learningRate,
+            settings.momentum, settings.nesterov ? 1 : 0, first, settings.weightDecay)
     }
 
     public func stateBuffers() -> [String: [Float]] { state.snapshot() }
