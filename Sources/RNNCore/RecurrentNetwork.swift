@@ -27,6 +27,10 @@ public final class RecurrentNetwork {
     private var finalHidden = GrowableBuffer<Float>()
     private var finalCell = GrowableBuffer<Float>()
     private var carriedBatch = 0
+    /// A shard of its own for single-sequence probes, so they leave the training
+    /// gradients alone, and room for its final states.
+    private(set) lazy var probeShard = Shard(storage: storage)
+    var probeStates = GrowableBuffer<Float>()
     /// sqrt of the summed squares of dL/dh_t: `[L][T]` of the last pass.
     private var hiddenNorms = GrowableBuffer<Double>()
     private(set) var lastSteps = 0
@@ -146,7 +150,7 @@ public final class RecurrentNetwork {
         let wantInput = record.contains(.inputGradients)
         let barrier = self.barrier
 
-        let loss = withPassInputs(
+        let loss = passInputs(
             batch, initialState: initialState, carried: carried, finalHidden: finalHidden, finalCell: finalCell,
             dropout: training
         ) { pass -> Double in
@@ -201,7 +205,7 @@ public final class RecurrentNetwork {
     }
 
     /// Calls `body` with pointers into the batch and the initial state.
-    private func withPassInputs<R>(
+    func passInputs<R>(
         _ batch: SequenceBatch, initialState: InitialState, carried: Bool,
         finalHidden: UnsafeMutablePointer<Float>, finalCell: UnsafeMutablePointer<Float>, dropout: Bool,
         _ body: (PassInputs) -> R
