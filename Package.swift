@@ -25,7 +25,8 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport"]),
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,7 +13,7 @@ import CKernels
 ///
 /// One pass at a time: the network is used from one thread (a session's queue); it
 /// spreads each batch over the cores itself.
-public final class RecurrentNetwork {
+public final class RecurrentNetwork: ShardWork {
     public let config: ModelConfig
     public var layout: ParameterLayout { storage.layout }
     let storage: ModelStorage
@@ -23,6 +23,8 @@ public final class RecurrentNetwork {
     private let shards: [Shard]
     /// Where two threads sharing one sequence meet each time step.
     private let barrier: OpaquePointer
+    /// The pass the shards are running.
+    private var plan: PassPlan?
     /// Where the last pass's sequences ended, `[L][B][H]`, for `.carried` states.
     private var finalHidden = GrowableBuffer<Float>()
     private var finalCell = GrowableBuffer<Float>()
@@ -146,38 +148,53 @@ public final class RecurrentNetwork {
         let shardCount = min(batch.size, runner.capacity)
         let sharedUnits = shardCount == 1 && runner.capacity >= 2 && worthSharingUnits
         if batch.size > shardCount { storage.packIfNeeded() }  // packed weights serve shards of several rows
-        let useShards = shards
-        let wantInput = record.contains(.inputGradients)
-        let barrier = self.barrier
 
         let loss = passInputs(
             batch, initialState: initialState, carried: carried, finalHidden: finalHidden, finalCell: finalCell,
             dropout: training
         ) { pass -> Double in
-            runner.run(sharedUnits ? 2 : shardCount) { index in
-                let mode = rk_enter_flush_to_zero()
-                defer { rk_leave_flush_to_zero(mode) }
-                let shard = useShards[sharedUnits ? 0 : index]
-                let part = sharedUnits ? Partition(index: index, count: 2, barrier: barrier) : .whole
-                if part.isLead {
-                    let first = index * batch.size / shardCount
-                    let next = (index + 1) * batch.size / shardCount
-                    shard.prepare(firstRow: first, rows: next - first, steps: batch.steps, wantInputGradient: wantInput)
-                }
-                part.sync()
-                shard.forward(pass, part: part)
-                if part.isLead { shard.headAndLoss(pass, gradients: gradients) }
-                guard gradients else { return }
-                part.sync()
-                shard.backward(pass, wantInputGradient: wantInput, part: part)
-            }
-            return useShards[0..<shardCount].reduce(0) { $0 + $1.loss }
+            plan = PassPlan(
+                inputs: pass, shardCount: shardCount, sharedUnits: sharedUnits, gradients: gradients,
+                wantInputGradient: record.contains(.inputGradients))
+            runner.run(sharedUnits ? 2 : shardCount, self)
+            plan = nil
+            return shards[0..<shardCount].reduce(0) { $0 + $1.loss }
         }
         carriedBatch = batch.size
         lastSteps = batch.steps
         if gradients { combineShards(shardCount, steps: batch.steps, sharedUnits: sharedUnits) }
         return PassResult(
             loss: loss, recorded: record.isEmpty ? nil : collect(record, batch: batch, shards: shardCount))
+    }
+
+    /// What the shards of the pass in progress share; set only while they run.
+    struct PassPlan {
+        let inputs: PassInputs
+        let shardCount: Int
+        let sharedUnits: Bool
+        let gradients: Bool
+        let wantInputGradient: Bool
+    }
+
+    /// One shard's whole pass (or one part of a shared sequence), on whichever
+    /// thread the runner gives it.
+    func runShard(_ index: Int) {
+        guard let plan else { return }
+        let mode = rk_enter_flush_to_zero()
+        defer { rk_leave_flush_to_zero(mode) }
+        let pass = plan.inputs, batch = pass.batch
+        let shard = shards[plan.sharedUnits ? 0 : index]
+        let part = plan.sharedUnits ? Partition(index: index, count: 2, barrier: barrier) : .whole
+        if part.isLead {
+            let first = index * batch / plan.shardCount, next = (index + 1) * batch / plan.shardCount
+            shard.prepare(firstRow: first, rows: next - first, steps: pass.steps, wantInputGradient: plan.wantInputGradient)
+        }
+        part.sync()
+        shard.forward(pass, part: part)
+        if part.isLead { shard.headAndLoss(pass, gradients: plan.gradients) }
+        guard plan.gradients else { return }
+        part.sync()
+        shard.backward(pass, wantInputGradient: plan.wantInputGradient, part: part)
     }
 
     /// Whether a lone sequence's time loop is worth sharing between two threads: the

@@ -1,5 +1,10 @@
 import Foundation
 
+/// Work split into shards; `runShard` is called once per shard, on any thread.
+protocol ShardWork: AnyObject {
+    func runShard(_ index: Int)
+}
+
 /// Runs the shards of a batch at the same time, one per core: shard 0 on the calling
 /// thread, the others on worker threads that live as long as the runner.
 ///
@@ -30,36 +35,36 @@ final class ShardRunner {
         shared.stop()
     }
 
-    /// Calls `body(i)` for every i in 0..<count, at most `capacity` of them at a time,
-    /// and returns when all have returned. Each call must touch only its own shard's
-    /// memory, apart from reading what no call writes.
-    func run(_ count: Int, _ body: (Int) -> Void) {
+    /// Calls `work.runShard(i)` for every i in 0..<count, at most `capacity` of them
+    /// at a time, and returns when all have returned. Each call must touch only its
+    /// own shard's memory, apart from reading what no call writes. Allocates nothing.
+    func run(_ count: Int, _ work: some ShardWork) {
         precondition(count <= capacity)
         if count <= 1 {
-            if count == 1 { body(0) }
+            if count == 1 { work.runShard(0) }
             return
         }
-        withoutActuallyEscaping(body) { escapable in
-            let job = ShardJob(body: escapable)
-            shared.publish(job, count: count, workers: capacity - 1)
-            escapable(0)
-            shared.waitForWorkers()
-        }
+        shared.publish(work, count: count, workers: capacity - 1)
+        work.runShard(0)
+        shared.waitForWorkers()
     }
 
     /// The worker's share of the runner; the threads hold this, not the runner, so the
     /// runner's deinit can stop them.
     private final class SharedState: @unchecked Sendable {
         // SAFETY: every stored property below is read and written only while
-        // `condition` is locked, so the threads never race on them.
+        // `condition` is locked, so the threads never race on them. `run` does not
+        // return before every worker has finished with `job` (waitForWorkers); the
+        // shards it runs write disjoint memory, and the lock orders those writes
+        // before the caller reads them.
         private let condition = NSCondition()
-        private var job: ShardJob?
+        private var job: (any ShardWork)?
         private var jobCount = 0
         private var generation = 0
         private var pending = 0
         private var stopping = false
 
-        func publish(_ job: ShardJob, count: Int, workers: Int) {
+        func publish(_ job: any ShardWork, count: Int, workers: Int) {
             condition.lock()
             self.job = job
             jobCount = count
@@ -96,8 +101,8 @@ final class ShardRunner {
                 var work = index < jobCount ? job : nil
                 condition.unlock()
 
-                work?.body(index)
-                work = nil  // release the job before reporting, so `run` sees it unreferenced
+                work?.runShard(index)
+                work = nil
 
                 condition.lock()
                 pending -= 1
@@ -105,15 +110,5 @@ final class ShardRunner {
                 condition.unlock()
             }
         }
-    }
-
-    /// A shard body handed to the workers.
-    private final class ShardJob: @unchecked Sendable {
-        // SAFETY: `run` does not return before every worker has finished calling
-        // `body` (waitForWorkers), so the non-escaping closure is never called after
-        // its scope ends; the closure's shards write disjoint memory, and the lock
-        // around publish/wait orders those writes before the caller reads them.
-        let body: (Int) -> Void
-        init(body: @escaping (Int) -> Void) { self.body = body }
     }
 }
