@@ -1,14 +1,18 @@
-// The public kernel entry points: each calls the AVX2+FMA variant when the CPU has
-// those instructions, the baseline variant otherwise. The choice is made once, when
-// the library loads.
+// The public kernel entry points: each calls the widest variant the CPU runs
+// (AVX-512, AVX2+FMA, or the baseline). The choice is made once, when the library
+// loads; RNNTOP_KERNELS=baseline|avx2|avx512 asks for a narrower one (for tests and
+// comparisons), never for one the CPU lacks.
 
 #include "rnnkernels.h"
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define DECLARE_VARIANTS(ret, name, params) \
     ret name##_baseline params;             \
-    ret name##_avx2 params;
+    ret name##_avx2 params;                 \
+    ret name##_avx512 params;
 
 DECLARE_VARIANTS(void, rk_gemm_packed, (int, int, int, const float *, int, const float *, float *, int, int))
 DECLARE_VARIANTS(void, rk_gemv_rows, (int, int, const float *, int, const float *, float *, int))
@@ -35,8 +39,11 @@ DECLARE_VARIANTS(void, rk_sigmoid, (size_t, const float *, float *))
 DECLARE_VARIANTS(void, rk_tanh, (size_t, const float *, float *))
 DECLARE_VARIANTS(void, rk_exp, (size_t, const float *, float *))
 
+enum { BASELINE, AVX2, AVX512 };
+
 // Written once by the loader's constructor, before any thread of the program runs,
 // and only read afterwards.
+static int variant = BASELINE;
 static int has_avx2;
 static int has_avx512;
 
@@ -47,15 +54,29 @@ __attribute__((constructor)) static void detect_cpu(void) {
     has_avx512 = has_avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                  __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
                  __builtin_cpu_supports("avx512cd");
+    variant = has_avx512 ? AVX512 : has_avx2 ? AVX2 : BASELINE;
+    const char *requested = getenv("RNNTOP_KERNELS");
+    if (requested && strcmp(requested, "baseline") == 0) variant = BASELINE;
+    if (requested && strcmp(requested, "avx2") == 0 && has_avx2) variant = AVX2;
 #endif
 }
 
-int rk_uses_avx2(void) { return has_avx2; }
+const char *rk_kernel_variant(void) {
+    switch (variant) {
+    case AVX512: return "avx512";
+    case AVX2: return "avx2+fma";
+    default: return "baseline";
+    }
+}
+
+int rk_cpu_has_avx2(void) { return has_avx2; }
 
 int rk_cpu_has_avx512(void) { return has_avx512; }
 
 #if defined(__x86_64__)
-#define CALL(name, ...) (has_avx2 ? name##_avx2(__VA_ARGS__) : name##_baseline(__VA_ARGS__))
+#define CALL(name, ...)                                                     \
+    (variant == AVX512 ? name##_avx512(__VA_ARGS__)                        \
+     : variant == AVX2 ? name##_avx2(__VA_ARGS__) : name##_baseline(__VA_ARGS__))
 #else
 #define CALL(name, ...) name##_baseline(__VA_ARGS__)
 #endif

@@ -2,8 +2,9 @@ import CKernels
 
 /// What the engine runs on, for benchmark reports and for tuning OpenBLAS.
 public enum EngineInfo {
-    /// The variant of rnntop's own kernels in use: "avx2+fma" or "baseline".
-    public static var kernelVariant: String { rk_uses_avx2() != 0 ? "avx2+fma" : "baseline" }
+    /// The variant of rnntop's own kernels in use: "avx512", "avx2+fma" or
+    /// "baseline" (RNNTOP_KERNELS may ask for a narrower one).
+    public static var kernelVariant: String { String(cString: rk_kernel_variant()) }
 
     /// The OpenBLAS kernel family chosen for this CPU.
     public static var blasCore: String { BLAS.coreName }
@@ -12,7 +13,7 @@ public enum EngineInfo {
     /// OpenBLAS picks": "SkylakeX" with AVX-512, "Haswell" with AVX2 and FMA.
     public static var preferredBLASCore: String? {
         if rk_cpu_has_avx512() != 0 { return "SkylakeX" }
-        if rk_uses_avx2() != 0 { return "Haswell" }
+        if rk_cpu_has_avx2() != 0 { return "Haswell" }
         return nil
     }
 }

@@ -76,3 +76,22 @@ import Testing
         #expect(unknown.status == 2)
     }
 }
+
+/// Every variant of the C kernels the CPU can run passes the reference files: the
+/// machine running the tests would otherwise exercise only its widest one.
+@Suite struct KernelVariantTests {
+    @Test(arguments: ["baseline", "avx2", "avx512"])
+    func everyKernelVariantMatchesPyTorch(_ variant: String) throws {
+        let outcome = try CommandRunner.run(["verify", "--quiet", Fixtures.goldenFolder.path], environment: ["RNNTOP_KERNELS": variant])
+        #expect(outcome.status == 0, "\(variant): \(outcome.standardOutput)\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("all within"))
+    }
+
+    @Test func benchReportsTheVariantInUse() throws {
+        let outcome = try CommandRunner.run(
+            ["bench", "--quick", "--no-seed", "--cells", "rnn", "--hidden", "8", "--batch", "1"],
+            environment: ["RNNTOP_KERNELS": "baseline"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput.contains("kernels baseline"))
+    }
+}

@@ -50,30 +50,31 @@ RK_INLINE void tile(const int MR, const int NP, int k, const float *a, int lda,
     }
 }
 
-// One tile of `mr` rows (1 to 6), dispatched to the unrolled version.
-RK_INLINE void row_tile(int mr, int k, const float *a, int lda, const float *panel, float *c, int ldc,
-                        int n_left, int accumulate) {
+// One tile of `mr` rows (1 to 6) against NP panels, dispatched to the unrolled version.
+RK_INLINE void row_tile(const int NP, int mr, int k, const float *a, int lda, const float *panel, size_t stride,
+                        float *c, int ldc, int n_left, int accumulate) {
     switch (mr) {
-    case 6: tile(6, 1, k, a, lda, panel, 0, c, ldc, n_left, accumulate); break;
-    case 5: tile(5, 1, k, a, lda, panel, 0, c, ldc, n_left, accumulate); break;
-    case 4: tile(4, 1, k, a, lda, panel, 0, c, ldc, n_left, accumulate); break;
-    case 3: tile(3, 1, k, a, lda, panel, 0, c, ldc, n_left, accumulate); break;
-    case 2: tile(2, 1, k, a, lda, panel, 0, c, ldc, n_left, accumulate); break;
-    case 1: tile(1, 1, k, a, lda, panel, 0, c, ldc, n_left, accumulate); break;
+    case 6: tile(6, NP, k, a, lda, panel, stride, c, ldc, n_left, accumulate); break;
+    case 5: tile(5, NP, k, a, lda, panel, stride, c, ldc, n_left, accumulate); break;
+    case 4: tile(4, NP, k, a, lda, panel, stride, c, ldc, n_left, accumulate); break;
+    case 3: tile(3, NP, k, a, lda, panel, stride, c, ldc, n_left, accumulate); break;
+    case 2: tile(2, NP, k, a, lda, panel, stride, c, ldc, n_left, accumulate); break;
+    case 1: tile(1, NP, k, a, lda, panel, stride, c, ldc, n_left, accumulate); break;
     default: break;
     }
 }
 
-// All rows of A against the panel at column `col`, in tiles of at most six rows of
-// nearly equal size (16 rows: 6, 5, 5 rather than 6, 6, 4), since a short tile has
-// too few independent sums to keep the multiply-add units busy.
-RK_INLINE void panel_rows(int m, int n, int k, const float *a, int lda, const float *panel,
-                          float *c, int ldc, int col, int accumulate) {
+// All rows of A against NP panels starting at column `col`, in tiles of at most six
+// rows of nearly equal size (16 rows: 6, 5, 5 rather than 6, 6, 4), since a short
+// tile has too few independent sums to keep the multiply-add units busy.
+RK_INLINE void panel_rows(const int NP, int m, int n, int k, const float *a, int lda, const float *panel,
+                          size_t stride, float *c, int ldc, int col, int accumulate) {
     int tiles = (m + 5) / 6;
     int r = 0;
     for (int t = 0; t < tiles; t++) {
         int mr = (m - r) / (tiles - t);
-        row_tile(mr, k, a + (size_t)r * lda, lda, panel, c + (size_t)r * ldc + col, ldc, n - col, accumulate);
+        row_tile(NP, mr, k, a + (size_t)r * lda, lda, panel, stride, c + (size_t)r * ldc + col, ldc, n - col,
+                 accumulate);
         r += mr;
     }
 }
@@ -81,6 +82,21 @@ RK_INLINE void panel_rows(int m, int n, int k, const float *a, int lda, const fl
 // Depth of one block of the inner dimension: a panel's block (16 x 256 floats) and
 // the rows' block stay in the first-level cache together.
 #define KC 256
+
+// Panels a tile spans: with sixteen-float vectors one panel is a single vector wide,
+// so two go together to keep twelve sums in flight.
+#define PANELS_PER_TILE (RK_LANES == 16 ? 2 : 1)
+
+// All rows against NP panels from panel p, block by block of the inner dimension.
+RK_INLINE void panel_group(const int NP, int m, int n, int k, const float *a, int lda, const float *packed,
+                           float *c, int ldc, int p, int accumulate) {
+    size_t stride = (size_t)k * NR;
+    for (int k0 = 0; k0 < k; k0 += KC) {
+        int kc = k - k0 < KC ? k - k0 : KC;
+        panel_rows(NP, m, n, kc, a + k0, lda, packed + p * stride + (size_t)k0 * NR, stride, c, ldc, p * NR,
+                   accumulate || k0 > 0);
+    }
+}
 
 void RK_FN(rk_gemm_packed)(int m, int n, int k, const float *a, int lda,
                            const float *packed, float *c, int ldc, int accumulate) {
@@ -97,15 +113,12 @@ void RK_FN(rk_gemm_packed)(int m, int n, int k, const float *a, int lda,
         for (; p + 2 <= panels; p += 2)
             tile(2, 2, k, a, lda, packed + p * stride, stride, c + p * NR, ldc, n - p * NR, accumulate);
     }
-    for (; p < panels; p++) {
-        const float *panel = packed + p * stride;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kc = k - k0 < KC ? k - k0 : KC;
-            panel_rows(m, n, kc, a + k0, lda, panel + (size_t)k0 * NR, c, ldc, p * NR, accumulate || k0 > 0);
-        }
-    }
+    for (; p + PANELS_PER_TILE <= panels; p += PANELS_PER_TILE)
+        panel_group(PANELS_PER_TILE, m, n, k, a, lda, packed, c, ldc, p, accumulate);
+    for (; p < panels; p++) panel_group(1, m, n, k, a, lda, packed, c, ldc, p, accumulate);
 }
 
 #undef KC
+#undef PANELS_PER_TILE
 #undef NR
 #undef NV

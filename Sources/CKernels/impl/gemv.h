@@ -37,36 +37,56 @@ void RK_FN(rk_gemv_rows)(int n, int k, const float *w, int ldw, const float *x, 
     }
 }
 
-// Columns in flight per pass over the rows: eight vectors of sums.
-#define GEMV_CHUNKS 8
-
-void RK_FN(rk_gemv_columns)(int m, int n, const float *w, int ldw, const float *x, float *y, int accumulate) {
-    for (int c = 0; c < n; c += GEMV_CHUNKS * RK_LANES) {
-        vf acc[GEMV_CHUNKS];
-        int lanes[GEMV_CHUNKS];
-        int chunks = 0;
-        for (int q = 0; q < GEMV_CHUNKS; q++) {
-            int start = c + q * RK_LANES;
-            lanes[q] = start < n ? lanes_at(start, n) : 0;
-            if (lanes[q] > 0) chunks = q + 1;
-            acc[q] = lanes[q] > 0 && accumulate ? ld(y + start, lanes[q]) : vf_splat(0.0f);
+// CH full vectors of columns, summed over all rows by RU interleaved partial sums
+// (RU * CH independent chains, enough to hide the multiply-add latency).
+RK_INLINE void column_block(const int CH, const int RU, int m, const float *w, int ldw, const float *x, float *y,
+                            int accumulate) {
+    vf acc[8][8];
+    for (int u = 0; u < RU; u++)
+        for (int q = 0; q < CH; q++) acc[u][q] = vf_splat(0.0f);
+    int j = 0;
+    for (; j + RU <= m; j += RU) {
+        for (int u = 0; u < RU; u++) {
+            vf xv = vf_splat(x[j + u]);
+            const float *row = w + (size_t)(j + u) * ldw;
+            for (int q = 0; q < CH; q++) acc[u][q] += xv * vf_load(row + q * RK_LANES);
         }
-        if (chunks == GEMV_CHUNKS && lanes[GEMV_CHUNKS - 1] == RK_LANES) {
-            for (int j = 0; j < m; j++) {
-                vf xv = vf_splat(x[j]);
-                const float *row = w + (size_t)j * ldw + c;
-                for (int q = 0; q < GEMV_CHUNKS; q++) acc[q] += xv * vf_load(row + q * RK_LANES);
-            }
-        } else {
-            for (int j = 0; j < m; j++) {
-                vf xv = vf_splat(x[j]);
-                const float *row = w + (size_t)j * ldw + c;
-                for (int q = 0; q < chunks; q++) acc[q] += xv * ld(row + q * RK_LANES, lanes[q]);
-            }
-        }
-        for (int q = 0; q < chunks; q++) st(y + c + q * RK_LANES, acc[q], lanes[q]);
+    }
+    for (; j < m; j++) {
+        vf xv = vf_splat(x[j]);
+        const float *row = w + (size_t)j * ldw;
+        for (int q = 0; q < CH; q++) acc[0][q] += xv * vf_load(row + q * RK_LANES);
+    }
+    for (int q = 0; q < CH; q++) {
+        vf total = acc[0][q];
+        for (int u = 1; u < RU; u++) total += acc[u][q];
+        if (accumulate) total += vf_load(y + q * RK_LANES);
+        vf_store(y + q * RK_LANES, total);
     }
 }
 
-#undef GEMV_ROWS
-#undef GEMV_CHUNKS
+void RK_FN(rk_gemv_columns)(int m, int n, const float *w, int ldw, const float *x, float *y, int accumulate) {
+    int c = 0;
+    for (; c + 8 * RK_LANES <= n; c += 8 * RK_LANES) column_block(8, 1, m, w + c, ldw, x, y + c, accumulate);
+    if (c + 4 * RK_LANES <= n) {
+        column_block(4, 2, m, w + c, ldw, x, y + c, accumulate);
+        c += 4 * RK_LANES;
+    }
+    if (c + 2 * RK_LANES <= n) {
+        column_block(2, 4, m, w + c, ldw, x, y + c, accumulate);
+        c += 2 * RK_LANES;
+    }
+    if (c + RK_LANES <= n) {
+        column_block(1, 8, m, w + c, ldw, x, y + c, accumulate);
+        c += RK_LANES;
+    }
+    if (c < n) {
+        // The last few columns, a partial vector: four interleaved sums.
+        int lanes = n - c;
+        vf acc[4] = {vf_splat(0.0f), vf_splat(0.0f), vf_splat(0.0f), vf_splat(0.0f)};
+        for (int j = 0; j < m; j++) acc[j & 3] += vf_splat(x[j]) * ld(w + (size_t)j * ldw + c, lanes);
+        vf total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        if (accumulate) total += ld(y + c, lanes);
+        st(y + c, total, lanes);
+    }
+}

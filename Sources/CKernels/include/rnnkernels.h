@@ -4,9 +4,9 @@
 // The inner loops of the recurrent engine: the per-time-step recurrent matrix
 // product and the element-wise gate math of each cell, forward and backward.
 //
-// They are written in C so that each function can be compiled twice, for AVX2+FMA
-// and for the x86-64 baseline, with the better one picked when the program loads
-// (`target_clones`). Everything here works on contiguous row-major float32 arrays
+// They are written in C so that each function can be compiled three times, for
+// AVX-512, for AVX2+FMA and for the baseline, with the best one the CPU runs picked
+// when the program loads. Everything here works on contiguous row-major float32 arrays
 // owned by the caller, allocates nothing and keeps no state.
 //
 // Layouts (one time step, `rows` sequences, hidden size `h`):
@@ -126,8 +126,11 @@ void rk_barrier_wait(rk_barrier *barrier);
 unsigned rk_enter_flush_to_zero(void);
 void rk_leave_flush_to_zero(unsigned saved);
 
-/// 1 when the AVX2+FMA variants of the kernels are in use, 0 for the baseline.
-int rk_uses_avx2(void);
+/// The variant of the kernels in use: "avx512", "avx2+fma" or "baseline".
+const char *rk_kernel_variant(void);
+
+/// 1 when the CPU has AVX2 and FMA.
+int rk_cpu_has_avx2(void);
 
 /// 1 when the CPU has the AVX-512 subsets OpenBLAS's SkylakeX kernels need.
 int rk_cpu_has_avx512(void);
