@@ -6,6 +6,43 @@
 // Eight independent sums per row block hide the latency of the multiply-adds.
 #define GEMV_ROWS 8
 
+// Adds the lanes of eight accumulators into eight sums, y[0..7] (+)= sum(acc[q]),
+// by folding halves of pairs of vectors together: a few shuffles for all eight
+// rows instead of a horizontal sum per row.
+RK_INLINE void store_row_sums(vf acc[GEMV_ROWS], float *y, int accumulate) {
+    float sums[GEMV_ROWS];
+#if RK_LANES == 16
+    vf f[4], g[2];
+    for (int i = 0; i < 4; i++)  // segments of 8: [row 2i | row 2i+1]
+        f[i] = __builtin_shufflevector(acc[2 * i], acc[2 * i + 1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21,
+                                       22, 23) +
+               __builtin_shufflevector(acc[2 * i], acc[2 * i + 1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28,
+                                       29, 30, 31);
+    for (int i = 0; i < 2; i++)  // segments of 4
+        g[i] = __builtin_shufflevector(f[2 * i], f[2 * i + 1], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26,
+                                       27) +
+               __builtin_shufflevector(f[2 * i], f[2 * i + 1], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30,
+                                       31);
+    vf h = __builtin_shufflevector(g[0], g[1], 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) +
+           __builtin_shufflevector(g[0], g[1], 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+    for (int q = 0; q < GEMV_ROWS; q++) sums[q] = h[2 * q] + h[2 * q + 1];
+#elif RK_LANES == 8
+    vf f[4], g[2];
+    for (int i = 0; i < 4; i++)  // segments of 4: [row 2i | row 2i+1]
+        f[i] = __builtin_shufflevector(acc[2 * i], acc[2 * i + 1], 0, 1, 2, 3, 8, 9, 10, 11) +
+               __builtin_shufflevector(acc[2 * i], acc[2 * i + 1], 4, 5, 6, 7, 12, 13, 14, 15);
+    for (int i = 0; i < 2; i++)  // segments of 2
+        g[i] = __builtin_shufflevector(f[2 * i], f[2 * i + 1], 0, 1, 4, 5, 8, 9, 12, 13) +
+               __builtin_shufflevector(f[2 * i], f[2 * i + 1], 2, 3, 6, 7, 10, 11, 14, 15);
+    vf h = __builtin_shufflevector(g[0], g[1], 0, 2, 4, 6, 8, 10, 12, 14) +
+           __builtin_shufflevector(g[0], g[1], 1, 3, 5, 7, 9, 11, 13, 15);
+    for (int q = 0; q < GEMV_ROWS; q++) sums[q] = h[q];
+#else
+    for (int q = 0; q < GEMV_ROWS; q++) sums[q] = vf_hsum(acc[q]);
+#endif
+    for (int q = 0; q < GEMV_ROWS; q++) y[q] = accumulate ? y[q] + sums[q] : sums[q];
+}
+
 void RK_FN(rk_gemv_rows)(int n, int k, const float *w, int ldw, const float *x, float *y, int accumulate) {
     int j = 0;
     for (; j + GEMV_ROWS <= n; j += GEMV_ROWS) {
@@ -21,10 +58,7 @@ void RK_FN(rk_gemv_rows)(int n, int k, const float *w, int ldw, const float *x, 
             vf xv = ld(x + i, lanes);
             for (int q = 0; q < GEMV_ROWS; q++) acc[q] += ld(w + (size_t)(j + q) * ldw + i, lanes) * xv;
         }
-        for (int q = 0; q < GEMV_ROWS; q++) {
-            float sum = vf_hsum(acc[q]);
-            y[j + q] = accumulate ? y[j + q] + sum : sum;
-        }
+        store_row_sums(acc, y + j, accumulate);
     }
     for (; j < n; j++) {
         vf acc = vf_splat(0.0f);
@@ -36,6 +70,8 @@ void RK_FN(rk_gemv_rows)(int n, int k, const float *w, int ldw, const float *x, 
         y[j] = accumulate ? y[j] + sum : sum;
     }
 }
+
+#undef GEMV_ROWS
 
 // CH full vectors of columns, summed over all rows by RU interleaved partial sums
 // (RU * CH independent chains, enough to hide the multiply-add latency).
