@@ -22,7 +22,7 @@ rk_barrier *rk_barrier_create(int parties) {
 
 void rk_barrier_destroy(rk_barrier *barrier) { free(barrier); }
 
-static inline void relax(void) {
+void rk_cpu_relax(void) {
 #if defined(__x86_64__)
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
@@ -39,7 +39,7 @@ void rk_barrier_wait(rk_barrier *barrier) {
     }
     unsigned spins = 0;
     while (atomic_load_explicit(&barrier->generation, memory_order_acquire) == generation) {
-        if (++spins < 20000) relax();
+        if (++spins < 20000) rk_cpu_relax();
         else sched_yield();
     }
 }

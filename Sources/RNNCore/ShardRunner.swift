@@ -1,4 +1,6 @@
+import CKernels
 import Foundation
+import Synchronization
 
 /// Work split into shards; `runShard` is called once per shard, on any thread.
 protocol ShardWork: AnyObject {
@@ -10,12 +12,13 @@ protocol ShardWork: AnyObject {
 ///
 /// A batch's sequences are independent until their gradients are summed, so the
 /// recurrent sweeps of two halves of a batch need no synchronisation per time step:
-/// one hand-off per pass is all the threading a training step does.
+/// one hand-off per pass is all the threading a training step does. Training steps
+/// follow each other closely, so both sides spin for a few tens of microseconds
+/// before they sleep: waking a sleeping thread costs more than that.
 final class ShardRunner {
     /// Shards that can run at once: the calling thread plus the workers.
     let capacity: Int
     private let shared: SharedState
-    private var threads: [Thread] = []
 
     /// A runner for `capacity` simultaneous shards (`capacity - 1` worker threads).
     init(capacity: Int) {
@@ -26,7 +29,6 @@ final class ShardRunner {
             let thread = Thread { shared.workerLoop(index: index) }
             thread.name = "rnntop-shard-\(index)"
             thread.stackSize = 1 << 20
-            threads.append(thread)
             thread.start()
         }
     }
@@ -49,34 +51,43 @@ final class ShardRunner {
         shared.waitForWorkers()
     }
 
-    /// The worker's share of the runner; the threads hold this, not the runner, so the
-    /// runner's deinit can stop them.
+    /// The workers' share of the runner; the threads hold this, not the runner, so
+    /// the runner's deinit can stop them.
     private final class SharedState: @unchecked Sendable {
-        // SAFETY: every stored property below is read and written only while
-        // `condition` is locked, so the threads never race on them. `run` does not
-        // return before every worker has finished with `job` (waitForWorkers); the
-        // shards it runs write disjoint memory, and the lock orders those writes
-        // before the caller reads them.
+        // SAFETY: `job`, `jobCount` and `stopping` are written only while `condition`
+        // is locked, and a worker reads them under the lock too. `generation` and
+        // `pending` are atomics; a worker that sees a new generation has taken the
+        // lock to read the job, and `run` does not return before every worker has
+        // finished with the job and said so through `pending` (release/acquire), so
+        // the shards' writes are visible to the caller afterwards.
         private let condition = NSCondition()
         private var job: (any ShardWork)?
         private var jobCount = 0
-        private var generation = 0
-        private var pending = 0
         private var stopping = false
+        private let generation = Atomic<Int>(0)
+        private let pending = Atomic<Int>(0)
+
+        /// Iterations of a spin-wait before sleeping: a few tens of microseconds.
+        private let spinLimit = 20_000
 
         func publish(_ job: any ShardWork, count: Int, workers: Int) {
             condition.lock()
             self.job = job
             jobCount = count
-            pending = workers
-            generation += 1
+            pending.store(workers, ordering: .relaxed)
+            generation.wrappingAdd(1, ordering: .releasing)
             condition.broadcast()
             condition.unlock()
         }
 
         func waitForWorkers() {
+            var spins = 0
+            while pending.load(ordering: .acquiring) > 0 && spins < spinLimit {
+                rk_cpu_relax()
+                spins += 1
+            }
             condition.lock()
-            while pending > 0 { condition.wait() }
+            while pending.load(ordering: .acquiring) > 0 { condition.wait() }
             job = nil
             condition.unlock()
         }
@@ -91,23 +102,29 @@ final class ShardRunner {
         func workerLoop(index: Int) {
             var seen = 0
             while true {
+                var spins = 0
+                while generation.load(ordering: .acquiring) == seen && spins < spinLimit {
+                    rk_cpu_relax()
+                    spins += 1
+                }
                 condition.lock()
-                while generation == seen && !stopping { condition.wait() }
+                while generation.load(ordering: .relaxed) == seen && !stopping { condition.wait() }
                 if stopping {
                     condition.unlock()
                     return
                 }
-                seen = generation
+                seen = generation.load(ordering: .relaxed)
                 var work = index < jobCount ? job : nil
                 condition.unlock()
 
                 work?.runShard(index)
                 work = nil
 
-                condition.lock()
-                pending -= 1
-                if pending == 0 { condition.broadcast() }
-                condition.unlock()
+                if pending.wrappingSubtract(1, ordering: .releasing).newValue == 0 {
+                    condition.lock()
+                    condition.broadcast()
+                    condition.unlock()
+                }
             }
         }
     }

@@ -113,6 +113,9 @@ void rk_rmsprop(size_t n, float *p, const float *g, float *square_avg, float *bu
 /// Adagrad, PyTorch's rule (no learning-rate decay).
 void rk_adagrad(size_t n, float *p, const float *g, float *sum, float lr, float eps, float decay);
 
+/// A hint to the CPU that the thread is spinning on a value (x86 PAUSE).
+void rk_cpu_relax(void);
+
 /// A barrier for a fixed number of threads that meet many times (once per time step).
 typedef struct rk_barrier rk_barrier;
 rk_barrier *rk_barrier_create(int parties);
