@@ -15,20 +15,20 @@ public struct StepSummary: Sendable, Equatable {
 /// the instrumentation of every step kept for whoever watches.
 ///
 /// ```swift
-/// let trainer = Trainer(network: net, optimizer: try makeOptimizer(.init(kind: .adam), parameterCount: net.parameterCount),
+/// let trainer = Trainer(network: net, optimizer: try Optimizer(.init(kind: .adam), parameterCount: net.parameterCount),
 ///                       clipping: .off, generator: rng)
 /// let summary = trainer.step(batch)
 /// ```
 public final class Trainer {
     public let network: RecurrentNetwork
-    public var optimizer: any Optimizer
+    public var optimizer: Optimizer
     public var clipping: GradientClipping
     /// Draws the dropout masks; part of the run's reproducible state.
     public var generator: RandomGenerator
     /// Norm of each parameter tensor's gradient in the last step, layout order.
     public private(set) var parameterGradientNorms: [Double]
 
-    public init(network: RecurrentNetwork, optimizer: any Optimizer, clipping: GradientClipping, generator: RandomGenerator) {
+    public init(network: RecurrentNetwork, optimizer: Optimizer, clipping: GradientClipping, generator: RandomGenerator) {
         self.network = network
         self.optimizer = optimizer
         self.clipping = clipping

@@ -31,7 +31,7 @@ import Testing
         let network = try TestModels.network(
             c.cell, input: 4, hidden: c.hidden, layers: 2, outputs: 5, head: c.head, loss: c.loss, dropout: 0.1,
             outputDropout: 0.1, parallelism: c.parallelism)
-        let optimizer = try makeOptimizer(OptimizerSettings(kind: c.optimizer, momentum: c.optimizer == .sgd ? 0.9 : 0),
+        let optimizer = try Optimizer(OptimizerSettings(kind: c.optimizer, momentum: c.optimizer == .sgd ? 0.9 : 0),
                                           parameterCount: network.parameterCount)
         let trainer = Trainer(
             network: network, optimizer: optimizer, clipping: GradientClipping(mode: .norm, threshold: 0.5),

@@ -43,7 +43,7 @@ import Testing
     @Test func trainerReportsTheNormBeforeClippingAndClipsTheUpdate() throws {
         let network = try TestModels.network(.lstm, hidden: 8)
         let batch = TestModels.batch(for: network, steps: 10, size: 4)
-        let optimizer = try makeOptimizer(OptimizerSettings(kind: .sgd, learningRate: 1), parameterCount: network.parameterCount)
+        let optimizer = try Optimizer(OptimizerSettings(kind: .sgd, learningRate: 1), parameterCount: network.parameterCount)
         let trainer = Trainer(
             network: network, optimizer: optimizer, clipping: GradientClipping(mode: .norm, threshold: 1e-3),
             generator: RandomGenerator(seed: 1))

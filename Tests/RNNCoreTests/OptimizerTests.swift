@@ -15,7 +15,7 @@ import Testing
 
     /// Runs `settings` over the gradient sequence and returns the parameters.
     func run(_ settings: OptimizerSettings) throws -> [Float] {
-        let optimizer = try makeOptimizer(settings, parameterCount: Self.start.count)
+        let optimizer = try Optimizer(settings, parameterCount: Self.start.count)
         var parameters = Self.start
         for gradients in Self.gradientSequence {
             gradients.withUnsafeBufferPointer { g in
@@ -112,12 +112,12 @@ import Testing
     @Test func stateSurvivesASaveAndRestore() throws {
         let settings = OptimizerSettings(kind: .adam, learningRate: 0.01)
         let straight = try run(settings)
-        let first = try makeOptimizer(settings, parameterCount: Self.start.count)
+        let first = try Optimizer(settings, parameterCount: Self.start.count)
         var parameters = Self.start
         Self.gradientSequence[0].withUnsafeBufferPointer { g in
             parameters.withUnsafeMutableBufferPointer { first.step($0, g) }
         }
-        let second = try makeOptimizer(settings, parameterCount: Self.start.count)
+        let second = try Optimizer(settings, parameterCount: Self.start.count)
         try second.restore(stepCount: first.stepCount, buffers: first.stateBuffers())
         for gradients in Self.gradientSequence.dropFirst() {
             gradients.withUnsafeBufferPointer { g in
@@ -127,17 +127,40 @@ import Testing
         #expect(parameters == straight)
     }
 
+    @Test func hyperparametersChangeBetweenStepsButTheKindDoesNot() throws {
+        let optimizer = try Optimizer(OptimizerSettings(kind: .sgd, learningRate: 0.1), parameterCount: 2)
+        var lower = optimizer.settings
+        lower.learningRate = 0.05
+        try optimizer.apply(lower)
+        #expect(optimizer.settings.learningRate == 0.05)
+        var other = lower
+        other.kind = .adam
+        #expect(throws: ConfigError.self) { try optimizer.apply(other) }
+        lower.learningRate = -1
+        #expect(throws: ConfigError.self) { try optimizer.apply(lower) }
+        #expect(optimizer.settings.learningRate == 0.05)
+    }
+
+    @Test func aBadCheckpointChangesNothing() throws {
+        let optimizer = try Optimizer(OptimizerSettings(kind: .adam), parameterCount: 3)
+        #expect(throws: ConfigError.self) {
+            try optimizer.restore(stepCount: 5, buffers: ["exp_avg": [1, 2, 3], "exp_avg_sq": [1]])
+        }
+        #expect(optimizer.stepCount == 0)
+        #expect(optimizer.stateBuffers()["exp_avg"] == [0, 0, 0])
+    }
+
     @Test func nonsenseSettingsAreRefusedByName() {
-        #expect(throws: ConfigError.self) { try makeOptimizer(OptimizerSettings(kind: .adam, learningRate: -1), parameterCount: 1) }
+        #expect(throws: ConfigError.self) { try Optimizer(OptimizerSettings(kind: .adam, learningRate: -1), parameterCount: 1) }
         do {
-            _ = try makeOptimizer(OptimizerSettings(kind: .sgd, learningRate: .nan), parameterCount: 1)
+            _ = try Optimizer(OptimizerSettings(kind: .sgd, learningRate: .nan), parameterCount: 1)
             Issue.record("a NaN learning rate was accepted")
         } catch {
             #expect(error.setting == "learning rate")
         }
-        #expect(throws: ConfigError.self) { try makeOptimizer(OptimizerSettings(kind: .sgd, momentum: 1), parameterCount: 1) }
+        #expect(throws: ConfigError.self) { try Optimizer(OptimizerSettings(kind: .sgd, momentum: 1), parameterCount: 1) }
         #expect(throws: ConfigError.self) {
-            try makeOptimizer(OptimizerSettings(kind: .adam, nesterov: true), parameterCount: 1)
+            try Optimizer(OptimizerSettings(kind: .adam, nesterov: true), parameterCount: 1)
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
     func train(seed: UInt64, parallelism: Int? = nil, steps: Int = 5) throws -> (weights: [Float], losses: [Double]) {
         let network = try TestModels.network(
             .lstm, hidden: 16, layers: 2, dropout: 0.2, outputDropout: 0.2, seed: seed, parallelism: parallelism)
-        let optimizer = try makeOptimizer(OptimizerSettings(kind: .adam), parameterCount: network.parameterCount)
+        let optimizer = try Optimizer(OptimizerSettings(kind: .adam), parameterCount: network.parameterCount)
         let trainer = Trainer(network: network, optimizer: optimizer, clipping: .off, generator: RandomGenerator(seed: seed))
         var losses = [Double]()
         for step in 0..<steps {

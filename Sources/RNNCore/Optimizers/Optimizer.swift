@@ -1,6 +1,20 @@
+import CKernels
+import Foundation
+
 /// The optimizers rnntop offers, each with PyTorch's exact update rule.
 public enum OptimizerKind: String, CaseIterable, Sendable, Codable {
-    case sgd, adam, rmsprop, adagrad
+    /// `torch.optim.SGD`: with momentum m, buf = g on the first step and
+    /// m*buf + g afterwards; p -= lr * buf (or lr * (g + m*buf) with Nesterov).
+    case sgd
+    /// `torch.optim.Adam`: bias-corrected moments, epsilon added after the square
+    /// root of the corrected second moment.
+    case adam
+    /// `torch.optim.RMSprop`, not centered: v = alpha*v + (1-alpha)*g^2,
+    /// p -= lr * g/(sqrt(v)+eps), through a momentum buffer when momentum > 0.
+    case rmsprop
+    /// `torch.optim.Adagrad`, no learning-rate decay: sum += g^2,
+    /// p -= lr * g/(sqrt(sum)+eps). min-char-rnn trains with it.
+    case adagrad
 
     /// PyTorch's default learning rate for the optimizer.
     public var defaultLearningRate: Float {
@@ -18,6 +32,16 @@ public enum OptimizerKind: String, CaseIterable, Sendable, Codable {
         case .sgd: 0
         case .adam, .rmsprop: 1e-8
         case .adagrad: 1e-10
+        }
+    }
+
+    /// The per-parameter state the rule keeps, by PyTorch's names.
+    var stateNames: [String] {
+        switch self {
+        case .sgd: ["momentum_buffer"]
+        case .adam: ["exp_avg", "exp_avg_sq"]
+        case .rmsprop: ["square_avg", "momentum_buffer"]
+        case .adagrad: ["sum"]
         }
     }
 }
@@ -68,60 +92,86 @@ public struct OptimizerSettings: Sendable, Codable, Equatable {
         try ConfigError.require(beta2 >= 0 && beta2 < 1, "beta2", "must be in [0, 1) (got \(beta2))")
         try ConfigError.require(alpha >= 0 && alpha < 1, "alpha", "must be in [0, 1) (got \(alpha))")
         try ConfigError.require(epsilon >= 0 && epsilon.isFinite, "epsilon", "must be >= 0 (got \(epsilon))")
-        try ConfigError.require(weightDecay >= 0 && weightDecay.isFinite, "weight decay", "must be >= 0 (got \(weightDecay))")
+        try ConfigError.require(
+            weightDecay >= 0 && weightDecay.isFinite, "weight decay", "must be >= 0 (got \(weightDecay))")
     }
 }
 
-/// Updates parameters from their gradients, keeping whatever state its rule needs
-/// (moments, accumulators) in buffers sized once, so a step does not allocate.
-public protocol Optimizer: AnyObject {
-    var settings: OptimizerSettings { get set }
+/// Updates parameters from their gradients with one of PyTorch's rules, keeping the
+/// rule's state (moments, accumulators) in buffers sized once, so a step does not
+/// allocate.
+///
+/// ```swift
+/// let adam = try Optimizer(OptimizerSettings(kind: .adam, learningRate: 1e-3), parameterCount: n)
+/// adam.step(parameters, gradients)
+/// ```
+public final class Optimizer {
+    public private(set) var settings: OptimizerSettings
     /// Updates done so far.
-    var stepCount: Int { get }
+    public private(set) var stepCount = 0
+    private let state: [(name: String, buffer: FloatBuffer)]
+
+    /// A fresh optimizer (zero state) for `parameterCount` values.
+    public init(_ settings: OptimizerSettings, parameterCount: Int) throws(ConfigError) {
+        try settings.validate()
+        self.settings = settings
+        state = settings.kind.stateNames.map { ($0, FloatBuffer(count: parameterCount)) }
+    }
+
+    /// Changes hyperparameters between steps, keeping the state. Another kind of
+    /// optimizer needs a new `Optimizer`: the state would not carry over.
+    public func apply(_ newSettings: OptimizerSettings) throws(ConfigError) {
+        try newSettings.validate()
+        try ConfigError.require(
+            newSettings.kind == settings.kind, "optimizer", "switching from \(settings.kind) to \(newSettings.kind) needs fresh state")
+        settings = newSettings
+    }
+
     /// One update: `parameters -= f(gradients, state)`. Cost: a few passes over the
     /// parameter vector.
-    func step(_ parameters: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeBufferPointer<Float>)
-    /// The state buffers by name (e.g. "exp_avg"), for checkpoints.
-    func stateBuffers() -> [String: [Float]]
-    /// Restores what `stateBuffers` and `stepCount` described.
-    func restore(stepCount: Int, buffers: [String: [Float]]) throws(ConfigError)
-}
-
-/// The optimizer for `settings`, with fresh state, for `parameterCount` values.
-public func makeOptimizer(_ settings: OptimizerSettings, parameterCount: Int) throws(ConfigError) -> any Optimizer {
-    try settings.validate()
-    switch settings.kind {
-    case .sgd: return SGD(settings: settings, parameterCount: parameterCount)
-    case .adam: return Adam(settings: settings, parameterCount: parameterCount)
-    case .rmsprop: return RMSProp(settings: settings, parameterCount: parameterCount)
-    case .adagrad: return Adagrad(settings: settings, parameterCount: parameterCount)
-    }
-}
-
-/// The state buffers an optimizer keeps, with their checkpoint names.
-final class OptimizerState {
-    let buffers: [(name: String, buffer: FloatBuffer)]
-
-    init(names: [String], count: Int) {
-        buffers = names.map { ($0, FloatBuffer(count: count)) }
+    public func step(_ parameters: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeBufferPointer<Float>) {
+        precondition(parameters.count == gradients.count && parameters.count == state[0].buffer.count)
+        stepCount += 1
+        let n = parameters.count, p = parameters.baseAddress!, g = gradients.baseAddress!
+        let s = settings
+        switch s.kind {
+        case .sgd:
+            rk_sgd(n, p, g, state[0].buffer.pointer, s.learningRate, s.momentum, s.nesterov ? 1 : 0,
+                   stepCount == 1 ? 1 : 0, s.weightDecay)
+        case .adam:
+            let t = Double(stepCount)
+            let stepSize = Float(Double(s.learningRate) / (1 - pow(Double(s.beta1), t)))
+            let correction2 = Float((1 - pow(Double(s.beta2), t)).squareRoot())
+            rk_adam(n, p, g, state[0].buffer.pointer, state[1].buffer.pointer, stepSize, s.beta1, s.beta2,
+                    s.epsilon, correction2, s.weightDecay)
+        case .rmsprop:
+            rk_rmsprop(n, p, g, state[0].buffer.pointer, state[1].buffer.pointer, s.learningRate, s.alpha,
+                       s.epsilon, s.momentum, s.weightDecay)
+        case .adagrad:
+            rk_adagrad(n, p, g, state[0].buffer.pointer, s.learningRate, s.epsilon, s.weightDecay)
+        }
     }
 
-    subscript(_ index: Int) -> UnsafeMutablePointer<Float> { buffers[index].buffer.pointer }
-
-    func snapshot() -> [String: [Float]] {
-        Dictionary(uniqueKeysWithValues: buffers.map { ($0.name, Array($0.buffer.buffer)) })
+    /// The state buffers by PyTorch's names (e.g. "exp_avg"), for checkpoints.
+    public func stateBuffers() -> [String: [Float]] {
+        Dictionary(uniqueKeysWithValues: state.map { ($0.name, Array($0.buffer.buffer)) })
     }
 
-    func restore(_ saved: [String: [Float]]) throws(ConfigError) {
-        for (name, buffer) in buffers {
-            guard let values = saved[name] else {
+    /// Restores what `stateBuffers` and `stepCount` described; nothing changes when
+    /// a buffer is missing or of the wrong size.
+    public func restore(stepCount: Int, buffers: [String: [Float]]) throws(ConfigError) {
+        for (name, buffer) in state {
+            guard let values = buffers[name] else {
                 throw ConfigError(setting: "optimizer state", problem: "missing \(name)")
             }
             guard values.count == buffer.count else {
                 throw ConfigError(
                     setting: "optimizer state", problem: "\(name) has \(values.count) values, expected \(buffer.count)")
             }
-            values.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: $0.count) }
         }
+        for (name, buffer) in state {
+            buffers[name]!.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        self.stepCount = stepCount
     }
 }

@@ -22,7 +22,7 @@ struct SeedExampleBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         let network = try RecurrentNetwork(config: config, generator: &generator)
-        let optimizer = try makeOptimizer(
+        let optimizer = try Optimizer(
             OptimizerSettings(kind: .adam, learningRate: 1e-3, epsilon: 1e-7), parameterCount: network.parameterCount)
         let trainer = Trainer(network: network, optimizer: optimizer, clipping: .off, generator: generator)
         var order = Array(0..<Self.sequences)

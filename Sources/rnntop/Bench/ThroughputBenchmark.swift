@@ -18,7 +18,7 @@ struct ThroughputBenchmark {
         let config = ModelConfig(
             cell: cell, activation: .tanh, inputSize: Self.inputSize, hiddenSize: hidden, outputSize: 1)
         let network = try RecurrentNetwork(config: config, generator: &generator)
-        let optimizer = try makeOptimizer(OptimizerSettings(kind: .adam), parameterCount: network.parameterCount)
+        let optimizer = try Optimizer(OptimizerSettings(kind: .adam), parameterCount: network.parameterCount)
         let trainer = Trainer(network: network, optimizer: optimizer, clipping: .off, generator: generator)
         let inputs = (0..<(Self.steps * batch * Self.inputSize)).map { _ in Float(generator.nextNormal()) }
         let targets = (0..<batch).map { _ in Float(generator.nextNormal()) }

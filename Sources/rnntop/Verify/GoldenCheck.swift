@@ -89,9 +89,9 @@ struct GoldenCheck {
     private func optimizerUpdate(
         _ settings: OptimizerSettings, steps: Int, gradients: [Float]
     ) throws(InputError) -> [Float] {
-        let optimizer: any Optimizer
+        let optimizer: Optimizer
         do {
-            optimizer = try makeOptimizer(settings, parameterCount: gradients.count)
+            optimizer = try Optimizer(settings, parameterCount: gradients.count)
         } catch {
             throw InputError(file: golden.file, field: error.setting, problem: error.problem)
         }
