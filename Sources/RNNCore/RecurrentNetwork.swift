@@ -143,10 +143,10 @@ public final class RecurrentNetwork: ShardWork {
         let carried = initialState.isCarried && carriedBatch == batch.size
         let finalHidden = self.finalHidden.reserve(stateCount)
         let finalCell = self.finalCell.reserve(stateCount)
-        // One shard per core while there are sequences to go round; a lone sequence
-        // of a large model is shared by units between two threads instead.
-        let shardCount = min(batch.size, runner.capacity)
-        let sharedUnits = shardCount == 1 && runner.capacity >= 2 && worthSharingUnits
+        // Large models share every step's units between two threads (each reads
+        // half of W_hh); others get one shard of the batch per core.
+        let sharedUnits = runner.capacity >= 2 && shouldShareUnits(batch: batch.size)
+        let shardCount = sharedUnits ? 1 : min(batch.size, runner.capacity)
         if batch.size > shardCount { storage.packIfNeeded() }  // packed weights serve shards of several rows
 
         let loss = passInputs(
@@ -197,11 +197,20 @@ public final class RecurrentNetwork: ShardWork {
         shard.backward(pass, wantInputGradient: plan.wantInputGradient, part: part)
     }
 
-    /// Whether a lone sequence's time loop is worth sharing between two threads: the
-    /// per-step product must outweigh a barrier per step (LSTM from hidden 256 on).
-    private var worthSharingUnits: Bool {
-        config.cell.gateCount * config.hiddenSize * config.hiddenSize >= 1 << 18
+    /// Whether every time step is better shared by units between two threads, with
+    /// a barrier per step, than the batch by sequences. Yes when W_hh is a megabyte
+    /// or more (LSTM from hidden 256 on): it no longer stays in a core's cache, and
+    /// shards by sequence would each stream all of it every step, where shared
+    /// units stream half each. A lone sequence has no other way to use two cores.
+    /// Several sequences need units in whole panels (hidden a multiple of 16).
+    private func shouldShareUnits(batch: Int) -> Bool {
+        let h = config.hiddenSize
+        guard config.cell.gateCount * h * h >= 1 << 18 else { return false }
+        return batch == 1 || h % RecurrentNetwork.panelWidth == 0
     }
+
+    /// Columns in a panel of the packed weights.
+    static let panelWidth = Int(RK_PANEL_WIDTH)
 
     /// Sums the shards' gradients into shard 0's (the network's) and their squared
     /// hidden-gradient norms into `hiddenNorms`.

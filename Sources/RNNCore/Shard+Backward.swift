@@ -65,8 +65,10 @@ extension Shard {
             part.sync()  // every unit's gate gradients feed every unit's dL/dh_{t-1}
             if rows == 1 {
                 if count > 0 { rk_gemv_columns(g32, count, whh + u0, h32, stepDRecurrent, dPrevious + u0, 1) }
-            } else {
-                rk_gemm_packed(r32, h32, g32, stepDRecurrent, g32, storage.packedBackward[l].pointer, dPrevious, h32, 1)
+            } else if count > 0 {
+                // This part's panels of W_hh: its units' columns.
+                let panels = storage.packedBackward[l].pointer + u0 * gateWidth
+                rk_gemm_packed(r32, count, g32, stepDRecurrent, g32, panels, dPrevious + u0, h32, 1)
             }
         }
     }

@@ -117,9 +117,16 @@ extension Shard {
                     let row = block * h + u0
                     rk_gemv_rows(count, h32, whh + row * h, h32, previous, recurrent + row, accumulate)
                 }
-            } else {
-                precondition(part.count == 1, "units are shared only for single sequences")
+            } else if part.count == 1 {
                 rk_gemm_packed(r32, g32, h32, previous, h32, storage.packedForward[l].pointer, recurrent, g32, accumulate)
+            } else {
+                // This part's columns of each gate block: whole panels, since shared
+                // units start at multiples of the panel width.
+                for block in 0..<gateCount where count > 0 {
+                    let column = block * h + u0
+                    let panels = storage.packedForward[l].pointer + column * h
+                    rk_gemm_packed(r32, count, h32, previous, h32, panels, recurrent + column, g32, accumulate)
+                }
             }
             switch config.cell {
             case .rnn:
