@@ -17,16 +17,19 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
         .target(name: "RNNCore", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "RNNData", dependencies: ["RNNCore"]),
         .executableTarget(
             name: "rnntop",
             dependencies: [
                 "RNNCore",
+                "RNNData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport", "AllocationCounter"]),
+        .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

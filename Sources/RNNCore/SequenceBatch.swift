@@ -44,3 +44,46 @@ public enum InitialState: Sendable {
     /// Given explicitly: h0 and, for LSTM, c0, each `[layers][B][H]`.
     case given(hidden: [Float], cell: [Float]?)
 }
+
+extension SequenceBatch {
+    /// An all-zero batch shaped for `steps` x `size`, with value targets of `width`
+    /// per row or class targets, ready to be filled in place.
+    public init(steps: Int, size: Int, inputSize: Int, valueTargets width: Int, everyStep: Bool) {
+        self.init(
+            steps: steps, size: size, inputSize: inputSize,
+            targets: .values([Float](repeating: 0, count: (everyStep ? steps : 1) * size * width)))
+    }
+
+    public init(steps: Int, size: Int, inputSize: Int, classTargetsEveryStep everyStep: Bool) {
+        self.init(
+            steps: steps, size: size, inputSize: inputSize,
+            targets: .classes([Int32](repeating: 0, count: (everyStep ? steps : 1) * size)))
+    }
+
+    /// Edits the inputs and value targets in place. The batch lets go of its
+    /// references while `body` runs, so neither array is copied (no allocation).
+    public mutating func edit<R>(_ body: (_ inputs: inout [Float], _ targets: inout [Float]) -> R) -> R {
+        guard case .values(var values) = targets else { preconditionFailure("the batch has class targets") }
+        var inputs = self.inputs
+        targets = .values([])
+        self.inputs = []
+        defer {
+            self.inputs = inputs
+            targets = .values(values)
+        }
+        return body(&inputs, &values)
+    }
+
+    /// Edits the inputs and class targets in place, without copying them.
+    public mutating func edit<R>(_ body: (_ inputs: inout [Float], _ targets: inout [Int32]) -> R) -> R {
+        guard case .classes(var classes) = targets else { preconditionFailure("the batch has value targets") }
+        var inputs = self.inputs
+        targets = .classes([])
+        self.inputs = []
+        defer {
+            self.inputs = inputs
+            targets = .classes(classes)
+        }
+        return body(&inputs, &classes)
+    }
+}

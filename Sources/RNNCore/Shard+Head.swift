@@ -4,8 +4,9 @@ import Foundation
 extension Shard {
     /// Runs the head and the loss on this shard's rows: sets `loss` (this shard's part
     /// of the batch mean) and, when `gradients` is set, the head's parameter gradients
-    /// and dL/d(top layer output) in the top layer's `dHidden` slots 1...T.
-    func headAndLoss(_ pass: PassInputs, gradients wantGradients: Bool) {
+    /// and dL/d(top layer output) in the top layer's `dHidden` slots 1...T. Without
+    /// `loss`, only the head's outputs (inference: the targets are not read).
+    func headAndLoss(_ pass: PassInputs, gradients wantGradients: Bool, loss wantLoss: Bool = true) {
         let config = storage.config
         let h = config.hiddenSize
         let top = layers[config.layers - 1]
@@ -14,7 +15,7 @@ extension Shard {
         if wantGradients { dOutputs.update(repeating: 0, count: steps * rows * h) }
 
         guard config.head != .none else {
-            weightedSumLoss(pass, outputs: outputs, dOutputs: wantGradients ? dOutputs : nil)
+            if wantLoss { weightedSumLoss(pass, outputs: outputs, dOutputs: wantGradients ? dOutputs : nil) }
             return
         }
         let everyStep = config.head == .everyStep
@@ -31,6 +32,10 @@ extension Shard {
             transposeB: true, m: headRows, n: o, k: h, a: input, lda: h, b: weights + spec.headWeight!, ldb: h,
             beta: 1, c: prediction, ldc: o)
 
+        guard wantLoss else {
+            loss = 0
+            return
+        }
         let dPrediction = dHeadOutput.pointer
         switch config.loss {
         case .mse: meanSquaredError(pass, everyStep: everyStep, gradient: dPrediction)

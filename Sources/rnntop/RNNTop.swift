@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RNNCore
+import RNNData
 
 /// The `rnntop` command line: the subcommands and the exit-status contract
 /// (0 done, 1 failed check or diverged run, 2 bad input or usage).
@@ -8,7 +9,8 @@ struct RNNTop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rnntop",
         abstract: "top for recurrent neural networks: train RNN, LSTM and GRU models and watch them learn.",
-        subcommands: [VerifyCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, VerifyCommand.self, BenchCommand.self],
+        defaultSubcommand: TrainCommand.self
     )
 
     /// Parses the arguments, runs the command and exits with the contract's status.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RNNCore
+import RNNData
 
 /// `rnntop bench`: the engine's training throughput over the grid of cells, hidden
 /// sizes and batch sizes, and the seed example's wall time.

@@ -1,4 +1,5 @@
 import RNNCore
+import RNNData
 
 /// One reference case in the ../shared/golden format: a model, its inputs, and what
 /// PyTorch computed for them in float64. Parsing checks every shape against the

@@ -1,4 +1,5 @@
 import RNNCore
+import RNNData
 
 /// Runs the engine in float32 on one reference case and measures, quantity by
 /// quantity, how far it lands from PyTorch's float64 values.

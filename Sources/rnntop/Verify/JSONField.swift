@@ -1,4 +1,5 @@
 import Foundation
+import RNNData
 
 /// A value inside a parsed JSON file, with the dotted path that reached it, so every
 /// complaint can name the file and the field.

@@ -1,0 +1,133 @@
+import Foundation
+import RNNCore
+
+/// A character model on a text file, min-char-rnn style: the vocabulary is the
+/// sorted distinct characters (bytes when the file is not UTF-8), each input a
+/// one-hot character, each target the next one. The batch reads B streams, each a
+/// contiguous stretch of the text, `steps` characters at a time, and the hidden state
+/// is carried from one window to the next (truncated BPTT). The end of the text is
+/// held out for validation. Guessing uniformly scores ln V per character.
+public final class TextTask: TrainingTask {
+    public let shape: TaskShape
+    public let baseline: Baseline
+    public let validation: [SequenceBatch]
+    public let probe: SequenceBatch
+    public let warnings: [String]
+    public let summary: String
+    public let defaults = TaskDefaults(
+        cell: .lstm, hiddenSize: 128, optimizer: OptimizerSettings(kind: .adam, learningRate: 3e-3),
+        clipping: GradientClipping(mode: .norm, threshold: 5), batchSize: 32, length: .steps(2000))
+    /// The characters (or bytes) the model predicts.
+    public let vocabulary: Vocabulary
+
+    private let steps: Int
+    private let training: [Int32]
+    /// Where the streams are in their stretches, and how many streams they are.
+    private var position = 0
+    private var streams = 0
+    private var slots = BatchSlots()
+
+    init(options: TaskOptions) throws(InputError) {
+        let file = options.dataPath!
+        let bytes = try DataFile.read(file)
+        guard !DataFile.looksBinary(bytes) else {
+            throw InputError(file: file, problem: "looks like a binary file, not text")
+        }
+        let (vocabulary, tokens) = Vocabulary.tokenize(bytes)
+        guard vocabulary.count >= 2 else {
+            throw InputError(file: file, problem: "has only one distinct character: nothing to predict")
+        }
+        self.vocabulary = vocabulary
+        let steps = options.sequenceLength ?? 50
+        self.steps = steps
+        let split = options.validationSplit ?? 0.1
+        let cut = Int((Double(tokens.count) * (1 - split)).rounded(.down))
+        guard cut >= steps + 1 && tokens.count - cut >= steps + 1 else {
+            throw InputError(
+                file: file,
+                problem: "has \(tokens.count) characters: too few for windows of \(steps) plus a validation split of "
+                    + "\(split) (needs \(Int((Double(steps + 1) / min(split, 1 - split)).rounded(.up))))")
+        }
+        training = Array(tokens[0..<cut])
+        let heldOut = Array(tokens[cut...])
+        let v = vocabulary.count
+        shape = TaskShape(inputSize: v, outputSize: v, head: .everyStep, loss: .crossEntropy, steps: steps)
+        baseline = Baseline(loss: log(Double(v)), predictor: "a uniform guess among \(v) characters")
+        var notes = [String]()
+        if case .bytes = vocabulary.symbols {
+            notes.append("\(file): not valid UTF-8; modelled as \(v) distinct bytes")
+        }
+        warnings = notes
+        summary = "text: \(tokens.count) characters of \(file), \(v) distinct"
+
+        // Validation: consecutive windows of the held-out text, each from a zero state,
+        // long enough that the state's warm-up matters little.
+        let length = min(max(steps, 100), heldOut.count - 1)
+        let count = min(64, (heldOut.count - 1) / length)
+        validation = [Self.windows(heldOut, starts: (0..<count).map { $0 * length }, steps: length, symbols: v)]
+        probe = Self.windows(heldOut, starts: [0], steps: steps, symbols: v)
+    }
+
+    public func stepsPerEpoch(batchSize: Int) -> Int {
+        max(1, (training.count / batchSize - 1) / steps)
+    }
+
+    public var batch: SequenceBatch { slots.current }
+
+    public func nextBatch(size: Int, generator: inout RandomGenerator) -> InitialState {
+        let stretch = training.count / size
+        var state = InitialState.carried
+        if size != streams || position + steps + 1 > stretch {
+            // A new epoch (or a new number of streams): every stream starts over.
+            streams = size
+            position = 0
+            state = .zeros
+        }
+        slots.prepare(Self.shape(steps: steps, size: size, symbols: vocabulary.count))
+        let starts = stride(from: position, to: position + size * stretch, by: stretch)
+        let (tokens, steps, symbols) = (training, self.steps, vocabulary.count)
+        slots.fill { Self.write(tokens, starts: starts, steps: steps, symbols: symbols, into: &$0) }
+        position += steps
+        return state
+    }
+
+    /// Generates `count` characters after `prime` from the model, sampling each from
+    /// its softmax at `temperature` (lower is more conservative), and returns the text
+    /// with control characters escaped for display. Leaves training state alone.
+    public func sample(
+        from network: RecurrentNetwork, prime: String, count: Int, temperature: Double,
+        generator: inout RandomGenerator
+    ) -> String {
+        Escaping.escape(
+            TextSampler(vocabulary: vocabulary).sample(
+                from: network, prime: prime, count: count, temperature: temperature, generator: &generator))
+    }
+
+    private static func shape(steps: Int, size: Int, symbols: Int) -> BatchShape {
+        BatchShape(steps: steps, size: size, inputSize: symbols, targets: .classes(everyStep: true))
+    }
+
+    /// A batch of the windows of `tokens` starting at `starts`.
+    private static func windows(_ tokens: [Int32], starts: [Int], steps: Int, symbols: Int) -> SequenceBatch {
+        var batch = shape(steps: steps, size: starts.count, symbols: symbols).makeBatch()
+        write(tokens, starts: starts, steps: steps, symbols: symbols, into: &batch)
+        return batch
+    }
+
+    /// One-hot inputs `tokens[start + t]` and targets `tokens[start + t + 1]`.
+    private static func write(
+        _ tokens: [Int32], starts: some Sequence<Int>, steps: Int, symbols: Int, into batch: inout SequenceBatch
+    ) {
+        let size = batch.size
+        batch.edit { (inputs: inout [Float], targets: inout [Int32]) in
+            for (b, start) in starts.enumerated() {
+                for t in 0..<steps {
+                    let row = (t * size + b) * symbols
+                    for v in 0..<symbols { inputs[row + v] = 0 }
+                    inputs[row + Int(tokens[start + t])] = 1
+                    targets[t * size + b] = tokens[start + t + 1]
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import RNNCore
+
+/// Something to train on: batches for training, a fixed validation set, the head
+/// and loss it needs, what "learning nothing" scores, and a fixed sequence for the
+/// heatmaps. All randomness comes from the session's generator.
+public protocol TrainingTask: AnyObject {
+    /// What the model must look like for this task.
+    var shape: TaskShape { get }
+    /// The validation loss of a model that has learned nothing, and how it is made.
+    var baseline: Baseline { get }
+    /// Settings that train visibly within a minute on two cores; flags override them.
+    var defaults: TaskDefaults { get }
+    /// The fixed validation set, in batches.
+    var validation: [SequenceBatch] { get }
+    /// One fixed sequence (with its targets) for the probe heatmaps.
+    var probe: SequenceBatch { get }
+    /// Notes for the user about the data (a column ignored, bytes instead of text).
+    var warnings: [String] { get }
+    /// A one-line description: the task and its data.
+    var summary: String { get }
+
+    /// Steps in one pass over the training data at `batchSize`. Generated tasks have
+    /// no data to pass over; their epoch is a fixed 100 steps.
+    func stepsPerEpoch(batchSize: Int) -> Int
+
+    /// Makes `batch` the next training batch of (at most) `size` sequences, in
+    /// storage the task reuses (no allocation once both an epoch's full and last
+    /// batch exist), and returns the state the recurrent layers start from (carried
+    /// across the windows of a text).
+    func nextBatch(size: Int, generator: inout RandomGenerator) -> InitialState
+
+    /// The batch `nextBatch` made; valid until the next call.
+    var batch: SequenceBatch { get }
+}
+
+/// The model settings a task dictates.
+public struct TaskShape: Sendable, Equatable {
+    public var inputSize: Int
+    public var outputSize: Int
+    public var head: HeadKind
+    public var loss: LossKind
+    /// Time steps per training sequence.
+    public var steps: Int
+}
+
+/// A baseline loss and the trivial predictor behind it.
+public struct Baseline: Sendable, Equatable {
+    public var loss: Double
+    /// "always predict 1", "persistence (next = last)", ...
+    public var predictor: String
+}
+
+/// How long a run lasts by default.
+public enum TrainingLength: Sendable, Equatable, Codable {
+    case steps(Int)
+    case epochs(Int)
+}
+
+/// A task's suggested model and training settings.
+public struct TaskDefaults: Sendable, Equatable {
+    public var cell: CellKind
+    public var activation: Activation
+    public var hiddenSize: Int
+    public var layers: Int
+    public var dropout: Float
+    public var outputDropout: Float
+    public var initialization: InitScheme
+    public var optimizer: OptimizerSettings
+    public var clipping: GradientClipping
+    public var batchSize: Int
+    public var length: TrainingLength
+
+    public init(
+        cell: CellKind, activation: Activation = .tanh, hiddenSize: Int, layers: Int = 1, dropout: Float = 0,
+        outputDropout: Float = 0, initialization: InitScheme = .torch, optimizer: OptimizerSettings,
+        clipping: GradientClipping = .off, batchSize: Int, length: TrainingLength
+    ) {
+        self.cell = cell
+        self.activation = activation
+        self.hiddenSize = hiddenSize
+        self.layers = layers
+        self.dropout = dropout
+        self.outputDropout = outputDropout
+        self.initialization = initialization
+        self.optimizer = optimizer
+        self.clipping = clipping
+        self.batchSize = batchSize
+        self.length = length
+    }
+}
+
+/// The tasks rnntop knows.
+public enum TaskKind: String, CaseIterable, Sendable, Codable {
+    case adding, copy, sine, seed, csv, text
+}
+
+/// What the user said about the task on the command line.
+public struct TaskOptions: Sendable, Equatable {
+    public var kind: TaskKind
+    /// CSV series or text corpus (csv and text tasks).
+    public var dataPath: String?
+    /// CSV columns by name or 0-based index; empty for the last numeric column.
+    public var columns: [String]
+    /// Time steps per sequence; nil for the task's default.
+    public var sequenceLength: Int?
+    /// Fraction of the data held out for validation; nil for the task's default.
+    public var validationSplit: Double?
+    /// How to fill gaps in a CSV series; nil refuses them.
+    public var fill: FillMethod?
+
+    public init(
+        kind: TaskKind, dataPath: String? = nil, columns: [String] = [], sequenceLength: Int? = nil,
+        validationSplit: Double? = nil, fill: FillMethod? = nil
+    ) {
+        self.kind = kind
+        self.dataPath = dataPath
+        self.columns = columns
+        self.sequenceLength = sequenceLength
+        self.validationSplit = validationSplit
+        self.fill = fill
+    }
+}
+
+/// Makes the task the options describe, drawing its data from `generator`.
+/// - Throws: `ConfigError` for options that make no sense (a sequence length of 0),
+///   `InputError` for a data file that cannot be used.
+public func makeTask(_ options: TaskOptions, generator: inout RandomGenerator) throws -> any TrainingTask {
+    if let length = options.sequenceLength, length < 1 {
+        throw ConfigError(setting: "seq-len", problem: "must be at least 1 (got \(length))")
+    }
+    if let split = options.validationSplit, !(split > 0 && split < 1) {
+        throw ConfigError(setting: "val-split", problem: "must be between 0 and 1, exclusive (got \(split))")
+    }
+    let needsData = options.kind == .csv || options.kind == .text
+    if needsData && options.dataPath == nil {
+        throw ConfigError(setting: "data", problem: "the \(options.kind.rawValue) task needs --data PATH")
+    }
+    if !needsData, options.dataPath != nil {
+        throw ConfigError(setting: "data", problem: "the \(options.kind.rawValue) task makes its own data; --data is for csv and text")
+    }
+    switch options.kind {
+    case .seed: return SeedTask()
+    case .adding: return AddingTask(steps: options.sequenceLength ?? 50, generator: &generator)
+    case .copy: return CopyTask(delay: options.sequenceLength ?? 20, generator: &generator)
+    case .sine: return SineTask(steps: options.sequenceLength ?? 40, generator: &generator)
+    case .csv: return try CSVSeriesTask(options: options)
+    case .text: return try TextTask(options: options)
+    }
+}

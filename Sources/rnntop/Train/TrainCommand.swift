@@ -1,0 +1,146 @@
+import ArgumentParser
+import RNNCore
+import RNNData
+
+/// `rnntop [train]`: trains a model on a task. Headless for now: a progress line per
+/// epoch on standard error and a summary at the end.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a recurrent model on a task and report how it learns.",
+        discussion: """
+            Tasks: adding (default; sum two marked numbers), copy (recall symbols after a delay), \
+            sine (forecast noisy sines), seed (the Keras example), csv (your series, --data), \
+            text (a character model, --data). Each task has defaults that train within a minute; \
+            the flags override them. --preset seed selects the Keras example with all its settings.
+            """
+    )
+
+    @Option(help: "The task to train on.")
+    var task: TaskKind?
+
+    @Option(help: "Data file: a CSV series (csv task) or a text (text task).")
+    var data: String?
+
+    @Option(help: "CSV column to model, by name or 0-based index; repeat for several (default: the last numeric one).")
+    var column: [String] = []
+
+    @Option(help: "Fill gaps in a CSV series instead of refusing them: previous or linear.")
+    var fill: FillMethod?
+
+    @Option(help: "Recurrent cell: rnn, lstm or gru.")
+    var cell: CellKind?
+
+    @Option(help: "Activation of the cell: tanh or relu.")
+    var activation: Activation?
+
+    @Option(help: "Hidden units per layer.")
+    var hidden: Int?
+
+    @Option(help: "Stacked recurrent layers.")
+    var layers: Int?
+
+    @Option(name: .customLong("seq-len"), help: "Time steps per sequence (for copy, the delay).")
+    var sequenceLength: Int?
+
+    @Option(help: "Sequences per batch.")
+    var batch: Int?
+
+    @Option(help: "Learning rate.")
+    var lr: Float?
+
+    @Option(help: "Optimizer: sgd, adam, rmsprop or adagrad.")
+    var optimizer: OptimizerKind?
+
+    @Option(help: "Momentum (SGD, RMSProp).")
+    var momentum: Float?
+
+    @Option(help: "Gradient clipping threshold; 0 turns clipping off.")
+    var clip: Float?
+
+    @Option(name: .customLong("clip-mode"), help: "Clip by global norm or by value.")
+    var clipMode: ClipMode?
+
+    @Option(help: "Dropout between layers and before the head.")
+    var dropout: Float?
+
+    @Option(name: .customLong("init"), help: "Initialisation: torch, keras or identity.")
+    var initialization: InitScheme?
+
+    @Option(help: "Training steps (batches).")
+    var steps: Int?
+
+    @Option(help: "Training epochs (passes over the data).")
+    var epochs: Int?
+
+    @Option(help: "Seed of the run's random generator: the same seed gives the same run.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("val-split"), help: "Fraction of a csv or text file held out for validation.")
+    var validationSplit: Double?
+
+    @Option(help: "A complete setup: seed (the Keras example: LSTM(50, relu), Dropout 0.2, Adam, 100 epochs).")
+    var preset: Preset?
+
+    @Flag(help: "Train without the dashboard, reporting on standard error.")
+    var headless = false
+
+    enum Preset: String, CaseIterable, ExpressibleByArgument {
+        case seed
+    }
+
+    func validate() throws {
+        if steps != nil && epochs != nil { throw ValidationError("give --steps or --epochs, not both") }
+        if preset == .seed, let task, task != .seed {
+            throw ValidationError("--preset seed trains the seed task, not \(task.rawValue)")
+        }
+    }
+
+    func run() throws {
+        var generator = RandomGenerator(seed: seed)
+        let kind = preset == .seed ? .seed : task ?? .adding
+        let options = TaskOptions(
+            kind: kind, dataPath: data, columns: column, sequenceLength: sequenceLength,
+            validationSplit: validationSplit, fill: fill)
+        let chosenTask = try makeTask(options, generator: &generator)
+        let settings = try resolvedSettings(for: chosenTask)
+        for warning in chosenTask.warnings { printError(warning) }
+        let outcome = try HeadlessRunner(task: chosenTask, settings: settings, generator: generator).run()
+        if outcome == .diverged { throw ExitCode(1) }
+    }
+
+    /// The task's defaults with every flag that was given applied, validated.
+    private func resolvedSettings(for task: any TrainingTask) throws -> TaskDefaults {
+        var s = task.defaults
+        if let cell { s.cell = cell }
+        if let activation { s.activation = activation }
+        if let hidden { s.hiddenSize = hidden }
+        if let layers { s.layers = layers }
+        if let dropout {
+            s.dropout = dropout
+            s.outputDropout = dropout
+        }
+        if let initialization { s.initialization = initialization }
+        if let optimizer, optimizer != s.optimizer.kind { s.optimizer = OptimizerSettings(kind: optimizer) }
+        if let lr { s.optimizer.learningRate = lr }
+        if let momentum { s.optimizer.momentum = momentum }
+        if let clip { s.clipping.threshold = clip }
+        if let clipMode { s.clipping.mode = clipMode }
+        if let batch {
+            guard batch >= 1 else { throw ConfigError(setting: "batch", problem: "must be at least 1 (got \(batch))") }
+            s.batchSize = batch
+        }
+        if let steps {
+            guard steps >= 1 else { throw ConfigError(setting: "steps", problem: "must be at least 1 (got \(steps))") }
+            s.length = .steps(steps)
+        }
+        if let epochs {
+            guard epochs >= 1 else { throw ConfigError(setting: "epochs", problem: "must be at least 1 (got \(epochs))") }
+            s.length = .epochs(epochs)
+        }
+        try task.modelConfig(from: s).validate()
+        try s.optimizer.validate()
+        try s.clipping.validate()
+        return s
+    }
+}

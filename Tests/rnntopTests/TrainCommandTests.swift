@@ -1,0 +1,71 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `rnntop train`, as a user runs it: reports while it trains, exits 0 when done and
+/// 1 when the run diverged, and refuses bad input with exit 2 before training starts.
+@Suite struct TrainCommandTests {
+    @Test func aShortRunReportsEpochsAndASummary() throws {
+        let outcome = try CommandRunner.run(["--task", "sine", "--steps", "200", "--headless"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardError.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("sine:") == true)
+        #expect(lines.contains { $0.hasPrefix("GRU(32, tanh) -> Dense(1, last step)") && $0.contains("baseline") })
+        #expect(lines.contains { $0.hasPrefix("epoch 2/2  step 200/200  loss ") && $0.contains(" val ") && $0.contains("seq/s") })
+        #expect(lines.last?.hasPrefix("done: 200 steps") == true)
+    }
+
+    @Test func thePresetIsTheKerasExample() throws {
+        let outcome = try CommandRunner.run(["train", "--preset", "seed", "--epochs", "3"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardError.contains("LSTM(50, relu) -> Dropout(0.2) -> Dense(1, last step), 10651 parameters"))
+        #expect(outcome.standardError.contains("adam lr 0.001, batch 32"))
+        #expect(outcome.standardError.contains("epoch 3/3  step 12/12"))
+        let conflict = try CommandRunner.run(["--preset", "seed", "--task", "adding"])
+        #expect(conflict.status == 2 && conflict.standardError.contains("--preset seed trains the seed task"))
+    }
+
+    @Test func aDivergingRunExitsOne() throws {
+        let outcome = try CommandRunner.run(["--task", "sine", "--optimizer", "sgd", "--lr", "1e30", "--steps", "100"])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("diverged at step"))
+    }
+
+    @Test func badDataIsRefusedBeforeTraining() throws {
+        let header = try Fixtures.write("year,value\n", named: "header.csv")
+        let empty = try Fixtures.write("", named: "empty.csv")
+        let letters = try Fixtures.write("t,v\n" + (1...30).map { "\($0),\($0)" }.joined(separator: "\n") + "\n31,lots\n", named: "cells.csv")
+        let short = try Fixtures.write("v\n1\n2\n3\n4\n", named: "short.csv")
+        let binary = try Fixtures.temporaryFolder().appendingPathComponent("data.bin")
+        try Data((0..<64).map { UInt8($0) }).write(to: binary)
+        let cases: [([String], String)] = [
+            (["--task", "csv", "--data", "/no/where.csv"], "/no/where.csv: no such file"),
+            (["--task", "csv", "--data", empty], "empty.csv: is empty"),
+            (["--task", "csv", "--data", header], "header.csv: line 1: has a header but no data rows"),
+            (["--task", "csv", "--data", letters, "--column", "rain"], "field 'rain': no such column; the columns are 0: t, 1: v"),
+            (["--task", "csv", "--data", letters, "--column", "v"], "cells.csv: line 32: field 'v': 'lots' is not a number"),
+            (["--task", "csv", "--data", short], "short.csv: has 4 data rows: too few for windows of 20 steps"),
+            (["--task", "text", "--data", binary.path], "data.bin: looks like a binary file, not text"),
+            (["--task", "adding", "--seq-len", "0"], "seq-len: must be at least 1 (got 0)"),
+            (["--task", "csv"], "data: the csv task needs --data PATH"),
+            (["--hidden", "0"], "hidden: must be at least 1 (got 0)"),
+            (["--dropout", "1"], "dropout: must be in [0, 1) (got 1.0)"),
+            (["--lr=-0.1"], "learning rate: must be a finite number >= 0 (got -0.1)"),
+            (["--cell", "transformer"], "transformer"),
+            (["--steps", "5", "--epochs", "5"], "give --steps or --epochs, not both"),
+        ]
+        for (arguments, message) in cases {
+            let outcome = try CommandRunner.run(arguments)
+            #expect(outcome.status == 2, "\(arguments): status \(outcome.status)")
+            #expect(outcome.standardError.contains(message), "\(arguments): \(outcome.standardError)")
+            #expect(!outcome.standardError.contains("epoch "), "\(arguments): refused before training")
+        }
+    }
+
+    @Test func realDataTrains() throws {
+        let outcome = try CommandRunner.run(["--task", "csv", "--data", Fixtures.data("sunspots.csv"), "--steps", "100"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("not modelled as dates or years: YEAR"))
+        #expect(outcome.standardError.contains("baseline 0.9544 (persistence (next = last))"))
+    }
+}
