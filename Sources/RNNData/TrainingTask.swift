@@ -140,9 +140,14 @@ public func makeTask(_ options: TaskOptions, generator: inout RandomGenerator) t
     }
     switch options.kind {
     case .seed: return SeedTask()
-    case .adding: return AddingTask(steps: options.sequenceLength ?? 50, generator: &generator)
-    case .copy: return CopyTask(delay: options.sequenceLength ?? 20, generator: &generator)
-    case .sine: return SineTask(steps: options.sequenceLength ?? 40, generator: &generator)
+    case .adding:
+        let steps = options.sequenceLength ?? 50
+        guard steps >= 2 else {
+            throw ConfigError(setting: "seq-len", problem: "the adding task marks a number in each half: at least 2 (got \(steps))")
+        }
+        return GeneratedTask(AddingSequences(steps: steps), generator: &generator)
+    case .copy: return GeneratedTask(CopySequences(delay: options.sequenceLength ?? 20), generator: &generator)
+    case .sine: return GeneratedTask(SineSequences(steps: options.sequenceLength ?? 40), generator: &generator)
     case .csv: return try CSVSeriesTask(options: options)
     case .text: return try TextTask(options: options)
     }
