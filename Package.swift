@@ -18,11 +18,13 @@ let package = Package(
         ),
         .target(name: "RNNCore", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "RNNData", dependencies: ["RNNCore"]),
+        .target(name: "Training", dependencies: ["RNNCore", "RNNData"]),
         .executableTarget(
             name: "rnntop",
             dependencies: [
                 "RNNCore",
                 "RNNData",
+                "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -30,6 +32,8 @@ let package = Package(
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
+        .testTarget(
+            name: "TrainingTests", dependencies: ["Training", "RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,7 +5,8 @@ import CKernels
 /// masks of the current pass. Every shard reads it; only the network writes it,
 /// between passes.
 final class ModelStorage {
-    let config: ModelConfig
+    /// The model's settings; only the dropout rates change after creation.
+    private(set) var config: ModelConfig
     let layout: ParameterLayout
     let parameters: FloatBuffer
     /// Per layer, W_hh^T packed for h_prev * W_hh^T (the forward step).
@@ -28,6 +29,12 @@ final class ModelStorage {
         packedForward = (0..<config.layers).map { _ in FloatBuffer(count: rk_packed_count(Int32(h), Int32(gates))) }
         packedBackward = (0..<config.layers).map { _ in FloatBuffer(count: rk_packed_count(Int32(gates), Int32(h))) }
         interLayerMasks = Array(repeating: GrowableBuffer<Float>(), count: config.layers)
+    }
+
+    /// New dropout rates for the following passes.
+    func setDropout(between layers: Float, output: Float) {
+        config.dropout = layers
+        config.outputDropout = output
     }
 
     /// Call after writing `parameters`.

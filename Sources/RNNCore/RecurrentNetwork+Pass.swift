@@ -13,8 +13,10 @@ extension RecurrentNetwork {
         if training { storage.drawMasks(steps: batch.steps, batch: batch.size, generator: &generator) }
         let stateCount = config.layers * batch.size * config.hiddenSize
         let carried = initialState.isCarried && carriedBatch == batch.size
-        let finalHidden = self.finalHidden.reserve(stateCount)
-        let finalCell = self.finalCell.reserve(stateCount)
+        // Only training passes move the carried state on; an evaluation between two
+        // windows of a text must not break the stream.
+        let finalHidden = gradients ? self.finalHidden.reserve(stateCount) : scratchStates.reserve(2 * stateCount)
+        let finalCell = gradients ? self.finalCell.reserve(stateCount) : finalHidden + stateCount
         // Large models share every step's units between two threads (each reads
         // half of W_hh); others get one shard of the batch per core.
         let sharedUnits = runner.capacity >= 2 && shouldShareUnits(batch: batch.size)
@@ -32,9 +34,11 @@ extension RecurrentNetwork {
             plan = nil
             return shards[0..<shardCount].reduce(0) { $0 + $1.loss }
         }
-        carriedBatch = batch.size
-        lastSteps = batch.steps
-        if gradients { combineShards(shardCount, steps: batch.steps, sharedUnits: sharedUnits) }
+        if gradients {
+            carriedBatch = batch.size
+            lastSteps = batch.steps
+            combineShards(shardCount, steps: batch.steps, sharedUnits: sharedUnits)
+        }
         return PassResult(
             loss: loss, recorded: record.isEmpty ? nil : collect(record, batch: batch, shards: shardCount))
     }

@@ -14,7 +14,8 @@ import CKernels
 /// One pass at a time: the network is used from one thread (a session's queue); it
 /// spreads each batch over the cores itself.
 public final class RecurrentNetwork: ShardWork {
-    public let config: ModelConfig
+    /// The model's settings (the dropout rates may change between passes).
+    public var config: ModelConfig { storage.config }
     public var layout: ParameterLayout { storage.layout }
     let storage: ModelStorage
     /// dL/d(parameters) of the last `computeGradients`, in the layout's order.
@@ -33,6 +34,8 @@ public final class RecurrentNetwork: ShardWork {
     /// gradients alone, and room for its final states.
     private(set) lazy var probeShard = Shard(storage: storage)
     var probeStates = GrowableBuffer<Float>()
+    /// Where evaluation passes leave their final states.
+    var scratchStates = GrowableBuffer<Float>()
     /// sqrt of the summed squares of dL/dh_t: `[L][T]` of the last pass.
     var hiddenNorms = GrowableBuffer<Double>()
     var lastSteps = 0
@@ -43,7 +46,6 @@ public final class RecurrentNetwork: ShardWork {
     ///   floating-point sums.
     public init(config: ModelConfig, generator: inout RandomGenerator, parallelism: Int? = nil) throws(ConfigError) {
         try config.validate()
-        self.config = config
         storage = ModelStorage(config: config)
         gradientBuffer = FloatBuffer(count: storage.layout.totalCount)
         let capacity = parallelism ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)
@@ -92,6 +94,40 @@ public final class RecurrentNetwork: ShardWork {
         withParameters { buffer in
             for (i, v) in values.enumerated() { buffer[spec.offset + i] = v }
         }
+    }
+
+    /// Where the last training pass's sequences ended (`[L][B][H]` each, cell empty
+    /// unless LSTM), which a `.carried` pass continues from; nil before any pass.
+    /// Checkpoints save it so a text stream resumes mid-way.
+    public var carriedState: CarriedState? {
+        get {
+            guard carriedBatch > 0 else { return nil }
+            let count = config.layers * carriedBatch * config.hiddenSize
+            return CarriedState(
+                batch: carriedBatch, hidden: finalStates(cell: false, count: count),
+                cell: config.cell == .lstm ? finalStates(cell: true, count: count) : [])
+        }
+        set {
+            guard let state = newValue else {
+                carriedBatch = 0
+                return
+            }
+            let count = config.layers * state.batch * config.hiddenSize
+            precondition(state.hidden.count == count && (state.cell.isEmpty || state.cell.count == count))
+            finalHidden.reserve(count).update(from: state.hidden, count: count)
+            if !state.cell.isEmpty { finalCell.reserve(count).update(from: state.cell, count: count) }
+            carriedBatch = state.batch
+        }
+    }
+
+    /// Changes the dropout rates (between layers, and before the head) for the passes
+    /// that follow; refuses rates outside [0, 1).
+    public func setDropout(between layers: Float, output: Float) throws(ConfigError) {
+        var changed = config
+        changed.dropout = layers
+        changed.outputDropout = output
+        try changed.validate()
+        storage.setDropout(between: layers, output: output)
     }
 
     /// A copy of one parameter tensor's gradient.

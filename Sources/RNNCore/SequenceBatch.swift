@@ -34,6 +34,21 @@ public enum Targets: Sendable {
     case classes([Int32])
 }
 
+/// The final states of a batch's sequences, to continue them later.
+public struct CarriedState: Sendable, Equatable, Codable {
+    public let batch: Int
+    /// `[layers][batch][hidden]`.
+    public let hidden: [Float]
+    /// `[layers][batch][hidden]` for LSTM, empty otherwise.
+    public let cell: [Float]
+
+    public init(batch: Int, hidden: [Float], cell: [Float]) {
+        self.batch = batch
+        self.hidden = hidden
+        self.cell = cell
+    }
+}
+
 /// The state the recurrent layers start a pass from.
 public enum InitialState: Sendable {
     /// Zeros, as for independent sequences.

@@ -27,6 +27,9 @@ public final class Trainer {
     public var generator: RandomGenerator
     /// Norm of each parameter tensor's gradient in the last step, layout order.
     public private(set) var parameterGradientNorms: [Double]
+    /// When set, takes a copy of the weights and optimizer state before each update,
+    /// for rolling back after a divergence.
+    public var backup: WeightsBackup?
 
     public init(network: RecurrentNetwork, optimizer: Optimizer, clipping: GradientClipping, generator: RandomGenerator) {
         self.network = network
@@ -55,6 +58,7 @@ public final class Trainer {
             return StepSummary(loss: loss, gradientNorm: norm, clipped: false, finite: false)
         }
         let clipped = network.withGradients { clipping.apply(to: $0, globalNorm: norm) }
+        backup?.capture(network, optimizer)
         let mode = rk_enter_flush_to_zero()
         network.withParameters { parameters in
             network.withGradients { optimizer.step(parameters, UnsafeBufferPointer($0)) }

@@ -11,6 +11,23 @@ struct ShuffledEpochs {
         cursor = count  // the first call shuffles
     }
 
+    /// Where the epoch stands, for a checkpoint.
+    var state: TaskCursor {
+        var saved = TaskCursor()
+        saved.order = order
+        saved.position = cursor
+        return saved
+    }
+
+    /// Continues from `state`, which must be an order of the same items.
+    mutating func restore(_ state: TaskCursor) throws(ConfigError) {
+        guard state.order.sorted() == Array(0..<order.count), (0...order.count).contains(state.position) else {
+            throw ConfigError(setting: "checkpoint", problem: "its epoch order does not fit this data (\(order.count) windows)")
+        }
+        order = state.order
+        cursor = state.position
+    }
+
     /// Positions in `order` of the next batch of at most `size` items.
     mutating func next(_ size: Int, generator: inout RandomGenerator) -> Range<Int> {
         if cursor >= order.count {

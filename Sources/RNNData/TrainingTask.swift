@@ -31,6 +31,37 @@ public protocol TrainingTask: AnyObject {
 
     /// The batch `nextBatch` made; valid until the next call.
     var batch: SequenceBatch { get }
+
+    /// Where the task is in its data (epoch order, stream positions), to save with a
+    /// checkpoint; a generated task's place is its generator's state, so it is empty.
+    var cursor: TaskCursor { get }
+
+    /// Continues from a saved cursor; refuses one that does not fit this task's data.
+    func restore(_ cursor: TaskCursor) throws(ConfigError)
+
+    /// Changes the window length: for a text, the truncation length of
+    /// backpropagation through time. Other tasks refuse, saying why.
+    func setWindowLength(_ steps: Int) throws(ConfigError)
+}
+
+/// A task's place in its data.
+public struct TaskCursor: Sendable, Codable, Equatable {
+    /// This epoch's order of the training windows.
+    public var order: [Int] = []
+    /// The next position: in `order`, or in each text stream.
+    public var position = 0
+    /// Text streams (the batch size they were laid out for).
+    public var streams = 0
+    /// Window length (text).
+    public var steps = 0
+
+    public init() {}
+}
+
+extension TrainingTask {
+    public func setWindowLength(_ steps: Int) throws(ConfigError) {
+        throw ConfigError(setting: "truncation", problem: "only the text task reads windows of a stream")
+    }
 }
 
 /// The model settings a task dictates.
@@ -57,7 +88,7 @@ public enum TrainingLength: Sendable, Equatable, Codable {
 }
 
 /// A task's suggested model and training settings.
-public struct TaskDefaults: Sendable, Equatable {
+public struct TaskDefaults: Sendable, Equatable, Codable {
     public var cell: CellKind
     public var activation: Activation
     public var hiddenSize: Int
@@ -95,7 +126,7 @@ public enum TaskKind: String, CaseIterable, Sendable, Codable {
 }
 
 /// What the user said about the task on the command line.
-public struct TaskOptions: Sendable, Equatable {
+public struct TaskOptions: Sendable, Equatable, Codable {
     public var kind: TaskKind
     /// CSV series or text corpus (csv and text tasks).
     public var dataPath: String?

@@ -69,3 +69,43 @@ import Testing
         #expect(outcome.standardError.contains("baseline 0.9544 (persistence (next = last))"))
     }
 }
+
+/// Checkpoints and signals from the command line.
+@Suite struct TrainCheckpointTests {
+    @Test func anInterruptedRunSavesItsCheckpointAndResumes() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let path = folder.appendingPathComponent("run.ckpt").path
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["--task", "sine", "--steps", "10000000", "--checkpoint", path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        // Wait for the first epoch line, then interrupt.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("epoch ") {
+            let more = errors.fileHandleForReading.availableData
+            if more.isEmpty { break }  // the process ended
+            seen += more
+        }
+        process.interrupt()
+        seen += errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let text = String(decoding: seen, as: UTF8.self)
+        let stopped = text.components(separatedBy: "interrupted at step ").last?.prefix { $0.isNumber }
+        let step = try #require(stopped.flatMap { Int($0) }, "\(text)")
+        #expect(FileManager.default.fileExists(atPath: path))
+
+        let resumed = try CommandRunner.run(["--resume", path, "--steps", "\(step + 50)"])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardError.contains("resumed at step \(step)"))
+        #expect(resumed.standardError.contains("done: \(step + 50) steps"))
+        let other = try CommandRunner.run(["--resume", path, "--cell", "lstm"])
+        #expect(other.status == 2)
+        #expect(other.standardError.contains("holds a GRU(32) run on sine; --cell lstm asks for another"))
+        let garbage = try Fixtures.write("not a checkpoint at all", named: "x.ckpt")
+        let refused = try CommandRunner.run(["--resume", garbage])
+        #expect(refused.status == 2 && refused.standardError.contains("x.ckpt: is not an rnntop checkpoint"))
+    }
+}

@@ -36,7 +36,7 @@ public enum OptimizerKind: String, CaseIterable, Sendable, Codable {
     }
 
     /// The per-parameter state the rule keeps, by PyTorch's names.
-    var stateNames: [String] {
+    public var stateNames: [String] {
         switch self {
         case .sgd: ["momentum_buffer"]
         case .adam: ["exp_avg", "exp_avg_sq"]
@@ -109,7 +109,7 @@ public final class Optimizer {
     public private(set) var settings: OptimizerSettings
     /// Updates done so far.
     public private(set) var stepCount = 0
-    private let state: [(name: String, buffer: FloatBuffer)]
+    let state: [(name: String, buffer: FloatBuffer)]
 
     /// A fresh optimizer (zero state) for `parameterCount` values.
     public init(_ settings: OptimizerSettings, parameterCount: Int) throws(ConfigError) {
@@ -150,6 +150,11 @@ public final class Optimizer {
         case .adagrad:
             rk_adagrad(n, p, g, state[0].buffer.pointer, s.learningRate, s.epsilon, s.weightDecay)
         }
+    }
+
+    /// Sets the update count back, with the state a backup restored.
+    func rewind(to steps: Int) {
+        stepCount = steps
     }
 
     /// The state buffers by PyTorch's names (e.g. "exp_avg"), for checkpoints.

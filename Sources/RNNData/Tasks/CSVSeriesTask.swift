@@ -62,6 +62,12 @@ final class CSVSeriesTask: TrainingTask {
 
     var batch: SequenceBatch { slots.current }
 
+    var cursor: TaskCursor { epochs.state }
+
+    func restore(_ cursor: TaskCursor) throws(ConfigError) {
+        try epochs.restore(cursor)
+    }
+
     func nextBatch(size: Int, generator: inout RandomGenerator) -> InitialState {
         let picked = epochs.next(size, generator: &generator)
         let rows = picked.count, width = windows.columns

@@ -46,6 +46,10 @@ final class GeneratedTask<Source: SequenceSource>: TrainingTask {
 
     var batch: SequenceBatch { slots.current }
 
+    let cursor = TaskCursor()
+
+    func restore(_ cursor: TaskCursor) throws(ConfigError) {}
+
     func nextBatch(size: Int, generator: inout RandomGenerator) -> InitialState {
         slots.prepare(source.batchShape(size: size))
         let source = self.source

@@ -51,6 +51,12 @@ final class SeedTask: TrainingTask {
 
     var batch: SequenceBatch { slots.current }
 
+    var cursor: TaskCursor { epochs.state }
+
+    func restore(_ cursor: TaskCursor) throws(ConfigError) {
+        try epochs.restore(cursor)
+    }
+
     func nextBatch(size: Int, generator: inout RandomGenerator) -> InitialState {
         let picked = epochs.next(size, generator: &generator)
         let t = Self.steps, rows = picked.count

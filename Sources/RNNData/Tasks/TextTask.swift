@@ -8,7 +8,9 @@ import RNNCore
 /// is carried from one window to the next (truncated BPTT). The end of the text is
 /// held out for validation. Guessing uniformly scores ln V per character.
 public final class TextTask: TrainingTask {
-    public let shape: TaskShape
+    public var shape: TaskShape {
+        TaskShape(inputSize: vocabulary.count, outputSize: vocabulary.count, head: .everyStep, loss: .crossEntropy, steps: steps)
+    }
     public let baseline: Baseline
     public let validation: [SequenceBatch]
     public let probe: SequenceBatch
@@ -20,7 +22,7 @@ public final class TextTask: TrainingTask {
     /// The characters (or bytes) the model predicts.
     public let vocabulary: Vocabulary
 
-    private let steps: Int
+    private var steps: Int
     private let training: [Int32]
     /// Where the streams are in their stretches, and how many streams they are.
     private var position = 0
@@ -51,7 +53,6 @@ public final class TextTask: TrainingTask {
         training = Array(tokens[0..<cut])
         let heldOut = Array(tokens[cut...])
         let v = vocabulary.count
-        shape = TaskShape(inputSize: v, outputSize: v, head: .everyStep, loss: .crossEntropy, steps: steps)
         baseline = Baseline(loss: log(Double(v)), predictor: "a uniform guess among \(v) characters")
         var notes = [String]()
         if case .bytes = vocabulary.symbols {
@@ -73,6 +74,34 @@ public final class TextTask: TrainingTask {
     }
 
     public var batch: SequenceBatch { slots.current }
+
+    public var cursor: TaskCursor {
+        var saved = TaskCursor()
+        saved.position = position
+        saved.streams = streams
+        saved.steps = steps
+        return saved
+    }
+
+    public func restore(_ cursor: TaskCursor) throws(ConfigError) {
+        guard cursor.steps >= 1, cursor.streams >= 0, cursor.position >= 0,
+            cursor.streams == 0 || cursor.position <= training.count / cursor.streams
+        else {
+            throw ConfigError(setting: "checkpoint", problem: "its place in the text does not fit this text")
+        }
+        position = cursor.position
+        streams = cursor.streams
+        steps = cursor.steps
+    }
+
+    /// A new window length for the streams; they start over from a zero state.
+    public func setWindowLength(_ steps: Int) throws(ConfigError) {
+        guard steps >= 1 && steps + 1 <= training.count / max(streams, 1) else {
+            throw ConfigError(setting: "truncation", problem: "must be between 1 and the length of a stream (got \(steps))")
+        }
+        self.steps = steps
+        streams = 0  // the next batch restarts the streams
+    }
 
     public func nextBatch(size: Int, generator: inout RandomGenerator) -> InitialState {
         let stretch = training.count / size

@@ -1,6 +1,7 @@
 import ArgumentParser
 import RNNCore
 import RNNData
+import Training
 
 /// `rnntop [train]`: trains a model on a task. Headless for now: a progress line per
 /// epoch on standard error and a summary at the end.
@@ -82,6 +83,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "A complete setup: seed (the Keras example: LSTM(50, relu), Dropout 0.2, Adam, 100 epochs).")
     var preset: Preset?
 
+    @Option(name: .customLong("eval-every"), help: "Validate every this many steps (default: every epoch).")
+    var evaluationInterval: Int?
+
+    @Option(help: "Checkpoint file, written when the run ends or is interrupted.")
+    var checkpoint: String?
+
+    @Option(help: "Continue the run saved in this checkpoint (--steps or --epochs extend it).")
+    var resume: String?
+
     @Flag(help: "Train without the dashboard, reporting on standard error.")
     var headless = false
 
@@ -97,16 +107,53 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        var generator = RandomGenerator(seed: seed)
-        let kind = preset == .seed ? .seed : task ?? .adding
-        let options = TaskOptions(
-            kind: kind, dataPath: data, columns: column, sequenceLength: sequenceLength,
-            validationSplit: validationSplit, fill: fill)
-        let chosenTask = try makeTask(options, generator: &generator)
-        let settings = try resolvedSettings(for: chosenTask)
-        for warning in chosenTask.warnings { printError(warning) }
-        let outcome = try HeadlessRunner(task: chosenTask, settings: settings, generator: generator).run()
-        if outcome == .diverged { throw ExitCode(1) }
+        let progress = ProgressLines()
+        var options = SessionOptions(stopWhenDone: true, stopOnDivergence: true)
+        options.stepObserver = { progress.observe($0) }
+        let session = try makeSession(options)
+        let snapshot = session.snapshot
+        let epochs: Int
+        switch snapshot.settings.training.length {
+        case .epochs(let n): epochs = n
+        case .steps(let n): epochs = (n + snapshot.stepsPerEpoch - 1) / snapshot.stepsPerEpoch
+        }
+        progress.expect(steps: snapshot.totalSteps, epochs: epochs)
+        let status = HeadlessRunner(session: session).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// A new session from the flags, or the one a checkpoint saved.
+    private func makeSession(_ options: SessionOptions) throws -> Session {
+        guard let resume else {
+            var generator = RandomGenerator(seed: seed)
+            let kind = preset == .seed ? .seed : task ?? .adding
+            let taskOptions = TaskOptions(
+                kind: kind, dataPath: data, columns: column, sequenceLength: sequenceLength,
+                validationSplit: validationSplit, fill: fill)
+            // The task is made here once to learn its defaults; the session makes its own
+            // from the same seed.
+            let defaults = try makeTask(taskOptions, generator: &generator)
+            let settings = RunSettings(
+                task: taskOptions, training: try resolvedSettings(for: defaults), seed: seed,
+                evaluationInterval: evaluationInterval, checkpointPath: checkpoint)
+            return try Session(settings: settings, options: options)
+        }
+        let saved = try Checkpoint.read(resume)
+        let contradictions = [
+            cell.map { $0 != saved.model.cell ? "--cell \($0.rawValue)" : nil },
+            hidden.map { $0 != saved.model.hiddenSize ? "--hidden \($0)" : nil },
+            layers.map { $0 != saved.model.layers ? "--layers \($0)" : nil },
+            activation.map { $0 != saved.model.activation ? "--activation \($0.rawValue)" : nil },
+            task.map { $0 != saved.settings.task.kind ? "--task \($0.rawValue)" : nil },
+        ].compactMap { $0 }.compactMap { $0 }
+        guard contradictions.isEmpty else {
+            throw InputError(
+                file: resume,
+                problem: "holds a \(saved.model.cell.rawValue.uppercased())(\(saved.model.hiddenSize)) run on "
+                    + "\(saved.settings.task.kind.rawValue); \(contradictions.joined(separator: ", ")) asks for another")
+        }
+        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
+        return try Session(resuming: saved, length: length, checkpointPath: checkpoint, options: options)
     }
 
     /// The task's defaults with every flag that was given applied, validated.

@@ -1,0 +1,96 @@
+import RNNCore
+
+/// A change to a running session, applied between training steps in the order the
+/// session received it.
+public enum Command: Sendable, Equatable {
+    case pause
+    case resume
+    /// One training step, while paused.
+    case step
+    case setLearningRate(Float)
+    /// Clipping threshold (0 turns it off) and, when given, the mode.
+    case setClipping(threshold: Float, mode: ClipMode?)
+    /// Another optimizer, with fresh state; the learning rate carries over.
+    case switchOptimizer(OptimizerKind)
+    case setBatchSize(Int)
+    /// Dropout between layers and before the head.
+    case setDropout(Float)
+    /// The window length of backpropagation through time (text streams).
+    case setTruncation(Int)
+    /// Validation every this many steps.
+    case setEvaluationInterval(Int)
+    /// New weights and optimizer state: from the run's seed, or from `seed`.
+    case resetWeights(seed: UInt64?)
+    /// A new model on the same task (fresh weights and optimizer state); the
+    /// histories continue, with the change marked.
+    case changeModel(cell: CellKind?, hiddenSize: Int?)
+    /// Back to the weights and optimizer state before the step that diverged.
+    case rollBack
+    /// Writes a checkpoint, to `path` or to the run's checkpoint path.
+    case saveCheckpoint(path: String?)
+    /// Ends the run.
+    case quit
+
+    /// The command's name in events and logs.
+    public var name: String {
+        switch self {
+        case .pause: "pause"
+        case .resume: "resume"
+        case .step: "step"
+        case .setLearningRate: "lr"
+        case .setClipping: "clip"
+        case .switchOptimizer: "optimizer"
+        case .setBatchSize: "batch"
+        case .setDropout: "dropout"
+        case .setTruncation: "truncation"
+        case .setEvaluationInterval: "eval-every"
+        case .resetWeights: "reset"
+        case .changeModel: "model"
+        case .rollBack: "rollback"
+        case .saveCheckpoint: "checkpoint"
+        case .quit: "quit"
+        }
+    }
+}
+
+/// Where a command came from, for the record.
+public enum CommandSource: String, Sendable, Codable {
+    /// A key on the dashboard.
+    case key
+    /// A line on standard input or in a control file (headless runs).
+    case control
+    /// The program itself (a signal, the end of a run).
+    case program
+}
+
+/// What happened at a step: a command applied (or refused), a divergence, a
+/// checkpoint. Events are kept in the session, the snapshots and the checkpoints.
+public struct Event: Sendable, Equatable, Codable {
+    /// The step at which it took effect: the next training step is `step + 1`.
+    public let step: Int
+    /// The command or occurrence: "lr", "pause", "diverged", "checkpoint", ...
+    public let name: String
+    public let oldValue: String?
+    public let newValue: String?
+    /// A sentence for people.
+    public let message: String
+    public let source: CommandSource
+    /// Seconds since the session started.
+    public let time: Double
+    /// False when the command was refused; `message` says why.
+    public let applied: Bool
+
+    public init(
+        step: Int, name: String, oldValue: String? = nil, newValue: String? = nil, message: String,
+        source: CommandSource, time: Double, applied: Bool = true
+    ) {
+        self.step = step
+        self.name = name
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.message = message
+        self.source = source
+        self.time = time
+        self.applied = applied
+    }
+}

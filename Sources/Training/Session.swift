@@ -1,0 +1,230 @@
+import Foundation
+import RNNCore
+import RNNData
+import Synchronization
+
+/// How a session behaves around its run.
+public struct SessionOptions: Sendable {
+    /// End the session when the run reaches its length (headless), instead of
+    /// waiting for commands (dashboard).
+    public var stopWhenDone = false
+    /// End the session on a divergence instead of pausing.
+    public var stopOnDivergence = false
+    /// Start paused.
+    public var startPaused = false
+    /// Seconds between snapshots while training: 30 a second.
+    public var publishInterval = 1.0 / 30
+    /// Seconds between probes of the heatmap sequence.
+    public var probeInterval = 0.3
+    /// Called on the session's queue after every training step, with that step's
+    /// figures: for logs and progress lines that must see every step. It must be
+    /// quick; it runs between steps.
+    public var stepObserver: (@Sendable (StepRecord) -> Void)?
+
+    public init(stopWhenDone: Bool = false, stopOnDivergence: Bool = false, startPaused: Bool = false) {
+        self.stopWhenDone = stopWhenDone
+        self.stopOnDivergence = stopOnDivergence
+        self.startPaused = startPaused
+    }
+}
+
+/// One training step's figures, as a step observer sees them.
+public struct StepRecord: Sendable {
+    public let step: Int
+    /// Epochs done after this step, with the fraction of the current one.
+    public let epochs: Double
+    /// Whether this step finished an epoch.
+    public let endsEpoch: Bool
+    public let loss: Double
+    public let gradientNorm: Double
+    public let clipped: Bool
+    public let learningRate: Float
+    public let batchSize: Int
+    /// Validation loss, when this step was followed by a validation.
+    public let validationLoss: Double?
+    /// Seconds since the session started.
+    public let elapsed: Double
+    /// Sequences trained on so far.
+    public let sequences: Int
+}
+
+/// How a session ended.
+public struct SessionEnd: Sendable {
+    public enum Reason: String, Sendable {
+        /// The run reached its length.
+        case done
+        /// A NaN or infinite loss or gradient (with `stopOnDivergence`).
+        case diverged
+        /// A quit command (a key, a control line, a signal).
+        case quit
+    }
+
+    public let reason: Reason
+    public let snapshot: Snapshot
+    /// A checkpoint that should have been written at the end and could not be.
+    public let checkpointError: String?
+}
+
+/// A training run on its own serial queue, taking commands while it runs and handing
+/// out snapshots of itself.
+///
+/// ```swift
+/// let session = try Session(settings: settings)
+/// session.start()
+/// session.send(.setLearningRate(5e-4))
+/// let picture = session.snapshot        // never waits for a training step
+/// let end = session.wait()
+/// ```
+///
+/// Commands are applied between steps in the order they arrive, each recorded as an
+/// event with the step at which it took effect. Snapshots are published at most 30
+/// times a second (once a step when steps are slower).
+public final class Session: Sendable {
+    private let queue = DispatchQueue(label: "rnntop.session", qos: .userInitiated)
+    private let loop: LoopBox
+    private let inbox = Mutex<[(Command, CommandSource)]>([])
+    private let latest: Mutex<Snapshot>
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let lifecycle = Mutex(Lifecycle())
+    private let ended = DispatchSemaphore(value: 0)
+
+    /// Notes about the task's data for the user.
+    public let warnings: [String]
+
+    private struct Lifecycle {
+        var started = false
+        var end: SessionEnd?
+        var handlers: [@Sendable (SessionEnd) -> Void] = []
+    }
+
+    /// A new run; the task, model and optimizer are built and checked here, so bad
+    /// settings and data fail before anything starts.
+    public init(settings: RunSettings, options: SessionOptions = SessionOptions()) throws {
+        let trainingLoop = try TrainingLoop(settings: settings, checkpoint: nil, options: options)
+        loop = LoopBox(trainingLoop)
+        latest = Mutex(trainingLoop.snapshot())
+        warnings = trainingLoop.task.warnings
+    }
+
+    /// The run a checkpoint saved, continuing exactly where it stopped, to its own
+    /// length or to `length`, checkpointing where it did or at `checkpointPath`.
+    public init(
+        resuming checkpoint: Checkpoint, length: TrainingLength? = nil, checkpointPath: String? = nil,
+        options: SessionOptions = SessionOptions()
+    ) throws {
+        var settings = checkpoint.settings
+        if let length { settings.training.length = length }
+        if let checkpointPath { settings.checkpointPath = checkpointPath }
+        let trainingLoop = try TrainingLoop(settings: settings, checkpoint: checkpoint, options: options)
+        loop = LoopBox(trainingLoop)
+        latest = Mutex(trainingLoop.snapshot())
+        warnings = trainingLoop.task.warnings
+    }
+
+    /// Starts training on the session's queue; does nothing the second time.
+    public func start() {
+        let first = lifecycle.withLock { state -> Bool in
+            defer { state.started = true }
+            return !state.started
+        }
+        guard first else { return }
+        queue.async { [self] in run() }
+    }
+
+    /// Queues a command for the next pause between steps.
+    public func send(_ command: Command, from source: CommandSource = .key) {
+        inbox.withLock { $0.append((command, source)) }
+        wakeUp.signal()
+    }
+
+    /// The latest snapshot. Taking it holds a lock for the time of a copy of a few
+    /// references; it never waits for a training step.
+    public var snapshot: Snapshot {
+        latest.withLock { $0 }
+    }
+
+    /// Calls `handler` once the session has ended (at once if it has).
+    public func onEnd(_ handler: @escaping @Sendable (SessionEnd) -> Void) {
+        let end = lifecycle.withLock { state -> SessionEnd? in
+            if state.end == nil { state.handlers.append(handler) }
+            return state.end
+        }
+        if let end { handler(end) }
+    }
+
+    /// Blocks until the session has ended, and says how.
+    public func wait() -> SessionEnd {
+        ended.wait()
+        ended.signal()  // for the next caller
+        return lifecycle.withLock { $0.end! }
+    }
+
+    // MARK: The loop
+
+    private func run() {
+        let loop = self.loop.loop
+        let clock = ContinuousClock()
+        let origin = clock.now
+        var lastPublish = -Double.infinity, lastProbe = -Double.infinity
+        while true {
+            let commands = inbox.withLock { pending -> [(Command, CommandSource)] in
+                defer { pending.removeAll(keepingCapacity: true) }
+                return pending
+            }
+            for (command, source) in commands { loop.apply(command, from: source) }
+            if loop.quitRequested { break }
+            let now = (clock.now - origin).seconds
+            if loop.wantsStep {
+                loop.trainStep()
+                if (clock.now - origin).seconds - lastPublish >= loop.options.publishInterval {
+                    publish(loop, now: (clock.now - origin).seconds, lastPublish: &lastPublish, lastProbe: &lastProbe)
+                }
+            } else {
+                publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
+                _ = wakeUp.wait(timeout: .now() + .milliseconds(250))
+            }
+            if loop.quitRequested { break }
+        }
+        finish(loop, now: (clock.now - origin).seconds)
+    }
+
+    private func publish(_ loop: TrainingLoop, now: Double, lastPublish: inout Double, lastProbe: inout Double) {
+        loop.refreshProbeIfDue(now: now, last: &lastProbe)
+        let picture = loop.snapshot()
+        latest.withLock { $0 = picture }
+        lastPublish = now
+    }
+
+    /// Writes the checkpoint (when a path is set), publishes the last snapshot and
+    /// tells whoever waits.
+    private func finish(_ loop: TrainingLoop, now: Double) {
+        var checkpointError: String?
+        if let path = loop.settings.checkpointPath {
+            do {
+                try loop.saveCheckpoint(to: path, source: .program)
+            } catch {
+                checkpointError = "\(error)"
+            }
+        }
+        var lastPublish = 0.0, lastProbe = now
+        publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
+        let end = SessionEnd(reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError)
+        let handlers = lifecycle.withLock { state -> [@Sendable (SessionEnd) -> Void] in
+            state.end = end
+            defer { state.handlers = [] }
+            return state.handlers
+        }
+        ended.signal()
+        for handler in handlers { handler(end) }
+    }
+}
+
+/// The training loop, reachable from the session's queue only.
+private final class LoopBox: @unchecked Sendable {
+    // SAFETY: `loop` is created in Session.init before the queue exists for it, and
+    // afterwards used only inside `run()` and `finish()`, which execute on the
+    // session's serial queue (a single `queue.async` started once by `start()`); no
+    // other code touches it.
+    let loop: TrainingLoop
+    init(_ loop: TrainingLoop) { self.loop = loop }
+}
