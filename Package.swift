@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
         .testTarget(
-            name: "TrainingTests", dependencies: ["Training", "RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
+            name: "TrainingTests", dependencies: ["Training", "RNNData", "RNNCore", "TestSupport"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -31,7 +31,7 @@ public struct Checkpoint: Sendable {
         /// parameters.
         var optimizerBuffers: [String]
         var parameterCount: Int
-        var evaluationInterval: Int
+        var evaluationInterval: Int?
         var dataFingerprint: UInt64?
         var events: [Event]
         var histories: Histories

@@ -7,7 +7,8 @@ public struct RunSettings: Sendable, Equatable, Codable {
     public var task: TaskOptions
     public var training: TaskDefaults
     public var seed: UInt64
-    /// Validation every this many steps; nil for once an epoch (within 1...500).
+    /// Validation every this many steps; nil for once an epoch, as long as
+    /// validation takes under a tenth of the time.
     public var evaluationInterval: Int?
     /// Where checkpoints go when the run ends, is interrupted, or is asked to save.
     public var checkpointPath: String?

@@ -1,7 +1,6 @@
 import Foundation
 import RNNCore
 import RNNData
-import Synchronization
 
 /// How a session behaves around its run.
 public struct SessionOptions: Sendable {
@@ -82,10 +81,10 @@ public struct SessionEnd: Sendable {
 public final class Session: Sendable {
     private let queue = DispatchQueue(label: "rnntop.session", qos: .userInitiated)
     private let loop: LoopBox
-    private let inbox = Mutex<[(Command, CommandSource)]>([])
-    private let latest: Mutex<Snapshot>
+    private let inbox = Locked<[(Command, CommandSource)]>([])
+    private let latest: Locked<Snapshot>
     private let wakeUp = DispatchSemaphore(value: 0)
-    private let lifecycle = Mutex(Lifecycle())
+    private let lifecycle = Locked(Lifecycle())
     private let ended = DispatchSemaphore(value: 0)
 
     /// Notes about the task's data for the user.
@@ -102,7 +101,7 @@ public final class Session: Sendable {
     public init(settings: RunSettings, options: SessionOptions = SessionOptions()) throws {
         let trainingLoop = try TrainingLoop(settings: settings, checkpoint: nil, options: options)
         loop = LoopBox(trainingLoop)
-        latest = Mutex(trainingLoop.snapshot())
+        latest = Locked(trainingLoop.snapshot())
         warnings = trainingLoop.task.warnings
     }
 
@@ -117,7 +116,7 @@ public final class Session: Sendable {
         if let checkpointPath { settings.checkpointPath = checkpointPath }
         let trainingLoop = try TrainingLoop(settings: settings, checkpoint: checkpoint, options: options)
         loop = LoopBox(trainingLoop)
-        latest = Mutex(trainingLoop.snapshot())
+        latest = Locked(trainingLoop.snapshot())
         warnings = trainingLoop.task.warnings
     }
 

@@ -16,7 +16,9 @@ final class TrainingLoop {
     private(set) var state: Snapshot.State
     private(set) var step = 0
     private(set) var epochs = 0.0
-    private var evaluationInterval: Int
+    /// Validation every this many steps; nil for the time budget (see `validationDue`).
+    private var evaluationInterval: Int?
+    private var lastValidation = (step: 0, at: -Double.infinity, took: 0.0)
     /// Single steps asked for while paused.
     private var pendingSteps = 0
     private(set) var quitRequested = false
@@ -53,7 +55,7 @@ final class TrainingLoop {
         self.options = options
         parameterGradientNorms = network.layout.specs.map { _ in MetricHistory() }
         dataFingerprint = Self.fingerprint(of: settings.task)
-        evaluationInterval = settings.evaluationInterval ?? min(500, max(1, task.stepsPerEpoch(batchSize: settings.training.batchSize)))
+        evaluationInterval = settings.evaluationInterval
         state = options.startPaused ? .paused : .running
         started = clock.now
         if let checkpoint { try resume(from: checkpoint) }
@@ -97,9 +99,10 @@ final class TrainingLoop {
             diverge(summary)
             return
         }
-        if step % evaluationInterval == 0 { validate() }
+        let validated = validationDue(endsEpoch: Int(epochs + 1e-9) > Int(epochBefore + 1e-9))
+        if validated { validate() }
         if step >= totalSteps && state == .running {
-            if step % evaluationInterval != 0 { validate() }
+            if !validated { validate() }
             state = .done
             record("done", message: "finished after \(step) steps", source: .program)
             if options.stopWhenDone { end(.done) }
@@ -127,8 +130,22 @@ final class TrainingLoop {
         }
     }
 
+    /// Validation comes every `evaluationInterval` steps when one is set. Otherwise
+    /// at the end of an epoch (or after an epoch's worth of steps), unless the last
+    /// validation took more than a tenth of the time since: a validation set can cost
+    /// hundreds of small training steps, and must not take over the run.
+    private func validationDue(endsEpoch: Bool) -> Bool {
+        if let interval = evaluationInterval { return step % interval == 0 }
+        let perEpoch = task.stepsPerEpoch(batchSize: settings.training.batchSize)
+        guard endsEpoch || step - lastValidation.step >= perEpoch else { return false }
+        return (clock.now - started).seconds - lastValidation.at >= 9 * lastValidation.took
+    }
+
     private func validate() {
+        let begun = (clock.now - started).seconds
         validationLoss.append(step: step, value: task.validationLoss(of: network))
+        let now = (clock.now - started).seconds
+        lastValidation = (step, now, now - begun)
     }
 
     /// A NaN or infinite loss or gradient: the run pauses, with an event saying what
@@ -219,10 +236,10 @@ final class TrainingLoop {
             record("truncation", old: "\(old)", new: "\(length)", message: "windows of \(length) steps", source: source)
         case .setEvaluationInterval(let interval):
             guard interval >= 1 else { throw ConfigError(setting: "eval-every", problem: "must be at least 1 (got \(interval))") }
-            let old = evaluationInterval
+            let old = evaluationInterval.map { "\($0)" } ?? "auto"
             evaluationInterval = interval
             settings.evaluationInterval = interval
-            record("eval-every", old: "\(old)", new: "\(interval)", message: "validation every \(interval) steps", source: source)
+            record("eval-every", old: old, new: "\(interval)", message: "validation every \(interval) steps", source: source)
         case .resetWeights(let seed):
             var generator = RandomGenerator(seed: seed ?? settings.seed)
             try replaceModel(network.config, generator: &generator)

@@ -8,6 +8,24 @@
 #include <errno.h>
 #include <stddef.h>
 
+// Under a sanitizer the sanitizer owns malloc; the counter then stays out of the way
+// and says it is unavailable.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define RNNTOP_NO_COUNTING 1
+#endif
+#endif
+
+#ifdef RNNTOP_NO_COUNTING
+
+int allocation_counter_available(void) { return 0; }
+void allocation_counter_start(void) {}
+long allocation_counter_stop(void) { return 0; }
+
+#else
+
+int allocation_counter_available(void) { return 1; }
+
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
@@ -63,3 +81,5 @@ int posix_memalign(void **result, size_t alignment, size_t size) {
     *result = pointer;
     return 0;
 }
+
+#endif

@@ -38,7 +38,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A reference JSON with the same grid (../shared/reference/torch_bench.json) to print ratios against.")
     var reference: String?
 
+    @Flag(help: "Instead of the grid: what a session (snapshots at 30 Hz, probes) costs over bare training.")
+    var sessionOverhead = false
+
     func run() throws {
+        if sessionOverhead { return try measureSessionOverhead() }
         let cellKinds = try parseList(cells, option: "--cells") { CellKind(rawValue: $0) }
         let hiddenSizes = try parseList(hidden, option: "--hidden") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         let batchSizes = try parseList(batch, option: "--batch") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
@@ -85,6 +89,19 @@ struct BenchCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    private func measureSessionOverhead() throws {
+        let seconds = quick ? 0.3 : 1.5
+        print("session overhead: the adding task trained bare and in a session publishing 30 snapshots a second")
+        print("cell     H    B   bare steps/s   session steps/s   cost")
+        for (cell, hidden, batch) in [(CellKind.lstm, 32, 32), (.lstm, 128, 32), (.gru, 32, 1), (.rnn, 128, 8)] {
+            let (bare, session) = try SessionOverheadBenchmark(cell: cell, hidden: hidden, batch: batch, seconds: seconds).measure()
+            print(
+                String(
+                    format: "%-5@ %4d %4d %14.1f %17.1f %5.1f%%", cell.rawValue as NSString, hidden, batch, bare, session,
+                    100 * (1 - session / bare)))
         }
     }
 

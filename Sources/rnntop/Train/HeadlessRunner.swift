@@ -1,7 +1,6 @@
 import Foundation
 import RNNCore
 import RNNData
-import Synchronization
 import Training
 
 /// Trains without a terminal: a session on its queue, a progress line per epoch on
@@ -65,7 +64,7 @@ final class ProgressLines: Sendable {
         var totalEpochs = 1
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The run's length, once the session knows it (before it starts).
     func expect(steps: Int, epochs: Int) {
@@ -131,7 +130,7 @@ final class SignalWatch {
 
 /// The first signal that arrived.
 private final class CaughtSignal: Sendable {
-    private let value = Mutex<Int32?>(nil)
+    private let value = Locked<Int32?>(nil)
 
     func note(_ signal: Int32) {
         value.withLock { if $0 == nil { $0 = signal } }

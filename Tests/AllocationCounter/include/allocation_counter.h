@@ -6,6 +6,9 @@
 // the test binary routes malloc and its relatives through counting wrappers around
 // glibc's own allocator.
 
+/// 1 when allocations can be counted (not under a sanitizer, which owns malloc).
+int allocation_counter_available(void);
+
 /// Starts counting this thread's allocations from zero.
 void allocation_counter_start(void);
 
