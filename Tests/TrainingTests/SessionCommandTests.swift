@@ -168,6 +168,22 @@ import Testing
         _ = session.wait()
     }
 
+    @Test func aCheckpointOnCommandCanBeResumed() throws {
+        let session = try Runs.paused(Runs.sine())
+        Runs.steps(session, 4)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rnntop-\(UUID().uuidString).ckpt").path
+        session.send(.saveCheckpoint(path: path))
+        session.send(.saveCheckpoint(path: nil))
+        Runs.steps(session, 1)
+        let events = session.snapshot.events
+        #expect(events.contains { $0.name == "checkpoint" && $0.applied && $0.step == 4 && $0.newValue == path })
+        #expect(events.contains { $0.name == "checkpoint" && !$0.applied && $0.message.contains("no checkpoint path") })
+        session.send(.quit)
+        _ = session.wait()
+        let resumed = try Session(resuming: try Checkpoint.read(path), options: SessionOptions(startPaused: true))
+        #expect(resumed.snapshot.step == 4 && resumed.snapshot.loss.count == 4)
+    }
+
     @Test func aHeadlessRunEndsWhenDone() throws {
         let session = try Session(settings: Runs.sine(steps: 30), options: SessionOptions(stopWhenDone: true))
         session.start()
