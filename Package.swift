@@ -19,12 +19,16 @@ let package = Package(
         .target(name: "RNNCore", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "RNNData", dependencies: ["RNNCore"]),
         .target(name: "Training", dependencies: ["RNNCore", "RNNData"]),
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(name: "CTerminal", path: "Sources/CTerminal"),
+        .target(name: "TerminalUI", dependencies: ["CNcurses", "CTerminal"]),
         .executableTarget(
             name: "rnntop",
             dependencies: [
                 "RNNCore",
                 "RNNData",
                 "Training",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +38,7 @@ let package = Package(
         .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
         .testTarget(
             name: "TrainingTests", dependencies: ["Training", "RNNData", "RNNCore", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

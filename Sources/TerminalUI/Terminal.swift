@@ -1,0 +1,180 @@
+import CNcurses
+import CTerminal
+import Foundation
+
+/// The real screen, through ncurses: the only place that talks to curses. It shows
+/// a `Buffer` by writing the cells that changed since the last frame, reads keys
+/// with a timeout, and always gives the terminal back (`restore`, and a crash
+/// handler for the fatal signals).
+///
+/// Use it from the main thread only.
+public final class Terminal {
+    public private(set) var context: RenderContext
+    private var screen: OpaquePointer?
+    private var previous: Buffer?
+    private var pairs: [Int64: Int32] = [:]
+    private let palette: Palette
+    private var restored = false
+
+    /// Takes over the terminal, or returns nil when TERM names no usable terminal.
+    /// - Parameter color: false for monochrome (NO_COLOR, or a theme without colour).
+    public init?(color: Bool = true) {
+        setlocale(LC_ALL, "")
+        rk_save_terminal_mode()
+        guard let screen = newterm(nil, rk_stdout(), rk_stdin()) else { return nil }
+        self.screen = screen
+        set_term(screen)
+        rk_install_crash_restore()
+        cbreak()
+        noecho()
+        keypad(rk_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        var colors = false
+        if color && has_colors() {
+            start_color()
+            use_default_colors()
+            colors = true
+        }
+        palette = Palette(colors: colors ? Int(rk_colors()) : 0)
+        context = RenderContext(unicode: rk_locale_is_utf8() != 0, color: colors && palette.colors >= 8)
+    }
+
+    deinit {
+        restore()
+    }
+
+    /// The window's size in cells.
+    public var size: (width: Int, height: Int) { (Int(rk_cols()), Int(rk_lines())) }
+
+    /// Shows `buffer`: only the cells that differ from the last frame are written.
+    public func draw(_ frame: Buffer) {
+        guard !restored else { return }
+        let buffer = context.unicode ? frame : frame.asciiOnly()
+        let window = rk_stdscr()
+        let full = previous.map { $0.width != buffer.width || $0.height != buffer.height } ?? true
+        if full { werase(window) }
+        for y in 0..<buffer.height {
+            for x in 0..<buffer.width {
+                let cell = buffer[x, y]
+                if !full, let previous, previous[x, y] == cell { continue }
+                // The bottom-right cell would scroll the window; curses refuses it.
+                if x == buffer.width - 1 && y == buffer.height - 1 { continue }
+                let (attributes, pair) = resolve(cell.style)
+                _ = rk_put(window, Int32(y), Int32(x), wchar_t(cell.character.value), attributes, pair)
+            }
+        }
+        wrefresh(window)
+        previous = buffer
+    }
+
+    /// Forgets what is on the screen, so the next frame is drawn whole.
+    public func invalidate() {
+        previous = nil
+        pairs = [:]
+    }
+
+    /// The next key, waiting at most `milliseconds` (nil when none came).
+    public func readKey(timeout milliseconds: Int) -> Key? {
+        let window = rk_stdscr()
+        wtimeout(window, Int32(milliseconds))
+        var character: wint_t = 0
+        let result = wget_wch(window, &character)
+        if result == rk_err() { return nil }
+        if result == rk_key_code_yes() {
+            switch Int32(character) {
+            case rk_key_resize(): return .resize
+            case rk_key_up(): return .up
+            case rk_key_down(): return .down
+            case rk_key_left(): return .left
+            case rk_key_right(): return .right
+            case rk_key_home(): return .home
+            case rk_key_end(): return .end
+            case rk_key_ppage(): return .pageUp
+            case rk_key_npage(): return .pageDown
+            case rk_key_btab(): return .backTab
+            default: return nil
+            }
+        }
+        switch character {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    /// Gives the terminal back as it was; safe to call more than once.
+    public func restore() {
+        guard !restored else { return }
+        restored = true
+        endwin()
+        if let screen { delscreen(screen) }
+        screen = nil
+        rk_remove_crash_restore()
+    }
+
+    /// Curses attributes and a colour pair for a style.
+    private func resolve(_ style: Style) -> (attr_t, Int32) {
+        var attributes = rk_a_normal()
+        if style.attributes.contains(.bold) { attributes |= rk_a_bold() }
+        if style.attributes.contains(.dim) { attributes |= rk_a_dim() }
+        if style.attributes.contains(.reverse) { attributes |= rk_a_reverse() }
+        if style.attributes.contains(.underline) { attributes |= rk_a_underline() }
+        guard context.color else { return (attributes, 0) }
+        let foreground = palette.index(style.foreground), background = palette.index(style.background)
+        if foreground == -1 && background == -1 { return (attributes, 0) }
+        let key = Int64(foreground) << 32 | Int64(UInt32(bitPattern: background))
+        if let pair = pairs[key] { return (attributes, pair) }
+        let next = Int32(pairs.count + 1)
+        guard next < rk_color_pairs() else { return (attributes, 0) }
+        init_extended_pair(next, foreground, background)
+        pairs[key] = next
+        return (attributes, next)
+    }
+}
+
+/// The terminal's colours: the nearest of 256 (the xterm cube and greys), 16 or 8
+/// for a true colour; -1 for the terminal's default.
+struct Palette {
+    let colors: Int
+
+    func index(_ color: Color) -> Int32 {
+        guard case .rgb(let rgb) = color else { return -1 }
+        if colors >= 256 { return Int32(Self.xterm256(rgb)) }
+        return Int32(Self.nearest(rgb, among: colors >= 16 ? Self.ansi16 : Array(Self.ansi16.prefix(8))))
+    }
+
+    static let ansi16: [RGB] = [
+        RGB(0, 0, 0), RGB(205, 0, 0), RGB(0, 205, 0), RGB(205, 205, 0), RGB(0, 0, 238), RGB(205, 0, 205),
+        RGB(0, 205, 205), RGB(229, 229, 229), RGB(127, 127, 127), RGB(255, 0, 0), RGB(0, 255, 0), RGB(255, 255, 0),
+        RGB(92, 92, 255), RGB(255, 0, 255), RGB(0, 255, 255), RGB(255, 255, 255),
+    ]
+
+    static func nearest(_ rgb: RGB, among choices: [RGB]) -> Int {
+        let target = OKLab(rgb)
+        return choices.indices.min { a, b in distance(OKLab(choices[a]), target) < distance(OKLab(choices[b]), target) }!
+    }
+
+    /// The xterm-256 entry nearest to `rgb`: the best of the 6x6x6 cube and the
+    /// 24 greys, by distance in OKLab.
+    static func xterm256(_ rgb: RGB) -> Int {
+        let levels: [Int] = [0, 95, 135, 175, 215, 255]
+        func step(_ c: UInt8) -> Int { levels.indices.min { abs(levels[$0] - Int(c)) < abs(levels[$1] - Int(c)) }! }
+        let (r, g, b) = (step(rgb.r), step(rgb.g), step(rgb.b))
+        let cube = RGB(UInt8(levels[r]), UInt8(levels[g]), UInt8(levels[b]))
+        let average = (Int(rgb.r) + Int(rgb.g) + Int(rgb.b)) / 3
+        let grey = min(max((average - 8 + 5) / 10, 0), 23)
+        let greyLevel = UInt8(8 + grey * 10)
+        let target = OKLab(rgb)
+        let cubeDistance = distance(OKLab(cube), target)
+        let greyDistance = distance(OKLab(RGB(greyLevel, greyLevel, greyLevel)), target)
+        return cubeDistance <= greyDistance ? 16 + 36 * r + 6 * g + b : 232 + grey
+    }
+
+    private static func distance(_ a: OKLab, _ b: OKLab) -> Double {
+        (a.l - b.l) * (a.l - b.l) + (a.a - b.a) * (a.a - b.a) + (a.b - b.b) * (a.b - b.b)
+    }
+}
