@@ -15,6 +15,8 @@ public struct SessionOptions: Sendable {
     public var publishInterval = 1.0 / 30
     /// Seconds between probes of the heatmap sequence.
     public var probeInterval = 0.3
+    /// Seconds between text samples (text tasks; nil for none).
+    public var sampleInterval: Double? = 3
     /// Called on the session's queue after every training step, with that step's
     /// figures: for logs and progress lines that must see every step. It must be
     /// quick; it runs between steps.
@@ -189,6 +191,7 @@ public final class Session: Sendable {
 
     private func publish(_ loop: TrainingLoop, now: Double, lastPublish: inout Double, lastProbe: inout Double) {
         loop.refreshProbeIfDue(now: now, last: &lastProbe)
+        loop.refreshSampleIfDue(now: now)
         let picture = loop.snapshot()
         latest.withLock { $0 = picture }
         lastPublish = now

@@ -51,4 +51,7 @@ public struct Snapshot: Sendable {
     public let modelChanges: [ModelChange]
     /// Whether a copy of the weights before the last update exists to roll back to.
     public let canRollBack: Bool
+    /// For a text task: characters the model generated lately (control characters
+    /// escaped), refreshed every few seconds.
+    public let textSample: String?
 }

@@ -32,6 +32,10 @@ final class TrainingLoop {
     private var hiddenProfile: [[Double]] = []
     private var probe: ProbeReport?
     private var probeStep = 0
+    private var textSample: String?
+    private var lastSample = -Double.infinity
+    /// Draws the text samples, apart from the training's generator.
+    private var sampleGenerator: RandomGenerator
     private var events: [Event] = []
     private var modelChanges: [Snapshot.ModelChange] = []
 
@@ -55,6 +59,7 @@ final class TrainingLoop {
         self.options = options
         parameterGradientNorms = network.layout.specs.map { _ in MetricHistory() }
         dataFingerprint = Self.fingerprint(of: settings.task)
+        sampleGenerator = RandomGenerator(seed: settings.seed &+ 0x5A3F)
         evaluationInterval = settings.evaluationInterval
         state = options.startPaused ? .paused : .running
         started = clock.now
@@ -328,6 +333,16 @@ final class TrainingLoop {
         last = now
     }
 
+    /// Generates a fresh text sample when the task is a text and the last one is old.
+    func refreshSampleIfDue(now: Double) {
+        guard let text = task as? TextTask, let interval = options.sampleInterval,
+            now - lastSample >= interval, step > 0 || textSample == nil
+        else { return }
+        let prime = text.vocabulary.tokens(of: "The ").count == 4 ? "The " : ""
+        textSample = prime + text.sample(from: network, prime: prime, count: 240, temperature: 0.8, generator: &sampleGenerator)
+        lastSample = now
+    }
+
     func snapshot() -> Snapshot {
         let elapsed = (clock.now - started).seconds
         rate.record(time: elapsed, steps: step, sequences: sequences)
@@ -340,7 +355,7 @@ final class TrainingLoop {
             events: Array(events.suffix(100)), eventCount: events.count, loss: loss, validationLoss: validationLoss,
             gradientNorm: gradientNorm, parameterGradientNorms: parameterGradientNorms,
             hiddenGradientProfile: hiddenProfile, probe: probe, probeStep: probeStep, modelChanges: modelChanges,
-            canRollBack: !backup.isEmpty)
+            canRollBack: !backup.isEmpty, textSample: textSample)
     }
 
     // MARK: Checkpoints

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import RNNCore
 import RNNData
+import TerminalUI
 import Training
 
 /// `rnntop [train]`: trains a model on a task. Headless for now: a progress line per
@@ -107,6 +109,17 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The dashboard when both ends are a terminal and no one asked otherwise.
+        if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
+            let session = try makeSession(SessionOptions(), untilQuit: steps == nil && epochs == nil)
+            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"] != nil
+            if let terminal = Terminal(color: !noColor) {
+                let status = runDashboard(session, terminal)
+                if status != 0 { throw ExitCode(status) }
+                return
+            }
+            printError("TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "") is not a terminal curses knows; training headless")
+        }
         let progress = ProgressLines()
         var options = SessionOptions(stopWhenDone: true, stopOnDivergence: true)
         options.stepObserver = { progress.observe($0) }
@@ -122,8 +135,31 @@ struct TrainCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// A new session from the flags, or the one a checkpoint saved.
-    private func makeSession(_ options: SessionOptions) throws -> Session {
+    /// The dashboard until the user quits or a signal ends the run; the terminal is
+    /// back to normal before the summary is printed.
+    private func runDashboard(_ session: Session, _ terminal: Terminal) -> Int32 {
+        let signals = SignalWatch(session: session)
+        let hint = isDefaultRun ? "a vanilla RNN cannot carry a number across 50 steps: press m for an LSTM" : nil
+        let end = Dashboard(session: session, terminal: terminal, themes: [.dark, .mono], hint: hint).run(signals: signals)
+        terminal.restore()
+        signals.stop()
+        for warning in session.warnings { printError(warning) }
+        if let error = end.checkpointError { printError(error) }
+        let last = end.snapshot
+        report(
+            "stopped at step \(last.step); loss \(last.loss.last.map { format($0.value) } ?? "-"), "
+                + "validation \(last.validationLoss.last.map { format($0.value) } ?? "-"), baseline \(format(last.baseline.loss))")
+        return signals.received.map { 128 + $0 } ?? 0
+    }
+
+    /// `rnntop` with nothing to say: the lesson, the adding problem with a vanilla RNN.
+    private var isDefaultRun: Bool {
+        task == nil && preset == nil && cell == nil && resume == nil && data == nil
+    }
+
+    /// A new session from the flags, or the one a checkpoint saved. `untilQuit`
+    /// (the dashboard without --steps or --epochs) trains until the user quits.
+    private func makeSession(_ options: SessionOptions, untilQuit: Bool = false) throws -> Session {
         guard let resume else {
             var generator = RandomGenerator(seed: seed)
             let kind = preset == .seed ? .seed : task ?? .adding
@@ -133,9 +169,11 @@ struct TrainCommand: ParsableCommand {
             // The task is made here once to learn its defaults; the session makes its own
             // from the same seed.
             let defaults = try makeTask(taskOptions, generator: &generator)
+            var training = try resolvedSettings(for: defaults)
+            if untilQuit { training.length = .steps(Int.max / 2) }
             let settings = RunSettings(
-                task: taskOptions, training: try resolvedSettings(for: defaults), seed: seed,
-                evaluationInterval: evaluationInterval, checkpointPath: checkpoint)
+                task: taskOptions, training: training, seed: seed, evaluationInterval: evaluationInterval,
+                checkpointPath: checkpoint)
             return try Session(settings: settings, options: options)
         }
         let saved = try Checkpoint.read(resume)
@@ -152,13 +190,14 @@ struct TrainCommand: ParsableCommand {
                 problem: "holds a \(saved.model.cell.rawValue.uppercased())(\(saved.model.hiddenSize)) run on "
                     + "\(saved.settings.task.kind.rawValue); \(contradictions.joined(separator: ", ")) asks for another")
         }
-        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
+        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? (untilQuit ? .steps(Int.max / 2) : nil)
         return try Session(resuming: saved, length: length, checkpointPath: checkpoint, options: options)
     }
 
     /// The task's defaults with every flag that was given applied, validated.
     private func resolvedSettings(for task: any TrainingTask) throws -> TaskDefaults {
         var s = task.defaults
+        if isDefaultRun { s.cell = .rnn }
         if let cell { s.cell = cell }
         if let activation { s.activation = activation }
         if let hidden { s.hiddenSize = hidden }

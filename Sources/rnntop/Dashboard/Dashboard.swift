@@ -1,0 +1,131 @@
+import Foundation
+import RNNCore
+import TerminalUI
+import Training
+
+/// The full-screen monitor: draws the session's snapshots at most 30 times a second,
+/// and only when something changed, and turns keys into commands and view changes.
+/// Runs on the main thread, the only one that calls curses.
+final class Dashboard {
+    private let session: Session
+    private let terminal: Terminal
+    private var view = ViewState()
+    private let themes: [Theme]
+    private let clock = ContinuousClock()
+    private let started: ContinuousClock.Instant
+    /// What the last frame showed, to skip frames when nothing changed.
+    private struct FrameKey: Equatable {
+        let step, events: Int
+        let state: Snapshot.State
+        let probe, second, width, height: Int
+    }
+
+    private var lastFrame: FrameKey?
+
+    init(session: Session, terminal: Terminal, themes: [Theme], hint: String?) {
+        self.session = session
+        self.terminal = terminal
+        self.themes = themes
+        started = clock.now
+        view.hint = hint
+        if let warning = session.warnings.first { note(warning, seconds: 8) }
+    }
+
+    private var now: Double { (clock.now - started).seconds }
+
+    /// Runs until the user quits or a signal ends the session; the terminal is given
+    /// back before this returns. Returns the session's end.
+    func run(signals: SignalWatch) -> SessionEnd {
+        session.start()
+        var quitting = false
+        var frameDue = 0.0
+        while true {
+            let key = terminal.readKey(timeout: max(1, Int((frameDue - now) * 1000)))
+            var dirty = false
+            if let key {
+                dirty = true
+                view.hint = nil
+                if key == .resize {
+                    terminal.invalidate()
+                } else if handle(key) {
+                    quitting = true
+                    session.send(.quit)
+                }
+            }
+            if quitting || signals.received != nil {
+                return session.wait()
+            }
+            let snapshot = session.snapshot
+            if now >= frameDue && (dirty || changed(snapshot)) {
+                draw(snapshot)
+                frameDue = now + 1.0 / 30
+            }
+        }
+    }
+
+    /// Applies a key; returns true for quit.
+    private func handle(_ key: Key) -> Bool {
+        let snapshot = session.snapshot
+        guard let action = KeyMap.action(for: key, snapshot: snapshot) else { return false }
+        switch action {
+        case .quit: return true
+        case .command(let command): session.send(command)
+        case .refused(let why): note(why)
+        case .toggleLogScale: view.logLoss.toggle()
+        case .toggleSmoothing: view.smoothing.toggle()
+        case .cycleHeatmap: view.heatmapMode = (view.heatmapMode + 1) % HeatmapPanel.modes(of: snapshot.model).count
+        case .cycleTheme:
+            view.themeIndex = (view.themeIndex + 1) % themes.count
+            terminal.invalidate()
+            note("theme \(themes[view.themeIndex].name)")
+        case .focusNext: view.focus = ViewState.Focus(rawValue: (view.focus.rawValue + 1) % 4)!
+        case .focusPrevious: view.focus = ViewState.Focus(rawValue: (view.focus.rawValue + 3) % 4)!
+        case .toggleHelp: view.showHelp.toggle()
+        case .move(let dx, let dy): move(dx: dx, dy: dy, snapshot: snapshot)
+        }
+        return false
+    }
+
+    /// Arrows act on the focused panel.
+    private func move(dx: Int, dy: Int, snapshot: Snapshot) {
+        let layers = snapshot.model.layers
+        switch view.focus {
+        case .loss:
+            view.lossWindow = min(max(view.lossWindow + dx + dy, 0), ViewState.lossWindows.count - 1)
+        case .gradients:
+            view.layer = min(max(view.layer + dy + dx, 0), layers - 1)
+        case .heatmap:
+            if dx != 0 { view.layer = min(max(view.layer + dx, 0), layers - 1) }
+            if dy != 0 {
+                let units = snapshot.model.hiddenSize
+                view.unit = view.unit.map { min(max($0 + dy, 0), units - 1) } ?? 0
+            }
+        case .settings:
+            break
+        }
+    }
+
+    private func note(_ text: String, seconds: Double = 3) {
+        view.message = (text, now + seconds)
+    }
+
+    private func changed(_ s: Snapshot) -> Bool {
+        let size = terminal.size
+        let frame = FrameKey(
+            step: s.step, events: s.eventCount, state: s.state, probe: s.probeStep, second: Int(s.elapsedSeconds),
+            width: size.width, height: size.height)
+        defer { lastFrame = frame }
+        guard let last = lastFrame else { return true }
+        return last != frame || (view.message.map { $0.until < now } ?? false)
+    }
+
+    private func draw(_ snapshot: Snapshot) {
+        let size = terminal.size
+        let theme = themes[view.themeIndex]
+        var context = terminal.context
+        if theme.monochrome { context.color = false }
+        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: theme, context: context, now: now)
+        terminal.draw(screen.render(width: size.width, height: size.height))
+        if let message = view.message, message.until < now { view.message = nil }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Numbers as the dashboard shows them.
+enum Format {
+    /// 0.0912, 1.2e-05, 3.4e+03.
+    static func value(_ v: Double) -> String {
+        guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
+        let a = abs(v)
+        if a == 0 { return "0" }
+        if a >= 1e-3 && a < 1e4 { return String(format: a >= 100 ? "%.1f" : "%.4f", v) }
+        return String(format: "%.1e", v)
+    }
+
+    /// A learning rate or threshold: 1e-3 style when short, plain otherwise.
+    static func setting(_ v: Float) -> String {
+        let d = Double(v)
+        if d == 0 { return "0" }
+        let exponent = log10(abs(d))
+        if exponent == exponent.rounded() { return "1e\(Int(exponent))" }
+        return String(format: "%.2g", d)
+    }
+
+    /// 1234 → 1,234; 12345678 → 12.3M.
+    static func count(_ n: Int) -> String {
+        if n >= 10_000_000 { return String(format: "%.1fM", Double(n) / 1e6) }
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.groupingSeparator = ","
+        return formatter.string(from: NSNumber(value: n)) ?? "\(n)"
+    }
+
+    /// 5.2k
+    static func rate(perSecond v: Double) -> String {
+        if v >= 1e6 { return String(format: "%.1fM", v / 1e6) }
+        if v >= 1e3 { return String(format: "%.1fk", v / 1e3) }
+        return String(format: "%.0f", v)
+    }
+
+    /// 0:42, 1:02:03
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds)
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

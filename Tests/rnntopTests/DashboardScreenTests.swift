@@ -1,0 +1,139 @@
+import Foundation
+import RNNCore
+import RNNData
+import TerminalUI
+import TestSupport
+import Testing
+import Training
+
+@testable import rnntop
+
+/// The dashboard's screen drawn into the test backend from real snapshots: every
+/// panel is there at 80x24 and larger, the numbers shown are the session's, and the
+/// keys map to the commands their help promises.
+@Suite struct DashboardScreenTests {
+    /// The snapshot a short run ends with.
+    static func snapshot(_ kind: TaskKind = .adding, cell: CellKind = .rnn, steps: Int = 40) throws -> Snapshot {
+        var generator = RandomGenerator(seed: 1)
+        var task = TaskOptions(kind: kind)
+        if kind == .text { task = TaskOptions(kind: .text, dataPath: Fixtures.data("hamlet.txt"), sequenceLength: 20) }
+        var training = try makeTask(task, generator: &generator).defaults
+        training.cell = cell
+        training.length = .steps(steps)
+        var options = SessionOptions(stopWhenDone: true)
+        options.probeInterval = 0
+        options.sampleInterval = 0
+        let session = try Session(settings: RunSettings(task: task, training: training, seed: 1), options: options)
+        session.start()
+        return session.wait().snapshot
+    }
+
+    static func render(_ snapshot: Snapshot, width: Int = 80, height: Int = 24, view: ViewState = ViewState(), theme: Theme = .dark)
+        -> [String]
+    {
+        DashboardScreen(snapshot: snapshot, view: view, theme: theme, context: .full, now: 0)
+            .render(width: width, height: height).lines
+    }
+
+    @Test(arguments: [(80, 24), (120, 40), (160, 48)])
+    func everyPanelIsOnScreen(_ width: Int, _ height: Int) throws {
+        let snapshot = try Self.snapshot()
+        let lines = Self.render(snapshot, width: width, height: height)
+        let screen = lines.joined(separator: "\n")
+        #expect(lines.count == height && lines.allSatisfy { $0.unicodeScalars.count == width })
+        #expect(lines[0].contains("RNN(64, tanh)") && lines[0].contains("step 40") && lines[0].hasSuffix("● done"))
+        #expect(lines[0].contains("adding"))
+        #expect(screen.contains("┌ loss ") && screen.contains("baseline \(Format.value(snapshot.baseline.loss))"))
+        #expect(screen.contains("┌ ∂L/∂h_t by step"))
+        #expect(screen.contains("┌ h  64×50"))
+        #expect(screen.contains("┌ settings") && screen.contains("lr        1e-2") || screen.contains("lr        0.01"))
+        #expect(lines[height - 1].contains("? help  q quit"))
+        if width >= 120 { #expect(lines[0].contains("clip") && lines[0].contains("epoch")) }
+    }
+
+    @Test func theNumbersShownAreTheSnapshots() throws {
+        let snapshot = try Self.snapshot()
+        let screen = Self.render(snapshot).joined(separator: "\n")
+        #expect(screen.contains("loss \(Format.value(snapshot.loss.last!.value))"))
+        let profile = snapshot.hiddenGradientProfile[0]
+        #expect(screen.contains(Health(first: profile.first!, last: profile.last!).word))
+        #expect(screen.contains("batch     \(snapshot.settings.training.batchSize)"))
+    }
+
+    @Test func aSmallWindowAsksForRoomAndSaysTrainingGoesOn() throws {
+        let lines = Self.render(try Self.snapshot(), width: 79, height: 30)
+        #expect(lines.contains { $0.contains("rnntop needs at least 80x24") })
+        #expect(lines.contains { $0.contains("this window is 79x30") })
+        #expect(lines.contains { $0.contains("training goes on: step 40") })
+        #expect(Self.render(try Self.snapshot(), width: 10, height: 2).count == 2)
+    }
+
+    @Test func helpListsEveryKey() throws {
+        var view = ViewState()
+        view.showHelp = true
+        let screen = Self.render(try Self.snapshot(), view: view).joined(separator: "\n")
+        #expect(screen.contains("┌ keys"))
+        for key in ["space", "+ -", "] [", "b B", "d D", "tab", "arrows", "q       quit"] { #expect(screen.contains(key), "\(key)") }
+    }
+
+    @Test func theHeatmapCyclesThroughTheLstmsMatrices() throws {
+        let snapshot = try Self.snapshot(cell: .lstm)
+        let modes = HeatmapPanel.modes(of: snapshot.model)
+        #expect(modes == ["h", "c", "gate i", "gate f", "gate g", "gate o", "∂L/∂h"])
+        for (index, mode) in modes.enumerated() {
+            var view = ViewState()
+            view.heatmapMode = index
+            let screen = Self.render(snapshot, view: view).joined(separator: "\n")
+            #expect(screen.contains("┌ \(mode)"), "\(mode)")
+        }
+    }
+
+    @Test func aTextTaskShowsItsSampleEscaped() throws {
+        let snapshot = try Self.snapshot(.text, cell: .lstm, steps: 10)
+        let sample = try #require(snapshot.textSample)
+        #expect(!sample.unicodeScalars.contains { $0.value < 0x20 })
+        let screen = Self.render(snapshot, width: 120, height: 40).joined(separator: "\n")
+        #expect(screen.contains("┌ sample"))
+        #expect(screen.contains(String(sample.prefix(20))))
+    }
+
+    @Test func withoutUtf8TheScreenIsAscii() throws {
+        let buffer = DashboardScreen(
+            snapshot: try Self.snapshot(), view: ViewState(), theme: .mono, context: RenderContext(unicode: false, color: false), now: 0
+        ).render(width: 80, height: 24)
+        let lines = buffer.asciiOnly().lines
+        #expect(lines.allSatisfy { !$0.contains("?") || $0.contains("? help") })
+        #expect(lines[1].hasPrefix("+ loss "))
+    }
+
+    @Test func keysBecomeTheCommandsTheirHelpPromises() throws {
+        let snapshot = try Self.snapshot()
+        let lr = snapshot.settings.training.optimizer.learningRate
+        #expect(KeyMap.action(for: .character("+"), snapshot: snapshot) == .command(.setLearningRate(lr * 2)))
+        #expect(KeyMap.action(for: .character("-"), snapshot: snapshot) == .command(.setLearningRate(lr / 2)))
+        #expect(KeyMap.action(for: .character(" "), snapshot: snapshot) == .command(.resume))
+        #expect(KeyMap.action(for: .character("m"), snapshot: snapshot) == .command(.changeModel(cell: .lstm, hiddenSize: nil)))
+        #expect(KeyMap.action(for: .character("q"), snapshot: snapshot) == .quit)
+        #expect(KeyMap.action(for: .tab, snapshot: snapshot) == .focusNext)
+        #expect(KeyMap.action(for: .character("x"), snapshot: snapshot) == nil)
+        let threshold = snapshot.settings.training.clipping.threshold
+        #expect(KeyMap.action(for: .character("]"), snapshot: snapshot) == .command(.setClipping(threshold: threshold * 2, mode: nil)))
+    }
+
+    @Test func theVerdictOnTheGradientReadsPlainly() {
+        #expect(Health(first: 1e-9, last: 1).word == "vanishing")
+        #expect(Health(first: 0, last: 1).word == "vanishing")
+        #expect(Health(first: 1e5, last: 1).word == "exploding")
+        #expect(Health(first: 0.5, last: 1).word == "healthy")
+        #expect(Health(first: .nan, last: 1).word == "blown up")
+        #expect(GradientPanel.ratio(first: 0, last: 0.3) == "t1/tT <1e-38")
+        #expect(GradientPanel.ratio(first: 0.02, last: 1) == "t1/tT 0.0200")
+    }
+
+    @Test func smoothingStartsAtTheFirstValue() {
+        let smoothed = LossPanel.smoothed([(0, 2), (1, .nan), (2, 2), (3, 0)])
+        #expect(smoothed[0].y == 2 && smoothed[1].y.isNaN && smoothed[2].y == 2)
+        // Weights 0.95^2, 0.95 and 1 on 2, 2 and 0.
+        #expect(abs(smoothed[3].y - (0.9025 * 2 + 0.95 * 2) / 2.8525) < 1e-12)
+    }
+}
