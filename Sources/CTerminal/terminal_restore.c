@@ -8,6 +8,7 @@
 static struct termios saved_mode;
 static int saved_mode_valid;
 static struct sigaction previous_actions[32];
+static int chain_to_previous;
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
 #define FATAL_COUNT (sizeof fatal_signals / sizeof fatal_signals[0])
 
@@ -15,14 +16,22 @@ void rk_save_terminal_mode(void) { saved_mode_valid = tcgetattr(STDIN_FILENO, &s
 
 static void crash_handler(int signal_number) {
     static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
+    static const char report[] = "rnntop crashed: this is a bug; please report it with the command line "
+                                 "(SWIFT_BACKTRACE=enable=yes shows where)\n";
     if (saved_mode_valid) tcsetattr(STDIN_FILENO, TCSANOW, &saved_mode);
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
+    if (chain_to_previous) {
+        sigaction(signal_number, &previous_actions[signal_number], NULL);
+    } else {
+        ignored = write(STDERR_FILENO, report, sizeof report - 1);
+        signal(signal_number, SIG_DFL);
+    }
     (void)ignored;
-    sigaction(signal_number, &previous_actions[signal_number], NULL);
     raise(signal_number);
 }
 
-void rk_install_crash_restore(void) {
+void rk_install_crash_restore(int chain) {
+    chain_to_previous = chain;
     for (unsigned i = 0; i < FATAL_COUNT; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);

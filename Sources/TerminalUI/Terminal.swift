@@ -24,7 +24,8 @@ public final class Terminal {
         guard let screen = newterm(nil, rk_stdout(), rk_stdin()) else { return nil }
         self.screen = screen
         set_term(screen)
-        rk_install_crash_restore()
+        // Swift's backtracer only when asked for: on a terminal it waits for a key.
+        rk_install_crash_restore(getenv("SWIFT_BACKTRACE") != nil ? 1 : 0)
         cbreak()
         noecho()
         keypad(rk_stdscr(), true)

@@ -8,9 +8,11 @@
 void rk_save_terminal_mode(void);
 
 /// On SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP: the saved mode is put
-/// back, the cursor, the attributes and the normal screen restored, and then the
-/// previous handler (Swift's backtrace) runs.
-void rk_install_crash_restore(void);
+/// back, the cursor, the attributes and the normal screen restored; then, with
+/// `chain`, the previous handler (Swift's backtracer) runs, otherwise a one-line
+/// report is written and the signal ends the process. (Swift's backtracer is
+/// interactive on a terminal and would wait for a key.)
+void rk_install_crash_restore(int chain);
 
 /// Puts the previous handlers back (after curses ended normally).
 void rk_remove_crash_restore(void);

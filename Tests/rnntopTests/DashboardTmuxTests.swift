@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// The dashboard as a user meets it, in tmux at 80x24 and 120x40: the panels
+/// appear, keys change what runs, a resize relayouts, and every way out gives the
+/// terminal back in its normal mode.
+@Suite(.serialized) struct DashboardTmuxTests {
+    /// Whether `stty -a` describes a terminal in its normal (cooked, echoing) mode.
+    static func isNormal(_ modes: String) -> Bool {
+        let flags = Set(modes.split { $0 == " " || $0 == "\n" || $0 == ";" }.map(String.init))
+        return flags.contains("icanon") && flags.contains("echo") && flags.contains("isig") && !flags.contains("-icanon")
+    }
+
+    @Test func theDefaultRunTeachesTheLessonAndObeysItsKeys() throws {
+        let tmux = try Tmux([], width: 80, height: 24)
+        let first = try tmux.waitForScreen("the panels") { lines in
+            lines.joined().contains("┌ loss") && lines.joined().contains("┌ settings") && Tmux.step(lines).map { $0 > 0 } == true
+        }
+        #expect(first.count == 24)
+        #expect(first[0].contains("RNN(64, tanh)") && first[0].contains("adding"))
+        #expect(first.joined().contains("┌ ∂L/∂h_t by step") && first.joined().contains("┌ h  64×50"))
+        #expect(first[22].contains("press m for an LSTM"))
+        #expect(first[23].contains("? help  q quit"))
+        // Colours from the xterm-256 palette, and the heatmap in half blocks.
+        #expect(try tmux.screen(escapes: true).joined().contains("\u{1B}[38;5;"))
+        #expect(first.joined().contains("▀"))
+        try tmux.waitForScreen("the step counter to move on") { (Tmux.step($0) ?? 0) > Tmux.step(first)! }
+
+        // + doubles the learning rate: the header and the settings panel say so.
+        #expect(first.contains { $0.contains("lr        0.01") })
+        try tmux.send("+", literal: true)
+        let faster = try tmux.waitForScreen("lr 0.02") { $0.contains { $0.contains("lr        0.02") } }
+        #expect(faster[0].contains("adam lr 0.02"))
+        #expect(!faster[22].contains("press m"), "the hint goes with the first key")
+
+        // Space pauses: the counter stops; space again resumes.
+        try tmux.send("Space")
+        let paused = try tmux.waitForScreen("the paused state") { $0[0].hasSuffix("● paused") }
+        usleep(700_000)
+        #expect(Tmux.step(try tmux.screen()) == Tmux.step(paused))
+        try tmux.send("n", literal: true)
+        try tmux.waitForScreen("a single step") { Tmux.step($0) == Tmux.step(paused)! + 1 }
+        try tmux.send("Space")
+        try tmux.waitForScreen("running again") { $0[0].hasSuffix("● running") && Tmux.step($0)! > Tmux.step(paused)! + 1 }
+
+        // ? shows the keys over the panels, and hides them again.
+        try tmux.send("?", literal: true)
+        try tmux.waitForScreen("the help") { $0.joined().contains("┌ keys") && $0.joined().contains("learning rate x2 /2") }
+        try tmux.send("?", literal: true)
+        try tmux.waitForScreen("the help to go") { !$0.joined().contains("┌ keys") }
+
+        // m makes the model an LSTM on the same task.
+        try tmux.send("m", literal: true)
+        try tmux.waitForScreen("the LSTM") { $0[0].contains("LSTM(64, tanh)") }
+
+        // q quits with status 0 and the terminal in its normal mode.
+        try tmux.send("q", literal: true)
+        let exit = try tmux.exit()
+        #expect(exit.status == 0)
+        #expect(Self.isNormal(exit.modes), "\(exit.modes)")
+        let after = try tmux.waitForScreen("the summary") { $0.contains { $0.hasPrefix("stopped at step") } }
+        #expect(!after.joined().contains("┌ loss"), "the dashboard's screen is gone")
+    }
+
+    @Test func aResizeRelayoutsAtOnce() throws {
+        let tmux = try Tmux(["--task", "sine", "--cell", "lstm", "--hidden", "16"], width: 120, height: 40)
+        let wide = try tmux.waitForScreen("the panels at 120x40") { $0.joined().contains("┌ settings") && $0.count == 40 }
+        #expect(wide[0].contains("LSTM(16, tanh)") && wide[0].contains("clip") && wide[0].contains("epoch"))
+        #expect(wide[39].hasPrefix("space pause") && wide[39].contains("? help  q quit"))
+
+        try tmux.resize(width: 60, height: 20)
+        let small = try tmux.waitForScreen("the request for room") { $0.joined().contains("needs at least 80x24") }
+        #expect(small.contains { $0.contains("this window is 60x20") })
+        #expect(small.contains { $0.contains("training goes on") })
+
+        try tmux.resize(width: 80, height: 24)
+        let normal = try tmux.waitForScreen("the panels at 80x24") { $0.count == 24 && $0.joined().contains("┌ settings") }
+        #expect(normal.allSatisfy { $0.unicodeScalars.count <= 80 })
+        #expect(normal[0].contains("LSTM(16, tanh)"))
+        try tmux.send("q", literal: true)
+        #expect(try tmux.exit().status == 0)
+    }
+
+    /// SIGTERM and Ctrl-C end the run in order; SIGILL (what a Swift runtime trap
+    /// raises) and SIGSEGV kill it, and the crash handler still restores the terminal.
+    @Test(arguments: [(SIGTERM, "SIGTERM"), (SIGINT, "Ctrl-C"), (SIGILL, "a trap"), (SIGSEGV, "a crash")])
+    func aSignalEndsTheRunAndRestoresTheTerminal(_ signal: Int32, _ name: String) throws {
+        let tmux = try Tmux(["--task", "sine"], width: 80, height: 24)
+        try tmux.waitForScreen("the panels") { $0.joined().contains("┌ settings") }
+        if signal == SIGINT { try tmux.send("C-c") } else { kill(try tmux.pid(), signal) }
+        let exit = try tmux.exit()
+        #expect(exit.status == 128 + signal, "\(name)")
+        #expect(Self.isNormal(exit.modes), "\(exit.modes)")
+        if signal == SIGILL || signal == SIGSEGV {
+            #expect(try tmux.screen().contains { $0.hasPrefix("rnntop crashed: this is a bug") })
+        }
+    }
+
+    @Test func withoutUtf8OrColourTheScreenIsPlainAscii() throws {
+        let tmux = try Tmux(["--task", "sine"], width: 80, height: 24, environment: ["LC_ALL": "C", "NO_COLOR": "1"])
+        let lines = try tmux.waitForScreen("the panels") { $0.joined().contains("+ settings") }
+        #expect(lines.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) })
+        #expect(lines[0].hasSuffix("* running"))
+        try tmux.send("q", literal: true)
+        #expect(try tmux.exit().status == 0)
+    }
+}
