@@ -89,27 +89,44 @@ struct OKLab {
 }
 
 /// A colour scale for heatmaps: stops spread evenly over 0...1, blended in OKLab.
+/// The blend is tabulated once (257 steps, finer than any terminal palette), so a
+/// heatmap costs a lookup per cell.
 public struct ColorMap: Sendable, Equatable {
     public let stops: [RGB]
     /// Diverging maps have their middle stop at zero.
     public let isDiverging: Bool
+    private let table: [RGB]
 
     public init(sequential stops: [RGB]) {
         precondition(stops.count >= 2)
-        self.stops = stops
-        isDiverging = false
+        self.init(stops: stops, isDiverging: false)
     }
 
     public init(negative: RGB, zero: RGB, positive: RGB) {
-        stops = [negative, zero, positive]
-        isDiverging = true
+        self.init(stops: [negative, zero, positive], isDiverging: true)
     }
+
+    private init(stops: [RGB], isDiverging: Bool) {
+        self.stops = stops
+        self.isDiverging = isDiverging
+        let labs = stops.map(OKLab.init)
+        table = (0..<Self.steps).map { index in
+            let position = Double(index) / Double(Self.steps - 1) * Double(stops.count - 1)
+            let i = min(Int(position), stops.count - 2)
+            return labs[i].mix(labs[i + 1], position - Double(i)).rgb
+        }
+    }
+
+    /// Odd, so that the middle of a diverging map is its zero colour exactly.
+    private static let steps = 257
 
     /// The colour at `t` in 0...1 (clamped; NaN gives the middle).
     public func color(at t: Double) -> RGB {
         let x = t.isNaN ? 0.5 : min(max(t, 0), 1)
-        let position = x * Double(stops.count - 1)
-        let i = min(Int(position), stops.count - 2)
-        return OKLab(stops[i]).mix(OKLab(stops[i + 1]), position - Double(i)).rgb
+        return table[Int((x * Double(Self.steps - 1)).rounded())]
+    }
+
+    public static func == (a: ColorMap, b: ColorMap) -> Bool {
+        a.stops == b.stops && a.isDiverging == b.isDiverging
     }
 }

@@ -16,7 +16,9 @@ enum OpenBLASCore {
             let preferred = EngineInfo.preferredBLASCore
         else { return }
         setenv("OPENBLAS_CORETYPE", preferred, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // The resolved path, not /proc/self/exe, so that ps and top show "rnntop".
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
+        execv(path, CommandLine.unsafeArgv)
         // Still here: exec failed (no /proc). Run with the slower kernels.
         unsetenv("OPENBLAS_CORETYPE")
     }

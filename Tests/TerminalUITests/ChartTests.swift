@@ -142,3 +142,33 @@ import Testing
         #expect(Axis.label(1500) == "1.5k" && Axis.label(0.125) == "0.125" && Axis.label(1e-5) == "1e-05")
     }
 }
+
+/// The percentile selection the outlier-robust scale uses.
+@Suite struct SelectionTests {
+    @Test func selectFindsTheKthSmallest() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 3, 10, 101, 1000] {
+            let values = (0..<count).map { _ in Double(Int.random(in: -50...50, using: &generator)) }
+            let sorted = values.sorted()
+            for k in Set([0, count / 100, count / 2, count - 1 - count / 100, count - 1]) {
+                var scratch = values
+                #expect(LineChart.select(k, in: &scratch) == sorted[k], "k \(k) of \(count)")
+            }
+        }
+    }
+}
+
+extension ChartTests {
+    @Test func aSpikeFarOffTheScaleLeavesTheChartAtTheTop() {
+        var points = (0..<300).map { (x: Double($0), y: 1.0) }
+        points[150].y = 1e300
+        var chart = LineChart()
+        chart.ignoresOutliers = true
+        chart.series = [.init(name: "loss", points: points, style: .plain)]
+        var buffer = Buffer(width: 40, height: 8)
+        chart.render(into: &buffer, area: buffer.area, context: .full)
+        let column = buffer.lines.map { Array($0.unicodeScalars) }
+        let spikeColumns = (0..<40).filter { x in column[0][x] != " " && column[0][x].value >= 0x2800 }
+        #expect(!spikeColumns.isEmpty, "the spike reaches the top row")
+    }
+}

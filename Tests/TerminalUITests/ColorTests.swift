@@ -30,8 +30,9 @@ import Testing
         #expect(Palette.xterm256(RGB(0, 0, 0)) == 16)
         #expect(Palette.xterm256(RGB(255, 255, 255)) == 231)
         #expect(Palette.xterm256(RGB(128, 128, 128)) == 244)
-        #expect(Palette(colors: 8).index(.rgb(RGB(250, 10, 10))) == 1)
-        #expect(Palette(colors: 256).index(.terminalDefault) == -1)
+        var eight = Palette(colors: 8), full = Palette(colors: 256)
+        #expect(eight.index(.rgb(RGB(250, 10, 10))) == 1)
+        #expect(full.index(.terminalDefault) == -1 && full.index(.rgb(RGB(255, 0, 0))) == 196)
     }
 
     @Test func theShippedThemesKeepTextReadable() {

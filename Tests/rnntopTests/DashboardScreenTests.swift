@@ -137,3 +137,13 @@ import Training
         #expect(abs(smoothed[3].y - (0.9025 * 2 + 0.95 * 2) / 2.8525) < 1e-12)
     }
 }
+
+extension DashboardScreenTests {
+    @Test func theStepAxisEndsOnARoundNumberPastTheLastStep() {
+        #expect(LossPanel.stepRange(upTo: 6186) == 0...6500)
+        #expect(LossPanel.stepRange(upTo: 6500) == 0...7000)
+        #expect(LossPanel.stepRange(upTo: 95) == 0...100)
+        #expect(LossPanel.stepRange(upTo: 3) == 0...10)
+        #expect(LossPanel.stepRange(upTo: 1_234_567) == 0...1_500_000)
+    }
+}

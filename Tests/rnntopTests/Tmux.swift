@@ -28,7 +28,14 @@ final class Tmux {
         try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", script])
     }
 
+    /// Ends rnntop if a test left it running (a failed test must not leave a
+    /// process training in the background), then the tmux server.
     deinit {
+        if let text = try? String(contentsOf: folder.appendingPathComponent("pid"), encoding: .utf8),
+            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+            kill(pid, SIGKILL)
+        }
         _ = try? tmux(["kill-server"])
     }
 

@@ -53,7 +53,8 @@ public struct LineChart: Sendable {
         guard area.width >= 8 && area.height >= 3 else { return }
         let plotRows = area.height - 1  // the bottom row holds the x labels
         let (xLow, xHigh) = xBounds()
-        guard let (low, high) = yBounds(xLow...max(xLow, xHigh)) else {
+        let visible = series.map { plottedPoints($0, in: xLow...max(xLow, xHigh)) }
+        guard let (low, high) = yBounds(visible) else {
             buffer.text(area.x, area.y, "no data yet", labelStyle, limit: area.width)
             return
         }
@@ -63,37 +64,57 @@ public struct LineChart: Sendable {
         guard plot.width >= 2 else { return }
         var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: context.unicode)
 
-        func dotY(_ value: Double) -> Int? {
-            let v = logScale ? (value > 0 ? log10(value) : Double.nan) : value
-            guard v.isFinite else { return nil }
-            return Int(((1 - Self.fraction(v, low, high)) * Double(canvas.height - 1)).rounded())
+        // Dots per unit, from halves so that a span of ±1e308 does not overflow; a
+        // flat range sits in the middle.
+        let halfSpan = high / 2 - low / 2
+        let yScale = halfSpan > 0 ? Double(canvas.height - 1) / halfSpan : 0
+        let yOffset = halfSpan > 0 ? 0 : Double(canvas.height - 1) / 2
+        let xScale = xHigh > xLow ? Double(canvas.width - 1) / (xHigh - xLow) : 0
+        let xOffset = xHigh > xLow ? 0 : Double(canvas.width - 1)
+        func dotY(plotted v: Double) -> Int {
+            let fromTop = Double(canvas.height - 1) - ((v / 2 - low / 2) * yScale + yOffset)
+            // Points off the chart (outliers) are held just beyond its edge, so a
+            // line towards them leaves the chart at the right place and stays short.
+            let limit = Double(canvas.height)
+            return Int(min(max(fromTop, -limit), 2 * limit) + (fromTop < 0 ? -0.5 : 0.5))
         }
         func dotX(_ x: Double) -> Int {
-            let t = xHigh > xLow ? (x - xLow) / (xHigh - xLow) : 1
-            return Int((t * Double(canvas.width - 1)).rounded())
+            let fromLeft = (x - xLow) * xScale + xOffset
+            return Int(fromLeft + (fromLeft < 0 ? -0.5 : 0.5))
         }
 
         for reference in references {
-            guard let y = dotY(reference.value) else { continue }
+            guard let v = plotted(reference.value) else { continue }
+            let y = dotY(plotted: v)
             for x in stride(from: 0, to: canvas.width, by: 2) { canvas.set(x, y, reference.style) }
         }
         var blowUps = [(Int, Style)]()
-        for line in series {
-            var previous: (Int, Int)?
-            for point in line.points where point.x >= xLow && point.x <= xHigh {
-                guard point.y.isFinite else {
-                    blowUps.append((dotX(point.x) / canvas.dotsAcross, line.style))
-                    previous = nil
-                    continue
-                }
-                guard let y = dotY(point.y) else {
-                    previous = nil
-                    continue
-                }
-                let x = dotX(point.x)
-                if let (px, py) = previous { canvas.line(px, py, x, y, line.style) } else { canvas.set(x, y, line.style) }
-                previous = (x, y)
+        for (line, points) in zip(series, visible) {
+            // Points that fall in one column of dots become one vertical stroke from
+            // their lowest to their highest, joined to the next column by a line: the
+            // same dots as joining every point, at a cost that follows the width.
+            var column: (x: Int, low: Int, high: Int, last: Int)?
+            func finishColumn() {
+                guard let c = column else { return }
+                canvas.line(c.x, c.low, c.x, c.high, line.style)
             }
+            for point in points {
+                guard point.v.isFinite else {
+                    if point.v.isInfinite { blowUps.append((dotX(point.x) / canvas.dotsAcross, line.style)) }
+                    finishColumn()
+                    column = nil
+                    continue
+                }
+                let (x, y) = (dotX(point.x), dotY(plotted: point.v))
+                if let c = column, c.x == x {
+                    column = (x, min(c.low, y), max(c.high, y), y)
+                    continue
+                }
+                finishColumn()
+                if let c = column { canvas.line(c.x, c.last, x, y, line.style) }
+                column = (x, y, y, y)
+            }
+            finishColumn()
         }
         canvas.render(into: &buffer, x: plot.x, y: plot.y)
         for (column, style) in blowUps { buffer.put(plot.x + column, plot.y, "!", style.with(.bold)) }
@@ -121,19 +142,37 @@ public struct LineChart: Sendable {
         }
     }
 
-    /// The y range, in plotted units (log10 for a log scale), of the points in the
-    /// x range, padded a little.
-    private func yBounds(_ xRange: ClosedRange<Double>) -> (Double, Double)? {
-        func plotted(_ values: [Double]) -> [Double] {
-            (logScale ? values.filter { $0 > 0 }.map(log10) : values).filter(\.isFinite)
+    /// A value in plotted units (log10 for a log scale), or nil when it cannot be
+    /// plotted.
+    private func plotted(_ value: Double) -> Double? {
+        let v = logScale ? (value > 0 ? log10(value) : .nan) : value
+        return v.isFinite ? v : nil
+    }
+
+    /// The points of a series inside the x range with y in plotted units: NaN
+    /// for a gap (zero or less on a log scale), infinity for a blow-up (NaN or
+    /// infinite data), marked but not drawn.
+    private func plottedPoints(_ line: Series, in xRange: ClosedRange<Double>) -> [(x: Double, v: Double)] {
+        var points = [(x: Double, v: Double)]()
+        points.reserveCapacity(line.points.count)
+        for point in line.points where xRange.contains(point.x) {
+            points.append((point.x, point.y.isFinite ? plotted(point.y) ?? .nan : .infinity))
         }
-        var finite = plotted(series.flatMap { $0.points.filter { xRange.contains($0.x) }.map(\.y) })
-        if ignoresOutliers && finite.count >= 20 {
-            finite.sort()
+        return points
+    }
+
+    /// The y range of the plotted points and the reference lines, padded a little.
+    private func yBounds(_ visible: [[(x: Double, v: Double)]]) -> (Double, Double)? {
+        var finite = [Double]()
+        finite.reserveCapacity(visible.reduce(0) { $0 + $1.count })
+        for points in visible {
+            for point in points where point.v.isFinite { finite.append(point.v) }
+        }
+        if ignoresOutliers && finite.count >= 100 {
             let cut = finite.count / 100
-            finite = Array(finite[cut..<(finite.count - cut)])
+            finite = [Self.select(cut, in: &finite), Self.select(finite.count - 1 - cut, in: &finite)]
         }
-        finite += plotted(references.map(\.value))
+        finite += references.compactMap { plotted($0.value) }
         guard var low = finite.min(), var high = finite.max() else { return nil }
         // Halves first, so that the span of ±1e308 does not overflow.
         let halfSpan = high / 2 - low / 2
@@ -141,6 +180,33 @@ public struct LineChart: Sendable {
         low = max(low - pad, -Double.greatestFiniteMagnitude)
         high = min(high + pad, Double.greatestFiniteMagnitude)
         return (low, high)
+    }
+
+    /// The `k`th smallest of `values` (which it reorders), in linear time on average:
+    /// a percentile without sorting every point of a long history each frame.
+    static func select(_ k: Int, in values: inout [Double]) -> Double {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let pivot = values[(low + high) / 2]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                high = j
+            } else if k >= i {
+                low = i
+            } else {
+                break
+            }
+        }
+        return values[k]
     }
 
     /// Where `value` lies between `low` and `high`, 0 to 1, without overflowing.
@@ -151,8 +217,14 @@ public struct LineChart: Sendable {
 
     private func xBounds() -> (Double, Double) {
         if let xRange { return (xRange.lowerBound, xRange.upperBound) }
-        let xs = series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
-        return (xs.min() ?? 0, xs.max() ?? 1)
+        var low = Double.infinity, high = -Double.infinity
+        for line in series {
+            for point in line.points where point.x.isFinite {
+                low = min(low, point.x)
+                high = max(high, point.x)
+            }
+        }
+        return low <= high ? (low, high) : (0, 1)
     }
 
     private func yTicks(_ low: Double, _ high: Double, rows: Int) -> [(value: Double, label: String)] {

@@ -39,11 +39,12 @@ final class Dashboard {
         session.start()
         var quitting = false
         var frameDue = 0.0
+        // A key or a resize asks for a frame even when the session has not changed.
+        var frameWanted = true
         while true {
-            let key = terminal.readKey(timeout: max(1, Int((frameDue - now) * 1000)))
-            var dirty = false
+            let key = terminal.readKey(timeout: max(1, Int(((frameDue - now) * 1000).rounded(.up))))
             if let key {
-                dirty = true
+                frameWanted = true
                 view.hint = nil
                 if key == .resize {
                     terminal.invalidate()
@@ -55,11 +56,13 @@ final class Dashboard {
             if quitting || signals.received != nil {
                 return session.wait()
             }
+            guard now >= frameDue else { continue }
             let snapshot = session.snapshot
-            if now >= frameDue && (dirty || changed(snapshot)) {
+            if changed(snapshot) || frameWanted {
                 draw(snapshot)
-                frameDue = now + 1.0 / 30
+                frameWanted = false
             }
+            frameDue = now + 1.0 / 30
         }
     }
 

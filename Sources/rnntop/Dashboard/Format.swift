@@ -23,10 +23,13 @@ enum Format {
     /// 1234 → 1,234; 12345678 → 12.3M.
     static func count(_ n: Int) -> String {
         if n >= 10_000_000 { return String(format: "%.1fM", Double(n) / 1e6) }
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.groupingSeparator = ","
-        return formatter.string(from: NSNumber(value: n)) ?? "\(n)"
+        let digits = String(n.magnitude)
+        var grouped = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (n < 0 ? "-" : "") + grouped
     }
 
     /// 5.2k

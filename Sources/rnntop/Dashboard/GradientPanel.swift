@@ -42,7 +42,9 @@ struct GradientPanel {
         chart.logScale = true
         chart.axisStyle = theme.style(theme.border)
         chart.labelStyle = theme.style(theme.muted)
-        chart.series = [.init(name: "‖g‖", points: LossPanel.points(snapshot.gradientNorm), style: theme.style(theme.smoothed))]
+        let norms = LossPanel.points(snapshot.gradientNorm)
+        chart.series = [.init(name: "‖g‖", points: norms, style: theme.style(theme.smoothed))]
+        chart.xRange = LossPanel.stepRange(upTo: norms.last?.x ?? 0)
         let clipping = snapshot.settings.training.clipping
         if !clipping.isOff && clipping.mode == .norm {
             chart.references = [.init(label: "clip", value: Double(clipping.threshold), style: theme.style(theme.clip))]

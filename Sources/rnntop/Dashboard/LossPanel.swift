@@ -29,8 +29,8 @@ struct LossPanel {
         chart.ignoresOutliers = true
         chart.axisStyle = theme.style(theme.border)
         chart.labelStyle = theme.style(theme.muted)
-        if windowSteps > 0, let lastStep = raw.last?.x {
-            chart.xRange = max(0, lastStep - Double(windowSteps))...max(lastStep, 1)
+        if let lastStep = raw.last?.x {
+            chart.xRange = windowSteps > 0 ? max(0, lastStep - Double(windowSteps))...max(lastStep, 1) : Self.stepRange(upTo: lastStep)
         }
         if view.smoothing {
             chart.series.append(.init(name: "train", points: raw, style: theme.style(theme.train, .dim)))
@@ -52,8 +52,18 @@ struct LossPanel {
         var x = area.maxX - text.count
         guard x > area.x + 10 else { return }
         for (label, color) in items {
-            x += buffer.text(x, area.y, label, theme.style(color, .bold)) + 1
+            x += buffer.text(x, area.y, label, theme.style(color, .bold))
+            x += buffer.text(x, area.y, " ", theme.style(theme.foreground))
         }
+    }
+
+    /// The x range of a chart of the whole run: from 0 to a round number of steps
+    /// past the last (6,186 → 6,500), so the axis holds still while the line grows
+    /// into it, instead of every point moving a little each frame.
+    static func stepRange(upTo last: Double) -> ClosedRange<Double> {
+        guard last >= 10 else { return 0...10 }
+        let unit = pow(10, floor(log10(last))) / 2
+        return 0...((last / unit).rounded(.down) + 1) * unit
     }
 
     /// A history as chart points: merged buckets by their means, then the exact points.
