@@ -33,16 +33,25 @@ final class Dashboard {
 
     private var now: Double { (clock.now - started).seconds }
 
+    /// Frames that answer a key or a resize come at most this often...
+    static let keyFrameInterval = 1.0 / 30
+    /// ...and frames that show training's progress at most this often: a chart
+    /// looks no different at 30, and on two cores every frame is time taken from
+    /// training.
+    static let progressFrameInterval = 1.0 / 15
+
     /// Runs until the user quits or a signal ends the session; the terminal is given
     /// back before this returns. Returns the session's end.
     func run(signals: SignalWatch) -> SessionEnd {
         session.start()
         var quitting = false
-        var frameDue = 0.0
+        var lastFrame = -Double.infinity
         // A key or a resize asks for a frame even when the session has not changed.
         var frameWanted = true
         while true {
-            let key = terminal.readKey(timeout: max(1, Int(((frameDue - now) * 1000).rounded(.up))))
+            let interval = frameWanted ? Self.keyFrameInterval : Self.progressFrameInterval
+            let wait = max(0.001, lastFrame + interval - now)
+            let key = terminal.readKey(timeout: Int((wait * 1000).rounded(.up)))
             if let key {
                 frameWanted = true
                 view.hint = nil
@@ -56,13 +65,14 @@ final class Dashboard {
             if quitting || signals.received != nil {
                 return session.wait()
             }
-            guard now >= frameDue else { continue }
+            guard now - lastFrame >= (frameWanted ? Self.keyFrameInterval : Self.progressFrameInterval) else { continue }
             let snapshot = session.snapshot
             if changed(snapshot) || frameWanted {
                 draw(snapshot)
                 frameWanted = false
             }
-            frameDue = now + 1.0 / 30
+            // Also when nothing changed: the next look is an interval away.
+            lastFrame = now
         }
     }
 
