@@ -13,7 +13,7 @@ public final class Terminal {
     private var screen: OpaquePointer?
     private var previous: Buffer?
     private var pairs: [Int64: Int32] = [:]
-    private let palette: Palette
+    private var palette: Palette
     private var restored = false
 
     /// Takes over the terminal, or returns nil when TERM names no usable terminal.
@@ -31,6 +31,9 @@ public final class Terminal {
         keypad(rk_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
+        // No polling of the keyboard in the middle of drawing a frame: the loop reads
+        // keys between frames, and the polls cost more than the frames.
+        typeahead(-1)
         var colors = false
         if color && has_colors() {
             start_color()
@@ -141,11 +144,21 @@ public final class Terminal {
 /// for a true colour; -1 for the terminal's default.
 struct Palette {
     let colors: Int
+    /// Colours already mapped: a screen uses few, and the search is not cheap.
+    private var known: [RGB: Int32] = [:]
 
-    func index(_ color: Color) -> Int32 {
+    init(colors: Int) {
+        self.colors = colors
+    }
+
+    mutating func index(_ color: Color) -> Int32 {
         guard case .rgb(let rgb) = color else { return -1 }
-        if colors >= 256 { return Int32(Self.xterm256(rgb)) }
-        return Int32(Self.nearest(rgb, among: colors >= 16 ? Self.ansi16 : Array(Self.ansi16.prefix(8))))
+        if let index = known[rgb] { return index }
+        let index =
+            colors >= 256
+            ? Int32(Self.xterm256(rgb)) : Int32(Self.nearest(rgb, among: colors >= 16 ? Self.ansi16 : Array(Self.ansi16.prefix(8))))
+        known[rgb] = index
+        return index
     }
 
     static let ansi16: [RGB] = [

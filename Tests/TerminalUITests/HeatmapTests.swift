@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func badValuesAreMarkedAndTheRestStillScales() {
-        let values: [Float] = [.nan, 1e38, -1e38, 1e-45, .infinity, 0]
+        let values: [Float] = [.nan, 1e38, -1e38, .leastNonzeroMagnitude, .infinity, 0]
         let heatmap = Heatmap(rows: 2, columns: 3, values: values, map: blueGreyRed)
         var buffer = Buffer(width: 4, height: 2)
         heatmap.render(into: &buffer, area: buffer.area, context: .full)

@@ -69,7 +69,7 @@ import Testing
 
         func refusal(_ bytes: Data) -> String {
             let file = folder.appendingPathComponent("bad-\(UUID().uuidString).ckpt").path
-            FileManager.default.createFile(atPath: file, contents: bytes)
+            _ = FileManager.default.createFile(atPath: file, contents: bytes)
             do {
                 _ = try Checkpoint.read(file)
                 return "accepted"

@@ -111,13 +111,17 @@ final class Tmux {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ["tmux", "-u", "-L", socket] + arguments
+        // Through bash, which closes every inherited descriptor first: the tmux server
+        // lives on, and must not hold the pipes of commands other tests are running
+        // (their reads would never end).
+        let closeAndRun = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done; exec tmux "$@""#
+        let argv = ["bash", "-c", closeAndRun, "tmux", "-u", "-L", socket] + arguments
         let environment = ProcessInfo.processInfo.environment.merging(["LC_ALL": "C.UTF-8"]) { $1 }.map { "\($0.key)=\($0.value)" }
         var cArguments = argv.map { strdup($0) } + [nil]
         var cEnvironment = environment.map { strdup($0) } + [nil]
         defer { (cArguments + cEnvironment).forEach { free($0) } }
         var child: pid_t = 0
-        guard posix_spawnp(&child, "tmux", &actions, nil, &cArguments, &cEnvironment) == 0 else {
+        guard posix_spawnp(&child, "bash", &actions, nil, &cArguments, &cEnvironment) == 0 else {
             throw TmuxError(description: "cannot run tmux: is it installed?")
         }
         var status: Int32 = 0
