@@ -46,7 +46,7 @@ import Training
         #expect(screen.contains("┌ loss ") && screen.contains("baseline \(Format.value(snapshot.baseline.loss))"))
         #expect(screen.contains("┌ ∂L/∂h_t by step"))
         #expect(screen.contains("┌ h  64×50"))
-        #expect(screen.contains("┌ settings") && screen.contains("lr        1e-2") || screen.contains("lr        0.01"))
+        #expect(screen.contains("┌ settings") && screen.contains("lr        0.01"))
         #expect(lines[height - 1].contains("? help  q quit"))
         if width >= 120 { #expect(lines[0].contains("clip") && lines[0].contains("epoch")) }
     }
