@@ -35,24 +35,6 @@ public struct Panel: Sendable {
     }
 }
 
-/// Lines of styled text, clipped to the area.
-public struct TextBlock: Sendable {
-    public var lines: [[(text: String, style: Style)]]
-
-    public init(lines: [[(text: String, style: Style)]]) {
-        self.lines = lines
-    }
-
-    public func render(into buffer: inout Buffer, area: Rect) {
-        for (row, line) in lines.prefix(area.height).enumerated() {
-            var x = area.x
-            for span in line {
-                x += buffer.text(x, area.y + row, span.text, span.style, limit: area.maxX - x)
-            }
-        }
-    }
-}
-
 /// A box in the middle of the screen over whatever is below: help, messages.
 public struct Overlay: Sendable {
     public var title: String
