@@ -21,7 +21,7 @@ final class Tmux {
         let command = ([CommandRunner.executable.path] + arguments).map(Self.quoted).joined(separator: " ")
         let variables = (["TERM": "xterm-256color", "LC_ALL": "C.UTF-8"].merging(environment) { $1 })
             .map { "\($0.key)=\(Self.quoted($0.value))" }.sorted().joined(separator: " ")
-        try "echo $$ > pid\nexec env -u NO_COLOR \(variables) \(command)\n".write(
+        try "echo $$ > pid\nexec env -u NO_COLOR -u SWIFT_BACKTRACE \(variables) \(command)\n".write(
             to: folder.appendingPathComponent("run.sh"), atomically: true, encoding: .utf8)
         // The shell survives a Ctrl-C meant for rnntop (a caught signal is reset for the child).
         let script = "trap : INT; cd \(Self.quoted(folder.path)); sh run.sh; echo $? > status; stty -a > modes; sleep 600"
