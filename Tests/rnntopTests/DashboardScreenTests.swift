@@ -147,3 +147,36 @@ extension DashboardScreenTests {
         #expect(LossPanel.stepRange(upTo: 1_234_567) == 0...1_500_000)
     }
 }
+
+extension DashboardScreenTests {
+    /// The rest of the keys the help promises, including the ones that refuse.
+    @Test func everyOtherKeyDoesWhatItsHelpSays() throws {
+        let snapshot = try Self.snapshot()
+        let training = snapshot.settings.training
+        func action(_ c: Character) -> Action? { KeyMap.action(for: .character(c), snapshot: snapshot) }
+        let kinds = OptimizerKind.allCases
+        let next = kinds[(kinds.firstIndex(of: training.optimizer.kind)! + 1) % kinds.count]
+        #expect(action("o") == .command(.switchOptimizer(next)))
+        #expect(action("n") == .command(.step))
+        #expect(action("B") == .command(.setBatchSize(training.batchSize * 2)))
+        #expect(action("b") == .command(.setBatchSize(training.batchSize / 2)))
+        #expect(action("D") == .command(.setDropout(0.1)))
+        #expect(action("d") == .command(.setDropout(0)))
+        #expect(action("[") == .command(.setClipping(threshold: training.clipping.threshold / 2, mode: nil)))
+        #expect(action("r") == .command(.resetWeights(seed: nil)))
+        #expect(action("s") == .command(.saveCheckpoint(path: "rnntop.ckpt")))
+        #expect(action("u") == (snapshot.canRollBack ? .command(.rollBack) : .refused("nothing to roll back to yet")))
+        #expect(action("h") == .cycleHeatmap && action("l") == .toggleLogScale && action("e") == .toggleSmoothing)
+        #expect(action("t") == .cycleTheme && action("?") == .toggleHelp)
+        #expect(KeyMap.action(for: .backTab, snapshot: snapshot) == .focusPrevious)
+        #expect(KeyMap.action(for: .up, snapshot: snapshot) == .move(dx: 0, dy: -1))
+    }
+
+    @Test func theLoggedScaleAndTheZoomShowInTheLossTitle() throws {
+        var view = ViewState()
+        view.logLoss = true
+        view.lossWindow = 2
+        let screen = Self.render(try Self.snapshot(), width: 160, height: 48, view: view).joined(separator: "\n")
+        #expect(screen.contains("  log  last 1,000"))
+    }
+}

@@ -36,8 +36,7 @@ struct DashboardScreen {
         SettingsPanel(snapshot: snapshot, theme: theme, focused: view.focus == .settings)
             .render(into: &buffer, area: layout.settings, context: context)
         if let sample = layout.sample, let text = snapshot.textSample {
-            let inside = Panel(title: "sample", style: theme.style(theme.border), titleStyle: theme.style(theme.title, .bold))
-                .render(into: &buffer, area: sample, context: context)
+            let inside = theme.panel("sample").render(into: &buffer, area: sample, context: context)
             wrap(text, width: inside.width).prefix(inside.height).enumerated().forEach { row, line in
                 buffer.text(inside.x, inside.y + row, line, theme.style(theme.foreground))
             }

@@ -19,10 +19,7 @@ struct GradientPanel {
         if let profile = profiles.indices.contains(layer) ? profiles[layer] : nil, let first = profile.first, let last = profile.last {
             verdict = "  \(Self.ratio(first: first, last: last)) \(Health(first: first, last: last).word)"
         }
-        let inside = Panel(
-            title: "∂L/∂h_t by step\(layerText)\(verdict)", style: theme.style(focused ? theme.highlight : theme.border),
-            titleStyle: theme.style(theme.title, .bold)
-        ).render(into: &buffer, area: area, context: context)
+        let inside = theme.panel("∂L/∂h_t by step\(layerText)\(verdict)", focused: focused).render(into: &buffer, area: area, context: context)
         guard inside.height >= 4, profiles.indices.contains(layer) else {
             buffer.text(inside.x, inside.y, "waiting for the first step", theme.style(theme.muted), limit: inside.width)
             return

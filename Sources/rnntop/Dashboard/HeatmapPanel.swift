@@ -66,7 +66,6 @@ struct HeatmapPanel {
     }
 
     private func panel(_ buffer: inout Buffer, _ area: Rect, _ context: RenderContext, title: String) -> Rect {
-        Panel(title: title, style: theme.style(focused ? theme.highlight : theme.border), titleStyle: theme.style(theme.title, .bold))
-            .render(into: &buffer, area: area, context: context)
+        theme.panel(title, focused: focused).render(into: &buffer, area: area, context: context)
     }
 }

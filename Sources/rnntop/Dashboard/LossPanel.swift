@@ -17,10 +17,7 @@ struct LossPanel {
         let windowSteps = ViewState.lossWindows[view.lossWindow]
         let window = windowSteps > 0 ? "  last \(Format.count(windowSteps))" : ""
         let title = "loss \(last)\(validation)  baseline \(Format.value(snapshot.baseline.loss))\(scale)\(window)"
-        let inside = Panel(
-            title: title, style: theme.style(focused ? theme.highlight : theme.border),
-            titleStyle: theme.style(theme.title, .bold)
-        ).render(into: &buffer, area: area, context: context)
+        let inside = theme.panel(title, focused: focused).render(into: &buffer, area: area, context: context)
         guard inside.height >= 3 else { return }
 
         let raw = Self.points(snapshot.loss)

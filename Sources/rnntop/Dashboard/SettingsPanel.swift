@@ -8,10 +8,7 @@ struct SettingsPanel {
     let focused: Bool
 
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
-        let inside = Panel(
-            title: "settings", style: theme.style(focused ? theme.highlight : theme.border),
-            titleStyle: theme.style(theme.title, .bold)
-        ).render(into: &buffer, area: area, context: context)
+        let inside = theme.panel("settings", focused: focused).render(into: &buffer, area: area, context: context)
         let training = snapshot.settings.training
         let clip = training.clipping.isOff ? "off" : "\(training.clipping.mode.rawValue) \(Format.setting(training.clipping.threshold))"
         let rows: [(String, String, String)] = [

@@ -90,15 +90,9 @@ final class ProgressLines: Sendable {
             let remaining = record.elapsed / Double(record.step) * Double(max(totalSteps - record.step, 0))
             let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
             return "epoch \(max(epoch, 1))/\(totalEpochs)  step \(record.step)/\(totalSteps)  loss \(format(epochLoss))"
-                + "\(validation)  \(String(format: "%.1e", rate)) seq/s  eta \(clockTime(remaining))"
+                + "\(validation)  \(String(format: "%.1e", rate)) seq/s  eta \(Format.duration(remaining.rounded()))"
         }
         if let line { report(line) }
-    }
-
-    private func clockTime(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600
-            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }
 
