@@ -7,7 +7,8 @@ let package = Package(
         .executable(name: "rnntop", targets: ["rnntop"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -21,7 +22,10 @@ let package = Package(
         .target(name: "Training", dependencies: ["RNNCore", "RNNData"]),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .target(name: "CTerminal", path: "Sources/CTerminal"),
-        .target(name: "TerminalUI", dependencies: ["CNcurses", "CTerminal"]),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNcurses", "CTerminal", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "rnntop",
             dependencies: [
@@ -38,7 +42,7 @@ let package = Package(
         .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
         .testTarget(
             name: "TrainingTests", dependencies: ["Training", "RNNData", "RNNCore", "TestSupport"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

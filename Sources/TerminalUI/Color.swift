@@ -14,7 +14,10 @@ public struct RGB: Sendable, Hashable, Codable {
 
     /// `#rrggbb`, or nil when the text is not that.
     public init?(hex: String) {
-        guard hex.count == 7, hex.first == "#", let value = UInt32(hex.dropFirst(), radix: 16) else { return nil }
+        let digits = hex.utf8.dropFirst()
+        guard hex.utf8.count == 7, hex.first == "#", digits.allSatisfy({ $0 < 0x80 && Character(UnicodeScalar($0)).isHexDigit }),
+            let value = UInt32(String(hex.dropFirst()), radix: 16)
+        else { return nil }
         self.init(UInt8(value >> 16), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF))
     }
 

@@ -140,8 +140,9 @@ public final class Terminal {
     }
 }
 
-/// The terminal's colours: the nearest of 256 (the xterm cube and greys), 16 or 8
-/// for a true colour; -1 for the terminal's default.
+/// The terminal's colours: the colour itself on a direct-colour terminal (terminfo
+/// with 2^24 colours, such as TERM=xterm-direct), else the nearest of 256 (the xterm
+/// cube and greys), 16 or 8; -1 for the terminal's default.
 struct Palette {
     let colors: Int
     /// Colours already mapped: a screen uses few, and the search is not cheap.
@@ -153,6 +154,7 @@ struct Palette {
 
     mutating func index(_ color: Color) -> Int32 {
         guard case .rgb(let rgb) = color else { return -1 }
+        if colors >= Self.direct { return Int32(rgb.r) << 16 | Int32(rgb.g) << 8 | Int32(rgb.b) }
         if let index = known[rgb] { return index }
         let index =
             colors >= 256
@@ -160,6 +162,9 @@ struct Palette {
         known[rgb] = index
         return index
     }
+
+    /// The colour count of a direct-colour terminal, whose colour numbers are 0xRRGGBB.
+    static let direct = 1 << 24
 
     static let ansi16: [RGB] = [
         RGB(0, 0, 0), RGB(205, 0, 0), RGB(0, 205, 0), RGB(205, 205, 0), RGB(0, 0, 238), RGB(205, 0, 205),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RNNCore
 import RNNData
+import TerminalUI
 
 /// The `rnntop` command line: the subcommands and the exit-status contract
 /// (0 done, 1 failed check or diverged run, 2 bad input or usage).
@@ -9,7 +10,7 @@ struct RNNTop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rnntop",
         abstract: "top for recurrent neural networks: train RNN, LSTM and GRU models and watch them learn.",
-        subcommands: [TrainCommand.self, VerifyCommand.self, BenchCommand.self],
+        subcommands: [TrainCommand.self, VerifyCommand.self, BenchCommand.self, ThemesCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 
@@ -21,6 +22,9 @@ struct RNNTop: ParsableCommand {
             Foundation.exit(0)
         } catch let error as InputError {
             printError(error.description)
+            Foundation.exit(2)
+        } catch let error as ThemeError {
+            printError(Escaping.escape(error.description))
             Foundation.exit(2)
         } catch let error as ConfigError {
             printError(error.description)

@@ -35,12 +35,9 @@ import Testing
         #expect(full.index(.terminalDefault) == -1 && full.index(.rgb(RGB(255, 0, 0))) == 196)
     }
 
-    @Test func theShippedThemesKeepTextReadable() {
-        for theme in [Theme.dark] {
-            for (name, color) in [("foreground", theme.foreground), ("muted", theme.muted), ("title", theme.title),
-                                  ("highlight", theme.highlight), ("running", theme.running), ("diverged", theme.diverged)] {
-                #expect(color.contrast(with: theme.background) >= 4.5, "\(theme.name) \(name)")
-            }
-        }
+    @Test func aDirectColourTerminalGetsTheExactColour() {
+        var direct = Palette(colors: 1 << 24)
+        #expect(direct.index(.rgb(RGB(0x12, 0x34, 0x56))) == 0x123456)
+        #expect(direct.index(.terminalDefault) == -1)
     }
 }

@@ -28,7 +28,7 @@ import Training
         return session.wait().snapshot
     }
 
-    static func render(_ snapshot: Snapshot, width: Int = 80, height: Int = 24, view: ViewState = ViewState(), theme: Theme = .dark)
+    static func render(_ snapshot: Snapshot, width: Int = 80, height: Int = 24, view: ViewState = ViewState(), theme: Theme = .standard)
         -> [String]
     {
         DashboardScreen(snapshot: snapshot, view: view, theme: theme, context: .full, now: 0)
@@ -99,7 +99,7 @@ import Training
 
     @Test func withoutUtf8TheScreenIsAscii() throws {
         let buffer = DashboardScreen(
-            snapshot: try Self.snapshot(), view: ViewState(), theme: .mono, context: RenderContext(unicode: false, color: false), now: 0
+            snapshot: try Self.snapshot(), view: ViewState(), theme: try ThemeCatalog(userDirectory: nil, shippedDirectory: nil).load("mono"), context: RenderContext(unicode: false, color: false), now: 0
         ).render(width: 80, height: 24)
         let lines = buffer.asciiOnly().lines
         #expect(lines.allSatisfy { !$0.contains("?") || $0.contains("? help") })

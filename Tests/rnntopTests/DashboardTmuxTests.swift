@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import TerminalUI
+
 /// The dashboard as a user meets it, in tmux at 80x24 and 120x40: the panels
 /// appear, keys change what runs, a resize relayouts, and every way out gives the
 /// terminal back in its normal mode.
@@ -94,6 +96,32 @@ import Testing
         if signal == SIGILL || signal == SIGSEGV {
             #expect(try tmux.screen().contains { $0.hasPrefix("rnntop crashed: this is a bug") })
         }
+    }
+
+    @Test func tChangesTheThemeLiveAndABrokenOneLeavesItAsItWas() throws {
+        let tmux = try Tmux(["--task", "sine"], width: 80, height: 24)
+        /// The escape that sets a theme's background, in the xterm-256 colour rnntop maps it to.
+        func background(_ hex: String) -> String { "\u{1B}[48;5;\(Palette.xterm256(RGB(hex: hex)!))m" }
+        try tmux.waitForScreen("the panels") { $0.joined().contains("┌ settings") }
+        #expect(try tmux.screen(escapes: true).joined().contains(background("#14161c")))
+
+        let themes = tmux.folder.appendingPathComponent("config/rnntop/themes")
+        try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)
+        try "[series]\ntrain = \"#12345\"\n".write(to: themes.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
+        try tmux.send("t", literal: true)
+        let refused = try tmux.waitForScreen("the theme's error") { $0[22].contains("broken.toml") }
+        #expect(refused[22].hasPrefix("broken.toml: line 2: key 'series.train': '#12345' is not a #rrggbb colour"))
+        #expect(try tmux.screen(escapes: true).joined().contains(background("#14161c")), "the theme stays")
+
+        // After broken come colorblind, high-contrast, then light.
+        for name in ["colorblind", "high-contrast", "light"] {
+            try tmux.send("t", literal: true)
+            try tmux.waitForScreen("theme \(name)") { $0[22].contains("theme \(name)") }
+        }
+        let light = try tmux.screen(escapes: true).joined()
+        #expect(light.contains(background("#fbfbfa")) && !light.contains(background("#14161c")))
+        try tmux.send("q", literal: true)
+        #expect(try tmux.exit().status == 0)
     }
 
     @Test func withoutUtf8OrColourTheScreenIsPlainAscii() throws {

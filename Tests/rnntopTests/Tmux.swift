@@ -12,14 +12,16 @@ final class Tmux {
     private(set) var width: Int
     private(set) var height: Int
 
-    /// Starts `rnntop arguments` in a `width` x `height` window, TERM xterm-256color
-    /// and a UTF-8 locale.
+    /// Starts `rnntop arguments` in a `width` x `height` window, TERM xterm-256color,
+    /// a UTF-8 locale, and the user's themes in `folder`/config/rnntop/themes.
     init(_ arguments: [String], width: Int, height: Int, environment: [String: String] = [:]) throws {
         self.width = width
         self.height = height
         folder = try Fixtures.temporaryFolder()
         let command = ([CommandRunner.executable.path] + arguments).map(Self.quoted).joined(separator: " ")
-        let variables = (["TERM": "xterm-256color", "LC_ALL": "C.UTF-8"].merging(environment) { $1 })
+        // Themes come from the checkout, never from the tester's own ~/.config.
+        let defaults = ["TERM": "xterm-256color", "LC_ALL": "C.UTF-8", "XDG_CONFIG_HOME": folder.appendingPathComponent("config").path]
+        let variables = (defaults.merging(environment) { $1 })
             .map { "\($0.key)=\(Self.quoted($0.value))" }.sorted().joined(separator: " ")
         try "echo $$ > pid\nexec env -u NO_COLOR -u SWIFT_BACKTRACE \(variables) \(command)\n".write(
             to: folder.appendingPathComponent("run.sh"), atomically: true, encoding: .utf8)

@@ -10,7 +10,7 @@ final class Dashboard {
     private let session: Session
     private let terminal: Terminal
     private var view = ViewState()
-    private let themes: [Theme]
+    private var themes: ThemeCycle
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
     /// What the last frame showed, to skip frames when nothing changed.
@@ -22,7 +22,7 @@ final class Dashboard {
 
     private var lastFrame: FrameKey?
 
-    init(session: Session, terminal: Terminal, themes: [Theme], hint: String?) {
+    init(session: Session, terminal: Terminal, themes: ThemeCycle, hint: String?) {
         self.session = session
         self.terminal = terminal
         self.themes = themes
@@ -88,9 +88,13 @@ final class Dashboard {
         case .toggleSmoothing: view.smoothing.toggle()
         case .cycleHeatmap: view.heatmapMode = (view.heatmapMode + 1) % HeatmapPanel.modes(of: snapshot.model).count
         case .cycleTheme:
-            view.themeIndex = (view.themeIndex + 1) % themes.count
-            terminal.invalidate()
-            note("theme \(themes[view.themeIndex].name)")
+            if let error = themes.advance() {
+                note(error.description, seconds: 8)
+            } else {
+                terminal.invalidate()
+                let colorless = !themes.current.monochrome && !terminal.context.color
+                note("theme \(themes.current.name)" + (colorless ? " (this terminal shows no colour)" : ""))
+            }
         case .focusNext: view.focus = ViewState.Focus(rawValue: (view.focus.rawValue + 1) % 4)!
         case .focusPrevious: view.focus = ViewState.Focus(rawValue: (view.focus.rawValue + 3) % 4)!
         case .toggleHelp: view.showHelp.toggle()
@@ -134,7 +138,7 @@ final class Dashboard {
 
     private func draw(_ snapshot: Snapshot) {
         let size = terminal.size
-        let theme = themes[view.themeIndex]
+        let theme = themes.current
         var context = terminal.context
         if theme.monochrome { context.color = false }
         let screen = DashboardScreen(snapshot: snapshot, view: view, theme: theme, context: context, now: now)

@@ -15,7 +15,6 @@ struct ViewState {
     var unit: Int?
     var logLoss = false
     var smoothing = true
-    var themeIndex = 0
     var showHelp = false
     /// Steps the loss chart shows: all, or the last 10k, 1k or 100.
     var lossWindow = 0

@@ -97,6 +97,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Train without the dashboard, reporting on standard error.")
     var headless = false
 
+    @Option(help: "Dashboard colours: a theme's name (see `rnntop themes`) or a path to a .toml file. NO_COLOR selects mono.")
+    var theme: String?
+
     enum Preset: String, CaseIterable, ExpressibleByArgument {
         case seed
     }
@@ -110,11 +113,15 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         // The dashboard when both ends are a terminal and no one asked otherwise.
+        // NO_COLOR (whatever its value) means mono, unless a theme was asked for.
+        let noColor = theme == nil && ProcessInfo.processInfo.environment["NO_COLOR"] != nil
+        let catalog = ThemeCatalog.standard()
+        let chosenTheme = try catalog.load(theme ?? (noColor ? "mono" : "default"))
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
             let session = try makeSession(SessionOptions(), untilQuit: steps == nil && epochs == nil)
-            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"] != nil
             if let terminal = Terminal(color: !noColor) {
-                let status = runDashboard(session, terminal)
+                let themes = ThemeCycle(catalog: catalog, current: chosenTheme)
+                let status = runDashboard(session, terminal, themes)
                 if status != 0 { throw ExitCode(status) }
                 return
             }
@@ -137,10 +144,10 @@ struct TrainCommand: ParsableCommand {
 
     /// The dashboard until the user quits or a signal ends the run; the terminal is
     /// back to normal before the summary is printed.
-    private func runDashboard(_ session: Session, _ terminal: Terminal) -> Int32 {
+    private func runDashboard(_ session: Session, _ terminal: Terminal, _ themes: ThemeCycle) -> Int32 {
         let signals = SignalWatch(session: session)
         let hint = isDefaultRun ? "a vanilla RNN cannot carry a number across 50 steps: press m for an LSTM" : nil
-        let end = Dashboard(session: session, terminal: terminal, themes: [.dark, .mono], hint: hint).run(signals: signals)
+        let end = Dashboard(session: session, terminal: terminal, themes: themes, hint: hint).run(signals: signals)
         terminal.restore()
         signals.stop()
         for warning in session.warnings { printError(warning) }

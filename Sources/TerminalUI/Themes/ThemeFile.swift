@@ -1,0 +1,177 @@
+import TOMLKit
+
+/// The theme file format: TOML with colours as `"#rrggbb"`.
+///
+/// ```toml
+/// description = "one line shown by `rnntop themes`"
+/// monochrome = false          # true: attributes only, no colour
+///
+/// [colors]   background foreground muted border title highlight
+/// [series]   train smoothed validation baseline clip
+/// [states]   running paused diverged
+/// [heatmap]  diverging = [negative, zero, positive]
+///            sequential = [3 to 9 stops, low to high]
+/// ```
+///
+/// Every key is optional when a base theme is given: what is left out is the base's.
+public enum ThemeFile {
+    /// The colour keys of each table and the theme field each one sets.
+    static let colorTables: [(table: String, keys: [(String, WritableKeyPath<Theme, RGB> & Sendable)])] = [
+        (
+            "colors",
+            [
+                ("background", \.background), ("foreground", \.foreground), ("muted", \.muted), ("border", \.border),
+                ("title", \.title), ("highlight", \.highlight),
+            ]
+        ),
+        (
+            "series",
+            [("train", \.train), ("smoothed", \.smoothed), ("validation", \.validation), ("baseline", \.baseline), ("clip", \.clip)]
+        ),
+        ("states", [("running", \.running), ("paused", \.paused), ("diverged", \.diverged)]),
+    ]
+    static let heatmapKeys = ["diverging", "sequential"]
+    static let topLevelKeys = ["description", "monochrome"]
+    static let sequentialStops = 3...9
+
+    /// Reads a theme from the text of a TOML file named `file` (for messages).
+    /// Keys left out take `base`'s values; with no base, every key is required.
+    /// Throws the problem written first in the file.
+    public static func parse(_ source: String, name: String, file: String, base: Theme?) throws(ThemeError) -> Theme {
+        let lines = TOMLKeyLines(source)
+        let document: TOMLTable
+        do {
+            document = try TOMLTable(string: source)
+        } catch let error as TOMLParseError {
+            let line = error.source.begin.line
+            throw ThemeError(file: file, line: line, key: lines.key(on: line), problem: "not valid TOML: " + error.description)
+        } catch {
+            throw ThemeError(file: file, problem: "not valid TOML: \(error)")
+        }
+        var reader = Reader(file: file, lines: lines, theme: base ?? placeholder(name: name))
+        reader.theme.name = name
+        reader.read(document)
+        if base == nil { reader.requireEverything() }
+        if let first = reader.problems.min(by: { ($0.line ?? .max) < ($1.line ?? .max) }) { throw first }
+        return reader.theme
+    }
+
+    /// Walks a parsed document into a theme, collecting every problem.
+    private struct Reader {
+        let file: String
+        let lines: TOMLKeyLines
+        var theme: Theme
+        var problems: [ThemeError] = []
+        var seen: Set<String> = []
+
+        mutating func read(_ document: TOMLTable) {
+            let tables = ThemeFile.colorTables.map(\.table) + ["heatmap"]
+            for (key, value) in document {
+                switch key {
+                case "description":
+                    if let text = value.string { theme.summary = text } else { wrongType(key, "a string in quotes") }
+                case "monochrome":
+                    if let flag = value.bool { theme.monochrome = flag } else { wrongType(key, "true or false") }
+                case "heatmap":
+                    guard let table = value.table else { wrongType(key, "a table: [heatmap]"); continue }
+                    readHeatmap(table)
+                default:
+                    guard let keys = ThemeFile.colorTables.first(where: { $0.table == key })?.keys else {
+                        unknown(key, known: ThemeFile.topLevelKeys + tables.map { "[\($0)]" })
+                        continue
+                    }
+                    guard let table = value.table else { wrongType(key, "a table: [\(key)]"); continue }
+                    readColors(table, prefix: key, keys: keys)
+                }
+                seen.insert(key)
+            }
+        }
+
+        mutating func readColors(_ table: TOMLTable, prefix: String, keys: [(String, WritableKeyPath<Theme, RGB> & Sendable)]) {
+            for (key, value) in table {
+                let path = prefix + "." + key
+                guard let field = keys.first(where: { $0.0 == key })?.1 else {
+                    unknown(path, known: keys.map(\.0))
+                    continue
+                }
+                if let color = color(value, path) { theme[keyPath: field] = color }
+                seen.insert(path)
+            }
+        }
+
+        mutating func readHeatmap(_ table: TOMLTable) {
+            for (key, value) in table {
+                let path = "heatmap." + key
+                guard ThemeFile.heatmapKeys.contains(key) else {
+                    unknown(path, known: ThemeFile.heatmapKeys)
+                    continue
+                }
+                seen.insert(path)
+                guard let array = value.array else {
+                    wrongType(path, "a list of colours: [\"#rrggbb\", ...]")
+                    continue
+                }
+                let stops = array.compactMap { color($0, path) }
+                guard stops.count == array.count else { continue }
+                if key == "diverging" {
+                    guard stops.count == 3 else {
+                        report(path, "a diverging map has 3 colours (negative, zero, positive), not \(stops.count)")
+                        continue
+                    }
+                    theme.diverging = ColorMap(negative: stops[0], zero: stops[1], positive: stops[2])
+                } else {
+                    guard ThemeFile.sequentialStops.contains(stops.count) else {
+                        report(path, "a sequential map has 3 to 9 colours, not \(stops.count)")
+                        continue
+                    }
+                    theme.sequential = ColorMap(sequential: stops)
+                }
+            }
+        }
+
+        /// Without a base theme (the default itself), every colour must be given.
+        mutating func requireEverything() {
+            let required =
+                ThemeFile.colorTables.flatMap { table in table.keys.map { table.table + "." + $0.0 } }
+                + ThemeFile.heatmapKeys.map { "heatmap." + $0 }
+            for key in required where !seen.contains(key) {
+                problems.append(ThemeError(file: file, key: key, problem: "missing: this theme is the base of the others"))
+            }
+        }
+
+        mutating func color(_ value: any TOMLValueConvertible, _ path: String) -> RGB? {
+            guard let text = value.string else {
+                wrongType(path, "a colour in quotes: \"#rrggbb\"")
+                return nil
+            }
+            guard let color = RGB(hex: text) else {
+                report(path, "'\(text)' is not a #rrggbb colour")
+                return nil
+            }
+            return color
+        }
+
+        mutating func unknown(_ path: String, known: [String]) {
+            report(path, "unknown key (known here: \(known.joined(separator: ", ")))")
+        }
+
+        mutating func wrongType(_ path: String, _ expected: String) {
+            report(path, "expected \(expected)")
+        }
+
+        mutating func report(_ path: String, _ problem: String) {
+            problems.append(ThemeError(file: file, line: lines.line(of: path), key: path, problem: problem))
+        }
+    }
+
+    /// Something to fill in when there is no base; `requireEverything` makes sure
+    /// none of it is left.
+    private static func placeholder(name: String) -> Theme {
+        let black = RGB(0, 0, 0)
+        return Theme(
+            name: name, summary: "", background: black, foreground: black, muted: black, border: black, title: black,
+            highlight: black, train: black, smoothed: black, validation: black, baseline: black, clip: black,
+            running: black, paused: black, diverged: black, diverging: ColorMap(negative: black, zero: black, positive: black),
+            sequential: ColorMap(sequential: [black, black]), monochrome: false)
+    }
+}
