@@ -50,6 +50,32 @@ import Testing
         #expect(colorblind.sequential.stops.count == 6 && colorblind.diverging.stops[0].b > colorblind.diverging.stops[0].r)
     }
 
+    /// Most terminals show the nearest xterm-256 colour, not the theme's own: text
+    /// must stay legible after that rounding too.
+    @Test func textStaysLegibleInTheXterm256Colours() throws {
+        func shown(_ color: RGB) -> RGB {
+            let index = Palette.xterm256(color)
+            if index >= 232 {
+                let level = UInt8(8 + (index - 232) * 10)
+                return RGB(level, level, level)
+            }
+            let levels: [UInt8] = [0, 95, 135, 175, 215, 255]
+            let cube = index - 16
+            return RGB(levels[cube / 36], levels[cube / 6 % 6], levels[cube % 6])
+        }
+        let catalog = ThemeCatalog(userDirectory: nil, shippedDirectory: Self.shippedFolder)
+        for name in Self.shippedNames where name != "mono" {
+            let theme = try catalog.load(name)
+            let roles = [
+                theme.foreground, theme.muted, theme.title, theme.highlight, theme.train, theme.smoothed, theme.validation,
+                theme.baseline, theme.clip, theme.running, theme.paused, theme.diverged,
+            ]
+            for color in roles {
+                #expect(shown(color).contrast(with: shown(theme.background)) >= 4.5, "\(name): \(color.hex)")
+            }
+        }
+    }
+
     @Test func aPartialThemeKeepsTheDefaultsOtherColours() throws {
         let theme = try Self.parse(
             """

@@ -124,6 +124,15 @@ import Testing
         #expect(try tmux.exit().status == 0)
     }
 
+    @Test func anEightColourTerminalGetsTheNearestOfItsEight() throws {
+        let tmux = try Tmux(["--task", "sine"], width: 80, height: 24, environment: ["TERM": "xterm"])
+        try tmux.waitForScreen("the panels") { $0.joined().contains("┌ settings") }
+        let screen = try tmux.screen(escapes: true).joined()
+        #expect(screen.contains("\u{1B}[3") && !screen.contains("38;5;") && !screen.contains("38;2;"))
+        try tmux.send("q", literal: true)
+        #expect(try tmux.exit().status == 0)
+    }
+
     @Test func withoutUtf8OrColourTheScreenIsPlainAscii() throws {
         let tmux = try Tmux(["--task", "sine"], width: 80, height: 24, environment: ["LC_ALL": "C", "NO_COLOR": "1"])
         let lines = try tmux.waitForScreen("the panels") { $0.joined().contains("+ settings") }
