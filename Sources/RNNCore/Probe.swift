@@ -25,6 +25,12 @@ public struct GateActivity: Sendable, Equatable {
     /// Fraction of activations in the saturated regime: below 0.1 or above 0.9 for a
     /// sigmoid gate, |x| above 0.9 for a tanh candidate, exactly 0 for a relu one.
     public let saturation: Double
+
+    public init(name: String, activations: UnitMatrix, saturation: Double) {
+        self.name = name
+        self.activations = activations
+        self.saturation = saturation
+    }
 }
 
 /// Everything inside the model for one sequence: what the heatmaps show.
@@ -40,6 +46,18 @@ public struct ProbeReport: Sendable {
     /// The head's output: `[O]` for a last-step head, `[T][O]` for an every-step one.
     public let predictions: [Float]
     public let loss: Double
+
+    public init(
+        hidden: [UnitMatrix], cell: [UnitMatrix], gates: [[GateActivity]], hiddenGradients: [UnitMatrix], predictions: [Float],
+        loss: Double
+    ) {
+        self.hidden = hidden
+        self.cell = cell
+        self.gates = gates
+        self.hiddenGradients = hiddenGradients
+        self.predictions = predictions
+        self.loss = loss
+    }
 }
 
 extension RecurrentNetwork {

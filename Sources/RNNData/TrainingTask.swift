@@ -75,10 +75,15 @@ public struct TaskShape: Sendable, Equatable {
 }
 
 /// A baseline loss and the trivial predictor behind it.
-public struct Baseline: Sendable, Equatable {
+public struct Baseline: Sendable, Equatable, Codable {
     public var loss: Double
     /// "always predict 1", "persistence (next = last)", ...
     public var predictor: String
+
+    public init(loss: Double, predictor: String) {
+        self.loss = loss
+        self.predictor = predictor
+    }
 }
 
 /// How long a run lasts by default.

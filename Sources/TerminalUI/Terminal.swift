@@ -29,6 +29,7 @@ public final class Terminal {
         cbreak()
         noecho()
         keypad(rk_stdscr(), true)
+        Self.defineCommonKeySequences()
         curs_set(0)
         set_escdelay(25)
         // No polling of the keyboard in the middle of drawing a frame: the loop reads
@@ -46,6 +47,21 @@ public final class Terminal {
 
     deinit {
         restore()
+    }
+
+    /// The arrows, home, end and the page keys as both xterm modes and the VT220
+    /// forms send them, whatever TERM says: under tmux, screen or ssh the terminal
+    /// in TERM is often not the one that sends the keys, and an unknown sequence
+    /// would arrive as ESC and loose characters ("[" is a key of its own here).
+    private static func defineCommonKeySequences() {
+        let keys: [(String, Int32)] = [
+            ("\u{1B}[A", rk_key_up()), ("\u{1B}OA", rk_key_up()), ("\u{1B}[B", rk_key_down()), ("\u{1B}OB", rk_key_down()),
+            ("\u{1B}[C", rk_key_right()), ("\u{1B}OC", rk_key_right()), ("\u{1B}[D", rk_key_left()), ("\u{1B}OD", rk_key_left()),
+            ("\u{1B}[H", rk_key_home()), ("\u{1B}OH", rk_key_home()), ("\u{1B}[1~", rk_key_home()), ("\u{1B}[7~", rk_key_home()),
+            ("\u{1B}[F", rk_key_end()), ("\u{1B}OF", rk_key_end()), ("\u{1B}[4~", rk_key_end()), ("\u{1B}[8~", rk_key_end()),
+            ("\u{1B}[5~", rk_key_ppage()), ("\u{1B}[6~", rk_key_npage()), ("\u{1B}[Z", rk_key_btab()),
+        ]
+        for (sequence, code) in keys { define_key(sequence, code) }
     }
 
     /// The window's size in cells.

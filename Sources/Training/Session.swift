@@ -21,6 +21,8 @@ public struct SessionOptions: Sendable {
     /// figures: for logs and progress lines that must see every step. It must be
     /// quick; it runs between steps.
     public var stepObserver: (@Sendable (StepRecord) -> Void)?
+    /// The run log to write, if any.
+    public var log: RunLogOptions?
 
     public init(stopWhenDone: Bool = false, stopOnDivergence: Bool = false, startPaused: Bool = false) {
         self.stopWhenDone = stopWhenDone
@@ -210,6 +212,7 @@ public final class Session: Sendable {
         }
         var lastPublish = 0.0, lastProbe = now
         publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
+        loop.closeLog()
         let end = SessionEnd(reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError)
         let handlers = lifecycle.withLock { state -> [@Sendable (SessionEnd) -> Void] in
             state.end = end

@@ -43,6 +43,7 @@ final class TrainingLoop {
     private var started: ContinuousClock.Instant
     private var rate = ThroughputMeter()
     private var sequences = 0
+    private let log: RunLogWriter?
 
     /// A fresh run of `settings`, or the run a checkpoint saved.
     init(settings: RunSettings, checkpoint: Checkpoint?, options: SessionOptions) throws {
@@ -63,6 +64,8 @@ final class TrainingLoop {
         evaluationInterval = settings.evaluationInterval
         state = options.startPaused ? .paused : .running
         started = clock.now
+        log = try options.log.map(RunLogWriter.init)
+        if let program = options.log?.program { beginLog(program: program, at: checkpoint?.header.step ?? 0) }
         if let checkpoint { try resume(from: checkpoint) }
     }
 
@@ -93,7 +96,10 @@ final class TrainingLoop {
         let epochBefore = epochs
         epochs += 1 / Double(task.stepsPerEpoch(batchSize: size))
         sequences += batch.size
-        defer { report(summary, batchSize: batch.size, endsEpoch: Int(epochs + 1e-9) > Int(epochBefore + 1e-9)) }
+        defer {
+            let record = report(summary, batchSize: batch.size, endsEpoch: Int(epochs + 1e-9) > Int(epochBefore + 1e-9))
+            if let log { logStep(record, to: log) }
+        }
         loss.append(step: step, value: summary.loss)
         gradientNorm.append(step: step, value: summary.gradientNorm)
         for (i, norm) in trainer.parameterGradientNorms.enumerated() {
@@ -114,15 +120,15 @@ final class TrainingLoop {
         }
     }
 
-    /// Tells the step observer, if there is one.
-    private func report(_ summary: StepSummary, batchSize: Int, endsEpoch: Bool) {
-        guard let observer = options.stepObserver else { return }
+    /// The step's figures, told to the step observer if there is one.
+    private func report(_ summary: StepSummary, batchSize: Int, endsEpoch: Bool) -> StepRecord {
         let validated = validationLoss.last.flatMap { $0.step == step ? $0.value : nil }
-        observer(
-            StepRecord(
-                step: step, epochs: epochs, endsEpoch: endsEpoch, loss: summary.loss, gradientNorm: summary.gradientNorm,
-                clipped: summary.clipped, learningRate: trainer.optimizer.settings.learningRate, batchSize: batchSize,
-                validationLoss: validated, elapsed: (clock.now - started).seconds, sequences: sequences))
+        let record = StepRecord(
+            step: step, epochs: epochs, endsEpoch: endsEpoch, loss: summary.loss, gradientNorm: summary.gradientNorm,
+            clipped: summary.clipped, learningRate: trainer.optimizer.settings.learningRate, batchSize: batchSize,
+            validationLoss: validated, elapsed: (clock.now - started).seconds, sequences: sequences)
+        options.stepObserver?(record)
+        return record
     }
 
     private func recordHiddenProfile(steps: Int) {
@@ -148,7 +154,9 @@ final class TrainingLoop {
 
     private func validate() {
         let begun = (clock.now - started).seconds
-        validationLoss.append(step: step, value: task.validationLoss(of: network))
+        let value = task.validationLoss(of: network)
+        validationLoss.append(step: step, value: value)
+        log?.evaluation(step: step, loss: value)
         let now = (clock.now - started).seconds
         lastValidation = (step, now, now - begun)
     }
@@ -307,10 +315,12 @@ final class TrainingLoop {
         _ name: String, old: String? = nil, new: String? = nil, message: String, source: CommandSource,
         applied: Bool = true
     ) {
-        events.append(
-            Event(
-                step: step, name: name, oldValue: old, newValue: new, message: message, source: source,
-                time: (clock.now - started).seconds, applied: applied))
+        let event = Event(
+            step: step, name: name, oldValue: old, newValue: new, message: message, source: source,
+            time: (clock.now - started).seconds, applied: applied)
+        events.append(event)
+        let newModel = name == "model" && applied
+        log?.event(event, model: newModel ? network.config : nil, parameterNames: newModel ? network.layout.specs.map(\.name) : nil)
     }
 
     var allEvents: [Event] { events }
@@ -321,6 +331,42 @@ final class TrainingLoop {
 
     private func describe(_ config: ModelConfig) -> String {
         "\(config.cell.rawValue.uppercased())(\(config.hiddenSize))" + (config.layers > 1 ? " x\(config.layers)" : "")
+    }
+
+    // MARK: The run log
+
+    /// The run record, first in the log (before a resumed run's events).
+    private func beginLog(program: String, at step: Int) {
+        log?.begin(
+            RunLogWriter.RunInfo(
+                program: program, settings: settings, model: network.config, parameterNames: network.layout.specs.map(\.name),
+                parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, step: step,
+                stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize), totalSteps: totalSteps))
+    }
+
+    /// The step record when due, and the gradient profile, parameter norms and probe
+    /// on their sparser schedules.
+    private func logStep(_ record: StepRecord, to log: RunLogWriter) {
+        if log.stepDue(step, validated: record.validationLoss != nil) { log.step(record) }
+        if log.detailDue(step) {
+            log.gradientProfile(step: step, profile: hiddenProfile)
+            let weights = network.withParameters { p in
+                network.layout.specs.map { spec in
+                    spec.range.reduce(0.0) { $0 + Double(p[$1]) * Double(p[$1]) }.squareRoot()
+                }
+            }
+            log.parameterNorms(step: step, gradient: trainer.parameterGradientNorms, weight: weights)
+        }
+        if log.probeDue(step) || (state == .done && step == totalSteps) {
+            log.probe(step: step, report: network.probe(task.probe))
+        }
+    }
+
+    /// Ends the log with the run's final figures; called once, as the session ends.
+    func closeLog() {
+        log?.end(
+            reason: (endReason ?? .quit).rawValue, step: step, epochs: epochs, loss: loss.last?.value,
+            validationLoss: validationLoss.last?.value, elapsed: (clock.now - started).seconds)
     }
 
     // MARK: Snapshots

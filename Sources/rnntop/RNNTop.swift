@@ -7,10 +7,14 @@ import TerminalUI
 /// The `rnntop` command line: the subcommands and the exit-status contract
 /// (0 done, 1 failed check or diverged run, 2 bad input or usage).
 struct RNNTop: ParsableCommand {
+    /// The program's version, in `--version` and run logs.
+    static let version = "0.7.0"
+
     static let configuration = CommandConfiguration(
         commandName: "rnntop",
         abstract: "top for recurrent neural networks: train RNN, LSTM and GRU models and watch them learn.",
-        subcommands: [TrainCommand.self, VerifyCommand.self, BenchCommand.self, ThemesCommand.self],
+        version: version,
+        subcommands: [TrainCommand.self, ReplayCommand.self, VerifyCommand.self, BenchCommand.self, ThemesCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 

@@ -5,9 +5,16 @@ import Training
 
 /// The full-screen monitor: draws the session's snapshots at most 30 times a second,
 /// and only when something changed, and turns keys into commands and view changes.
+/// Or, for `rnntop replay`, draws a run log at a cursor that the arrows move.
 /// Runs on the main thread, the only one that calls curses.
 final class Dashboard {
-    private let session: Session
+    /// Where the pictures come from.
+    enum Source {
+        case live(Session)
+        case replay(ReplayFeed)
+    }
+
+    private let source: Source
     private let terminal: Terminal
     private var view = ViewState()
     private var themes: ThemeCycle
@@ -22,13 +29,19 @@ final class Dashboard {
 
     private var lastFrame: FrameKey?
 
-    init(session: Session, terminal: Terminal, themes: ThemeCycle, hint: String?) {
-        self.session = session
+    init(source: Source, terminal: Terminal, themes: ThemeCycle, hint: String? = nil) {
+        self.source = source
         self.terminal = terminal
         self.themes = themes
         started = clock.now
         view.hint = hint
-        if let warning = session.warnings.first { note(warning, seconds: 8) }
+        switch source {
+        case .live(let session):
+            if let warning = session.warnings.first { note(warning, seconds: 8) }
+        case .replay(let feed):
+            view.replay = feed.position
+            if let first = feed.notes.first { note(first, seconds: 8) }
+        }
     }
 
     private var now: Double { (clock.now - started).seconds }
@@ -40,10 +53,10 @@ final class Dashboard {
     /// training.
     static let progressFrameInterval = 1.0 / 15
 
-    /// Runs until the user quits or a signal ends the session; the terminal is given
-    /// back before this returns. Returns the session's end.
-    func run(signals: SignalWatch) -> SessionEnd {
-        session.start()
+    /// Runs until the user quits or a signal comes; a live session is told to quit
+    /// (`Session.wait()` then gives its end).
+    func run(signals: SignalWatch) {
+        if case .live(let session) = source { session.start() }
         var quitting = false
         var lastFrame = -Double.infinity
         // A key or a resize asks for a frame even when the session has not changed.
@@ -59,14 +72,15 @@ final class Dashboard {
                     terminal.invalidate()
                 } else if handle(key) {
                     quitting = true
-                    session.send(.quit)
                 }
             }
             if quitting || signals.received != nil {
-                return session.wait()
+                if case .live(let session) = source { session.send(.quit) }
+                return
             }
             guard now - lastFrame >= (frameWanted ? Self.keyFrameInterval : Self.progressFrameInterval) else { continue }
-            let snapshot = session.snapshot
+            if case .replay(let feed) = source, followedLogGrew(feed) { frameWanted = true }
+            guard let snapshot = currentSnapshot else { continue }
             if changed(snapshot) || frameWanted {
                 draw(snapshot)
                 frameWanted = false
@@ -76,13 +90,48 @@ final class Dashboard {
         }
     }
 
+    /// The picture to draw: the session's latest, or the log's at the cursor (nil
+    /// while a followed log has no run record yet).
+    private var currentSnapshot: Snapshot? {
+        switch source {
+        case .live(let session): session.snapshot
+        case .replay(let feed): feed.snapshot
+        }
+    }
+
+    /// Reads what a followed log gained; true when there is more to show.
+    private func followedLogGrew(_ feed: ReplayFeed) -> Bool {
+        do {
+            guard try feed.poll() else { return false }
+        } catch {
+            note("\(error)", seconds: 8)
+            return true
+        }
+        view.replay = feed.position
+        return true
+    }
+
     /// Applies a key; returns true for quit.
     private func handle(_ key: Key) -> Bool {
-        let snapshot = session.snapshot
-        guard let action = KeyMap.action(for: key, snapshot: snapshot) else { return false }
+        if case .replay(let feed) = source, let move = KeyMap.replayMove(for: key) {
+            switch move {
+            case .by(let fraction): feed.move(by: fraction)
+            case .start: feed.moveToStart()
+            case .end: feed.moveToEnd()
+            }
+            view.replay = feed.position
+            return false
+        }
+        guard let snapshot = currentSnapshot, let action = KeyMap.action(for: key, snapshot: snapshot) else {
+            return key == .character("q") || key == .character("Q")
+        }
         switch action {
         case .quit: return true
-        case .command(let command): session.send(command)
+        case .command(let command):
+            switch source {
+            case .live(let session): session.send(command)
+            case .replay: note("a recorded run takes no commands: \(command.name) is for a live run")
+            }
         case .refused(let why): note(why)
         case .toggleLogScale: view.logLoss.toggle()
         case .toggleSmoothing: view.smoothing.toggle()

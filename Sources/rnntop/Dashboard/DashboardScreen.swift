@@ -44,7 +44,7 @@ struct DashboardScreen {
         drawMessage(&buffer, messageRow)
         drawFooter(&buffer, footerRow)
         if view.showHelp {
-            Overlay(title: "keys", lines: KeyMap.helpLines, style: theme.style(theme.foreground), titleStyle: theme.style(theme.title, .bold))
+            Overlay(title: "keys", lines: view.replay == nil ? KeyMap.helpLines : KeyMap.replayHelpLines, style: theme.style(theme.foreground), titleStyle: theme.style(theme.title, .bold))
                 .render(into: &buffer, area: body, context: context)
         }
         return buffer
@@ -102,14 +102,19 @@ struct DashboardScreen {
             (model, 1, theme.style(theme.foreground)),
             ("\(training.optimizer.kind.rawValue) lr \(Format.setting(training.optimizer.learningRate))", 2, theme.style(theme.foreground)),
             (clip, 6, theme.style(theme.foreground)),
-            ("step \(Format.count(s.step))", 0, theme.style(theme.foreground, .bold)),
+            (
+                "step \(Format.count(s.step))" + (view.replay.map { " of \(Format.count($0.lastStep))" } ?? ""), 0,
+                theme.style(theme.foreground, .bold)
+            ),
             ("epoch \(String(format: "%.1f", s.epochs))", 7, theme.style(theme.foreground)),
             ("\(Format.rate(perSecond: s.sequencesPerSecond)) seq/s", 4, theme.style(theme.foreground)),
             (Format.duration(s.elapsedSeconds), 8, theme.style(theme.foreground)),
         ]
-        let state = "● \(s.state.rawValue)"
+        let state = "● " + (view.replay.map { $0.following ? "following" : "replay" } ?? s.state.rawValue)
         let stateColor: RGB =
             switch s.state {
+            case _ where view.replay?.following == true: theme.running
+            case _ where view.replay != nil: theme.paused
             case .running: theme.running
             case .paused, .done: theme.paused
             case .diverged: theme.diverged
@@ -151,7 +156,8 @@ struct DashboardScreen {
     /// The keys that fit, with help and quit always at the right end.
     private func drawFooter(_ buffer: inout Buffer, _ area: Rect) {
         func width(_ items: ArraySlice<(String, String)>) -> Int { items.reduce(0) { $0 + $1.0.count + $1.1.count + 3 } }
-        let always = KeyMap.footer.suffix(2)
+        let keys = view.replay == nil ? KeyMap.footer : KeyMap.replayFooter
+        let always = keys.suffix(2)
         // Ends in two spaces, so the bottom-right cell, which curses cannot write, is blank.
         var x = area.maxX - width(always)
         for (key, action) in always {
@@ -160,7 +166,7 @@ struct DashboardScreen {
         }
         let room = area.width - width(always)
         x = area.x
-        for (key, action) in KeyMap.footer.dropLast(2) {
+        for (key, action) in keys.dropLast(2) {
             guard x - area.x + key.count + action.count + 3 <= room else { break }
             x += buffer.text(x, area.y, key, theme.style(theme.highlight, .bold))
             x += buffer.text(x, area.y, " " + action + "  ", theme.style(theme.muted))

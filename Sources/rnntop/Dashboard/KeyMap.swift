@@ -61,6 +61,42 @@ enum KeyMap {
         }
     }
 
+    /// How a key moves a replay's cursor through the run.
+    enum ReplayMove: Equatable {
+        /// By a fraction of the run, forward or back.
+        case by(Double)
+        case start, end
+    }
+
+    /// Left and right move a replay by a hundredth of the run, page up and down by a
+    /// tenth, home and end to either end; nil for the keys that do what they do live.
+    static func replayMove(for key: Key) -> ReplayMove? {
+        switch key {
+        case .left: .by(-0.01)
+        case .right: .by(0.01)
+        case .pageUp: .by(-0.1)
+        case .pageDown: .by(0.1)
+        case .home: .start
+        case .end: .end
+        default: nil
+        }
+    }
+
+    static let replayHelpLines = [
+        "left right  the run's time: 1% back, forward",
+        "pgup pgdn   10% back, forward   home end  start, end",
+        "h       next heatmap: h c gates dL/dh",
+        "l       log scale of loss     e       smoothing on / off",
+        "t       next theme            tab     next panel",
+        "up down loss: zoom; gradients: layer; heatmap: unit",
+        "?       this help             q       quit",
+    ]
+
+    static let replayFooter: [(String, String)] = [
+        ("←→", "time"), ("pgup pgdn", "10%"), ("home end", "start end"), ("h", "heat"), ("l", "log"), ("t", "theme"),
+        ("tab", "panel"), ("?", "help"), ("q", "quit"),
+    ]
+
     static let helpLines = [
         "space   pause / resume        n       one step (paused)",
         "+ -     learning rate x2 /2   ] [     clip threshold x2 /2",

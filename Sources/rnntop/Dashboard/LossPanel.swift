@@ -27,7 +27,9 @@ struct LossPanel {
         chart.axisStyle = theme.style(theme.border)
         chart.labelStyle = theme.style(theme.muted)
         if let lastStep = raw.last?.x {
-            chart.xRange = windowSteps > 0 ? max(0, lastStep - Double(windowSteps))...max(lastStep, 1) : Self.stepRange(upTo: lastStep)
+            // A replay's axis spans the whole run, so the line grows into it as the cursor moves.
+            let end = view.replay.map { Double($0.lastStep) } ?? lastStep
+            chart.xRange = windowSteps > 0 ? max(0, lastStep - Double(windowSteps))...max(lastStep, 1) : Self.stepRange(upTo: end)
         }
         if view.smoothing {
             chart.series.append(.init(name: "train", points: raw, style: theme.style(theme.train, .dim)))

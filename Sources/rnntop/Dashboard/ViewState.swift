@@ -23,4 +23,17 @@ struct ViewState {
     var message: (text: String, until: Double)?
     /// A hint for the default run, shown until the first key.
     var hint: String?
+    /// Where a replay's cursor is; nil for a live run.
+    var replay: ReplayPosition?
+
+    /// The cursor of `rnntop replay` in the run it shows.
+    struct ReplayPosition: Equatable {
+        var step: Int
+        /// The last step the log holds (so far, when following).
+        var lastStep: Int
+        /// Whether the cursor moves with the end of a growing log.
+        var following: Bool
+        /// Whether the log has its end record.
+        var ended: Bool
+    }
 }

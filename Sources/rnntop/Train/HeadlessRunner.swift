@@ -96,18 +96,19 @@ final class ProgressLines: Sendable {
     }
 }
 
-/// SIGINT and SIGTERM, turned into a quit command for the session.
+/// SIGINT and SIGTERM, noted (see `received`) and turned into a quit command for
+/// the session, if there is one.
 final class SignalWatch {
     private var sources: [DispatchSourceSignal] = []
     private let caught = CaughtSignal()
 
-    init(session: Session) {
+    init(session: Session?) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)  // the dispatch source handles it instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [caught] in
                 caught.note(number)
-                session.send(.quit, from: .program)
+                session?.send(.quit, from: .program)
             }
             source.resume()
             sources.append(source)

@@ -97,6 +97,20 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Train without the dashboard, reporting on standard error.")
     var headless = false
 
+    @Option(help: "Write the run log to this file: JSON Lines, for `rnntop replay` and other programs.")
+    var log: String?
+
+    @Option(
+        name: .customLong("log-every"),
+        help: "A step record every this many steps (default: every step to 1,000, every 10 to 10,000, then every 100).")
+    var logEvery: Int?
+
+    @Option(help: "Also write the logged steps' scalars to this CSV file.")
+    var csv: String?
+
+    @Option(help: "Read commands (lr 5e-4, pause, quit, ...) a line each from this file or FIFO.")
+    var control: String?
+
     @Option(help: "Dashboard colours: a theme's name (see `rnntop themes`) or a path to a .toml file. NO_COLOR selects mono.")
     var theme: String?
 
@@ -113,15 +127,14 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         // The dashboard when both ends are a terminal and no one asked otherwise.
-        // NO_COLOR (whatever its value) means mono, unless a theme was asked for.
-        let noColor = theme == nil && ProcessInfo.processInfo.environment["NO_COLOR"] != nil
-        let catalog = ThemeCatalog.standard()
-        let chosenTheme = try catalog.load(theme ?? (noColor ? "mono" : "default"))
+        let colors = try ThemeChoice(theme)
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
-            let session = try makeSession(SessionOptions(), untilQuit: steps == nil && epochs == nil)
-            if let terminal = Terminal(color: !noColor) {
-                let themes = ThemeCycle(catalog: catalog, current: chosenTheme)
-                let status = runDashboard(session, terminal, themes)
+            var options = SessionOptions()
+            options.log = logOptions
+            let session = try makeSession(options, untilQuit: steps == nil && epochs == nil)
+            if let control { ControlInput(session: session, source: .path(control)).start() }
+            if let terminal = Terminal(color: !colors.noColor) {
+                let status = runDashboard(session, terminal, colors.cycle)
                 if status != 0 { throw ExitCode(status) }
                 return
             }
@@ -130,7 +143,13 @@ struct TrainCommand: ParsableCommand {
         let progress = ProgressLines()
         var options = SessionOptions(stopWhenDone: true, stopOnDivergence: true)
         options.stepObserver = { progress.observe($0) }
+        options.log = logOptions
         let session = try makeSession(options)
+        if let control {
+            ControlInput(session: session, source: .path(control)).start()
+        } else if isatty(STDIN_FILENO) == 0 {
+            ControlInput(session: session, source: .standardInput).start()
+        }
         let snapshot = session.snapshot
         let epochs: Int
         switch snapshot.settings.training.length {
@@ -142,12 +161,19 @@ struct TrainCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
+    /// The run log the flags ask for, if any.
+    private var logOptions: RunLogOptions? {
+        guard log != nil || csv != nil else { return nil }
+        return RunLogOptions(path: log, csvPath: csv, every: logEvery, program: "rnntop \(RNNTop.version)")
+    }
+
     /// The dashboard until the user quits or a signal ends the run; the terminal is
     /// back to normal before the summary is printed.
     private func runDashboard(_ session: Session, _ terminal: Terminal, _ themes: ThemeCycle) -> Int32 {
         let signals = SignalWatch(session: session)
         let hint = isDefaultRun ? "a vanilla RNN cannot carry a number across 50 steps: press m for an LSTM" : nil
-        let end = Dashboard(session: session, terminal: terminal, themes: themes, hint: hint).run(signals: signals)
+        Dashboard(source: .live(session), terminal: terminal, themes: themes, hint: hint).run(signals: signals)
+        let end = session.wait()
         terminal.restore()
         signals.stop()
         for warning in session.warnings { printError(warning) }

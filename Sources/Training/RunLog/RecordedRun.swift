@@ -1,0 +1,141 @@
+import RNNCore
+import RNNData
+
+/// A run as its log recorded it, in columns: what `rnntop replay` shows. Built by
+/// `RunLogReader` line by line (also while the log grows), and turned into the
+/// snapshot the dashboard draws for any step of the run with `snapshot(at:)`.
+public struct RecordedRun: Sendable {
+    /// The run record: what every log starts with.
+    public struct Header: Sendable {
+        public let program: String
+        public let settings: RunSettings
+        public let model: ModelConfig
+        public let parameterNames: [String]
+        public let parameterCount: Int
+        public let taskSummary: String
+        public let baseline: Baseline
+        public let startStep: Int
+        public let stepsPerEpoch: Int
+        public let totalSteps: Int
+    }
+
+    /// The scalars of the logged steps, a column each (float32, so a million steps
+    /// take about 30 MB).
+    public struct Steps: Sendable {
+        public internal(set) var step: [Int32] = []
+        public internal(set) var epoch: [Float] = []
+        public internal(set) var loss: [Float] = []
+        public internal(set) var learningRate: [Float] = []
+        public internal(set) var gradientNorm: [Float] = []
+        public internal(set) var clipped: [Bool] = []
+        public internal(set) var batchSize: [Int32] = []
+        public internal(set) var sequencesPerSecond: [Float] = []
+        public internal(set) var elapsed: [Float] = []
+    }
+
+    /// How the run ended, from its end record.
+    public struct Ending: Sendable {
+        public let reason: String
+        public let step: Int
+    }
+
+    public let header: Header
+    public internal(set) var steps = Steps()
+    public internal(set) var evaluations: [(step: Int, loss: Double)] = []
+    public internal(set) var gradientProfiles: [(step: Int, layers: [[Double]])] = []
+    public internal(set) var parameterNorms: [(step: Int, gradient: [Double], weight: [Double])] = []
+    public internal(set) var probes: [(step: Int, report: ProbeReport)] = []
+    public internal(set) var events: [Event] = []
+    /// Models that replaced the first one, with their parameter names.
+    public internal(set) var models: [(step: Int, model: ModelConfig, parameterNames: [String])] = []
+    public internal(set) var ending: Ending?
+
+    /// The last step the log has reached.
+    public var lastStep: Int {
+        max(Int(steps.step.last ?? 0), ending?.step ?? 0, header.startStep)
+    }
+
+    /// The dashboard's picture of the run at `step`: every history up to it, and the
+    /// gradient profile, probe, settings and model as they were then.
+    public func snapshot(at step: Int) -> Snapshot {
+        let upTo = Self.count(steps.step, atMost: step)
+        var loss = MetricHistory(), gradientNorm = MetricHistory(), validation = MetricHistory()
+        for i in 0..<upTo {
+            let s = Int(steps.step[i])
+            loss.append(step: s, value: Double(steps.loss[i]))
+            gradientNorm.append(step: s, value: Double(steps.gradientNorm[i]))
+        }
+        for evaluation in evaluations where evaluation.step <= step { validation.append(step: evaluation.step, value: evaluation.loss) }
+
+        let (model, names) = models.last { $0.step <= step }.map { ($0.model, $0.parameterNames) } ?? (header.model, header.parameterNames)
+        var parameterHistories = names.map { _ in MetricHistory() }
+        for record in parameterNorms where record.step <= step && record.gradient.count == names.count {
+            for (i, norm) in record.gradient.enumerated() { parameterHistories[i].append(step: record.step, value: norm) }
+        }
+        let probe = probes.last { $0.step <= step }
+        let shownEvents = events.filter { $0.step <= step }
+
+        var settings = header.settings
+        settings.training.cell = model.cell
+        settings.training.hiddenSize = model.hiddenSize
+        for event in shownEvents where event.applied { Self.apply(event, to: &settings) }
+        let last = upTo - 1
+        if last >= 0 {
+            settings.training.optimizer.learningRate = steps.learningRate[last]
+            settings.training.batchSize = Int(steps.batchSize[last])
+        }
+        let state: Snapshot.State =
+            shownEvents.last { ["diverged", "pause", "resume", "rollback"].contains($0.name) }?.name == "diverged"
+            ? .diverged : step >= lastStep && ending != nil ? .done : .running
+        return Snapshot(
+            settings: settings, model: model, parameterNames: names, parameterCount: header.parameterCount,
+            taskSummary: header.taskSummary, baseline: header.baseline, state: state, step: step,
+            epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(header.totalSteps, lastStep),
+            stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,
+            sequencesPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) : 0,
+            stepsPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) / Double(max(steps.batchSize[last], 1)) : 0,
+            events: Array(shownEvents.suffix(100)), eventCount: shownEvents.count, loss: loss, validationLoss: validation,
+            gradientNorm: gradientNorm, parameterGradientNorms: parameterHistories,
+            hiddenGradientProfile: gradientProfiles.last { $0.step <= step }?.layers ?? [], probe: probe?.report,
+            probeStep: probe?.step ?? 0,
+            modelChanges: models.filter { $0.step <= step }.map {
+                .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
+            },
+            canRollBack: false, textSample: nil)
+    }
+
+    /// The settings a command changed, from its event's new value.
+    private static func apply(_ event: Event, to settings: inout RunSettings) {
+        guard let value = event.newValue else { return }
+        switch event.name {
+        case "optimizer":
+            if let kind = OptimizerKind(rawValue: value) { settings.training.optimizer.kind = kind }
+        case "dropout":
+            if let rate = Float(value) {
+                settings.training.dropout = rate
+                settings.training.outputDropout = rate
+            }
+        case "clip":
+            let words = value.split(separator: " ")
+            if value == "off" {
+                settings.training.clipping.threshold = 0
+            } else if words.count == 2, let mode = ClipMode(rawValue: String(words[0])), let threshold = Float(words[1]) {
+                settings.training.clipping = GradientClipping(mode: mode, threshold: threshold)
+            }
+        case "eval-every":
+            settings.evaluationInterval = Int(value)
+        default:
+            break
+        }
+    }
+
+    /// How many of the ascending `steps` are at most `step`.
+    public static func count(_ steps: [Int32], atMost step: Int) -> Int {
+        var low = 0, high = steps.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(steps[middle]) <= step { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import RNNCore
+import RNNData
+
+/// Reads a run log into a `RecordedRun`, in chunks, so that a log of millions of
+/// steps opens in bounded memory and a log that another process is writing can be
+/// followed: `update()` reads whatever was appended since the last call.
+///
+/// Step records, which are most of a log, are read by a small scanner of their flat
+/// objects; the rarer records go through JSONSerialization. Records of a type this
+/// reader does not know are skipped (other programs may add their own); a log from a
+/// later schema is refused.
+public final class RunLogReader {
+    public let path: String
+    /// The run so far; nil until the run record has been read.
+    public private(set) var run: RecordedRun?
+    /// Things the user should know that do not stop the replay.
+    public private(set) var notes: [String] = []
+
+    private let descriptor: Int32
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+
+    /// Opens a log; a missing or unreadable file is refused here.
+    public init(path: String) throws(InputError) {
+        self.path = path
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw InputError(file: path, problem: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        guard status.st_mode & S_IFMT != S_IFDIR else { throw InputError(file: path, problem: "is a folder, not a run log") }
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw InputError(file: path, problem: "cannot be read: \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Reads the lines appended since the last call. Returns whether the run changed.
+    @discardableResult
+    public func update() throws(InputError) -> Bool {
+        var changed = false
+        var chunk = [UInt8](repeating: 0, count: 1 << 22)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            pending.append(contentsOf: chunk[..<count])
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                if newline > start { try parse(pending[start..<newline]) }
+                start = newline + 1
+                changed = true
+            }
+            pending.removeSubrange(0..<start)
+        }
+        return changed
+    }
+
+    /// Ends reading a log that will not grow: a last line without its newline (a
+    /// run killed while writing) is read if it is whole and noted if not. An empty
+    /// log, or one without a run record, is refused.
+    public func finish() throws(InputError) {
+        if !pending.isEmpty {
+            lineNumber += 1
+            let last = pending
+            pending = []
+            if (try? JSONSerialization.jsonObject(with: Data(last))) != nil {
+                try parse(last[...])
+            } else {
+                notes.append("\(path): line \(lineNumber) is cut short (the run was stopped while writing it); the log is read up to line \(lineNumber - 1)")
+            }
+        }
+        guard run != nil else {
+            throw InputError(file: path, problem: lineNumber == 0 ? "is empty: not a run log" : "has no run record: not a run log")
+        }
+    }
+
+    // MARK: Records
+
+    private func parse(_ line: ArraySlice<UInt8>) throws(InputError) {
+        if run != nil, line.starts(with: Self.stepPrefix) {
+            guard parseStep(line) else { throw problem("a step record that cannot be read") }
+            return
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+            throw problem(run == nil ? "not a run log: the first line is not a JSON object" : "not JSON")
+        }
+        guard let type = object["type"] as? String else { throw problem("a record without a \"type\"") }
+        guard var recorded = run else {
+            guard type == "run" else { throw problem("not a run log: the first record is \"\(type)\", not \"run\"") }
+            run = RecordedRun(header: try header(object))
+            return
+        }
+        run = nil  // no copy of the columns while `recorded` changes
+        defer { run = recorded }
+        let step = object["step"] as? Int ?? 0
+        switch type {
+        case "step":
+            throw problem("a step record that cannot be read")
+        case "eval":
+            recorded.evaluations.append((step, Self.number(object["loss"])))
+        case "grad_profile":
+            guard let layers = object["layers"] as? [[Any]] else { throw problem("a grad_profile without \"layers\"") }
+            recorded.gradientProfiles.append((step, layers.map { $0.map(Self.number) }))
+        case "param_norms":
+            let gradient = (object["grad"] as? [Any] ?? []).map(Self.number), weight = (object["weight"] as? [Any] ?? []).map(Self.number)
+            recorded.parameterNorms.append((step, gradient, weight))
+        case "probe":
+            recorded.probes.append((step, try probe(object)))
+        case "event", "checkpoint":
+            recorded.events.append(event(object, step: step, checkpoint: type == "checkpoint"))
+            if let model = object["model"], let config = try? Self.decode(ModelConfig.self, model) {
+                let names = object["parameter_names"] as? [String] ?? []
+                recorded.models.append((step, config, names))
+            }
+        case "end":
+            recorded.ending = RecordedRun.Ending(reason: object["reason"] as? String ?? "", step: step)
+        case "run":
+            throw problem("a second run record: one log holds one run")
+        default:
+            break
+        }
+    }
+
+    private func header(_ object: [String: Any]) throws(InputError) -> RecordedRun.Header {
+        let schema = object["schema"] as? Int ?? 0
+        guard schema <= RunLogWriter.schema else {
+            throw problem("written with log schema \(schema); this rnntop reads schema \(RunLogWriter.schema) and older: use a newer rnntop")
+        }
+        guard schema >= 1 else { throw problem("the run record has no \"schema\" version") }
+        do {
+            let task = object["task"] as? [String: Any] ?? [:]
+            return RecordedRun.Header(
+                program: object["program"] as? String ?? "unknown",
+                settings: try Self.decode(RunSettings.self, object["settings"] as Any),
+                model: try Self.decode(ModelConfig.self, object["model"] as Any),
+                parameterNames: object["parameter_names"] as? [String] ?? [],
+                parameterCount: object["parameters"] as? Int ?? 0,
+                taskSummary: task["summary"] as? String ?? "",
+                baseline: try Self.decode(Baseline.self, task["baseline"] as Any),
+                startStep: object["step"] as? Int ?? 0,
+                stepsPerEpoch: object["steps_per_epoch"] as? Int ?? 1,
+                totalSteps: object["total_steps"] as? Int ?? 0)
+        } catch {
+            throw problem("a run record that cannot be read: \(error)")
+        }
+    }
+
+    private func probe(_ object: [String: Any]) throws(InputError) -> ProbeReport {
+        func matrix(_ value: Any?) throws(InputError) -> UnitMatrix {
+            guard let m = value as? [String: Any], let units = m["units"] as? Int, let steps = m["steps"] as? Int,
+                let values = m["values"] as? [Any], values.count == units * steps
+            else { throw problem("a probe matrix whose values do not fill units × steps") }
+            return UnitMatrix(units: units, steps: steps, values: values.map { Float(Self.number($0)) })
+        }
+        var hidden: [UnitMatrix] = [], cell: [UnitMatrix] = [], gradients: [UnitMatrix] = [], gates: [[GateActivity]] = []
+        for layer in object["layers"] as? [[String: Any]] ?? [] {
+            hidden.append(try matrix(layer["h"]))
+            if layer["c"] != nil { cell.append(try matrix(layer["c"])) }
+            gradients.append(try matrix(layer["dh"]))
+            var layerGates: [GateActivity] = []
+            for gate in layer["gates"] as? [[String: Any]] ?? [] {
+                layerGates.append(
+                    GateActivity(
+                        name: gate["name"] as? String ?? "?", activations: try matrix(gate["activations"]),
+                        saturation: Self.number(gate["saturation"])))
+            }
+            gates.append(layerGates)
+        }
+        guard !hidden.isEmpty else { throw problem("a probe without layers") }
+        return ProbeReport(hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, predictions: [], loss: Self.number(object["loss"]))
+    }
+
+    private func event(_ object: [String: Any], step: Int, checkpoint: Bool) -> Event {
+        Event(
+            step: step, name: object["name"] as? String ?? (checkpoint ? "checkpoint" : "?"), oldValue: object["old"] as? String,
+            newValue: object["new"] as? String, message: object["message"] as? String ?? "",
+            source: CommandSource(rawValue: object["source"] as? String ?? "") ?? .program, time: Self.number(object["time"]),
+            applied: object["applied"] as? Bool ?? true)
+    }
+
+    // MARK: The step scanner
+
+    private static let stepPrefix = Array("{\"type\":\"step\"".utf8)
+
+    /// Reads `{"type":"step","step":1,"loss":0.5,...}`: keys and plain values (numbers,
+    /// booleans, and the strings "NaN", "Infinity" and "-Infinity").
+    private func parseStep(_ line: ArraySlice<UInt8>) -> Bool {
+        var values: [StepKey: Double] = [:]
+        var i = line.startIndex + Self.stepPrefix.count
+        while i < line.endIndex, line[i] == UInt8(ascii: ",") {
+            // "key":
+            guard line.index(after: i) < line.endIndex, line[i + 1] == UInt8(ascii: "\"") else { return false }
+            let keyStart = i + 2
+            guard let keyEnd = line[keyStart...].firstIndex(of: UInt8(ascii: "\"")), keyEnd + 1 < line.endIndex,
+                line[keyEnd + 1] == UInt8(ascii: ":")
+            else { return false }
+            let valueStart = keyEnd + 2
+            var valueEnd = valueStart
+            while valueEnd < line.endIndex, line[valueEnd] != UInt8(ascii: ","), line[valueEnd] != UInt8(ascii: "}") { valueEnd += 1 }
+            if let key = StepKey(line[keyStart..<keyEnd]) {
+                guard let value = Self.scalar(line[valueStart..<valueEnd]) else { return false }
+                values[key] = value
+            }
+            i = valueEnd
+        }
+        guard i < line.endIndex, line[i] == UInt8(ascii: "}"), let step = values[.step], run != nil else { return false }
+        run!.steps.step.append(Int32(clamping: Int(step)))
+        run!.steps.epoch.append(Float(values[.epoch] ?? 0))
+        run!.steps.loss.append(Float(values[.loss] ?? .nan))
+        run!.steps.learningRate.append(Float(values[.lr] ?? 0))
+        run!.steps.gradientNorm.append(Float(values[.gradNorm] ?? .nan))
+        run!.steps.clipped.append(values[.clipped] == 1)
+        run!.steps.batchSize.append(Int32(clamping: Int(values[.batch] ?? 0)))
+        run!.steps.sequencesPerSecond.append(Float(values[.sequencesPerSecond] ?? 0))
+        run!.steps.elapsed.append(Float(values[.elapsed] ?? 0))
+        return true
+    }
+
+    private enum StepKey {
+        case step, epoch, loss, lr, gradNorm, clipped, batch, sequencesPerSecond, elapsed
+
+        init?(_ bytes: ArraySlice<UInt8>) {
+            switch String(decoding: bytes, as: UTF8.self) {
+            case "step": self = .step
+            case "epoch": self = .epoch
+            case "loss": self = .loss
+            case "lr": self = .lr
+            case "grad_norm": self = .gradNorm
+            case "clipped": self = .clipped
+            case "batch": self = .batch
+            case "seq_per_s": self = .sequencesPerSecond
+            case "elapsed": self = .elapsed
+            default: return nil
+            }
+        }
+    }
+
+    /// A number, true/false (1/0), or a quoted non-finite value.
+    private static func scalar(_ bytes: ArraySlice<UInt8>) -> Double? {
+        switch bytes.first {
+        case UInt8(ascii: "t"): return bytes.elementsEqual("true".utf8) ? 1 : nil
+        case UInt8(ascii: "f"): return bytes.elementsEqual("false".utf8) ? 0 : nil
+        case UInt8(ascii: "n"): return bytes.elementsEqual("null".utf8) ? .nan : nil
+        case UInt8(ascii: "\""):
+            switch String(decoding: bytes, as: UTF8.self) {
+            case "\"NaN\"": return .nan
+            case "\"Infinity\"": return .infinity
+            case "\"-Infinity\"": return -.infinity
+            default: return nil
+            }
+        default:
+            return Double(Substring(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    // MARK: Helpers
+
+    private func problem(_ text: String) -> InputError {
+        InputError(file: path, location: "line \(lineNumber)", problem: text)
+    }
+
+    /// A JSON number, or one of the strings the writer uses for non-finite values.
+    private static func number(_ value: Any?) -> Double {
+        if let number = value as? NSNumber { return number.doubleValue }
+        switch value as? String {
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default: return .nan
+        }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ value: Any) throws -> T {
+        let data = try JSONSerialization.data(withJSONObject: value)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(T.self, from: data)
+    }
+}

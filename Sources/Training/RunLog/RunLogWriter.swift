@@ -1,0 +1,310 @@
+import Foundation
+import RNNCore
+import RNNData
+
+/// Where and how often a session writes its run log (the format is in README.md,
+/// "Run logs").
+public struct RunLogOptions: Sendable {
+    /// The JSON Lines log.
+    public var path: String?
+    /// The scalar columns as CSV, a row per logged step.
+    public var csvPath: String?
+    /// A step record every this many steps; nil for `RunLogWriter.defaultInterval`.
+    public var every: Int?
+    /// The program and its version, for the run record.
+    public var program: String
+
+    public init(path: String?, csvPath: String? = nil, every: Int? = nil, program: String) {
+        self.path = path
+        self.csvPath = csvPath
+        self.every = every
+        self.program = program
+    }
+}
+
+/// Writes a session's run log as it trains: JSON Lines, one record per line, and
+/// optionally the scalars as CSV. Lines are written whole (buffered, then written in
+/// one call at line boundaries), so a process killed at any moment leaves a log that
+/// reads up to its last line. The buffer goes out at least twice a second, at once
+/// after an event, and at the end. Used on the session's queue only.
+final class RunLogWriter {
+    /// The log format's version; a reader refuses logs from a later one.
+    static let schema = 1
+
+    private let json: LineFile?
+    private let csv: LineFile?
+    private let every: Int?
+    private var lastFlush = 0.0
+    private var lastLogged = (elapsed: 0.0, sequences: 0)
+
+    /// Opens (creates or empties) the files; a path that cannot be written is bad input.
+    init(_ options: RunLogOptions) throws {
+        if let every = options.every, every < 1 {
+            throw ConfigError(setting: "log-every", problem: "must be at least 1 (got \(every))")
+        }
+        json = try options.path.map { try LineFile(path: $0, flag: "log") }
+        csv = try options.csvPath.map { try LineFile(path: $0, flag: "csv") }
+        every = options.every
+        csv?.write("step,epoch,loss,val_loss,lr,grad_norm,clipped,batch,seq_per_s,elapsed\n")
+    }
+
+    /// Steps between step records when none is given: every step to 1,000, every 10
+    /// to 10,000, then every 100, so early learning is seen in detail and a million
+    /// steps take about 2 MB.
+    static func defaultInterval(at step: Int) -> Int {
+        step <= 1000 ? 1 : step <= 10_000 ? 10 : 100
+    }
+
+    /// Whether `step` gets a step record (steps with a validation always do).
+    func stepDue(_ step: Int, validated: Bool) -> Bool {
+        validated || step % (every ?? Self.defaultInterval(at: step)) == 0
+    }
+
+    /// Whether `step` gets the gradient profile and the parameter norms: every 10
+    /// steps to 1,000, every 100 to 10,000, then every 500.
+    func detailDue(_ step: Int) -> Bool {
+        step == 1 || step % (step <= 1000 ? 10 : step <= 10_000 ? 100 : 500) == 0
+    }
+
+    /// Whether `step` gets the probe's matrices: at 1, 2, 5, 10, 20, 50, ... (a probe
+    /// is large, and early steps change most).
+    func probeDue(_ step: Int) -> Bool {
+        var decade = 1
+        while decade * 10 <= step { decade *= 10 }
+        return step == decade || step == 2 * decade || step == 5 * decade
+    }
+
+    // MARK: Records
+
+    struct RunInfo {
+        let program: String
+        let settings: RunSettings
+        let model: ModelConfig
+        let parameterNames: [String]
+        let parameterCount: Int
+        let taskSummary: String
+        let baseline: Baseline
+        let step: Int
+        let stepsPerEpoch: Int
+        let totalSteps: Int
+    }
+
+    func begin(_ info: RunInfo) {
+        var line = JSONLine(type: "run")
+        line.field("schema", Self.schema)
+        line.field("program", info.program)
+        line.field("start", ISO8601DateFormatter().string(from: Date()))
+        line.field("seed", Int(truncatingIfNeeded: info.settings.seed))
+        line.field("settings", json: Self.encode(info.settings))
+        line.field("task", json: Self.encode(TaskRecord(summary: info.taskSummary, baseline: info.baseline)))
+        line.field("model", json: Self.encode(info.model))
+        line.field("parameters", info.parameterCount)
+        line.field("parameter_names", json: Self.encode(info.parameterNames))
+        line.field("step", info.step)
+        line.field("steps_per_epoch", info.stepsPerEpoch)
+        line.field("total_steps", info.totalSteps)
+        if let every { line.field("log_every", every) } else { line.field("log_every", "auto") }
+        json?.write(line.line)
+        flush(now: 0)
+    }
+
+    func step(_ record: StepRecord) {
+        let span = record.elapsed - lastLogged.elapsed
+        let rate = span > 0 ? Double(record.sequences - lastLogged.sequences) / span : 0
+        lastLogged = (record.elapsed, record.sequences)
+        var line = JSONLine(type: "step")
+        line.field("step", record.step)
+        line.field("epoch", Self.rounded(record.epochs, digits: 4))
+        line.field("loss", Float(record.loss))
+        line.field("lr", record.learningRate)
+        line.field("grad_norm", Float(record.gradientNorm))
+        line.field("clipped", record.clipped)
+        line.field("batch", record.batchSize)
+        line.field("seq_per_s", rate.rounded())
+        line.field("elapsed", Self.rounded(record.elapsed, digits: 3))
+        json?.write(line.line)
+        if let csv {
+            let validation = record.validationLoss.map { "\(Float($0))" } ?? ""
+            let columns: [String] = [
+                "\(record.step)", "\(Self.rounded(record.epochs, digits: 4))", "\(Float(record.loss))", validation,
+                "\(record.learningRate)", "\(Float(record.gradientNorm))", record.clipped ? "1" : "0", "\(record.batchSize)",
+                "\(Int(rate.rounded()))", "\(Self.rounded(record.elapsed, digits: 3))",
+            ]
+            csv.write(columns.joined(separator: ",") + "\n")
+        }
+        if record.elapsed - lastFlush >= 0.5 { flush(now: record.elapsed) }
+    }
+
+    func evaluation(step: Int, loss: Double) {
+        var line = JSONLine(type: "eval")
+        line.field("step", step)
+        line.field("loss", Float(loss))
+        json?.write(line.line)
+    }
+
+    /// ‖∂L/∂h_t‖ per layer and time step, four digits.
+    func gradientProfile(step: Int, profile: [[Double]]) {
+        var line = JSONLine(type: "grad_profile")
+        line.field("step", step)
+        line.text += ",\"layers\":["
+        for (i, layer) in profile.enumerated() {
+            if i > 0 { line.text += "," }
+            line.text += "["
+            for (t, value) in layer.enumerated() {
+                if t > 0 { line.text += "," }
+                if value.isFinite { line.text += JSONLine.fourDigits(value) } else { JSONLine.append(value, to: &line.text) }
+            }
+            line.text += "]"
+        }
+        line.text += "]"
+        json?.write(line.line)
+    }
+
+    /// Each parameter tensor's gradient norm (before clipping) and weight norm.
+    func parameterNorms(step: Int, gradient: [Double], weight: [Double]) {
+        var line = JSONLine(type: "param_norms")
+        line.field("step", step)
+        line.field("grad", gradient)
+        line.field("weight", weight)
+        json?.write(line.line)
+    }
+
+    /// The probe sequence's matrices, units × steps, row-major, four digits.
+    func probe(step: Int, report: ProbeReport) {
+        guard let json else { return }
+        func matrix(_ m: UnitMatrix) -> String {
+            var line = JSONLine(type: "")
+            line.text = "{\"units\":\(m.units),\"steps\":\(m.steps)"
+            line.field("values", fourDigits: m.values)
+            return line.text + "}"
+        }
+        var line = JSONLine(type: "probe")
+        line.field("step", step)
+        line.field("loss", Float(report.loss))
+        line.text += ",\"layers\":["
+        for layer in report.hidden.indices {
+            if layer > 0 { line.text += "," }
+            line.text += "{\"h\":" + matrix(report.hidden[layer])
+            if layer < report.cell.count { line.text += ",\"c\":" + matrix(report.cell[layer]) }
+            line.text += ",\"dh\":" + matrix(report.hiddenGradients[layer])
+            line.text += ",\"gates\":["
+            for (g, gate) in (layer < report.gates.count ? report.gates[layer] : []).enumerated() {
+                if g > 0 { line.text += "," }
+                var name = "{\"name\":"
+                JSONLine.append(string: gate.name, to: &name)
+                line.text += name + ",\"saturation\":\(Self.rounded(gate.saturation, digits: 4)),\"activations\":"
+                line.text += matrix(gate.activations) + "}"
+            }
+            line.text += "]}"
+        }
+        line.text += "]"
+        json.write(line.line)
+    }
+
+    /// A command applied or refused, or something that happened (a divergence, the
+    /// end of the run). A new model's configuration comes with a `model` event.
+    func event(_ event: Event, model: ModelConfig?, parameterNames: [String]?) {
+        var line = JSONLine(type: event.name == "checkpoint" && event.applied ? "checkpoint" : "event")
+        line.field("step", event.step)
+        line.field("name", event.name)
+        line.field("old", event.oldValue)
+        line.field("new", event.newValue)
+        line.field("message", event.message)
+        line.field("source", event.source.rawValue)
+        line.field("applied", event.applied)
+        line.field("time", Self.rounded(event.time, digits: 3))
+        if let model { line.field("model", json: Self.encode(model)) }
+        if let parameterNames { line.field("parameter_names", json: Self.encode(parameterNames)) }
+        json?.write(line.line)
+        flush(now: event.time)
+    }
+
+    /// The last record, then everything out and synced.
+    func end(reason: String, step: Int, epochs: Double, loss: Double?, validationLoss: Double?, elapsed: Double) {
+        var line = JSONLine(type: "end")
+        line.field("reason", reason)
+        line.field("step", step)
+        line.field("epoch", Self.rounded(epochs, digits: 4))
+        if let loss { line.field("loss", Float(loss)) }
+        if let validationLoss { line.field("val_loss", Float(validationLoss)) }
+        line.field("elapsed", Self.rounded(elapsed, digits: 3))
+        json?.write(line.line)
+        json?.close()
+        csv?.close()
+    }
+
+    func flush(now: Double) {
+        json?.flush()
+        csv?.flush()
+        lastFlush = now
+    }
+
+    // MARK: Helpers
+
+    private struct TaskRecord: Encodable {
+        let summary: String
+        let baseline: Baseline
+    }
+
+    private static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        // Encoding our own settings cannot fail: they hold strings, numbers and enums.
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    private static func rounded(_ value: Double, digits: Int) -> Double {
+        let scale = pow(10, Double(digits))
+        return (value * scale).rounded() / scale
+    }
+}
+
+/// An append-only file of lines: a buffer written out only at line boundaries.
+private final class LineFile {
+    private let descriptor: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+    private var closed = false
+
+    init(path: String, flag: String) throws {
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw InputError(file: path, field: "--\(flag)", problem: "cannot be written: \(String(cString: strerror(errno)))")
+        }
+        self.path = path
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Adds whole lines; they go out when the buffer holds 64 KB, or on `flush`.
+    func write(_ lines: String) {
+        buffer.append(contentsOf: lines.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !closed, !buffer.isEmpty else { return }
+        var written = 0
+        buffer.withUnsafeBytes { bytes in
+            while written < bytes.count {
+                let n = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                if n < 0 && errno == EINTR { continue }
+                // A full disk or a closed pipe: the log stops short rather than the run.
+                guard n > 0 else { break }
+                written += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() {
+        guard !closed else { return }
+        flush()
+        fsync(descriptor)
+        Foundation.close(descriptor)
+        closed = true
+    }
+
+    deinit { close() }
+}
