@@ -127,20 +127,27 @@ import Testing
 
     @Test func numbersKeepFourDigitsAndStayJSON() throws {
         var generator = SystemRandomNumberGenerator()
+        func fourDigits(_ value: Double) -> String {
+            var line = JSONLine(type: "")
+            let start = line.bytes.count
+            line.fourDigits(value)
+            return String(decoding: line.bytes[start...], as: UTF8.self)
+        }
         for _ in 0..<20_000 {
             let value = Double.random(in: 1...10, using: &generator) * pow(10, Double(Int.random(in: -40...40, using: &generator)))
                 * (Bool.random(using: &generator) ? 1 : -1)
-            let text = JSONLine.fourDigits(value)
+            let text = fourDigits(value)
             let parsed = try #require(try JSONSerialization.jsonObject(with: Data("[\(text)]".utf8)) as? [Double]).first!
             #expect(abs(parsed - value) <= 5.0001e-4 * abs(value), "\(value) -> \(text)")
             #expect(text.count <= 10, "\(text)")
         }
-        #expect(JSONLine.fourDigits(0.012345) == "0.01235" && JSONLine.fourDigits(-1234.5) == "-1235")
-        #expect(JSONLine.fourDigits(9.9996) == "10" && JSONLine.fourDigits(1e-7) == "1e-7" && JSONLine.fourDigits(2.5e12) == "2.5e12")
+        #expect(fourDigits(0.012345) == "0.01235" && fourDigits(-1234.5) == "-1235" && fourDigits(0) == "0")
+        #expect(fourDigits(9.9996) == "10" && fourDigits(1e-7) == "1e-7" && fourDigits(2.5e12) == "2.5e12")
         var line = JSONLine(type: "t")
         line.field("nan", Double.nan)
         line.field("text", "a\"b\\c\u{1B}[31m\n")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.line.utf8)) as? [String: Any])
+        line.finish()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.bytes)) as? [String: Any])
         #expect(object["nan"] as? String == "NaN" && object["text"] as? String == "a\"b\\c\u{1B}[31m\n")
     }
 }

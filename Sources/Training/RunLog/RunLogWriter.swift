@@ -45,7 +45,7 @@ final class RunLogWriter {
         json = try options.path.map { try LineFile(path: $0, flag: "log") }
         csv = try options.csvPath.map { try LineFile(path: $0, flag: "csv") }
         every = options.every
-        csv?.write("step,epoch,loss,val_loss,lr,grad_norm,clipped,batch,seq_per_s,elapsed\n")
+        csv?.write(Array("step,epoch,loss,val_loss,lr,grad_norm,clipped,batch,seq_per_s,elapsed\n".utf8))
     }
 
     /// Steps between step records when none is given: every step to 1,000, every 10
@@ -104,7 +104,7 @@ final class RunLogWriter {
         line.field("steps_per_epoch", info.stepsPerEpoch)
         line.field("total_steps", info.totalSteps)
         if let every { line.field("log_every", every) } else { line.field("log_every", "auto") }
-        json?.write(line.line)
+        write(&line)
         flush(now: 0)
     }
 
@@ -122,7 +122,7 @@ final class RunLogWriter {
         line.field("batch", record.batchSize)
         line.field("seq_per_s", rate.rounded())
         line.field("elapsed", Self.rounded(record.elapsed, digits: 3))
-        json?.write(line.line)
+        write(&line)
         if let csv {
             let validation = record.validationLoss.map { "\(Float($0))" } ?? ""
             let columns: [String] = [
@@ -130,7 +130,7 @@ final class RunLogWriter {
                 "\(record.learningRate)", "\(Float(record.gradientNorm))", record.clipped ? "1" : "0", "\(record.batchSize)",
                 "\(Int(rate.rounded()))", "\(Self.rounded(record.elapsed, digits: 3))",
             ]
-            csv.write(columns.joined(separator: ",") + "\n")
+            csv.write(Array((columns.joined(separator: ",") + "\n").utf8))
         }
         if record.elapsed - lastFlush >= 0.5 { flush(now: record.elapsed) }
     }
@@ -139,25 +139,16 @@ final class RunLogWriter {
         var line = JSONLine(type: "eval")
         line.field("step", step)
         line.field("loss", Float(loss))
-        json?.write(line.line)
+        write(&line)
     }
 
     /// ‖∂L/∂h_t‖ per layer and time step, four digits.
     func gradientProfile(step: Int, profile: [[Double]]) {
         var line = JSONLine(type: "grad_profile")
         line.field("step", step)
-        line.text += ",\"layers\":["
-        for (i, layer) in profile.enumerated() {
-            if i > 0 { line.text += "," }
-            line.text += "["
-            for (t, value) in layer.enumerated() {
-                if t > 0 { line.text += "," }
-                if value.isFinite { line.text += JSONLine.fourDigits(value) } else { JSONLine.append(value, to: &line.text) }
-            }
-            line.text += "]"
-        }
-        line.text += "]"
-        json?.write(line.line)
+        line.key("layers")
+        line.array(profile) { line, layer in line.array(layer) { $0.fourDigits($1) } }
+        write(&line)
     }
 
     /// Each parameter tensor's gradient norm (before clipping) and weight norm.
@@ -166,39 +157,38 @@ final class RunLogWriter {
         line.field("step", step)
         line.field("grad", gradient)
         line.field("weight", weight)
-        json?.write(line.line)
+        write(&line)
     }
 
     /// The probe sequence's matrices, units × steps, row-major, four digits.
     func probe(step: Int, report: ProbeReport) {
-        guard let json else { return }
-        func matrix(_ m: UnitMatrix) -> String {
-            var line = JSONLine(type: "")
-            line.text = "{\"units\":\(m.units),\"steps\":\(m.steps)"
-            line.field("values", fourDigits: m.values)
-            return line.text + "}"
+        func matrix(_ line: inout JSONLine, _ key: String, _ m: UnitMatrix) {
+            line.key(key)
+            line.raw("{\"units\":\(m.units),\"steps\":\(m.steps)")
+            line.key("values")
+            line.array(m.values) { $0.fourDigits(Double($1)) }
+            line.raw("}")
         }
         var line = JSONLine(type: "probe")
         line.field("step", step)
         line.field("loss", Float(report.loss))
-        line.text += ",\"layers\":["
-        for layer in report.hidden.indices {
-            if layer > 0 { line.text += "," }
-            line.text += "{\"h\":" + matrix(report.hidden[layer])
-            if layer < report.cell.count { line.text += ",\"c\":" + matrix(report.cell[layer]) }
-            line.text += ",\"dh\":" + matrix(report.hiddenGradients[layer])
-            line.text += ",\"gates\":["
-            for (g, gate) in (layer < report.gates.count ? report.gates[layer] : []).enumerated() {
-                if g > 0 { line.text += "," }
-                var name = "{\"name\":"
-                JSONLine.append(string: gate.name, to: &name)
-                line.text += name + ",\"saturation\":\(Self.rounded(gate.saturation, digits: 4)),\"activations\":"
-                line.text += matrix(gate.activations) + "}"
+        line.key("layers")
+        line.array(report.hidden.indices) { line, layer in
+            line.raw("{\"layer\":\(layer)")
+            matrix(&line, "h", report.hidden[layer])
+            if layer < report.cell.count { matrix(&line, "c", report.cell[layer]) }
+            matrix(&line, "dh", report.hiddenGradients[layer])
+            line.key("gates")
+            line.array(layer < report.gates.count ? report.gates[layer] : []) { line, gate in
+                line.raw("{\"name\":")
+                line.string(gate.name)
+                line.field("saturation", Self.rounded(gate.saturation, digits: 4))
+                matrix(&line, "activations", gate.activations)
+                line.raw("}")
             }
-            line.text += "]}"
+            line.raw("}")
         }
-        line.text += "]"
-        json.write(line.line)
+        write(&line)
     }
 
     /// A command applied or refused, or something that happened (a divergence, the
@@ -215,7 +205,7 @@ final class RunLogWriter {
         line.field("time", Self.rounded(event.time, digits: 3))
         if let model { line.field("model", json: Self.encode(model)) }
         if let parameterNames { line.field("parameter_names", json: Self.encode(parameterNames)) }
-        json?.write(line.line)
+        write(&line)
         flush(now: event.time)
     }
 
@@ -228,9 +218,15 @@ final class RunLogWriter {
         if let loss { line.field("loss", Float(loss)) }
         if let validationLoss { line.field("val_loss", Float(validationLoss)) }
         line.field("elapsed", Self.rounded(elapsed, digits: 3))
-        json?.write(line.line)
+        write(&line)
         json?.close()
         csv?.close()
+    }
+
+    /// Finishes a record and adds it to the log.
+    private func write(_ line: inout JSONLine) {
+        line.finish()
+        json?.write(line.bytes)
     }
 
     func flush(now: Double) {
@@ -278,8 +274,8 @@ private final class LineFile {
     }
 
     /// Adds whole lines; they go out when the buffer holds 64 KB, or on `flush`.
-    func write(_ lines: String) {
-        buffer.append(contentsOf: lines.utf8)
+    func write(_ lines: [UInt8]) {
+        buffer.append(contentsOf: lines)
         if buffer.count >= 1 << 16 { flush() }
     }
 
