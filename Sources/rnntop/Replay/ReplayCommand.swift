@@ -30,16 +30,23 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let colors = try ThemeChoice(theme)
-        let reader = try RunLogReader(path: path)
         let signals = SignalWatch(session: nil)
         defer { signals.stop() }
+        // Following, the log may not be there yet, or not have its run record: wait.
+        var waiting = false
+        func wait() throws {
+            if let signal = signals.received { throw ExitCode(128 + signal) }
+            if !waiting { printError("\(Escaping.escape(path)): waiting for the run to start (Ctrl-C to stop)") }
+            waiting = true
+            usleep(200_000)
+        }
+        while follow && !FileManager.default.fileExists(atPath: path) { try wait() }
+        let reader = try RunLogReader(path: path)
         if follow {
-            var waited = false
-            while try !reader.update() || reader.run == nil {
-                if signals.received != nil { throw ExitCode(128 + signals.received!) }
-                if !waited { printError("\(Escaping.escape(path)): waiting for the run to start") }
-                waited = true
-                usleep(200_000)
+            try reader.update()
+            while reader.run == nil {
+                try wait()
+                try reader.update()
             }
         }
         let feed = try ReplayFeed(reader: reader, following: follow)

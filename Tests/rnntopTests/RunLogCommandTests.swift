@@ -1,0 +1,169 @@
+import Foundation
+import RNNCore
+import RNNData
+import TestSupport
+import Testing
+import TerminalUI
+import Training
+
+@testable import rnntop
+
+/// Headless runs with `--log` and `--csv` as a user or a script meets them: every
+/// line parses, a command typed on standard input mid-run is in the log at the step
+/// it took effect, `rnntop replay` reads what was written (and refuses what it cannot
+/// read, saying why), and the replayed chart is the live one.
+@Suite struct RunLogCommandTests {
+    static func records(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        }
+    }
+
+    @Test func theSeedPresetWritesAWholeLogAndItsCsv() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let log = folder.appendingPathComponent("seed.jsonl").path, csv = folder.appendingPathComponent("seed.csv").path
+        let outcome = try CommandRunner.run(["--preset", "seed", "--headless", "--log", log, "--csv", csv])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let records = try Self.records(log)
+        let types = records.map { $0["type"] as? String ?? "" }
+        #expect(types.first == "run" && types.last == "end")
+        // 100 epochs of 4 batches: every step is logged at the default interval.
+        let steps = records.filter { $0["type"] as? String == "step" }
+        #expect(steps.compactMap { $0["step"] as? Int } == Array(1...400))
+        #expect(steps.allSatisfy { ($0["lr"] as? Double).map { abs($0 - 0.001) < 1e-9 } == true })
+        // Validation once an epoch while it takes under a tenth of the time, and at the end.
+        let evaluations = records.filter { $0["type"] as? String == "eval" }.compactMap { $0["step"] as? Int }
+        #expect(evaluations.count >= 10 && evaluations.last == 400)
+        let run = try #require(records.first), settings = try #require(run["settings"] as? [String: Any])
+        #expect((settings["task"] as? [String: Any])?["kind"] as? String == "seed")
+        #expect(run["program"] as? String == "rnntop \(RNNTop.version)")
+        #expect(records.last?["reason"] as? String == "done")
+
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+        #expect(rows.first == "step,epoch,loss,val_loss,lr,grad_norm,clipped,batch,seq_per_s,elapsed")
+        #expect(rows.count == 401)
+        let last = rows[400].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(last.count == 10 && last[0] == "400" && last[1] == "100.0" && !last[3].isEmpty, "\(last)")
+    }
+
+    @Test func aCommandOnStandardInputIsLoggedAtTheStepItTookEffect() throws {
+        let log = try Fixtures.temporaryFolder().appendingPathComponent("adding.jsonl").path
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["--task", "adding", "--steps", "100000", "--headless", "--log", log]
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        func loggedSteps() -> Int {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").filter { $0.hasPrefix("{\"type\":\"step\"") }.count
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while loggedSteps() < 50 && Date() < deadline { usleep(20_000) }
+        input.fileHandleForWriting.write(Data("lr 5e-4\nbogus 3\n".utf8))
+        var records: [[String: Any]] = []
+        while Date() < deadline {
+            records = (try? Self.records(log)) ?? []
+            if let changed = records.first(where: { $0["name"] as? String == "lr" }), let at = changed["step"] as? Int,
+                records.contains(where: { $0["type"] as? String == "step" && ($0["step"] as? Int ?? 0) > at + 5 })
+            {
+                break
+            }
+            usleep(50_000)
+        }
+        input.fileHandleForWriting.write(Data("quit\n".utf8))
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("rnntop: standard input: line 2: unknown command 'bogus'"))
+
+        records = try Self.records(log)
+        let event = try #require(records.first { $0["type"] as? String == "event" && $0["name"] as? String == "lr" })
+        #expect(event["source"] as? String == "control" && event["old"] as? String == "0.01" && event["new"] as? String == "0.0005")
+        let at = try #require(event["step"] as? Int)
+        #expect(at >= 50)
+        let steps = records.filter { $0["type"] as? String == "step" }.map { ($0["step"] as! Int, $0["lr"] as! Double) }
+        #expect(steps.filter { $0.0 <= at }.allSatisfy { abs($0.1 - 0.01) < 1e-9 })
+        #expect(!steps.filter { $0.0 > at }.isEmpty && steps.filter { $0.0 > at }.allSatisfy { abs($0.1 - 0.0005) < 1e-9 })
+        let quit = try #require(records.last { $0["type"] as? String == "event" })
+        #expect(quit["name"] as? String == "quit" && records.last?["reason"] as? String == "quit")
+    }
+
+    @Test func theReplayedChartIsTheLiveOne() throws {
+        let log = try Fixtures.temporaryFolder().appendingPathComponent("sine.jsonl").path
+        var options = SessionOptions(stopWhenDone: true)
+        options.log = RunLogOptions(path: log, every: 1, program: "rnntop test")
+        options.probeInterval = 0
+        var generator = RandomGenerator(seed: 1)
+        var training = try makeTask(TaskOptions(kind: .sine), generator: &generator).defaults
+        training.length = .steps(600)
+        let session = try Session(settings: RunSettings(task: TaskOptions(kind: .sine), training: training, seed: 1), options: options)
+        session.start()
+        let live = session.wait().snapshot
+
+        let feed = try ReplayFeed(reader: try RunLogReader(path: log), following: false)
+        let replayed = try #require(feed.snapshot)
+        var view = ViewState()
+        view.replay = feed.position
+        let theme = Theme.standard
+        let liveScreen = DashboardScreen(snapshot: live, view: ViewState(), theme: theme, context: .full, now: 0).render(width: 80, height: 24)
+        let replayScreen = DashboardScreen(snapshot: replayed, view: view, theme: theme, context: .full, now: 0).render(width: 80, height: 24)
+        // The loss panel (rows 1-10, columns 0-47) and the gradient norm chart under it.
+        for y in 1...21 {
+            let left = { (buffer: Buffer) in (0..<48).map { buffer[$0, y] } }
+            #expect(left(liveScreen) == left(replayScreen), "row \(y): \(liveScreen.lines[y].prefix(48)) | \(replayScreen.lines[y].prefix(48))")
+        }
+        #expect(replayScreen.lines[0].contains("step 600 of 600") && replayScreen.lines[0].hasSuffix("● replay"))
+    }
+
+    @Test func replayRefusesWhatItCannotReadAndSaysWhy() throws {
+        let folder = try Fixtures.temporaryFolder()
+        func replay(_ name: String, _ contents: String?) throws -> CommandRunner.Outcome {
+            let path = folder.appendingPathComponent(name).path
+            if let contents { try contents.write(toFile: path, atomically: true, encoding: .utf8) }
+            return try CommandRunner.run(["replay", path])
+        }
+        let missing = try replay("missing.jsonl", nil)
+        #expect(missing.status == 2 && missing.standardError.hasSuffix("missing.jsonl: no such file\n"))
+        let empty = try replay("empty.jsonl", "")
+        #expect(empty.status == 2 && empty.standardError.hasSuffix("empty.jsonl: is empty: not a run log\n"))
+        let csv = try replay("data.jsonl", "step,loss\n1,0.5\n")
+        #expect(csv.status == 2 && csv.standardError.hasSuffix("data.jsonl: line 1: not a run log: the first line is not a JSON object\n"))
+
+        let (_, path) = try Self.finishedLog()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let future = try replay("future.jsonl", text.replacingOccurrences(of: "\"schema\":1", with: "\"schema\":7"))
+        #expect(future.status == 2 && future.standardError.contains("line 1: written with log schema 7; this rnntop reads schema 1"))
+        let cut = try replay("cut.jsonl", String(text.dropLast(9)))
+        #expect(cut.status == 0)
+        #expect(cut.standardError.contains("is cut short (the run was stopped while writing it)"))
+        #expect(cut.standardOutput.contains("no end record"))
+        let whole = try CommandRunner.run(["replay", path])
+        #expect(whole.status == 0 && whole.standardError.isEmpty)
+        #expect(whole.standardOutput.contains("ended: done at step 200"))
+        let broken = try replay("broken.jsonl", text.replacingOccurrences(of: "{\"type\":\"eval\"", with: "{\"type\":\"eval\"]"))
+        #expect(broken.status == 2 && broken.standardError.contains(": not JSON"))
+    }
+
+    @Test func controlLinesReadLikeTheKeys() throws {
+        #expect(try ControlLine.parse("lr 5e-4") == .setLearningRate(5e-4))
+        #expect(try ControlLine.parse("  clip 0.5 value ") == .setClipping(threshold: 0.5, mode: .value))
+        #expect(try ControlLine.parse("cell lstm") == .changeModel(cell: .lstm, hiddenSize: nil))
+        #expect(try ControlLine.parse("reset") == .resetWeights(seed: nil) && ControlLine.parse("reset 7") == .resetWeights(seed: 7))
+        #expect(try ControlLine.parse("# a comment") == nil && ControlLine.parse("") == nil)
+        #expect(throws: ControlLine.Problem.self) { try ControlLine.parse("lr fast") }
+        #expect(throws: ControlLine.Problem.self) { try ControlLine.parse("pause now") }
+        #expect(throws: ControlLine.Problem.self) { try ControlLine.parse("optimizer adamw") }
+    }
+
+    /// A finished 200-step sine run's log.
+    static func finishedLog() throws -> (CommandRunner.Outcome, String) {
+        let path = try Fixtures.temporaryFolder().appendingPathComponent("run.jsonl").path
+        let outcome = try CommandRunner.run(["--task", "sine", "--steps", "200", "--headless", "--log", path])
+        #expect(outcome.status == 0)
+        return (outcome, path)
+    }
+}
