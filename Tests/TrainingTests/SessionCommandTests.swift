@@ -112,7 +112,8 @@ import Testing
     }
 
     @Test func aBurstOfCommandsFromOtherThreadsIsAppliedInFull() throws {
-        let session = try Runs.paused(Runs.sine())
+        // Long enough not to finish (a "done" event) before the snapshot is read.
+        let session = try Runs.paused(Runs.sine(steps: 1_000_000))
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for i in 0..<50 { session.send(.setLearningRate(Float(thread * 1000 + i) * 1e-6)) }
         }

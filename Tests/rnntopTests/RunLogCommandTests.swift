@@ -148,6 +148,27 @@ import Training
         #expect(broken.status == 2 && broken.standardError.contains(": not JSON"))
     }
 
+    /// The README's example of a log written by another program.
+    @Test func aLogFromAnotherProgramReplays() throws {
+        let path = try Fixtures.write(
+            """
+            {"type":"run","schema":1,"program":"my-trainer 2.1","model":{"cell":"gru","hidden":32},"task":{"summary":"my series","baseline":{"loss":0.9,"predictor":"persistence"}}}
+            {"type":"step","step":1,"loss":0.95,"lr":0.001}
+            {"type":"step","step":2,"loss":0.91,"lr":0.001,"my_metric":3}
+            {"type":"eval","step":2,"loss":0.93}
+            {"type":"my_record","anything":[1,2]}
+            {"type":"end","reason":"done","step":2}
+
+            """, named: "foreign.jsonl")
+        let outcome = try CommandRunner.run(["replay", path])
+        #expect(outcome.status == 0 && outcome.standardError.isEmpty)
+        #expect(outcome.standardOutput.contains("my-trainer 2.1, csv, GRU(32, tanh)"))
+        #expect(outcome.standardOutput.contains("ended: done at step 2; loss 0.9100, validation 0.9300, baseline 0.9000"))
+        let noSchema = try Fixtures.write("{\"type\":\"run\",\"model\":\"lstm\"}\n", named: "old.jsonl")
+        let refused = try CommandRunner.run(["replay", noSchema])
+        #expect(refused.status == 2 && refused.standardError.contains("line 1: the run record has no \"schema\" version"))
+    }
+
     @Test func controlLinesReadLikeTheKeys() throws {
         #expect(try ControlLine.parse("lr 5e-4") == .setLearningRate(5e-4))
         #expect(try ControlLine.parse("  clip 0.5 value ") == .setClipping(threshold: 0.5, mode: .value))

@@ -123,28 +123,45 @@ public final class RunLogReader {
         }
     }
 
+    /// The run record. Only `schema` is required: a log from another program may
+    /// give a plain model (`{"cell": "lstm", "hidden": 32}`) and leave out rnntop's
+    /// settings, the task and the baseline, which then show as unknown.
     private func header(_ object: [String: Any]) throws(InputError) -> RecordedRun.Header {
-        let schema = object["schema"] as? Int ?? 0
+        guard let schema = object["schema"] as? Int else { throw problem("the run record has no \"schema\" version") }
         guard schema <= RunLogWriter.schema else {
             throw problem("written with log schema \(schema); this rnntop reads schema \(RunLogWriter.schema) and older: use a newer rnntop")
         }
-        guard schema >= 1 else { throw problem("the run record has no \"schema\" version") }
-        do {
-            let task = object["task"] as? [String: Any] ?? [:]
-            return RecordedRun.Header(
-                program: object["program"] as? String ?? "unknown",
-                settings: try Self.decode(RunSettings.self, object["settings"] as Any),
-                model: try Self.decode(ModelConfig.self, object["model"] as Any),
-                parameterNames: object["parameter_names"] as? [String] ?? [],
-                parameterCount: object["parameters"] as? Int ?? 0,
-                taskSummary: task["summary"] as? String ?? "",
-                baseline: try Self.decode(Baseline.self, task["baseline"] as Any),
-                startStep: object["step"] as? Int ?? 0,
-                stepsPerEpoch: object["steps_per_epoch"] as? Int ?? 1,
-                totalSteps: object["total_steps"] as? Int ?? 0)
-        } catch {
-            throw problem("a run record that cannot be read: \(error)")
-        }
+        let task = object["task"] as? [String: Any] ?? [:]
+        let model = (try? Self.decode(ModelConfig.self, object["model"] as Any)) ?? Self.plainModel(object["model"] as? [String: Any] ?? [:])
+        let totalSteps = object["total_steps"] as? Int ?? 0
+        let settings =
+            (try? Self.decode(RunSettings.self, object["settings"] as Any))
+            ?? RunSettings(
+                task: TaskOptions(kind: TaskKind(rawValue: task["kind"] as? String ?? "") ?? .csv),
+                training: TaskDefaults(
+                    cell: model.cell, activation: model.activation, hiddenSize: model.hiddenSize, layers: model.layers,
+                    optimizer: OptimizerSettings(kind: OptimizerKind(rawValue: object["optimizer"] as? String ?? "") ?? .adam, learningRate: 0),
+                    batchSize: 1, length: .steps(totalSteps)),
+                seed: UInt64(object["seed"] as? Int ?? 0))
+        return RecordedRun.Header(
+            program: object["program"] as? String ?? "unknown",
+            settings: settings, model: model,
+            parameterNames: object["parameter_names"] as? [String] ?? [],
+            parameterCount: object["parameters"] as? Int ?? 0,
+            taskSummary: task["summary"] as? String ?? "",
+            baseline: (try? Self.decode(Baseline.self, task["baseline"] as Any)) ?? Baseline(loss: .nan, predictor: "unknown"),
+            startStep: object["step"] as? Int ?? 0,
+            stepsPerEpoch: max(object["steps_per_epoch"] as? Int ?? 1, 1),
+            totalSteps: totalSteps)
+    }
+
+    /// A model from the few keys another program would write.
+    private static func plainModel(_ keys: [String: Any]) -> ModelConfig {
+        ModelConfig(
+            cell: CellKind(rawValue: keys["cell"] as? String ?? "") ?? .lstm,
+            activation: Activation(rawValue: keys["activation"] as? String ?? "") ?? .tanh,
+            inputSize: keys["input"] as? Int ?? 1, hiddenSize: keys["hidden"] as? Int ?? keys["hiddenSize"] as? Int ?? 1,
+            layers: keys["layers"] as? Int ?? 1)
     }
 
     private func probe(_ object: [String: Any]) throws(InputError) -> ProbeReport {
@@ -268,7 +285,11 @@ public final class RunLogReader {
         }
     }
 
+    private struct NotAnObject: Error {}
+
     private static func decode<T: Decodable>(_ type: T.Type, _ value: Any) throws -> T {
+        // data(withJSONObject:) traps on anything but an array or a dictionary.
+        guard JSONSerialization.isValidJSONObject(value) else { throw NotAnObject() }
         let data = try JSONSerialization.data(withJSONObject: value)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(

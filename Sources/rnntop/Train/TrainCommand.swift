@@ -120,6 +120,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if steps != nil && epochs != nil { throw ValidationError("give --steps or --epochs, not both") }
+        if logEvery != nil && log == nil && csv == nil { throw ValidationError("--log-every needs --log or --csv") }
         if preset == .seed, let task, task != .seed {
             throw ValidationError("--preset seed trains the seed task, not \(task.rawValue)")
         }
