@@ -5,8 +5,9 @@ import RNNData
 import TerminalUI
 import Training
 
-/// `rnntop [train]`: trains a model on a task. Headless for now: a progress line per
-/// epoch on standard error and a summary at the end.
+/// `rnntop [train]`: trains a model on a task, in the dashboard on a terminal or
+/// headless otherwise (a progress line per epoch on standard error and a summary),
+/// with an optional run log (`--log`, `--csv`) and commands from `--control`.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -133,8 +134,8 @@ struct TrainCommand: ParsableCommand {
             var options = SessionOptions()
             options.log = logOptions
             let session = try makeSession(options, untilQuit: steps == nil && epochs == nil)
-            if let control { ControlInput(session: session, source: .path(control)).start() }
             if let terminal = Terminal(color: !colors.noColor) {
+                if let control { ControlInput(session: session, source: .path(control)).start() }
                 let status = runDashboard(session, terminal, colors.cycle)
                 if status != 0 { throw ExitCode(status) }
                 return
