@@ -117,6 +117,9 @@ import Training
             #expect(left(liveScreen) == left(replayScreen), "row \(y): \(liveScreen.lines[y].prefix(48)) | \(replayScreen.lines[y].prefix(48))")
         }
         #expect(replayScreen.lines[0].contains("step 600 of 600") && replayScreen.lines[0].hasSuffix("● replay"))
+        // The settings as they were, without the keys that would change them live.
+        let settings = try #require(replayScreen.lines.first { $0.contains("│lr        ") })
+        #expect(liveScreen.lines.contains { $0.hasSuffix("+ -│") } && !settings.contains("+ -"))
     }
 
     @Test func replayRefusesWhatItCannotReadAndSaysWhy() throws {

@@ -18,6 +18,8 @@ public final class RunLogReader {
     public private(set) var notes: [String] = []
 
     private let descriptor: Int32
+    /// Where `read` puts each chunk: allocated once, as a followed log is polled often.
+    private var chunk = [UInt8](repeating: 0, count: 1 << 20)
     private var pending: [UInt8] = []
     private var lineNumber = 0
 
@@ -39,7 +41,6 @@ public final class RunLogReader {
     @discardableResult
     public func update() throws(InputError) -> Bool {
         var changed = false
-        var chunk = [UInt8](repeating: 0, count: 1 << 22)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }

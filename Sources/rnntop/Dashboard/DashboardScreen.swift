@@ -33,7 +33,7 @@ struct DashboardScreen {
             .render(into: &buffer, area: layout.gradients, context: context)
         HeatmapPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .heatmap)
             .render(into: &buffer, area: layout.heatmap, context: context)
-        SettingsPanel(snapshot: snapshot, theme: theme, focused: view.focus == .settings)
+        SettingsPanel(snapshot: snapshot, theme: theme, focused: view.focus == .settings, showsKeys: view.replay == nil)
             .render(into: &buffer, area: layout.settings, context: context)
         if let sample = layout.sample, let text = snapshot.textSample {
             let inside = theme.panel("sample").render(into: &buffer, area: sample, context: context)

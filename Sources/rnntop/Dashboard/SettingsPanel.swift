@@ -1,11 +1,13 @@
 import TerminalUI
 import Training
 
-/// The tunable settings, each with its key, and the latest events.
+/// The tunable settings, each with its key (not in a replay, where keys change
+/// nothing), and the latest events.
 struct SettingsPanel {
     let snapshot: Snapshot
     let theme: Theme
     let focused: Bool
+    let showsKeys: Bool
 
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inside = theme.panel("settings", focused: focused).render(into: &buffer, area: area, context: context)
@@ -23,7 +25,7 @@ struct SettingsPanel {
             let y = inside.y + i
             buffer.text(inside.x, y, row.0, theme.style(theme.muted), limit: inside.width)
             buffer.text(inside.x + 10, y, row.1, theme.style(theme.foreground), limit: inside.width - 16)
-            buffer.text(inside.maxX - row.2.count, y, row.2, theme.style(theme.highlight, .bold))
+            if showsKeys { buffer.text(inside.maxX - row.2.count, y, row.2, theme.style(theme.highlight, .bold)) }
         }
         let left = inside.height - rows.count
         guard left > 0 else { return }
