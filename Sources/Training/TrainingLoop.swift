@@ -80,7 +80,9 @@ final class TrainingLoop {
         case .steps(let n): return n
         case .epochs(let n):
             let perEpoch = task.stepsPerEpoch(batchSize: settings.training.batchSize)
-            return step + Int(((Double(n) - epochs) * Double(perEpoch)).rounded(.up))
+            // Less a hair: epochs add up 1/perEpoch at a time, and 97 × (1/97) is a
+            // rounding error short of 1, which must not cost a 98th step.
+            return step + Int(((Double(n) - epochs) * Double(perEpoch) - 1e-6).rounded(.up))
         }
     }
 
@@ -385,8 +387,10 @@ final class TrainingLoop {
             now - lastSample >= interval, step > 0 || textSample == nil
         else { return }
         let prime = text.vocabulary.tokens(of: "The ").count == 4 ? "The " : ""
-        textSample = prime + text.sample(from: network, prime: prime, count: 240, temperature: 0.8, generator: &sampleGenerator)
+        let sample = prime + text.sample(from: network, prime: prime, count: 240, temperature: 0.8, generator: &sampleGenerator)
+        textSample = sample
         lastSample = now
+        log?.sample(step: step, text: sample)
     }
 
     func snapshot() -> Snapshot {

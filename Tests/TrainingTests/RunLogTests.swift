@@ -92,6 +92,28 @@ import Testing
         #expect(early.probeStep == 100 && early.state == .running)
     }
 
+    @Test func aCharacterModelsSamplesReplay() throws {
+        let folder = try Self.folder()
+        let text = folder.appendingPathComponent("fox.txt")
+        try Data(String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 40).utf8).write(to: text)
+        let path = folder.appendingPathComponent("text.jsonl").path
+        var options = SessionOptions(stopWhenDone: true)
+        options.sampleInterval = 0
+        options.log = RunLogOptions(path: path, program: "rnntop test")
+        var settings = Runs.sine(steps: 60)
+        settings.task = TaskOptions(kind: .text, dataPath: text.path, sequenceLength: 8)
+        settings.training.dropout = 0
+        settings.training.outputDropout = 0
+        let session = try Session(settings: settings, options: options)
+        session.start()
+        let live = session.wait().snapshot
+        let reader = try RunLogReader(path: path)
+        try reader.update()
+        let run = try #require(reader.run)
+        #expect(!run.samples.isEmpty && run.samples.allSatisfy { !$0.text.isEmpty })
+        #expect(run.snapshot(at: run.lastStep).textSample == live.textSample)
+    }
+
     @Test func aGrowingLogIsReadAPieceAtATime() throws {
         let (_, path) = try Self.loggedRun(steps: 200)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

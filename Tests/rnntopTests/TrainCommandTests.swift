@@ -2,6 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Training
+@testable import rnntop
+
 /// `rnntop train`, as a user runs it: reports while it trains, exits 0 when done and
 /// 1 when the run diverged, and refuses bad input with exit 2 before training starts.
 @Suite struct TrainCommandTests {
@@ -11,8 +14,36 @@ import Testing
         let lines = outcome.standardError.split(separator: "\n")
         #expect(lines.first?.hasPrefix("sine:") == true)
         #expect(lines.contains { $0.hasPrefix("GRU(32, tanh) -> Dense(1, last step)") && $0.contains("baseline") })
-        #expect(lines.contains { $0.hasPrefix("epoch 2/2  step 200/200  loss ") && $0.contains(" val ") && $0.contains("seq/s") })
+        #expect(lines.contains { $0.hasPrefix("epoch 2/2  step 100/100  loss ") && $0.contains(" val ") && $0.contains("seq/s") })
         #expect(lines.last?.hasPrefix("done: 200 steps") == true)
+    }
+
+    @Test func progressLinesCountStepsWithinTheEpochAndComeEveryTenSecondsInALongOne() {
+        let lines = Locked<[String]>([])
+        let progress = ProgressLines { line in lines.withLock { $0.append(line) } }
+        progress.expect(steps: 2000, epochs: 2, stepsPerEpoch: 1000)
+        for step in 1...2000 {
+            // 25 ms a step: an epoch takes 25 s.
+            progress.observe(
+                StepRecord(
+                    step: step, epochs: Double(step) / 1000, endsEpoch: step % 1000 == 0, loss: step <= 1000 ? 2 : 1,
+                    gradientNorm: 1, clipped: false, learningRate: 0.01, batchSize: 32, validationLoss: step % 1000 == 0 ? 0.5 : nil,
+                    elapsed: Double(step) * 0.025, sequences: step * 32))
+        }
+        let shown = lines.withLock { $0 }
+        #expect(shown.count == 6, "\(shown)")
+        #expect(shown[0] == "epoch 1/2  step 400/1000  loss 2.0000  1.3e3 seq/s  eta 0:40")
+        #expect(shown[2] == "epoch 1/2  step 1000/1000  loss 2.0000  val 0.5000  1.3e3 seq/s  eta 0:25")
+        #expect(shown[3].hasPrefix("epoch 2/2  step 400/1000  loss 1.0000"))
+        #expect(shown[5].hasPrefix("epoch 2/2  step 1000/1000  loss 1.0000  val 0.5000"))
+        #expect(Format.scientific(12_345) == "1.2e4" && Format.scientific(99_960) == "1e5" && Format.scientific(8) == "8e0")
+    }
+
+    @Test func anEpochOfATextIsItsStepsExactly() throws {
+        let outcome = try CommandRunner.run(["--task", "text", "--data", Fixtures.data("hamlet.txt"), "--epochs", "2", "--headless"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardError.contains("epoch 2/2  step 97/97  loss "))
+        #expect(outcome.standardError.contains("done: 194 steps"))
     }
 
     @Test func thePresetIsTheKerasExample() throws {
@@ -20,7 +51,7 @@ import Testing
         #expect(outcome.status == 0)
         #expect(outcome.standardError.contains("LSTM(50, relu) -> Dropout(0.2) -> Dense(1, last step), 10651 parameters"))
         #expect(outcome.standardError.contains("adam lr 0.001, batch 32"))
-        #expect(outcome.standardError.contains("epoch 3/3  step 12/12"))
+        #expect(outcome.standardError.contains("epoch 3/3  step 4/4"))
         let conflict = try CommandRunner.run(["--preset", "seed", "--task", "adding"])
         #expect(conflict.status == 2 && conflict.standardError.contains("--preset seed trains the seed task"))
     }

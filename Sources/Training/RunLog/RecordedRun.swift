@@ -45,6 +45,8 @@ public struct RecordedRun: Sendable {
     public internal(set) var gradientProfiles: [(step: Int, layers: [[Double]])] = []
     public internal(set) var parameterNorms: [(step: Int, gradient: [Double], weight: [Double])] = []
     public internal(set) var probes: [(step: Int, report: ProbeReport)] = []
+    /// A character model's generated text.
+    public internal(set) var samples: [(step: Int, text: String)] = []
     public internal(set) var events: [Event] = []
     /// Models that replaced the first one, with their parameter names.
     public internal(set) var models: [(step: Int, model: ModelConfig, parameterNames: [String])] = []
@@ -101,7 +103,7 @@ public struct RecordedRun: Sendable {
             modelChanges: models.filter { $0.step <= step }.map {
                 .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
             },
-            canRollBack: false, textSample: nil)
+            canRollBack: false, textSample: samples.last { $0.step <= step }?.text)
     }
 
     /// The settings a command changed, from its event's new value.

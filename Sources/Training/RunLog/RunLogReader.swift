@@ -109,6 +109,8 @@ public final class RunLogReader {
             recorded.parameterNorms.append((step, gradient, weight))
         case "probe":
             recorded.probes.append((step, try probe(object)))
+        case "sample":
+            recorded.samples.append((step, object["text"] as? String ?? ""))
         case "event", "checkpoint":
             recorded.events.append(event(object, step: step, checkpoint: type == "checkpoint"))
             if let model = object["model"], let config = try? Self.decode(ModelConfig.self, model) {

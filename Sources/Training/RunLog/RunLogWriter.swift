@@ -191,6 +191,14 @@ final class RunLogWriter {
         write(&line)
     }
 
+    /// Text a character model generated (control characters already escaped).
+    func sample(step: Int, text: String) {
+        var line = JSONLine(type: "sample")
+        line.field("step", step)
+        line.field("text", text)
+        write(&line)
+    }
+
     /// A command applied or refused, or something that happened (a divergence, the
     /// end of the run). A new model's configuration comes with a `model` event.
     func event(_ event: Event, model: ModelConfig?, parameterNames: [String]?) {

@@ -33,6 +33,20 @@ enum Format {
     }
 
     /// 5.2k
+    /// Two significant digits and a plain exponent, as Keras-style lines show a
+    /// rate: 1.2e4, 3.5e2, 8e0.
+    static func scientific(_ v: Double) -> String {
+        guard v.isFinite, v > 0 else { return v.isFinite ? "0" : "\(v)" }
+        var exponent = Int(log10(v).rounded(.down))
+        var mantissa = (v / pow(10, Double(exponent)) * 10).rounded() / 10
+        if mantissa >= 10 {
+            mantissa /= 10
+            exponent += 1
+        }
+        let digits = mantissa == mantissa.rounded() ? String(Int(mantissa)) : String(format: "%.1f", mantissa)
+        return "\(digits)e\(exponent)"
+    }
+
     static func rate(perSecond v: Double) -> String {
         if v >= 1e6 { return String(format: "%.1fM", v / 1e6) }
         if v >= 1e3 { return String(format: "%.1fk", v / 1e3) }

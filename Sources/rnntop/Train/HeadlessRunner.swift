@@ -53,46 +53,71 @@ struct HeadlessRunner {
     }
 }
 
-/// Turns step records into a line per epoch: every epoch when there are at most 20,
-/// otherwise at most one line a second, and always the last.
+/// Turns step records into progress lines in the spirit of Keras:
+/// `epoch 3/100  step 40/40  loss 0.0912  val 0.0950  1.2e4 seq/s  eta 0:12`, with
+/// the step counted within the epoch and the loss the epoch's running mean. A line
+/// ends every epoch when there are at most 20 (else at most one a second), comes
+/// every 10 seconds within a long epoch, and always ends the run.
 final class ProgressLines: Sendable {
+    /// Seconds between lines within an epoch.
+    static let interval = 10.0
+
     private struct State {
         var loss = 0.0
         var rows = 0
-        var lastLine = -Double.infinity
+        var lastLine = 0.0
+        var epochStart = 0
         var totalSteps = 0
         var totalEpochs = 1
+        var stepsPerEpoch = 1
     }
 
     private let state = Locked(State())
+    private let emit: @Sendable (String) -> Void
+
+    /// - Parameter emit: where lines go (standard error).
+    init(emit: @escaping @Sendable (String) -> Void = report) {
+        self.emit = emit
+    }
 
     /// The run's length, once the session knows it (before it starts).
-    func expect(steps: Int, epochs: Int) {
+    func expect(steps: Int, epochs: Int, stepsPerEpoch: Int) {
         state.withLock {
             $0.totalSteps = steps
             $0.totalEpochs = max(epochs, 1)
+            $0.stepsPerEpoch = max(stepsPerEpoch, 1)
         }
     }
 
     func observe(_ record: StepRecord) {
         let line = state.withLock { s -> String? in
-            let (totalSteps, totalEpochs) = (s.totalSteps, s.totalEpochs)
             s.loss += record.loss * Double(record.batchSize)
             s.rows += record.batchSize
-            guard record.endsEpoch || record.step == totalSteps else { return nil }
-            let epochLoss = s.loss / Double(max(s.rows, 1))
-            s.loss = 0
-            s.rows = 0
-            guard totalEpochs <= 20 || record.step == totalSteps || record.elapsed - s.lastLine >= 1 else { return nil }
-            s.lastLine = record.elapsed
-            let epoch = min(Int((record.epochs - 1e-9).rounded(.up)), totalEpochs)
-            let rate = Double(record.sequences) / max(record.elapsed, 1e-9)
-            let remaining = record.elapsed / Double(record.step) * Double(max(totalSteps - record.step, 0))
-            let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
-            return "epoch \(max(epoch, 1))/\(totalEpochs)  step \(record.step)/\(totalSteps)  loss \(format(epochLoss))"
-                + "\(validation)  \(String(format: "%.1e", rate)) seq/s  eta \(Format.duration(remaining.rounded()))"
+            let last = record.step == s.totalSteps
+            let due =
+                record.endsEpoch
+                ? s.totalEpochs <= 20 || last || record.elapsed - s.lastLine >= 1
+                : last || record.elapsed - s.lastLine >= Self.interval
+            let line = due ? Self.line(record, s) : nil
+            if due { s.lastLine = record.elapsed }
+            if record.endsEpoch {
+                s.loss = 0
+                s.rows = 0
+                s.epochStart = record.step
+            }
+            return line
         }
-        if let line { report(line) }
+        if let line { emit(line) }
+    }
+
+    private static func line(_ record: StepRecord, _ s: State) -> String {
+        let epoch = min(max(Int((record.epochs - 1e-9).rounded(.up)), 1), s.totalEpochs)
+        let rate = Double(record.sequences) / max(record.elapsed, 1e-9)
+        let remaining = record.elapsed / Double(record.step) * Double(max(s.totalSteps - record.step, 0))
+        let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
+        return "epoch \(epoch)/\(s.totalEpochs)  step \(record.step - s.epochStart)/\(s.stepsPerEpoch)  "
+            + "loss \(format(s.loss / Double(max(s.rows, 1))))\(validation)  \(Format.scientific(rate)) seq/s  "
+            + "eta \(Format.duration(remaining.rounded()))"
     }
 }
 

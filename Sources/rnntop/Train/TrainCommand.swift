@@ -158,7 +158,7 @@ struct TrainCommand: ParsableCommand {
         case .epochs(let n): epochs = n
         case .steps(let n): epochs = (n + snapshot.stepsPerEpoch - 1) / snapshot.stepsPerEpoch
         }
-        progress.expect(steps: snapshot.totalSteps, epochs: epochs)
+        progress.expect(steps: snapshot.totalSteps, epochs: epochs, stepsPerEpoch: snapshot.stepsPerEpoch)
         let status = HeadlessRunner(session: session).run()
         if status != 0 { throw ExitCode(status) }
     }
