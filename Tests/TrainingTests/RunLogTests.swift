@@ -114,6 +114,33 @@ import Testing
         #expect(run.snapshot(at: run.lastStep).textSample == live.textSample)
     }
 
+    @Test func aNewModelMidRunIsInTheLogAndInTheReplay() throws {
+        let path = try Self.folder().appendingPathComponent("model.jsonl").path
+        var options = SessionOptions(startPaused: true)
+        options.log = RunLogOptions(path: path, every: 1, program: "rnntop test")
+        let session = try Session(settings: Runs.sine(steps: 1000), options: options)
+        session.start()
+        Runs.steps(session, 20)
+        session.send(.changeModel(cell: .lstm, hiddenSize: 16))
+        Runs.steps(session, 20)
+        let live = session.snapshot
+        session.send(.quit)
+        _ = session.wait()
+
+        let reader = try RunLogReader(path: path)
+        try reader.update()
+        try reader.finish()
+        let run = try #require(reader.run)
+        #expect(run.models.map(\.step) == [20] && run.ending?.reason == "quit")
+        // An event at step 20 took effect after step 20: the picture at 20 shows it, as the live one did.
+        let before = run.snapshot(at: 19), after = run.snapshot(at: 40)
+        #expect(run.snapshot(at: 20).model.cell == .lstm)
+        #expect(before.model.cell == .gru && before.model.hiddenSize == 8)
+        #expect(after.model == live.model && after.parameterCount == live.parameterCount && after.parameterNames == live.parameterNames)
+        #expect(after.modelChanges == live.modelChanges)
+        #expect(after.events.contains { $0.name == "model" && $0.step == 20 && $0.newValue == "LSTM(16)" })
+    }
+
     @Test func aGrowingLogIsReadAPieceAtATime() throws {
         let (_, path) = try Self.loggedRun(steps: 200)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -69,7 +69,9 @@ public struct RecordedRun: Sendable {
         }
         for evaluation in evaluations where evaluation.step <= step { validation.append(step: evaluation.step, value: evaluation.loss) }
 
-        let (model, names) = models.last { $0.step <= step }.map { ($0.model, $0.parameterNames) } ?? (header.model, header.parameterNames)
+        let (model, names, parameterCount) =
+            models.last { $0.step <= step }.map { ($0.model, $0.parameterNames, ParameterLayout(config: $0.model).totalCount) }
+            ?? (header.model, header.parameterNames, header.parameterCount)
         var parameterHistories = names.map { _ in MetricHistory() }
         for record in parameterNorms where record.step <= step && record.gradient.count == names.count {
             for (i, norm) in record.gradient.enumerated() { parameterHistories[i].append(step: record.step, value: norm) }
@@ -90,7 +92,7 @@ public struct RecordedRun: Sendable {
             shownEvents.last { ["diverged", "pause", "resume", "rollback"].contains($0.name) }?.name == "diverged"
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
         return Snapshot(
-            settings: settings, model: model, parameterNames: names, parameterCount: header.parameterCount,
+            settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
             taskSummary: header.taskSummary, baseline: header.baseline, state: state, step: step,
             epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(header.totalSteps, lastStep),
             stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,

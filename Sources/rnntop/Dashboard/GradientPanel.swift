@@ -41,7 +41,8 @@ struct GradientPanel {
         chart.labelStyle = theme.style(theme.muted)
         let norms = LossPanel.points(snapshot.gradientNorm)
         chart.series = [.init(name: "‖g‖", points: norms, style: theme.style(theme.smoothed))]
-        chart.xRange = LossPanel.stepRange(upTo: norms.last?.x ?? 0)
+        // A replay's axis spans the whole run, as the loss chart's does.
+        chart.xRange = LossPanel.stepRange(upTo: view.replay.map { Double($0.lastStep) } ?? norms.last?.x ?? 0)
         let clipping = snapshot.settings.training.clipping
         if !clipping.isOff && clipping.mode == .norm {
             chart.references = [.init(label: "clip", value: Double(clipping.threshold), style: theme.style(theme.clip))]

@@ -64,12 +64,13 @@ struct ReplayCommand: ParsableCommand {
     /// What a log holds, in three lines.
     static func summary(of feed: ReplayFeed, path: String) -> [String] {
         guard let run = feed.run, let last = feed.snapshot else { return ["\(path): no run yet"] }
-        let header = run.header, model = header.model
+        let header = run.header, model = last.model
         let steps = run.steps.step.count
+        let changes = run.models.isEmpty ? "" : " (after \(run.models.count) model change\(run.models.count == 1 ? "" : "s"))"
         var lines = [
             "\(path): \(header.program), \(header.settings.task.kind.rawValue), "
-                + "\(model.cell.rawValue.uppercased())(\(model.hiddenSize), \(model.activation.rawValue)), "
-                + "\(Format.count(header.parameterCount)) parameters, seed \(header.settings.seed)",
+                + "\(model.cell.rawValue.uppercased())(\(model.hiddenSize), \(model.activation.rawValue))\(changes), "
+                + "\(Format.count(last.parameterCount)) parameters, seed \(header.settings.seed)",
             "to step \(Format.count(run.lastStep)): \(Format.count(steps)) step records, \(run.evaluations.count) validations, "
                 + "\(run.gradientProfiles.count) gradient profiles, \(run.probes.count) probes, \(run.events.count) events",
         ]
