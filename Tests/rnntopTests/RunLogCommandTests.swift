@@ -151,6 +151,30 @@ import Training
         #expect(broken.status == 2 && broken.standardError.contains(": not JSON"))
     }
 
+    @Test func aResumedRunGoesOnInItsLogAndAnEarlierCheckpointRewindsIt() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let log = folder.appendingPathComponent("run.jsonl").path, csv = folder.appendingPathComponent("run.csv").path
+        let at200 = folder.appendingPathComponent("200.ckpt").path, at300 = folder.appendingPathComponent("300.ckpt").path
+        let first = try CommandRunner.run(["--task", "sine", "--steps", "200", "--headless", "--log", log, "--csv", csv, "--checkpoint", at200])
+        let second = try CommandRunner.run(["--resume", at200, "--steps", "300", "--headless", "--log", log, "--csv", csv, "--checkpoint", at300])
+        #expect(first.status == 0 && second.status == 0)
+        var records = try Self.records(log)
+        #expect(records.filter { $0["type"] as? String == "run" }.count == 1)
+        #expect(records.filter { $0["type"] as? String == "step" }.compactMap { $0["step"] as? Int } == Array(1...300))
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 301 && rows.filter { $0.hasPrefix("step,") }.count == 1)
+
+        // Going back to step 200 again: what the run did from 201 to 300 is replaced.
+        let third = try CommandRunner.run(["--resume", at200, "--steps", "250", "--headless", "--log", log])
+        #expect(third.status == 0)
+        records = try Self.records(log)
+        #expect(records.filter { $0["type"] as? String == "step" }.count == 350)
+        let feed = try ReplayFeed(reader: try RunLogReader(path: log), following: false)
+        let run = try #require(feed.run)
+        #expect(run.steps.step.map(Int.init) == Array(1...250) && run.lastStep == 250 && run.ending?.step == 250)
+        #expect(run.events.filter { $0.name == "resume" }.count == 2 && run.events.allSatisfy { $0.step <= 250 })
+    }
+
     /// The README's example of a log written by another program.
     @Test func aLogFromAnotherProgramReplays() throws {
         let path = try Fixtures.write(

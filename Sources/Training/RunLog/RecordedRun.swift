@@ -52,6 +52,31 @@ public struct RecordedRun: Sendable {
     public internal(set) var models: [(step: Int, model: ModelConfig, parameterNames: [String])] = []
     public internal(set) var ending: Ending?
 
+    /// Forgets everything recorded after `step`: a resumed run went back to a
+    /// checkpoint there, and what the first run did after it is not the run any more.
+    mutating func rewind(keepingThrough step: Int) {
+        let kept = Self.count(steps.step, atMost: step)
+        if kept < steps.step.count {
+            steps.step.removeSubrange(kept...)
+            steps.epoch.removeSubrange(kept...)
+            steps.loss.removeSubrange(kept...)
+            steps.learningRate.removeSubrange(kept...)
+            steps.gradientNorm.removeSubrange(kept...)
+            steps.clipped.removeSubrange(kept...)
+            steps.batchSize.removeSubrange(kept...)
+            steps.sequencesPerSecond.removeSubrange(kept...)
+            steps.elapsed.removeSubrange(kept...)
+        }
+        evaluations.removeAll { $0.step > step }
+        gradientProfiles.removeAll { $0.step > step }
+        parameterNorms.removeAll { $0.step > step }
+        probes.removeAll { $0.step > step }
+        samples.removeAll { $0.step > step }
+        models.removeAll { $0.step > step }
+        events.removeAll { $0.step > step }
+        ending = nil
+    }
+
     /// The last step the log has reached.
     public var lastStep: Int {
         max(Int(steps.step.last ?? 0), ending?.step ?? 0, header.startStep)

@@ -112,7 +112,12 @@ public final class RunLogReader {
         case "sample":
             recorded.samples.append((step, object["text"] as? String ?? ""))
         case "event", "checkpoint":
-            recorded.events.append(event(object, step: step, checkpoint: type == "checkpoint"))
+            let event = event(object, step: step, checkpoint: type == "checkpoint")
+            // A resumed run appending to its log: it goes on from the checkpoint's step.
+            if event.name == "resume", event.source == .program, let from = event.newValue.flatMap(Int.init) {
+                recorded.rewind(keepingThrough: from)
+            }
+            recorded.events.append(event)
             if let model = object["model"], let config = try? Self.decode(ModelConfig.self, model) {
                 let names = object["parameter_names"] as? [String] ?? []
                 recorded.models.append((step, config, names))
@@ -232,6 +237,8 @@ public final class RunLogReader {
         }
         let step = values[0]
         guard parsed, step.isFinite, run != nil else { return false }
+        // Steps only go forward; one that does not starts again from there.
+        if let last = run!.steps.step.last, Int(step) <= Int(last) { run!.rewind(keepingThrough: Int(step) - 1) }
         run!.steps.step.append(Int32(clamping: Int(step)))
         run!.steps.epoch.append(Float(values[1].isNaN ? 0 : values[1]))
         run!.steps.loss.append(Float(values[2]))

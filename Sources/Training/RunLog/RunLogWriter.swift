@@ -13,12 +13,16 @@ public struct RunLogOptions: Sendable {
     public var every: Int?
     /// The program and its version, for the run record.
     public var program: String
+    /// Add to existing files instead of starting them afresh: a resumed run goes on
+    /// in the log of the run it continues.
+    public var append: Bool
 
-    public init(path: String?, csvPath: String? = nil, every: Int? = nil, program: String) {
+    public init(path: String?, csvPath: String? = nil, every: Int? = nil, program: String, append: Bool = false) {
         self.path = path
         self.csvPath = csvPath
         self.every = every
         self.program = program
+        self.append = append
     }
 }
 
@@ -42,10 +46,12 @@ final class RunLogWriter {
         if let every = options.every, every < 1 {
             throw ConfigError(setting: "log-every", problem: "must be at least 1 (got \(every))")
         }
-        json = try options.path.map { try LineFile(path: $0, flag: "log") }
-        csv = try options.csvPath.map { try LineFile(path: $0, flag: "csv") }
+        json = try options.path.map { try LineFile(path: $0, flag: "log", append: options.append) }
+        csv = try options.csvPath.map { try LineFile(path: $0, flag: "csv", append: options.append) }
         every = options.every
-        csv?.write(Array("step,epoch,loss,val_loss,lr,grad_norm,clipped,batch,seq_per_s,elapsed\n".utf8))
+        if csv?.continuing == false {
+            csv?.write(Array("step,epoch,loss,val_loss,lr,grad_norm,clipped,batch,seq_per_s,elapsed\n".utf8))
+        }
     }
 
     /// Steps between step records when none is given: every step to 1,000, every 10
@@ -89,7 +95,10 @@ final class RunLogWriter {
         let totalSteps: Int
     }
 
+    /// The run record; a log that goes on (a resumed run appending) has one already,
+    /// and gets the resume event instead.
     func begin(_ info: RunInfo) {
+        guard json?.continuing == false else { return }
         var line = JSONLine(type: "run")
         line.field("schema", Self.schema)
         line.field("program", info.program)
@@ -268,17 +277,39 @@ final class RunLogWriter {
 /// An append-only file of lines: a buffer written out only at line boundaries.
 private final class LineFile {
     private let descriptor: Int32
-    private let path: String
     private var buffer: [UInt8] = []
     private var closed = false
+    /// Whether the file already held lines that this one continues.
+    let continuing: Bool
 
-    init(path: String, flag: String) throws {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates or empties the file; with `append`, keeps its whole lines (a last
+    /// line cut short by a killed run is dropped) and writes after them.
+    init(path: String, flag: String, append: Bool) throws {
+        descriptor = open(path, O_RDWR | O_CREAT | (append ? 0 : O_TRUNC) | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw InputError(file: path, field: "--\(flag)", problem: "cannot be written: \(String(cString: strerror(errno)))")
         }
-        self.path = path
+        let kept = append ? Self.wholeLinesLength(descriptor) : 0
+        if append {
+            ftruncate(descriptor, off_t(kept))
+            lseek(descriptor, 0, SEEK_END)
+        }
+        continuing = kept > 0
         buffer.reserveCapacity(1 << 16)
+    }
+
+    /// The length of the file up to and including its last newline.
+    private static func wholeLinesLength(_ descriptor: Int32) -> Int {
+        var end = Int(lseek(descriptor, 0, SEEK_END))
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        while end > 0 {
+            let start = max(0, end - block.count)
+            let count = block.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, end - start, off_t(start)) }
+            guard count > 0 else { return 0 }
+            if let newline = block[..<count].lastIndex(of: 0x0A) { return start + newline + 1 }
+            end = start
+        }
+        return 0
     }
 
     /// Adds whole lines; they go out when the buffer holds 64 KB, or on `flush`.

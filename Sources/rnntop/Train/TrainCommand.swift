@@ -166,7 +166,8 @@ struct TrainCommand: ParsableCommand {
     /// The run log the flags ask for, if any.
     private var logOptions: RunLogOptions? {
         guard log != nil || csv != nil else { return nil }
-        return RunLogOptions(path: log, csvPath: csv, every: logEvery, program: "rnntop \(RNNTop.version)")
+        // A resumed run goes on in the log it wrote before (the same path given again).
+        return RunLogOptions(path: log, csvPath: csv, every: logEvery, program: "rnntop \(RNNTop.version)", append: resume != nil)
     }
 
     /// The dashboard until the user quits or a signal ends the run; the terminal is
