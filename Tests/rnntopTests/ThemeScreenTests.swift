@@ -138,6 +138,15 @@ import Training
         #expect(good.status == 0)
     }
 
+    @Test func themesPrintsAThemeToCopy() throws {
+        let printed = try CommandRunner.run(["themes", "colorblind"])
+        #expect(printed.status == 0)
+        let file = try String(contentsOfFile: Self.catalog.shippedDirectory! + "/colorblind.toml", encoding: .utf8)
+        #expect(printed.standardOutput == file)
+        let unknown = try CommandRunner.run(["themes", "solarised"])
+        #expect(unknown.status == 2 && unknown.standardError.contains("no theme named 'solarised'"))
+    }
+
     @Test func themesListsEveryThemeAndWhereItCameFrom() throws {
         let config = try Fixtures.temporaryFolder()
         let folder = config.appendingPathComponent("rnntop/themes")

@@ -93,6 +93,18 @@ public struct ThemeCatalog: Sendable {
         return try Self.read(path: path, name: entry.name)
     }
 
+    /// The text of the file behind a theme name, to copy and edit.
+    public func source(of name: String) throws(ThemeError) -> String {
+        guard let entry = entries.first(where: { $0.name == name }) else {
+            throw ThemeError(file: nil, problem: "no theme named '\(name)' (themes: \(entries.map(\.name).joined(separator: ", ")))")
+        }
+        guard let path = entry.origin.path else { return BuiltInThemes.sources[name]! + "\n" }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ThemeError(file: Self.abbreviatingHome(path), problem: "cannot be read as UTF-8 text")
+        }
+        return text
+    }
+
     /// True for a reference that names a file rather than a theme.
     public static func isPath(_ reference: String) -> Bool {
         reference.contains("/") || reference.hasSuffix(".toml")

@@ -16,8 +16,20 @@ struct ThemesCommand: ParsableCommand {
             """
     )
 
-    func run() {
+    @Argument(help: "A theme to print, to copy and edit (rnntop themes light > ~/.config/rnntop/themes/mine.toml).")
+    var name: String?
+
+    func run() throws {
         let catalog = ThemeCatalog.standard()
+        if let name {
+            // The file as it is; control characters other than tabs are made visible.
+            var lines = try catalog.source(of: name).split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.last?.isEmpty == true { lines.removeLast() }
+            for line in lines {
+                print(line.split(separator: "\t", omittingEmptySubsequences: false).map { Escaping.escape(String($0)) }.joined(separator: "\t"))
+            }
+            return
+        }
         for line in Self.listing(catalog) { print(Escaping.escape(line)) }
     }
 
