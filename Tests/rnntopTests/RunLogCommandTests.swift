@@ -191,6 +191,17 @@ import Training
         #expect(outcome.status == 0 && outcome.standardError.isEmpty)
         #expect(outcome.standardOutput.contains("my-trainer 2.1, csv, GRU(32, tanh)"))
         #expect(outcome.standardOutput.contains("ended: done at step 2; loss 0.9100, validation 0.9300, baseline 0.9000"))
+        // As Python's json.dumps writes it: spaces after the separators.
+        let python = try Fixtures.write(
+            """
+            {"type": "run", "schema": 1, "model": {"cell": "rnn", "hidden": 8}}
+            {"type": "step", "step": 1, "loss": 0.5, "extra": [1, 2]}
+            {"step": 2, "type": "step", "loss": 0.25}
+
+            """, named: "python.jsonl")
+        let fromPython = try CommandRunner.run(["replay", python])
+        #expect(fromPython.status == 0 && fromPython.standardOutput.contains("to step 2: 2 step records"), "\(fromPython.standardError)")
+        #expect(fromPython.standardOutput.contains("loss 0.2500"))
         let noSchema = try Fixtures.write("{\"type\":\"run\",\"model\":\"lstm\"}\n", named: "old.jsonl")
         let refused = try CommandRunner.run(["replay", noSchema])
         #expect(refused.status == 2 && refused.standardError.contains("line 1: the run record has no \"schema\" version"))

@@ -52,6 +52,25 @@ public struct RecordedRun: Sendable {
     public internal(set) var models: [(step: Int, model: ModelConfig, parameterNames: [String])] = []
     public internal(set) var ending: Ending?
 
+    /// Adds a step record's figures (NaN for what it left out). Steps only go
+    /// forward: one that does not starts the run again from there (see `rewind`).
+    mutating func appendStep(
+        _ step: Int, epoch: Double, loss: Double, learningRate: Double, gradientNorm: Double, clipped: Bool, batchSize: Int,
+        sequencesPerSecond: Double, elapsed: Double
+    ) {
+        if let last = steps.step.last, step <= Int(last) { rewind(keepingThrough: step - 1) }
+        func orZero(_ value: Double) -> Float { value.isNaN ? 0 : Float(value) }
+        steps.step.append(Int32(clamping: step))
+        steps.epoch.append(orZero(epoch))
+        steps.loss.append(Float(loss))
+        steps.learningRate.append(orZero(learningRate))
+        steps.gradientNorm.append(Float(gradientNorm))
+        steps.clipped.append(clipped)
+        steps.batchSize.append(Int32(clamping: batchSize))
+        steps.sequencesPerSecond.append(orZero(sequencesPerSecond))
+        steps.elapsed.append(orZero(elapsed))
+    }
+
     /// Forgets everything recorded after `step`: a resumed run went back to a
     /// checkpoint there, and what the first run did after it is not the run any more.
     mutating func rewind(keepingThrough step: Int) {

@@ -80,10 +80,9 @@ public final class RunLogReader {
     // MARK: Records
 
     private func parse(_ line: ArraySlice<UInt8>) throws(InputError) {
-        if run != nil, line.starts(with: Self.stepPrefix) {
-            guard parseStep(line) else { throw problem("a step record that cannot be read") }
-            return
-        }
+        // rnntop's own step records take the fast way; any other spelling (spaces, key
+        // order, nested values) the general one.
+        if run != nil, line.starts(with: Self.stepPrefix), parseStep(line) { return }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
             throw problem(run == nil ? "not a run log: the first line is not a JSON object" : "not JSON")
         }
@@ -98,7 +97,12 @@ public final class RunLogReader {
         let step = object["step"] as? Int ?? 0
         switch type {
         case "step":
-            throw problem("a step record that cannot be read")
+            guard let step = object["step"] as? Int else { throw problem("a step record without a whole \"step\"") }
+            recorded.appendStep(
+                step, epoch: Self.number(object["epoch"]), loss: Self.number(object["loss"]), learningRate: Self.number(object["lr"]),
+                gradientNorm: Self.number(object["grad_norm"]), clipped: object["clipped"] as? Bool ?? false,
+                batchSize: object["batch"] as? Int ?? 0, sequencesPerSecond: Self.number(object["seq_per_s"]),
+                elapsed: Self.number(object["elapsed"]))
         case "eval":
             recorded.evaluations.append((step, Self.number(object["loss"])))
         case "grad_profile":
@@ -236,18 +240,10 @@ public final class RunLogReader {
             return i < bytes.count && bytes[i] == UInt8(ascii: "}")
         }
         let step = values[0]
-        guard parsed, step.isFinite, run != nil else { return false }
-        // Steps only go forward; one that does not starts again from there.
-        if let last = run!.steps.step.last, Int(step) <= Int(last) { run!.rewind(keepingThrough: Int(step) - 1) }
-        run!.steps.step.append(Int32(clamping: Int(step)))
-        run!.steps.epoch.append(Float(values[1].isNaN ? 0 : values[1]))
-        run!.steps.loss.append(Float(values[2]))
-        run!.steps.learningRate.append(Float(values[3].isNaN ? 0 : values[3]))
-        run!.steps.gradientNorm.append(Float(values[4]))
-        run!.steps.clipped.append(values[5] == 1)
-        run!.steps.batchSize.append(Int32(clamping: values[6].isNaN ? 0 : Int(values[6])))
-        run!.steps.sequencesPerSecond.append(Float(values[7].isNaN ? 0 : values[7]))
-        run!.steps.elapsed.append(Float(values[8].isNaN ? 0 : values[8]))
+        guard parsed, step.isFinite, step == step.rounded(), run != nil else { return false }
+        run!.appendStep(
+            Int(step), epoch: values[1], loss: values[2], learningRate: values[3], gradientNorm: values[4], clipped: values[5] == 1,
+            batchSize: values[6].isNaN ? 0 : Int(values[6]), sequencesPerSecond: values[7], elapsed: values[8])
         return true
     }
 
