@@ -41,7 +41,8 @@ final class RunLogWriter {
     private var lastFlush = 0.0
     private var lastLogged = (elapsed: 0.0, sequences: 0)
 
-    /// Opens (creates or empties) the files; a path that cannot be written is bad input.
+    /// Opens the files: creates or empties them, or with `append` goes on after their
+    /// last whole line. A path that cannot be written is bad input.
     init(_ options: RunLogOptions) throws {
         if let every = options.every, every < 1 {
             throw ConfigError(setting: "log-every", problem: "must be at least 1 (got \(every))")

@@ -16,8 +16,8 @@ final class ReplayFeed {
     private var cached: (cursor: Int, version: Int, snapshot: Snapshot)?
     private var version = 0
 
-    /// Reads the whole log (all that is there, when following); nil run records and
-    /// unreadable logs are refused by the reader.
+    /// Reads the whole log (all that is there so far, when following). A finished log
+    /// without a run record, or with a line that cannot be read, is refused.
     init(reader: RunLogReader, following: Bool) throws {
         self.reader = reader
         self.following = following
