@@ -92,6 +92,31 @@ import Training
         #expect(quit["name"] as? String == "quit" && records.last?["reason"] as? String == "quit")
     }
 
+    @Test func aControlFifoTakesCommandsFromOneWriterAfterAnother() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let fifo = folder.appendingPathComponent("ctl").path, log = folder.appendingPathComponent("run.jsonl").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["--task", "sine", "--steps", "10000000", "--headless", "--log", log, "--control", fifo]
+        process.standardInput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Two writers, one after the other, as `echo ... > ctl` twice.
+        for line in ["lr 0.002\n", "quit\n"] {
+            let handle = try #require(FileHandle(forWritingAtPath: fifo))
+            handle.write(Data(line.utf8))
+            try handle.close()
+            usleep(300_000)
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let events = try Self.records(log).filter { $0["type"] as? String == "event" }
+        #expect(events.map { $0["name"] as? String ?? "" } == ["lr", "quit"])
+        #expect(events.allSatisfy { $0["source"] as? String == "control" })
+    }
+
     @Test func theReplayedChartIsTheLiveOne() throws {
         let log = try Fixtures.temporaryFolder().appendingPathComponent("sine.jsonl").path
         var options = SessionOptions(stopWhenDone: true)
