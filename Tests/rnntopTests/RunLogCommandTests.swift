@@ -112,6 +112,8 @@ import Training
         }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        let missing = try CommandRunner.run(["--task", "sine", "--steps", "10", "--headless", "--control", folder.path + "/nope"])
+        #expect(missing.status == 2 && missing.standardError.contains("nope: field '--control': no such file"))
         let events = try Self.records(log).filter { $0["type"] as? String == "event" }
         #expect(events.map { $0["name"] as? String ?? "" } == ["lr", "quit"])
         #expect(events.allSatisfy { $0["source"] as? String == "control" })

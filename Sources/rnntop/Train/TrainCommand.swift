@@ -130,6 +130,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         // The dashboard when both ends are a terminal and no one asked otherwise.
         let colors = try ThemeChoice(theme)
+        if let control, !FileManager.default.fileExists(atPath: control) {
+            throw InputError(file: control, field: "--control", problem: "no such file: create it first (touch, or mkfifo for a FIFO)")
+        }
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
             var options = SessionOptions()
             options.log = logOptions
