@@ -88,10 +88,17 @@ import Testing
         #expect(theme.sequential.stops == [RGB(0, 0, 0), RGB(128, 128, 128), RGB(255, 255, 255)])
         var expected = Theme.standard
         expected.name = "t"
+        expected.summary = ""
         expected.background = theme.background
         expected.sequential = theme.sequential
         #expect(theme == expected)
-        #expect(try Self.parse("") == { var t = Theme.standard; t.name = "t"; return t }())
+        #expect(
+            try Self.parse("") == {
+                var t = Theme.standard
+                t.name = "t"
+                t.summary = ""
+                return t
+            }())
     }
 
     @Test func dottedAndQuotedKeysWork() throws {

@@ -50,6 +50,7 @@ public enum ThemeFile {
         }
         var reader = Reader(file: file, lines: lines, theme: base ?? placeholder(name: name))
         reader.theme.name = name
+        reader.theme.summary = ""  // a description is the file's own, never the base's
         reader.read(document)
         if base == nil { reader.requireEverything() }
         if let first = reader.problems.min(by: { ($0.line ?? .max) < ($1.line ?? .max) }) { throw first }

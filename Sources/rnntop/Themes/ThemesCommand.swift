@@ -46,7 +46,8 @@ struct ThemesCommand: ParsableCommand {
             var line = entry.name.padding(toLength: width, withPad: " ", startingAt: 0)
             line += entry.origin.kind.padding(toLength: 10, withPad: " ", startingAt: 0)
             do {
-                line += try catalog.load(entry).summary
+                let summary = try catalog.load(entry).summary
+                line += summary.isEmpty ? "(no description)" : summary
             } catch {
                 line += "cannot be used: \(error.description)"
             }
