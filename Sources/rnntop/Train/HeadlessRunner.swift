@@ -66,7 +66,6 @@ final class ProgressLines: Sendable {
         var loss = 0.0
         var rows = 0
         var lastLine = 0.0
-        var epochStart = 0
         var totalSteps = 0
         var totalEpochs = 1
         var stepsPerEpoch = 1
@@ -103,7 +102,6 @@ final class ProgressLines: Sendable {
             if record.endsEpoch {
                 s.loss = 0
                 s.rows = 0
-                s.epochStart = record.step
             }
             return line
         }
@@ -115,7 +113,9 @@ final class ProgressLines: Sendable {
         let rate = Double(record.sequences) / max(record.elapsed, 1e-9)
         let remaining = record.elapsed / Double(record.step) * Double(max(s.totalSteps - record.step, 0))
         let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
-        return "epoch \(epoch)/\(s.totalEpochs)  step \(record.step - s.epochStart)/\(s.stepsPerEpoch)  "
+        // The step within the epoch, from the epochs' fraction: right after a resume too.
+        let inEpoch = Int(((record.epochs - (record.epochs - 1e-9).rounded(.down)) * Double(s.stepsPerEpoch)).rounded())
+        return "epoch \(epoch)/\(s.totalEpochs)  step \(inEpoch)/\(s.stepsPerEpoch)  "
             + "loss \(format(s.loss / Double(max(s.rows, 1))))\(validation)  \(Format.scientific(rate)) seq/s  "
             + "eta \(Format.duration(remaining.rounded()))"
     }
