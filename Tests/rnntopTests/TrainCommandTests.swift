@@ -37,6 +37,22 @@ import Testing
         #expect(shown[3].hasPrefix("epoch 2/2  step 400/1000  loss 1.0000"))
         #expect(shown[5].hasPrefix("epoch 2/2  step 1000/1000  loss 1.0000  val 0.5000"))
         #expect(Format.scientific(12_345) == "1.2e4" && Format.scientific(99_960) == "1e5" && Format.scientific(8) == "8e0")
+
+        // A run resumed in the middle of the second epoch still counts its steps in it.
+        let resumed = Locked<[String]>([])
+        let again = ProgressLines { line in resumed.withLock { $0.append(line) } }
+        again.expect(steps: 2000, epochs: 2, stepsPerEpoch: 1000)
+        for step in 1501...2000 {
+            again.observe(
+                StepRecord(
+                    step: step, epochs: Double(step) / 1000, endsEpoch: step == 2000, loss: 1, gradientNorm: 1, clipped: false,
+                    learningRate: 0.01, batchSize: 32, validationLoss: nil, elapsed: Double(step - 1500) * 0.025,
+                    sequences: (step - 1500) * 32))
+        }
+        let afterResume = resumed.withLock { $0 }
+        #expect(afterResume.count == 2, "\(afterResume)")
+        #expect(afterResume.first?.hasPrefix("epoch 2/2  step 900/1000  loss 1.0000") == true)
+        #expect(afterResume.last?.hasPrefix("epoch 2/2  step 1000/1000  loss 1.0000") == true)
     }
 
     @Test func anEpochOfATextIsItsStepsExactly() throws {
