@@ -340,9 +340,9 @@ final class TrainingLoop {
     /// The run record, first in the log (before a resumed run's events).
     private func beginLog(program: String, at step: Int) {
         log?.begin(
-            RunLogWriter.RunInfo(
+            RecordedRun.Header(
                 program: program, settings: settings, model: network.config, parameterNames: network.layout.specs.map(\.name),
-                parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, step: step,
+                parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, startStep: step,
                 stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize), totalSteps: totalSteps))
     }
 

@@ -5,7 +5,8 @@ import RNNData
 /// `RunLogReader` line by line (also while the log grows), and turned into the
 /// snapshot the dashboard draws for any step of the run with `snapshot(at:)`.
 public struct RecordedRun: Sendable {
-    /// The run record: what every log starts with.
+    /// The run record: what every log starts with (what the writer writes and the
+    /// reader reads back).
     public struct Header: Sendable {
         public let program: String
         public let settings: RunSettings

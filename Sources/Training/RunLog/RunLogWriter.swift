@@ -83,22 +83,9 @@ final class RunLogWriter {
 
     // MARK: Records
 
-    struct RunInfo {
-        let program: String
-        let settings: RunSettings
-        let model: ModelConfig
-        let parameterNames: [String]
-        let parameterCount: Int
-        let taskSummary: String
-        let baseline: Baseline
-        let step: Int
-        let stepsPerEpoch: Int
-        let totalSteps: Int
-    }
-
     /// The run record; a log that goes on (a resumed run appending) has one already,
     /// and gets the resume event instead.
-    func begin(_ info: RunInfo) {
+    func begin(_ info: RecordedRun.Header) {
         guard json?.continuing == false else { return }
         var line = JSONLine(type: "run")
         line.field("schema", Self.schema)
@@ -110,7 +97,7 @@ final class RunLogWriter {
         line.field("model", json: Self.encode(info.model))
         line.field("parameters", info.parameterCount)
         line.field("parameter_names", json: Self.encode(info.parameterNames))
-        line.field("step", info.step)
+        line.field("step", info.startStep)
         line.field("steps_per_epoch", info.stepsPerEpoch)
         line.field("total_steps", info.totalSteps)
         if let every { line.field("log_every", every) } else { line.field("log_every", "auto") }
