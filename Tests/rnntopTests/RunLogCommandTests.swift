@@ -46,6 +46,20 @@ import Training
         #expect(last.count == 10 && last[0] == "400" && last[1] == "100.0" && !last[3].isEmpty, "\(last)")
     }
 
+    @Test func logEverySetsTheStepRecordsIntervalAndNeedsALog() throws {
+        let log = try Fixtures.temporaryFolder().appendingPathComponent("sparse.jsonl").path
+        let outcome = try CommandRunner.run(["--task", "sine", "--steps", "100", "--headless", "--eval-every", "50", "--log", log, "--log-every", "25"])
+        #expect(outcome.status == 0)
+        let steps = try Self.records(log).filter { $0["type"] as? String == "step" }.compactMap { $0["step"] as? Int }
+        #expect(steps == [25, 50, 75, 100])
+        let alone = try CommandRunner.run(["--task", "sine", "--steps", "10", "--headless", "--log-every", "5"])
+        #expect(alone.status == 2 && alone.standardError.contains("--log-every needs --log or --csv"))
+        let zero = try CommandRunner.run(["--task", "sine", "--steps", "10", "--headless", "--log", log, "--log-every", "0"])
+        #expect(zero.status == 2 && zero.standardError.contains("log-every: must be at least 1 (got 0)"))
+        let theme = try CommandRunner.run(["replay", log, "--theme", "solarised"])
+        #expect(theme.status == 2 && theme.standardError.contains("no theme named 'solarised'"))
+    }
+
     @Test func aCommandOnStandardInputIsLoggedAtTheStepItTookEffect() throws {
         let log = try Fixtures.temporaryFolder().appendingPathComponent("adding.jsonl").path
         let process = Process()
