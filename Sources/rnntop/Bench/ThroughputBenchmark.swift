@@ -60,12 +60,6 @@ struct BenchTiming {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) * 1e-18
-    }
-}
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()

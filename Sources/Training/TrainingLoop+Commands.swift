@@ -1,0 +1,156 @@
+import RNNCore
+
+/// Commands, applied between steps, and the events that record them.
+extension TrainingLoop {
+    /// Applies one command and records it as an event.
+    func apply(_ command: Command, from source: CommandSource) {
+        do {
+            try perform(command, source: source)
+        } catch {
+            record(command.eventKind, message: "refused: \(error)", source: source, applied: false)
+        }
+    }
+
+    private func perform(_ command: Command, source: CommandSource) throws {
+        let training = settings.training
+        switch command {
+        case .pause:
+            guard state == .running else { throw CommandRefusal("the run is \(state.rawValue), not running") }
+            state = .paused
+            record(.pause, message: "paused", source: source)
+        case .resume:
+            guard state == .paused || state == .diverged || (state == .done && step < totalSteps) else {
+                throw CommandRefusal("the run is \(state.rawValue)")
+            }
+            if state == .diverged && !backup.isEmpty {
+                record(.resume, message: "resumed after a divergence without rolling back", source: source)
+            } else {
+                record(.resume, message: "resumed", source: source)
+            }
+            state = .running
+        case .step:
+            guard state != .running else { throw CommandRefusal("single steps are for a paused run") }
+            pendingSteps += 1
+            record(.step, message: "one step", source: source)
+        case .setLearningRate(let rate):
+            var changed = trainer.optimizer.settings
+            changed.learningRate = rate
+            try trainer.optimizer.apply(changed)
+            settings.training.optimizer = changed
+            record(.learningRate, old: "\(training.optimizer.learningRate)", new: "\(rate)", message: "learning rate \(rate)", source: source)
+        case .setClipping(let threshold, let mode):
+            let rule = GradientClipping(mode: mode ?? training.clipping.mode, threshold: threshold)
+            try rule.validate()
+            trainer.clipping = rule
+            settings.training.clipping = rule
+            record(
+                .clipping, old: describe(training.clipping), new: describe(rule),
+                message: "clipping \(describe(rule))", source: source)
+        case .switchOptimizer(let kind):
+            var fresh = OptimizerSettings(kind: kind, learningRate: training.optimizer.learningRate)
+            fresh.momentum = kind == .sgd || kind == .rmsprop ? training.optimizer.momentum : 0
+            trainer.optimizer = try Optimizer(fresh, parameterCount: network.parameterCount)
+            settings.training.optimizer = fresh
+            record(
+                .optimizer, old: training.optimizer.kind.rawValue, new: kind.rawValue,
+                message: "optimizer \(kind.rawValue): state reset, learning rate \(fresh.learningRate) kept", source: source)
+        case .setBatchSize(let size):
+            guard size >= 1 else { throw ConfigError(setting: "batch", problem: "must be at least 1 (got \(size))") }
+            settings.training.batchSize = size
+            record(.batchSize, old: "\(training.batchSize)", new: "\(size)", message: "batch size \(size)", source: source)
+        case .setDropout(let rate):
+            try network.setDropout(between: rate, output: rate)
+            settings.training.dropout = rate
+            settings.training.outputDropout = rate
+            record(.dropout, old: "\(training.outputDropout)", new: "\(rate)", message: "dropout \(rate)", source: source)
+        case .setTruncation(let length):
+            let old = task.shape.steps
+            try task.setWindowLength(length)
+            settings.task.sequenceLength = length
+            record(.truncation, old: "\(old)", new: "\(length)", message: "windows of \(length) steps", source: source)
+        case .setEvaluationInterval(let interval):
+            guard interval >= 1 else { throw ConfigError(setting: "eval-every", problem: "must be at least 1 (got \(interval))") }
+            let old = evaluationInterval.map { "\($0)" } ?? "auto"
+            evaluationInterval = interval
+            settings.evaluationInterval = interval
+            record(.evaluationInterval, old: old, new: "\(interval)", message: "validation every \(interval) steps", source: source)
+        case .resetWeights(let seed):
+            var generator = RandomGenerator(seed: seed ?? settings.seed)
+            try replaceModel(network.config, generator: &generator)
+            record(
+                .reset, new: "\(seed ?? settings.seed)",
+                message: "new weights from seed \(seed ?? settings.seed); optimizer state reset", source: source)
+        case .changeModel(let cell, let hidden):
+            var config = network.config
+            if let cell { config.cell = cell }
+            if let hidden { config.hiddenSize = hidden }
+            try config.validate()
+            let old = describe(network.config)
+            var generator = trainer.generator
+            try replaceModel(config, generator: &generator)
+            trainer.generator = generator
+            settings.training.cell = config.cell
+            settings.training.hiddenSize = config.hiddenSize
+            modelChanges.append(Snapshot.ModelChange(step: step, description: describe(config)))
+            record(.model, old: old, new: describe(config), message: "a new model: \(describe(config))", source: source)
+        case .rollBack:
+            guard !backup.isEmpty else { throw CommandRefusal("there is no earlier copy of the weights yet") }
+            backup.restore(into: network, trainer.optimizer)
+            if state == .diverged { state = .paused }
+            record(.rollback, message: "weights and optimizer state from before the last update", source: source)
+        case .saveCheckpoint(let path):
+            guard let target = path ?? settings.checkpointPath else {
+                throw CommandRefusal("no checkpoint path: start with --checkpoint PATH")
+            }
+            try saveCheckpoint(to: target, source: source)
+        case .quit:
+            record(.quit, message: "stopped at step \(step)", source: source)
+            end(.quit)
+        }
+    }
+
+    /// A new network and optimizer state, the settings and histories kept.
+    private func replaceModel(_ config: ModelConfig, generator: inout RandomGenerator) throws {
+        let fresh = try RecurrentNetwork(config: config, generator: &generator)
+        let optimizer = try Optimizer(trainer.optimizer.settings, parameterCount: fresh.parameterCount)
+        let carried = trainer.generator
+        network = fresh
+        trainer = Trainer(network: fresh, optimizer: optimizer, clipping: trainer.clipping, generator: carried)
+        backup = WeightsBackup(parameterCount: fresh.parameterCount)
+        trainer.backup = backup
+        probe = nil
+        if parameterGradientNorms.count != fresh.layout.specs.count {
+            parameterGradientNorms = fresh.layout.specs.map { _ in MetricHistory() }
+        }
+        if state == .diverged { state = .paused }
+    }
+
+    // MARK: Events
+
+    func record(
+        _ kind: EventKind, old: String? = nil, new: String? = nil, message: String, source: CommandSource,
+        applied: Bool = true
+    ) {
+        let event = Event(
+            step: step, name: kind.rawValue, oldValue: old, newValue: new, message: message, source: source,
+            time: (clock.now - started).seconds, applied: applied)
+        events.append(event)
+        let newModel = kind == .model && applied
+        log?.event(event, model: newModel ? network.config : nil, parameterNames: newModel ? network.layout.specs.map(\.name) : nil)
+    }
+
+    private func describe(_ rule: GradientClipping) -> String {
+        rule.isOff ? "off" : "\(rule.mode.rawValue) \(rule.threshold)"
+    }
+
+    private func describe(_ config: ModelConfig) -> String {
+        "\(config.cell.rawValue.uppercased())(\(config.hiddenSize))" + (config.layers > 1 ? " x\(config.layers)" : "")
+    }
+}
+
+
+/// A command that does not apply to the run as it is.
+struct CommandRefusal: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
