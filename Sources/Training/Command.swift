@@ -31,26 +31,29 @@ public enum Command: Sendable, Equatable {
     /// Ends the run.
     case quit
 
-    /// The command's name in events and logs.
-    public var name: String {
+    /// The kind of event the command records.
+    public var eventKind: EventKind {
         switch self {
-        case .pause: "pause"
-        case .resume: "resume"
-        case .step: "step"
-        case .setLearningRate: "lr"
-        case .setClipping: "clip"
-        case .switchOptimizer: "optimizer"
-        case .setBatchSize: "batch"
-        case .setDropout: "dropout"
-        case .setTruncation: "truncation"
-        case .setEvaluationInterval: "eval-every"
-        case .resetWeights: "reset"
-        case .changeModel: "model"
-        case .rollBack: "rollback"
-        case .saveCheckpoint: "checkpoint"
-        case .quit: "quit"
+        case .pause: .pause
+        case .resume: .resume
+        case .step: .step
+        case .setLearningRate: .learningRate
+        case .setClipping: .clipping
+        case .switchOptimizer: .optimizer
+        case .setBatchSize: .batchSize
+        case .setDropout: .dropout
+        case .setTruncation: .truncation
+        case .setEvaluationInterval: .evaluationInterval
+        case .resetWeights: .reset
+        case .changeModel: .model
+        case .rollBack: .rollback
+        case .saveCheckpoint: .checkpoint
+        case .quit: .quit
         }
     }
+
+    /// The command's name in events and logs.
+    public var name: String { eventKind.rawValue }
 }
 
 /// Where a command came from, for the record.
@@ -63,12 +66,30 @@ public enum CommandSource: String, Sendable, Codable {
     case program
 }
 
+/// The events rnntop records, by the name they carry in events and logs: one for
+/// each command, and what the run itself does (diverging, finishing).
+public enum EventKind: String, Sendable, CaseIterable {
+    case pause, resume, step
+    case learningRate = "lr"
+    case clipping = "clip"
+    case optimizer
+    case batchSize = "batch"
+    case dropout, truncation
+    case evaluationInterval = "eval-every"
+    case reset, model, rollback, checkpoint, quit
+    /// A NaN or infinite loss or gradient.
+    case diverged
+    /// The run reached its length.
+    case done
+}
+
 /// What happened at a step: a command applied (or refused), a divergence, a
 /// checkpoint. Events are kept in the session, the snapshots and the checkpoints.
 public struct Event: Sendable, Equatable, Codable {
     /// The step at which it took effect: the next training step is `step + 1`.
     public let step: Int
-    /// The command or occurrence: "lr", "pause", "diverged", "checkpoint", ...
+    /// The command or occurrence: "lr", "pause", "diverged", "checkpoint", ...; a
+    /// string, because a log written by another program may name events of its own.
     public let name: String
     public let oldValue: String?
     public let newValue: String?
@@ -79,6 +100,9 @@ public struct Event: Sendable, Equatable, Codable {
     public let time: Double
     /// False when the command was refused; `message` says why.
     public let applied: Bool
+
+    /// The event's kind, when it is one rnntop records.
+    public var kind: EventKind? { EventKind(rawValue: name) }
 
     public init(
         step: Int, name: String, oldValue: String? = nil, newValue: String? = nil, message: String,

@@ -134,7 +134,7 @@ public struct RecordedRun: Sendable {
             settings.training.batchSize = Int(steps.batchSize[last])
         }
         let state: Snapshot.State =
-            shownEvents.last { ["diverged", "pause", "resume", "rollback"].contains($0.name) }?.name == "diverged"
+            shownEvents.last { [.diverged, .pause, .resume, .rollback].contains($0.kind) }?.kind == .diverged
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
         return Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
@@ -156,22 +156,22 @@ public struct RecordedRun: Sendable {
     /// The settings a command changed, from its event's new value.
     private static func apply(_ event: Event, to settings: inout RunSettings) {
         guard let value = event.newValue else { return }
-        switch event.name {
-        case "optimizer":
+        switch event.kind {
+        case .optimizer:
             if let kind = OptimizerKind(rawValue: value) { settings.training.optimizer.kind = kind }
-        case "dropout":
+        case .dropout:
             if let rate = Float(value) {
                 settings.training.dropout = rate
                 settings.training.outputDropout = rate
             }
-        case "clip":
+        case .clipping:
             let words = value.split(separator: " ")
             if value == "off" {
                 settings.training.clipping.threshold = 0
             } else if words.count == 2, let mode = ClipMode(rawValue: String(words[0])), let threshold = Float(words[1]) {
                 settings.training.clipping = GradientClipping(mode: mode, threshold: threshold)
             }
-        case "eval-every":
+        case .evaluationInterval:
             settings.evaluationInterval = Int(value)
         default:
             break

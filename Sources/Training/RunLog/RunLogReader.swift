@@ -118,7 +118,7 @@ public final class RunLogReader {
         case "event", "checkpoint":
             let event = event(object, step: step, checkpoint: type == "checkpoint")
             // A resumed run appending to its log: it goes on from the checkpoint's step.
-            if event.name == "resume", event.source == .program, let from = event.newValue.flatMap(Int.init) {
+            if event.kind == .resume, event.source == .program, let from = event.newValue.flatMap(Int.init) {
                 recorded.rewind(keepingThrough: from)
             }
             recorded.events.append(event)
@@ -217,9 +217,24 @@ public final class RunLogReader {
     /// booleans, and the strings "NaN", "Infinity" and "-Infinity"). Keys it does not
     /// know are skipped. No allocation per line: a million lines take well under a second.
     private func parseStep(_ line: ArraySlice<UInt8>) -> Bool {
-        var values = [Double](repeating: .nan, count: Self.stepKeys.count)
-        let parsed = line.withUnsafeBufferPointer { bytes -> Bool in
-            var i = Self.stepPrefix.count
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.stepKeys.count) { values in
+            values.initialize(repeating: .nan)
+            guard Self.scanStep(line, into: values), run != nil else { return false }
+            let step = values[0]
+            guard step.isFinite, step == step.rounded() else { return false }
+            run!.appendStep(
+                Int(step), epoch: values[1], loss: values[2], learningRate: values[3], gradientNorm: values[4],
+                clipped: values[5] == 1, batchSize: values[6].isNaN ? 0 : Int(values[6]), sequencesPerSecond: values[7],
+                elapsed: values[8])
+            return true
+        }
+    }
+
+    /// Puts the values of the keys it knows into their slots; false when the line is
+    /// not a flat object of plain values.
+    private static func scanStep(_ line: ArraySlice<UInt8>, into values: UnsafeMutableBufferPointer<Double>) -> Bool {
+        line.withUnsafeBufferPointer { bytes -> Bool in
+            var i = stepPrefix.count
             while i < bytes.count, bytes[i] == UInt8(ascii: ",") {
                 // ,"key":value
                 guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") else { return false }
@@ -231,20 +246,14 @@ public final class RunLogReader {
                 var valueEnd = valueStart
                 while valueEnd < bytes.count, bytes[valueEnd] != UInt8(ascii: ","), bytes[valueEnd] != UInt8(ascii: "}") { valueEnd += 1 }
                 let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
-                if let slot = Self.stepKeys.firstIndex(where: { $0.elementsEqual(key) }) {
-                    guard let value = Self.scalar(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) else { return false }
+                if let slot = stepKeys.firstIndex(where: { $0.elementsEqual(key) }) {
+                    guard let value = scalar(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) else { return false }
                     values[slot] = value
                 }
                 i = valueEnd
             }
             return i < bytes.count && bytes[i] == UInt8(ascii: "}")
         }
-        let step = values[0]
-        guard parsed, step.isFinite, step == step.rounded(), run != nil else { return false }
-        run!.appendStep(
-            Int(step), epoch: values[1], loss: values[2], learningRate: values[3], gradientNorm: values[4], clipped: values[5] == 1,
-            batchSize: values[6].isNaN ? 0 : Int(values[6]), sequencesPerSecond: values[7], elapsed: values[8])
-        return true
     }
 
     /// The step record's keys, in the order of `parseStep`'s slots.

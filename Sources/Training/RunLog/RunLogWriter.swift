@@ -199,7 +199,7 @@ final class RunLogWriter {
     /// A command applied or refused, or something that happened (a divergence, the
     /// end of the run). A new model's configuration comes with a `model` event.
     func event(_ event: Event, model: ModelConfig?, parameterNames: [String]?) {
-        var line = JSONLine(type: event.name == "checkpoint" && event.applied ? "checkpoint" : "event")
+        var line = JSONLine(type: event.kind == .checkpoint && event.applied ? "checkpoint" : "event")
         line.field("step", event.step)
         line.field("name", event.name)
         line.field("old", event.oldValue)

@@ -146,7 +146,7 @@ struct DashboardScreen {
             color = theme.highlight
         } else if let event = snapshot.events.last {
             text = "step \(event.step): \(event.message)"
-            color = event.applied ? (event.name == "diverged" ? theme.diverged : theme.muted) : theme.diverged
+            color = event.applied ? (event.kind == .diverged ? theme.diverged : theme.muted) : theme.diverged
         } else {
             text = snapshot.taskSummary
         }

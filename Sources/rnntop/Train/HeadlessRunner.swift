@@ -30,7 +30,7 @@ struct HeadlessRunner {
         }
         switch end.reason {
         case .diverged:
-            report(last.events.last { $0.name == "diverged" }?.message ?? "diverged at step \(last.step)")
+            report(last.events.last { $0.kind == .diverged }?.message ?? "diverged at step \(last.step)")
             return 1
         case .done, .quit:
             report(
