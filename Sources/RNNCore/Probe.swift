@@ -98,7 +98,7 @@ extension RecurrentNetwork {
         for buffers in shard.layers {
             hidden.append(matrix(buffers.hidden.pointer + h, width: h))
             gradients.append(matrix(buffers.dHidden.pointer + h, width: h))
-            if config.cell == .lstm { cell.append(matrix(buffers.cell.pointer + h, width: h)) }
+            if config.cell.hasCellState { cell.append(matrix(buffers.cell.pointer + h, width: h)) }
             gates.append(
                 config.cell.gateNames.enumerated().map { block, name in
                     let activations = matrix(buffers.gates.pointer, width: gateWidth, offset: block * h)

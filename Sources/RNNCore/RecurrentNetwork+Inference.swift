@@ -38,7 +38,7 @@ extension RecurrentNetwork {
         return Inference(
             predictions: Array(UnsafeBufferPointer(start: shard.headOutput.pointer, count: predictionCount)),
             finalHidden: Array(UnsafeBufferPointer(start: finalHidden, count: stateCount)),
-            finalCell: config.cell == .lstm
+            finalCell: config.cell.hasCellState
                 ? Array(UnsafeBufferPointer(start: finalHidden + stateCount, count: stateCount)) : [])
     }
 }

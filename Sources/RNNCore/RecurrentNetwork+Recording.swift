@@ -24,7 +24,7 @@ extension RecurrentNetwork {
         if record.contains(.outputs) {
             result.output = gather(slices: steps, width: h) { UnsafePointer($0.layers[top].hidden.pointer + $0.rows * h) }
             result.finalHidden = finalStates(cell: false, count: stateCount)
-            if config.cell == .lstm { result.finalCell = finalStates(cell: true, count: stateCount) }
+            if config.cell.hasCellState { result.finalCell = finalStates(cell: true, count: stateCount) }
         }
         if record.contains(.hiddenGradients) {
             result.hiddenGradients = (0..<config.layers).map { l in
@@ -36,7 +36,7 @@ extension RecurrentNetwork {
             result.initialHiddenGradient = (0..<config.layers).flatMap { l in
                 gather(slices: 1, width: h) { UnsafePointer($0.layers[l].dHidden.pointer) }
             }
-            if config.cell == .lstm {
+            if config.cell.hasCellState {
                 result.initialCellGradient = (0..<config.layers).flatMap { l in
                     gather(slices: 1, width: h) { UnsafePointer($0.layers[l].dCell.pointer) }
                 }

@@ -105,7 +105,7 @@ public final class RecurrentNetwork: ShardWork {
             let count = config.layers * carriedBatch * config.hiddenSize
             return CarriedState(
                 batch: carriedBatch, hidden: finalStates(cell: false, count: count),
-                cell: config.cell == .lstm ? finalStates(cell: true, count: count) : [])
+                cell: config.cell.hasCellState ? finalStates(cell: true, count: count) : [])
         }
         set {
             guard let state = newValue else {

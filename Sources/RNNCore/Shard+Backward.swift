@@ -37,7 +37,7 @@ extension Shard {
 
         if part.isLead {
             dHidden.update(repeating: 0, count: rows * h)  // dL/dh0 accumulates here
-            if config.cell == .lstm { buffers.dCell.pointer.update(repeating: 0, count: rows * h) }
+            if config.cell.hasCellState { buffers.dCell.pointer.update(repeating: 0, count: rows * h) }
         }
         part.sync()
 

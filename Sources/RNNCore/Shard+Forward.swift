@@ -19,7 +19,7 @@ extension Shard {
             if part.isLead {
                 let final = (l * pass.batch + firstRow) * h
                 (pass.finalHidden + final).update(from: layers[l].hidden.pointer + steps * rows * h, count: rows * h)
-                if config.cell == .lstm {
+                if config.cell.hasCellState {
                     (pass.finalCell + final).update(from: layers[l].cell.pointer + steps * rows * h, count: rows * h)
                 }
             }
@@ -51,7 +51,7 @@ extension Shard {
         } else {
             layers[l].hidden.pointer.update(repeating: 0, count: rows * h)
         }
-        guard storage.config.cell == .lstm else { return }
+        guard storage.config.cell.hasCellState else { return }
         if let initial = pass.initialCell {
             layers[l].cell.pointer.update(from: initial + offset, count: rows * h)
         } else {

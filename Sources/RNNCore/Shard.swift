@@ -94,7 +94,7 @@ final class Shard {
             _ = buffers.hidden.reserve(states)
             _ = buffers.dHidden.reserve(states)
             _ = buffers.dGates.reserve(steps * rows * gates)
-            if config.cell == .lstm {
+            if config.cell.hasCellState {
                 _ = buffers.cell.reserve(states)
                 _ = buffers.dCell.reserve(rows * h)
             }

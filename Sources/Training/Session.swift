@@ -97,7 +97,6 @@ public final class Session: Sendable {
     private struct Lifecycle {
         var started = false
         var end: SessionEnd?
-        var handlers: [@Sendable (SessionEnd) -> Void] = []
     }
 
     /// A new run; the task, model and optimizer are built and checked here, so bad
@@ -144,15 +143,6 @@ public final class Session: Sendable {
     /// references; it never waits for a training step.
     public var snapshot: Snapshot {
         latest.withLock { $0 }
-    }
-
-    /// Calls `handler` once the session has ended (at once if it has).
-    public func onEnd(_ handler: @escaping @Sendable (SessionEnd) -> Void) {
-        let end = lifecycle.withLock { state -> SessionEnd? in
-            if state.end == nil { state.handlers.append(handler) }
-            return state.end
-        }
-        if let end { handler(end) }
     }
 
     /// Blocks until the session has ended, and says how.
@@ -214,13 +204,8 @@ public final class Session: Sendable {
         publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
         loop.closeLog()
         let end = SessionEnd(reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError)
-        let handlers = lifecycle.withLock { state -> [@Sendable (SessionEnd) -> Void] in
-            state.end = end
-            defer { state.handlers = [] }
-            return state.handlers
-        }
+        lifecycle.withLock { $0.end = end }
         ended.signal()
-        for handler in handlers { handler(end) }
     }
 }
 

@@ -144,8 +144,8 @@ final class Dashboard {
                 let colorless = !themes.current.monochrome && !terminal.context.color
                 note("theme \(themes.current.name)" + (colorless ? " (this terminal shows no colour)" : ""))
             }
-        case .focusNext: view.focus = ViewState.Focus(rawValue: (view.focus.rawValue + 1) % 4)!
-        case .focusPrevious: view.focus = ViewState.Focus(rawValue: (view.focus.rawValue + 3) % 4)!
+        case .focusNext: view.focus = view.focus.cycled()
+        case .focusPrevious: view.focus = view.focus.cycled(by: -1)
         case .toggleHelp: view.showHelp.toggle()
         case .move(let dx, let dy): move(dx: dx, dy: dy, snapshot: snapshot)
         }

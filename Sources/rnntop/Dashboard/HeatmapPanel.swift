@@ -12,7 +12,7 @@ struct HeatmapPanel {
 
     /// The matrices the model offers, in the order `h` cycles through them.
     static func modes(of model: ModelConfig) -> [String] {
-        ["h"] + (model.cell == .lstm ? ["c"] : []) + model.cell.gateNames.map { "gate \($0)" } + ["∂L/∂h"]
+        ["h"] + (model.cell.hasCellState ? ["c"] : []) + model.cell.gateNames.map { "gate \($0)" } + ["∂L/∂h"]
     }
 
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {

@@ -37,15 +37,13 @@ enum KeyMap {
                 let halved = training.clipping.threshold / 2
                 return .command(.setClipping(threshold: halved < 1e-4 ? 0 : halved, mode: nil))
             case "o":
-                let kinds = OptimizerKind.allCases
-                return .command(.switchOptimizer(kinds[(kinds.firstIndex(of: training.optimizer.kind)! + 1) % kinds.count]))
+                return .command(.switchOptimizer(training.optimizer.kind.cycled()))
             case "b": return training.batchSize > 1 ? .command(.setBatchSize(max(1, training.batchSize / 2))) : .refused("the batch is 1")
             case "B": return .command(.setBatchSize(training.batchSize * 2))
             case "d": return .command(.setDropout(max(0, (snapshot.model.outputDropout * 10).rounded() / 10 - 0.1)))
             case "D": return .command(.setDropout(min(0.9, (snapshot.model.outputDropout * 10).rounded() / 10 + 0.1)))
             case "m":
-                let cells: [CellKind] = [.rnn, .lstm, .gru]
-                return .command(.changeModel(cell: cells[(cells.firstIndex(of: snapshot.model.cell)! + 1) % 3], hiddenSize: nil))
+                return .command(.changeModel(cell: snapshot.model.cell.cycled(), hiddenSize: nil))
             case "r": return .command(.resetWeights(seed: nil))
             case "u": return snapshot.canRollBack ? .command(.rollBack) : .refused("nothing to roll back to yet")
             case "s": return .command(.saveCheckpoint(path: snapshot.settings.checkpointPath ?? "rnntop.ckpt"))

@@ -84,7 +84,7 @@ struct GoldenCase {
 
         x = try root["x"].tensor(shape: [steps, batch, inputSize])
         h0 = try root["h0"].tensor(shape: [layers, batch, hidden])
-        c0 = cell == .lstm ? try root["c0"].tensor(shape: [layers, batch, hidden]) : nil
+        c0 = cell.hasCellState ? try root["c0"].tensor(shape: [layers, batch, hidden]) : nil
 
         switch head {
         case .none:
@@ -103,7 +103,7 @@ struct GoldenCase {
         var gradients = try Self.parameterTensors(grads, config: config)
         gradients["x"] = try grads["x"].tensor(shape: [steps, batch, inputSize])
         gradients["h0"] = try grads["h0"].tensor(shape: [layers, batch, hidden])
-        if cell == .lstm { gradients["c0"] = try grads["c0"].tensor(shape: [layers, batch, hidden]) }
+        if cell.hasCellState { gradients["c0"] = try grads["c0"].tensor(shape: [layers, batch, hidden]) }
 
         let dLdh = try root["dL_dh"], dLdhNorm = try root["dL_dh_norm"]
         var hiddenGradients = [Tensor](), norms = [[Double]]()
@@ -144,7 +144,7 @@ struct GoldenCase {
         expected = Expected(
             output: try root["output"].tensor(shape: [steps, batch, hidden]),
             hN: try root["h_n"].tensor(shape: [layers, batch, hidden]),
-            cN: cell == .lstm ? try root["c_n"].tensor(shape: [layers, batch, hidden]) : nil,
+            cN: cell.hasCellState ? try root["c_n"].tensor(shape: [layers, batch, hidden]) : nil,
             loss: try root["loss"].number(), prediction: prediction, gradients: gradients,
             hiddenGradients: hiddenGradients, hiddenGradientNorms: norms,
             globalNorm: try root.optional("grad_global_norm")?.number(), clipping: clipping, adam: adam, sgd: sgd)
