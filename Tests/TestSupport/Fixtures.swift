@@ -1,25 +1,17 @@
 import Foundation
 
-/// Where the tests find the shared reference material.
+/// Where the tests find their reference material: Tests/Fixtures, and only there,
+/// so that a result never depends on what sits beside the checkout.
 public enum Fixtures {
     /// The package's root folder.
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// ../shared/golden next to the checkout, the source of truth; the copy in
-    /// Tests/Fixtures/golden when the checkout stands alone (a CI clone elsewhere).
-    public static var goldenFolder: URL {
-        let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/golden")
-        if FileManager.default.fileExists(atPath: shared.path) { return shared }
-        return packageRoot.appendingPathComponent("Tests/Fixtures/golden")
-    }
+    /// PyTorch's reference cases (Tests/Fixtures/golden; its README gives the format).
+    public static let goldenFolder = packageRoot.appendingPathComponent("Tests/Fixtures/golden")
 
-    /// ../shared/data next to the checkout, or the copy in Tests/Fixtures/data.
-    public static var dataFolder: URL {
-        let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-        if FileManager.default.fileExists(atPath: shared.path) { return shared }
-        return packageRoot.appendingPathComponent("Tests/Fixtures/data")
-    }
+    /// Real public-domain data (Tests/Fixtures/data; its README says where each came from).
+    public static let dataFolder = packageRoot.appendingPathComponent("Tests/Fixtures/data")
 
     /// A real data file (sunspots.csv, hamlet.txt, ...).
     public static func data(_ name: String) -> String {
