@@ -102,14 +102,23 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         self.initialization = initialization
     }
 
+    /// The widest input or output: every Unicode scalar as a class of a character
+    /// model. With the limits on hidden size and layers, a model's parameter count
+    /// stays far inside `Int`, so sizes computed from a valid config never overflow.
+    public static let maximumWidth = 1 << 21
+
     /// Refuses settings that make no sense, naming the setting, before any work.
+    /// Sizes read from files (checkpoints, logs) pass through here before anything
+    /// is computed from them.
     public func validate() throws(ConfigError) {
         try ConfigError.require(inputSize >= 1, "input size", "must be at least 1 (got \(inputSize))")
+        try ConfigError.require(inputSize <= Self.maximumWidth, "input size", "must be at most \(Self.maximumWidth) (got \(inputSize))")
         try ConfigError.require(hiddenSize >= 1, "hidden", "must be at least 1 (got \(hiddenSize))")
         try ConfigError.require(hiddenSize <= 65_536, "hidden", "must be at most 65536 (got \(hiddenSize))")
         try ConfigError.require(layers >= 1, "layers", "must be at least 1 (got \(layers))")
         try ConfigError.require(layers <= 64, "layers", "must be at most 64 (got \(layers))")
         try ConfigError.require(outputSize >= 1, "output size", "must be at least 1 (got \(outputSize))")
+        try ConfigError.require(outputSize <= Self.maximumWidth, "output size", "must be at most \(Self.maximumWidth) (got \(outputSize))")
         try ConfigError.require(
             dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1) (got \(dropout))")
         try ConfigError.require(

@@ -7,21 +7,28 @@ import RNNData
 /// followed: `update()` reads whatever was appended since the last call.
 ///
 /// Step records, which are most of a log, are read by a small scanner of their flat
-/// objects; the rarer records go through JSONSerialization. Records of a type this
-/// reader does not know are skipped (other programs may add their own); a log from a
-/// later schema is refused.
+/// objects (`StepScanner`); the rarer records go through JSONSerialization. Records
+/// of a type this reader does not know are skipped (other programs may add their
+/// own); a log from a later schema is refused. Every number that becomes a step, a
+/// size or an index is checked against the range its use needs (see
+/// `RunLogReader+Records`), so a damaged or hostile log is refused with its line and
+/// field, never trusted.
 public final class RunLogReader {
     public let path: String
     /// The run so far; nil until the run record has been read.
-    public private(set) var run: RecordedRun?
+    public internal(set) var run: RecordedRun?
     /// Things the user should know that do not stop the replay.
     public private(set) var notes: [String] = []
+
+    /// The longest line read: a probe of a large model is tens of megabytes; a file
+    /// with no line end in this many bytes is not a run log (or is a device).
+    static let maximumLineLength = 256 << 20
 
     private let descriptor: Int32
     /// Where `read` puts each chunk: allocated once, as a followed log is polled often.
     private var chunk = [UInt8](repeating: 0, count: 1 << 20)
     private var pending: [UInt8] = []
-    private var lineNumber = 0
+    var lineNumber = 0
 
     /// Opens a log; a missing or unreadable file is refused here.
     public init(path: String) throws(InputError) {
@@ -54,6 +61,9 @@ public final class RunLogReader {
                 changed = true
             }
             pending.removeSubrange(0..<start)
+            guard pending.count <= Self.maximumLineLength else {
+                throw problem("a line longer than \(Self.maximumLineLength >> 20) MB: not a run log", at: lineNumber + 1)
+            }
         }
         return changed
     }
@@ -82,27 +92,30 @@ public final class RunLogReader {
     private func parse(_ line: ArraySlice<UInt8>) throws(InputError) {
         // rnntop's own step records take the fast way; any other spelling (spaces, key
         // order, nested values) the general one.
-        if run != nil, line.starts(with: Self.stepPrefix), parseStep(line) { return }
+        if run != nil, let fields = StepScanner.scan(line) {
+            try appendStep(fields)
+            return
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
             throw problem(run == nil ? "not a run log: the first line is not a JSON object" : "not JSON")
         }
         guard let type = object["type"] as? String else { throw problem("a record without a \"type\"") }
         guard var recorded = run else {
-            guard type == "run" else { throw problem("not a run log: the first record is \"\(type)\", not \"run\"") }
+            guard type == "run" else { throw problem("not a run log: the first record is \"\(Escaping.escape(type))\", not \"run\"") }
             run = RecordedRun(header: try header(object))
             return
         }
         run = nil  // no copy of the columns while `recorded` changes
         defer { run = recorded }
-        let step = object["step"] as? Int ?? 0
+        let step = try stepNumber(object["step"]) ?? 0
         switch type {
         case "step":
-            guard let step = object["step"] as? Int else { throw problem("a step record without a whole \"step\"") }
+            guard object["step"] != nil else { throw problem("a step record without a \"step\"") }
             recorded.appendStep(
                 step, epoch: Self.number(object["epoch"]), loss: Self.number(object["loss"]), learningRate: Self.number(object["lr"]),
                 gradientNorm: Self.number(object["grad_norm"]), clipped: object["clipped"] as? Bool ?? false,
-                batchSize: object["batch"] as? Int ?? 0, sequencesPerSecond: Self.number(object["seq_per_s"]),
-                elapsed: Self.number(object["elapsed"]))
+                batchSize: try wholeNumber(object["batch"], "batch", in: Self.sizeRange) ?? 0,
+                sequencesPerSecond: Self.number(object["seq_per_s"]), elapsed: Self.number(object["elapsed"]))
         case "eval":
             recorded.evaluations.append((step, Self.number(object["loss"])))
         case "grad_profile":
@@ -112,19 +125,19 @@ public final class RunLogReader {
             let gradient = (object["grad"] as? [Any] ?? []).map(Self.number), weight = (object["weight"] as? [Any] ?? []).map(Self.number)
             recorded.parameterNorms.append((step, gradient, weight))
         case "probe":
-            recorded.probes.append((step, try probe(object)))
+            recorded.probes.append((step, try probe(object, model: recorded.models.last?.model ?? recorded.header.model)))
         case "sample":
             recorded.samples.append((step, object["text"] as? String ?? ""))
         case "event", "checkpoint":
             let event = event(object, step: step, checkpoint: type == "checkpoint")
             // A resumed run appending to its log: it goes on from the checkpoint's step.
-            if event.kind == .resume, event.source == .program, let from = event.newValue.flatMap(Int.init) {
+            if event.kind == .resume, event.source == .program, let from = event.newValue.flatMap(Int.init), Self.stepRange.contains(from) {
                 recorded.rewind(keepingThrough: from)
             }
             recorded.events.append(event)
-            if let model = object["model"], let config = try? Self.decode(ModelConfig.self, model) {
+            if let model = object["model"], event.applied, event.kind == .model {
                 let names = object["parameter_names"] as? [String] ?? []
-                recorded.models.append((step, config, names))
+                recorded.models.append((step, try modelConfig(model, field: "model"), names))
             }
         case "end":
             recorded.ending = RecordedRun.Ending(reason: object["reason"] as? String ?? "", step: step)
@@ -135,180 +148,18 @@ public final class RunLogReader {
         }
     }
 
-    /// The run record. Only `schema` is required: a log from another program may
-    /// give a plain model (`{"cell": "lstm", "hidden": 32}`) and leave out rnntop's
-    /// settings, the task and the baseline, which then show as unknown.
-    private func header(_ object: [String: Any]) throws(InputError) -> RecordedRun.Header {
-        guard let schema = object["schema"] as? Int else { throw problem("the run record has no \"schema\" version") }
-        guard schema <= RunLogWriter.schema else {
-            throw problem("written with log schema \(schema); this rnntop reads schema \(RunLogWriter.schema) and older: use a newer rnntop")
+    /// A step record read by the scanner, its step and batch checked.
+    private func appendStep(_ fields: StepScanner.Fields) throws(InputError) {
+        guard let step = try wholeNumber(fields.step, "step", in: Self.stepRange) else {
+            throw problem("a step record without a \"step\"")
         }
-        let task = object["task"] as? [String: Any] ?? [:]
-        let model = (try? Self.decode(ModelConfig.self, object["model"] as Any)) ?? Self.plainModel(object["model"] as? [String: Any] ?? [:])
-        let totalSteps = object["total_steps"] as? Int ?? 0
-        let settings =
-            (try? Self.decode(RunSettings.self, object["settings"] as Any))
-            ?? RunSettings(
-                task: TaskOptions(kind: TaskKind(rawValue: task["kind"] as? String ?? "") ?? .csv),
-                training: TaskDefaults(
-                    cell: model.cell, activation: model.activation, hiddenSize: model.hiddenSize, layers: model.layers,
-                    optimizer: OptimizerSettings(kind: OptimizerKind(rawValue: object["optimizer"] as? String ?? "") ?? .adam, learningRate: 0),
-                    batchSize: 1, length: .steps(totalSteps)),
-                seed: UInt64(object["seed"] as? Int ?? 0))
-        return RecordedRun.Header(
-            program: object["program"] as? String ?? "unknown",
-            settings: settings, model: model,
-            parameterNames: object["parameter_names"] as? [String] ?? [],
-            parameterCount: object["parameters"] as? Int ?? 0,
-            taskSummary: task["summary"] as? String ?? "",
-            baseline: (try? Self.decode(Baseline.self, task["baseline"] as Any)) ?? Baseline(loss: .nan, predictor: "unknown"),
-            startStep: object["step"] as? Int ?? 0,
-            stepsPerEpoch: max(object["steps_per_epoch"] as? Int ?? 1, 1),
-            totalSteps: totalSteps)
+        let batch = try wholeNumber(fields.batch, "batch", in: Self.sizeRange) ?? 0
+        run!.appendStep(
+            step, epoch: fields.epoch, loss: fields.loss, learningRate: fields.learningRate, gradientNorm: fields.gradientNorm,
+            clipped: fields.clipped == 1, batchSize: batch, sequencesPerSecond: fields.sequencesPerSecond, elapsed: fields.elapsed)
     }
 
-    /// A model from the few keys another program would write.
-    private static func plainModel(_ keys: [String: Any]) -> ModelConfig {
-        ModelConfig(
-            cell: CellKind(rawValue: keys["cell"] as? String ?? "") ?? .lstm,
-            activation: Activation(rawValue: keys["activation"] as? String ?? "") ?? .tanh,
-            inputSize: keys["input"] as? Int ?? 1, hiddenSize: keys["hidden"] as? Int ?? keys["hiddenSize"] as? Int ?? 1,
-            layers: keys["layers"] as? Int ?? 1)
-    }
-
-    private func probe(_ object: [String: Any]) throws(InputError) -> ProbeReport {
-        func matrix(_ value: Any?) throws(InputError) -> UnitMatrix {
-            guard let m = value as? [String: Any], let units = m["units"] as? Int, let steps = m["steps"] as? Int,
-                let values = m["values"] as? [Any], values.count == units * steps
-            else { throw problem("a probe matrix whose values do not fill units × steps") }
-            return UnitMatrix(units: units, steps: steps, values: values.map { Float(Self.number($0)) })
-        }
-        var hidden: [UnitMatrix] = [], cell: [UnitMatrix] = [], gradients: [UnitMatrix] = [], gates: [[GateActivity]] = []
-        for layer in object["layers"] as? [[String: Any]] ?? [] {
-            hidden.append(try matrix(layer["h"]))
-            if layer["c"] != nil { cell.append(try matrix(layer["c"])) }
-            gradients.append(try matrix(layer["dh"]))
-            var layerGates: [GateActivity] = []
-            for gate in layer["gates"] as? [[String: Any]] ?? [] {
-                layerGates.append(
-                    GateActivity(
-                        name: gate["name"] as? String ?? "?", activations: try matrix(gate["activations"]),
-                        saturation: Self.number(gate["saturation"])))
-            }
-            gates.append(layerGates)
-        }
-        guard !hidden.isEmpty else { throw problem("a probe without layers") }
-        return ProbeReport(hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, predictions: [], loss: Self.number(object["loss"]))
-    }
-
-    private func event(_ object: [String: Any], step: Int, checkpoint: Bool) -> Event {
-        Event(
-            step: step, name: object["name"] as? String ?? (checkpoint ? "checkpoint" : "?"), oldValue: object["old"] as? String,
-            newValue: object["new"] as? String, message: object["message"] as? String ?? "",
-            source: CommandSource(rawValue: object["source"] as? String ?? "") ?? .program, time: Self.number(object["time"]),
-            applied: object["applied"] as? Bool ?? true)
-    }
-
-    // MARK: The step scanner
-
-    private static let stepPrefix = Array("{\"type\":\"step\"".utf8)
-
-    /// Reads `{"type":"step","step":1,"loss":0.5,...}`: keys and plain values (numbers,
-    /// booleans, and the strings "NaN", "Infinity" and "-Infinity"). Keys it does not
-    /// know are skipped. No allocation per line: a million lines take well under a second.
-    private func parseStep(_ line: ArraySlice<UInt8>) -> Bool {
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.stepKeys.count) { values in
-            values.initialize(repeating: .nan)
-            guard Self.scanStep(line, into: values), run != nil else { return false }
-            let step = values[0]
-            guard step.isFinite, step == step.rounded() else { return false }
-            run!.appendStep(
-                Int(step), epoch: values[1], loss: values[2], learningRate: values[3], gradientNorm: values[4],
-                clipped: values[5] == 1, batchSize: values[6].isNaN ? 0 : Int(values[6]), sequencesPerSecond: values[7],
-                elapsed: values[8])
-            return true
-        }
-    }
-
-    /// Puts the values of the keys it knows into their slots; false when the line is
-    /// not a flat object of plain values.
-    private static func scanStep(_ line: ArraySlice<UInt8>, into values: UnsafeMutableBufferPointer<Double>) -> Bool {
-        line.withUnsafeBufferPointer { bytes -> Bool in
-            var i = stepPrefix.count
-            while i < bytes.count, bytes[i] == UInt8(ascii: ",") {
-                // ,"key":value
-                guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") else { return false }
-                let keyStart = i + 2
-                var keyEnd = keyStart
-                while keyEnd < bytes.count, bytes[keyEnd] != UInt8(ascii: "\"") { keyEnd += 1 }
-                guard keyEnd + 1 < bytes.count, bytes[keyEnd + 1] == UInt8(ascii: ":") else { return false }
-                let valueStart = keyEnd + 2
-                var valueEnd = valueStart
-                while valueEnd < bytes.count, bytes[valueEnd] != UInt8(ascii: ","), bytes[valueEnd] != UInt8(ascii: "}") { valueEnd += 1 }
-                let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
-                if let slot = stepKeys.firstIndex(where: { $0.elementsEqual(key) }) {
-                    guard let value = scalar(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) else { return false }
-                    values[slot] = value
-                }
-                i = valueEnd
-            }
-            return i < bytes.count && bytes[i] == UInt8(ascii: "}")
-        }
-    }
-
-    /// The step record's keys, in the order of `parseStep`'s slots.
-    private static let stepKeys: [[UInt8]] = ["step", "epoch", "loss", "lr", "grad_norm", "clipped", "batch", "seq_per_s", "elapsed"]
-        .map { Array($0.utf8) }
-
-    /// A number, true/false (1/0), or a quoted non-finite value.
-    private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let first = bytes.first, bytes.count < 40 else { return nil }
-        switch first {
-        case UInt8(ascii: "t"): return bytes.elementsEqual("true".utf8) ? 1 : nil
-        case UInt8(ascii: "f"): return bytes.elementsEqual("false".utf8) ? 0 : nil
-        case UInt8(ascii: "n"): return bytes.elementsEqual("null".utf8) ? .nan : nil
-        case UInt8(ascii: "\""):
-            if bytes.elementsEqual("\"NaN\"".utf8) { return .nan }
-            if bytes.elementsEqual("\"Infinity\"".utf8) { return .infinity }
-            if bytes.elementsEqual("\"-Infinity\"".utf8) { return -.infinity }
-            return nil
-        default:
-            // strtod on a NUL-terminated copy; the whole value must be the number.
-            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 41) { buffer -> Double? in
-                for (i, byte) in bytes.enumerated() { buffer[i] = CChar(bitPattern: byte) }
-                buffer[bytes.count] = 0
-                var end: UnsafeMutablePointer<CChar>?
-                let value = strtod(buffer.baseAddress!, &end)
-                return end == buffer.baseAddress! + bytes.count ? value : nil
-            }
-        }
-    }
-
-    // MARK: Helpers
-
-    private func problem(_ text: String) -> InputError {
-        InputError(file: path, location: "line \(lineNumber)", problem: text)
-    }
-
-    /// A JSON number, or one of the strings the writer uses for non-finite values.
-    private static func number(_ value: Any?) -> Double {
-        if let number = value as? NSNumber { return number.doubleValue }
-        switch value as? String {
-        case "Infinity": return .infinity
-        case "-Infinity": return -.infinity
-        default: return .nan
-        }
-    }
-
-    private struct NotAnObject: Error {}
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ value: Any) throws -> T {
-        // data(withJSONObject:) traps on anything but an array or a dictionary.
-        guard JSONSerialization.isValidJSONObject(value) else { throw NotAnObject() }
-        let data = try JSONSerialization.data(withJSONObject: value)
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try decoder.decode(T.self, from: data)
+    func problem(_ text: String, field: String? = nil, at line: Int? = nil) -> InputError {
+        InputError(file: path, location: "line \(line ?? lineNumber)", field: field, problem: text)
     }
 }

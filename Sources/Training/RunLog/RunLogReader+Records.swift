@@ -1,0 +1,174 @@
+import Foundation
+import RNNCore
+import RNNData
+
+/// The rarer records, and the checks every number from a log goes through before it
+/// becomes a step, a size or an index.
+extension RunLogReader {
+    /// Steps replay can hold: its step column is 32-bit (a run of 2^31 steps is
+    /// days of training at the fastest rates).
+    static let stepRange = 0...Int(Int32.max)
+    /// Batch sizes and counts shown from a log.
+    static let sizeRange = 0...Int(Int32.max)
+
+    /// The run record. Only `schema` is required: a log from another program may
+    /// give a plain model (`{"cell": "lstm", "hidden": 32}`) and leave out rnntop's
+    /// settings, the task and the baseline, which then show as unknown.
+    func header(_ object: [String: Any]) throws(InputError) -> RecordedRun.Header {
+        guard let schema = object["schema"] as? Int else { throw problem("the run record has no \"schema\" version") }
+        guard schema <= RunLogWriter.schema else {
+            throw problem("written with log schema \(schema); this rnntop reads schema \(RunLogWriter.schema) and older: use a newer rnntop")
+        }
+        let task = object["task"] as? [String: Any] ?? [:]
+        let model =
+            object["model"].flatMap { try? Self.decode(ModelConfig.self, $0) }
+            ?? Self.plainModel(object["model"] as? [String: Any] ?? [:])
+        do throws(ConfigError) {
+            try model.validate()
+        } catch {
+            throw problem("\(error)", field: "model")
+        }
+        let totalSteps = try wholeNumber(object["total_steps"], "total_steps", in: 0...Int.max) ?? 0
+        // The writer stores a seed above Int64.max as its two's-complement bit pattern.
+        let seed = try wholeNumber(object["seed"], "seed", in: Int.min...Int.max).map { UInt64(bitPattern: Int64($0)) } ?? 0
+        let settings =
+            object["settings"].flatMap { try? Self.decode(RunSettings.self, $0) }
+            ?? RunSettings(
+                task: TaskOptions(kind: TaskKind(rawValue: task["kind"] as? String ?? "") ?? .csv),
+                training: TaskDefaults(
+                    cell: model.cell, activation: model.activation, hiddenSize: model.hiddenSize, layers: model.layers,
+                    optimizer: OptimizerSettings(kind: OptimizerKind(rawValue: object["optimizer"] as? String ?? "") ?? .adam, learningRate: 0),
+                    batchSize: 1, length: .steps(totalSteps)),
+                seed: seed)
+        return RecordedRun.Header(
+            program: object["program"] as? String ?? "unknown",
+            settings: settings, model: model,
+            parameterNames: object["parameter_names"] as? [String] ?? [],
+            parameterCount: try wholeNumber(object["parameters"], "parameters", in: 0...Int.max) ?? 0,
+            taskSummary: task["summary"] as? String ?? "",
+            baseline: task["baseline"].flatMap { try? Self.decode(Baseline.self, $0) } ?? Baseline(loss: .nan, predictor: "unknown"),
+            startStep: try stepNumber(object["step"]) ?? 0,
+            stepsPerEpoch: try wholeNumber(object["steps_per_epoch"], "steps_per_epoch", in: 1...Int(Int32.max)) ?? 1,
+            totalSteps: totalSteps)
+    }
+
+    /// A model from the few keys another program would write.
+    private static func plainModel(_ keys: [String: Any]) -> ModelConfig {
+        ModelConfig(
+            cell: CellKind(rawValue: keys["cell"] as? String ?? "") ?? .lstm,
+            activation: Activation(rawValue: keys["activation"] as? String ?? "") ?? .tanh,
+            inputSize: keys["input"] as? Int ?? 1, hiddenSize: keys["hidden"] as? Int ?? keys["hiddenSize"] as? Int ?? 1,
+            layers: keys["layers"] as? Int ?? 1)
+    }
+
+    /// A model that replaced the first one (a `model` event), within the sizes
+    /// rnntop trains.
+    func modelConfig(_ value: Any, field: String) throws(InputError) -> ModelConfig {
+        let model: ModelConfig
+        do {
+            model = try Self.decode(ModelConfig.self, value)
+        } catch {
+            throw problem("not a model rnntop knows", field: field)
+        }
+        do throws(ConfigError) {
+            try model.validate()
+        } catch {
+            throw problem("\(error)", field: field)
+        }
+        return model
+    }
+
+    /// A probe's matrices, which must fit the model they were taken from: a layer
+    /// each, c_t for an LSTM, the cell's gates by name.
+    func probe(_ object: [String: Any], model: ModelConfig) throws(InputError) -> ProbeReport {
+        func matrix(_ value: Any?, _ name: String) throws(InputError) -> UnitMatrix {
+            guard let m = value as? [String: Any], let values = m["values"] as? [Any],
+                let units = try wholeNumber(m["units"], "\(name).units", in: 1...Int(Int32.max)),
+                let steps = try wholeNumber(m["steps"], "\(name).steps", in: 1...Int(Int32.max)),
+                case let (count, overflow) = units.multipliedReportingOverflow(by: steps), !overflow, values.count == count
+            else { throw problem("a probe matrix whose values do not fill units × steps", field: name) }
+            return UnitMatrix(units: units, steps: steps, values: values.map { Float(Self.number($0)) })
+        }
+        let layers = object["layers"] as? [[String: Any]] ?? []
+        guard layers.count == model.layers else {
+            throw problem("a probe of \(layers.count) layers for a model of \(model.layers)", field: "layers")
+        }
+        var hidden: [UnitMatrix] = [], cell: [UnitMatrix] = [], gradients: [UnitMatrix] = [], gates: [[GateActivity]] = []
+        for layer in layers {
+            hidden.append(try matrix(layer["h"], "h"))
+            if model.cell.hasCellState { cell.append(try matrix(layer["c"], "c")) }
+            gradients.append(try matrix(layer["dh"], "dh"))
+            var layerGates: [GateActivity] = []
+            for gate in layer["gates"] as? [[String: Any]] ?? [] {
+                let name = gate["name"] as? String ?? "?"
+                layerGates.append(
+                    GateActivity(name: name, activations: try matrix(gate["activations"], "gates"), saturation: Self.number(gate["saturation"])))
+            }
+            guard layerGates.map(\.name) == model.cell.gateNames else {
+                throw problem("a probe's gates are not the \(model.cell.rawValue.uppercased()) cell's", field: "gates")
+            }
+            gates.append(layerGates)
+        }
+        return ProbeReport(hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, predictions: [], loss: Self.number(object["loss"]))
+    }
+
+    func event(_ object: [String: Any], step: Int, checkpoint: Bool) -> Event {
+        Event(
+            step: step, name: object["name"] as? String ?? (checkpoint ? "checkpoint" : "?"), oldValue: object["old"] as? String,
+            newValue: object["new"] as? String, message: object["message"] as? String ?? "",
+            source: CommandSource(rawValue: object["source"] as? String ?? "") ?? .program, time: Self.number(object["time"]),
+            applied: object["applied"] as? Bool ?? true)
+    }
+
+    // MARK: Checked numbers
+
+    /// A record's step, when it has one.
+    func stepNumber(_ value: Any?) throws(InputError) -> Int? {
+        try wholeNumber(value, "step", in: Self.stepRange)
+    }
+
+    /// A whole number in `range`, nil when the field is absent or null; anything
+    /// else (a fraction, a string, a number out of range) is refused, naming the field.
+    func wholeNumber(_ value: Any?, _ field: String, in range: ClosedRange<Int>) throws(InputError) -> Int? {
+        guard let value, !(value is NSNull) else { return nil }
+        if let number = value as? NSNumber, let whole = (value as? Int) ?? Int(exactly: number.doubleValue) {
+            guard range.contains(whole) else {
+                throw problem("\(whole) is out of range (\(range.lowerBound) to \(range.upperBound))", field: field)
+            }
+            return whole
+        }
+        throw problem("\(Escaping.escape("\(value)")) is not a whole number from \(range.lowerBound) to \(range.upperBound)", field: field)
+    }
+
+    /// A scanned value (NaN when absent) as a whole number in `range`.
+    func wholeNumber(_ value: Double, _ field: String, in range: ClosedRange<Int>) throws(InputError) -> Int? {
+        guard !value.isNaN else { return nil }
+        guard let whole = Int(exactly: value), range.contains(whole) else {
+            let shown = value.isInfinite ? (value > 0 ? "Infinity" : "-Infinity") : "\(value)"
+            throw problem("\(shown) is not a whole number from \(range.lowerBound) to \(range.upperBound)", field: field)
+        }
+        return whole
+    }
+
+    /// A JSON number, or one of the strings the writer uses for non-finite values.
+    static func number(_ value: Any?) -> Double {
+        if let number = value as? NSNumber { return number.doubleValue }
+        switch value as? String {
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default: return .nan
+        }
+    }
+
+    private struct NotAnObject: Error {}
+
+    static func decode<T: Decodable>(_ type: T.Type, _ value: Any) throws -> T {
+        // data(withJSONObject:) traps on anything but an array or a dictionary.
+        guard JSONSerialization.isValidJSONObject(value) else { throw NotAnObject() }
+        let data = try JSONSerialization.data(withJSONObject: value)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(T.self, from: data)
+    }
+}

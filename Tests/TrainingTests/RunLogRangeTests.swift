@@ -1,0 +1,102 @@
+import Foundation
+import RNNCore
+import RNNData
+import Testing
+
+@testable import Training
+
+/// Numbers in a run log that would become steps, sizes or indices out of their
+/// range are refused with the file, the line and the field, whichever way the record
+/// is spelled; none of them traps.
+@Suite struct RunLogRangeTests {
+    static let runRecord = #"{"type":"run","schema":1,"model":{"cell":"gru","hidden":4},"seed":7}"#
+
+    /// Reads `lines` as a whole log; the error's text, or nil when it was read.
+    static func refusal(_ lines: [String]) throws -> String? {
+        let path = try RunLogTests.folder().appendingPathComponent("log.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            let reader = try RunLogReader(path: path)
+            try reader.update()
+            try reader.finish()
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func aStepOutOfRangeIsNamedInEitherSpelling() throws {
+        let fast = try Self.refusal([Self.runRecord, #"{"type":"step","step":1e19,"loss":0.5}"#])
+        #expect(fast?.hasSuffix("line 2: field 'step': 1e+19 is not a whole number from 0 to 2147483647") == true, "\(fast ?? "read")")
+        let spaced = try Self.refusal([Self.runRecord, #"{"type": "step", "step": 1e19, "loss": 0.5}"#])
+        #expect(spaced?.contains("line 2: field 'step': ") == true, "\(spaced ?? "read")")
+        let negative = try Self.refusal([Self.runRecord, #"{"type":"eval","step":-4,"loss":0.5}"#])
+        #expect(negative?.contains("line 2: field 'step': -4 is out of range (0 to 2147483647)") == true, "\(negative ?? "read")")
+        let fraction = try Self.refusal([Self.runRecord, #"{"type":"step","step":2.5}"#])
+        #expect(fraction?.contains("field 'step': 2.5 is not a whole number") == true, "\(fraction ?? "read")")
+    }
+
+    @Test func aBatchThatIsNotASizeIsRefused() throws {
+        let infinite = try Self.refusal([Self.runRecord, #"{"type":"step","step":1,"loss":0.5,"batch":"Infinity"}"#])
+        #expect(infinite?.contains("line 2: field 'batch': Infinity is not a whole number") == true, "\(infinite ?? "read")")
+        let spaced = try Self.refusal([Self.runRecord, #"{"type": "step", "step": 1, "batch": -3}"#])
+        #expect(spaced?.contains("line 2: field 'batch': -3 is out of range") == true, "\(spaced ?? "read")")
+    }
+
+    @Test func aNegativeSeedIsTheWritersBitPatternOfALargeOne() throws {
+        let path = try RunLogTests.folder().appendingPathComponent("seed.jsonl").path
+        try (Self.runRecord.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":-1") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try RunLogReader(path: path)
+        try reader.update()
+        #expect(reader.run?.header.settings.seed == UInt64.max)
+        let huge = try Self.refusal([Self.runRecord.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":1e30")])
+        #expect(huge?.contains("line 1: field 'seed': ") == true, "\(huge ?? "read")")
+    }
+
+    @Test func aProbeMustFitItsModel() throws {
+        func matrix(_ units: String, _ steps: String, _ values: String = "[]") -> String {
+            #"{"units":\#(units),"steps":\#(steps),"values":\#(values)}"#
+        }
+        let overflow = try Self.refusal([
+            Self.runRecord, #"{"type":"probe","step":1,"layers":[{"h":\#(matrix("4294967296", "4294967296")),"dh":\#(matrix("1", "1", "[0]"))}]}"#,
+        ])
+        #expect(overflow?.contains("line 2: field 'h.units': 4294967296 is out of range") == true, "\(overflow ?? "read")")
+        let product = try Self.refusal([
+            Self.runRecord, #"{"type":"probe","step":1,"layers":[{"h":\#(matrix("2147483647", "2147483647")),"dh":\#(matrix("1", "1", "[0]"))}]}"#,
+        ])
+        #expect(product?.contains("field 'h': a probe matrix whose values do not fill units × steps") == true, "\(product ?? "read")")
+        // A GRU's probe without its gates, and an LSTM's without c_t: the heatmap would look for them.
+        let one = matrix("1", "1", "[0]")
+        let noGates = try Self.refusal([Self.runRecord, #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one)}]}"#])
+        #expect(noGates?.contains("field 'gates': a probe's gates are not the GRU cell's") == true, "\(noGates ?? "read")")
+        let lstm = Self.runRecord.replacingOccurrences(of: "gru", with: "lstm")
+        let gates = ["i", "f", "g", "o"].map { #"{"name":"\#($0)","saturation":0,"activations":\#(one)}"# }.joined(separator: ",")
+        let noCell = try Self.refusal([lstm, #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one),"gates":[\#(gates)]}]}"#])
+        #expect(noCell?.contains("field 'c': a probe matrix whose values do not fill units × steps") == true, "\(noCell ?? "read")")
+        let twoLayers = try Self.refusal([Self.runRecord, #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one)},{"h":\#(one),"dh":\#(one)}]}"#])
+        #expect(twoLayers?.contains("field 'layers': a probe of 2 layers for a model of 1") == true, "\(twoLayers ?? "read")")
+    }
+
+    @Test func aModelTooLargeToTrainIsRefused() throws {
+        let header = try Self.refusal([#"{"type":"run","schema":1,"model":{"cell":"rnn","hidden":1099511627776}}"#])
+        #expect(header?.contains("line 1: field 'model': hidden: must be at most 65536") == true, "\(header ?? "read")")
+        var model = ModelConfig(cell: .lstm, inputSize: 1, hiddenSize: 8)
+        model.inputSize = 1 << 40
+        let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        let event = try Self.refusal([Self.runRecord, #"{"type":"event","step":3,"name":"model","applied":true,"model":\#(json)}"#])
+        #expect(event?.contains("line 2: field 'model': input size: must be at most 2097152") == true, "\(event ?? "read")")
+    }
+
+    @Test func aLineWithoutEndIsNotRead() throws {
+        let path = try RunLogTests.folder().appendingPathComponent("endless.jsonl").path
+        try (Self.runRecord + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        for _ in 0...(RunLogReader.maximumLineLength >> 20) { handle.write(block) }
+        try handle.close()
+        let reader = try RunLogReader(path: path)
+        #expect(throws: InputError.self) { try reader.update() }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
