@@ -26,6 +26,17 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
         state = words
     }
 
+    /// A saved state: exactly four words, not all zero (xoshiro's one fixed point).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try container.decode([UInt64].self, forKey: .state)
+        guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .state, in: container, debugDescription: "a generator state is four words, not all zero")
+        }
+        state = words
+    }
+
     public mutating func next() -> UInt64 {
         let result = rotate(state[1] &* 5, 7) &* 9
         let t = state[1] << 17

@@ -28,6 +28,30 @@ public final class WeightsBackup {
         isEmpty = false
     }
 
+    /// The copy as values, for a checkpoint of a run that diverged (so that it can
+    /// still be rolled back once resumed); nil before a copy is taken.
+    public var saved: (parameters: [Float], optimizerState: [[Float]], optimizerSteps: Int)? {
+        guard !isEmpty else { return nil }
+        return (Array(parameters.buffer), optimizerState.map { Array($0.buffer) }, optimizerSteps)
+    }
+
+    /// Takes the copy `saved` described, for `optimizer`'s kind of state.
+    public func load(parameters values: [Float], optimizerState: [[Float]], optimizerSteps: Int, for optimizer: Optimizer) throws(ConfigError) {
+        guard values.count == parameters.count, optimizerState.count == optimizer.state.count,
+            optimizerState.allSatisfy({ $0.count == parameters.count })
+        else {
+            throw ConfigError(setting: "rollback copy", problem: "does not fit the model and its optimizer")
+        }
+        parameters.pointer.update(from: values, count: values.count)
+        self.optimizerState = optimizerState.map { state in
+            let buffer = FloatBuffer(count: state.count)
+            buffer.pointer.update(from: state, count: state.count)
+            return buffer
+        }
+        self.optimizerSteps = optimizerSteps
+        isEmpty = false
+    }
+
     /// Puts the copy back into `network` and `optimizer` (the same shapes and kind).
     public func restore(into network: RecurrentNetwork, _ optimizer: Optimizer) {
         precondition(!isEmpty && optimizerState.count == optimizer.state.count)

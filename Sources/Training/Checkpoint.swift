@@ -4,13 +4,16 @@ import RNNData
 
 /// A run saved to one file: the model's weights, the optimizer's state, the settings,
 /// the step, the generator's state, the task's place in its data, the events and the
-/// histories. Resuming continues the run exactly, bit for bit.
+/// histories. Resuming continues the run exactly, bit for bit. A run that diverged
+/// is saved as it was (NaN and infinities in its histories, as JSON strings) with
+/// the copy of the weights a rollback goes back to.
 ///
 /// Layout: the magic "RNNTOPCK", the format version (UInt32), a JSON header (length
-/// UInt64, then UTF-8), the float32 values (count UInt64, then the parameters and
-/// each optimizer buffer), and an FNV-1a checksum (UInt64) of everything before it;
-/// integers little-endian. A file is written to a temporary name, synced and renamed,
-/// so a crash leaves the old checkpoint or the new one, never half of one.
+/// UInt64, then UTF-8), the float32 values (count UInt64, then the parameters, each
+/// optimizer buffer, and for a diverged run the rollback copy of both), and an
+/// FNV-1a checksum (UInt64) of everything before it; integers little-endian. A file
+/// is written to a temporary name, synced and renamed, so a crash leaves the old
+/// checkpoint or the new one, never half of one.
 public struct Checkpoint: Sendable {
     public static let formatVersion: UInt32 = 1
     static let magic = Array("RNNTOPCK".utf8)
@@ -35,6 +38,10 @@ public struct Checkpoint: Sendable {
         var dataFingerprint: UInt64?
         var events: [Event]
         var histories: Histories
+        /// True when the run had diverged (absent in older files: it had not).
+        var diverged: Bool?
+        /// The optimizer's step count in the rollback copy, when the file holds one.
+        var rollbackOptimizerSteps: Int?
     }
 
     /// The histories, so a resumed run's charts go on where they stopped.
@@ -46,15 +53,25 @@ public struct Checkpoint: Sendable {
         var modelChanges: [Snapshot.ModelChange]
     }
 
+    /// The weights and optimizer state from before the last update.
+    struct RollbackCopy: Sendable {
+        var parameters: [Float]
+        var optimizerState: [[Float]]
+        var optimizerSteps: Int
+    }
+
     var header: Header
     var parameters: [Float]
     var optimizerState: [String: [Float]]
+    var rollback: RollbackCopy?
 
     /// The settings the run was started with (and changed by commands since).
     public var settings: RunSettings { header.settings }
     /// The model the weights belong to.
     public var model: ModelConfig { header.model }
     public var step: Int { header.step }
+    /// Whether the run had diverged when it was saved.
+    public var diverged: Bool { header.diverged ?? false }
 
     // MARK: Writing
 
@@ -65,13 +82,17 @@ public struct Checkpoint: Sendable {
         append(Self.formatVersion, to: &bytes)
         let json: Data
         do {
-            json = try JSONEncoder().encode(header)
+            let encoder = JSONEncoder()
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            json = try encoder.encode(header)
         } catch {
             throw InputError(file: path, problem: "cannot encode the checkpoint: \(error)")
         }
         append(UInt64(json.count), to: &bytes)
         bytes += json
-        let values = parameters + header.optimizerBuffers.flatMap { optimizerState[$0]! }
+        var values = parameters + header.optimizerBuffers.flatMap { optimizerState[$0]! }
+        if let rollback { values += rollback.parameters + rollback.optimizerState.joined() }
         append(UInt64(values.count), to: &bytes)
         bytes.reserveCapacity(bytes.count + values.count * 4 + 8)
         for value in values { append(value.bitPattern, to: &bytes) }
@@ -84,20 +105,29 @@ public struct Checkpoint: Sendable {
     /// Reads and checks a checkpoint whole; nothing is used from a file that is
     /// truncated, damaged, of another format version or inconsistent.
     public static func read(_ path: String) throws(InputError) -> Checkpoint {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw InputError(file: path, problem: exists ? "cannot be read" : "no such file")
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw InputError(file: path, problem: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 12, Array(bytes[0..<8]) == magic else {
+        guard status.st_mode & S_IFMT == S_IFREG else { throw InputError(file: path, problem: "is not a regular file") }
+        guard Double(status.st_size) <= MemoryLimit.machine else {
+            throw InputError(file: path, problem: "is larger than this machine's memory: not a checkpoint it can resume")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, problem: "cannot be read") }
+        return try Checkpoint(bytes: [UInt8](data), file: path)
+    }
+
+    /// A checkpoint from the bytes of a file; `file` names it in messages.
+    public init(bytes: [UInt8], file path: String) throws(InputError) {
+        guard bytes.count >= 12, Array(bytes[0..<8]) == Self.magic else {
             throw InputError(file: path, problem: "is not an rnntop checkpoint")
         }
         var reader = ByteReader(bytes: bytes, offset: 8, file: path)
         let version = try reader.uint32()
-        guard version == formatVersion else {
+        guard version == Self.formatVersion else {
             throw InputError(
                 file: path, field: "version",
-                problem: "checkpoint format \(version); this rnntop reads format \(formatVersion)")
+                problem: "checkpoint format \(version); this rnntop reads format \(Self.formatVersion)")
         }
         let headerLength = try reader.uint64()
         let json = try reader.bytes(headerLength, what: "header")
@@ -108,36 +138,39 @@ public struct Checkpoint: Sendable {
         guard reader.offset == bytes.count else {
             throw InputError(file: path, problem: "has \(bytes.count - reader.offset) bytes after its end")
         }
-        guard stored == checksum(bytes[0..<bodyEnd]) else {
+        guard stored == Self.checksum(bytes[0..<bodyEnd]) else {
             throw InputError(file: path, field: "checksum", problem: "does not match: the file is damaged")
         }
-        let header: Header
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         do {
-            header = try JSONDecoder().decode(Header.self, from: Data(json))
+            header = try decoder.decode(Header.self, from: Data(json))
         } catch {
             throw InputError(file: path, field: "header", problem: "cannot be decoded: \(error)")
         }
-        let count = header.parameterCount
-        guard count == ParameterLayout(config: header.model).totalCount else {
-            throw InputError(
-                file: path, field: "parameterCount",
-                problem: "\(count) values, but its model needs \(ParameterLayout(config: header.model).totalCount)")
+        try Self.check(header, file: path)
+        let count = header.parameterCount, buffers = header.optimizerBuffers.count
+        let copies = header.rollbackOptimizerSteps == nil ? 1 : 2
+        guard floatCount == count * (1 + buffers) * copies else {
+            throw InputError(file: path, field: "weights", problem: "\(floatCount) values, expected \(count * (1 + buffers) * copies)")
         }
-        guard floatCount == count * (1 + header.optimizerBuffers.count) else {
-            throw InputError(file: path, field: "weights", problem: "\(floatCount) values, expected \(count * (1 + header.optimizerBuffers.count))")
+        let values = floatBytes.withUnsafeBytes { raw in
+            (0..<floatCount).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
         }
-        var values = [Float](repeating: 0, count: Int(floatCount))
-        let start = floatBytes.startIndex
-        for i in values.indices {
-            var bits: UInt32 = 0
-            for b in 0..<4 { bits |= UInt32(floatBytes[start + i * 4 + b]) << (8 * b) }
-            values[i] = Float(bitPattern: bits)
+        func block(_ index: Int) -> [Float] { Array(values[(index * count)..<((index + 1) * count)]) }
+        parameters = block(0)
+        optimizerState = Dictionary(uniqueKeysWithValues: header.optimizerBuffers.enumerated().map { ($0.element, block($0.offset + 1)) })
+        rollback = header.rollbackOptimizerSteps.map { steps in
+            RollbackCopy(parameters: block(1 + buffers), optimizerState: (0..<buffers).map { block(2 + buffers + $0) }, optimizerSteps: steps)
         }
-        var state = [String: [Float]]()
-        for (i, name) in header.optimizerBuffers.enumerated() {
-            state[name] = Array(values[((i + 1) * count)..<((i + 2) * count)])
-        }
-        return Checkpoint(header: header, parameters: Array(values[0..<count]), optimizerState: state)
+    }
+
+    init(header: Header, parameters: [Float], optimizerState: [String: [Float]], rollback: RollbackCopy?) {
+        self.header = header
+        self.parameters = parameters
+        self.optimizerState = optimizerState
+        self.rollback = rollback
     }
 
     /// FNV-1a, 64 bits.
@@ -152,49 +185,5 @@ public struct Checkpoint: Sendable {
 
     private func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-    }
-}
-
-/// Reads little-endian integers and byte runs, complaining about a short file.
-private struct ByteReader {
-    let bytes: [UInt8]
-    var offset: Int
-    let file: String
-
-    mutating func uint32() throws(InputError) -> UInt32 {
-        UInt32(truncatingIfNeeded: try integer(4))
-    }
-
-    /// A whole 64-bit value (a checksum).
-    mutating func word() throws(InputError) -> UInt64 {
-        try integer(8)
-    }
-
-    /// A length or count.
-    mutating func uint64() throws(InputError) -> Int {
-        let value = try integer(8)
-        guard value <= UInt64(Int.max / 8) else {
-            throw InputError(file: file, problem: "is damaged (a length of \(value))")
-        }
-        return Int(value)
-    }
-
-    mutating func bytes(_ count: Int, what: String) throws(InputError) -> ArraySlice<UInt8> {
-        guard count <= bytes.count - offset else {
-            throw InputError(
-                file: file, field: what, problem: "is truncated: \(count) bytes expected, \(bytes.count - offset) left")
-        }
-        defer { offset += count }
-        return bytes[offset..<(offset + count)]
-    }
-
-    private mutating func integer(_ size: Int) throws(InputError) -> UInt64 {
-        guard size <= bytes.count - offset else {
-            throw InputError(file: file, problem: "is truncated at byte \(offset)")
-        }
-        var value: UInt64 = 0
-        for b in 0..<size { value |= UInt64(bytes[offset + b]) << (8 * b) }
-        offset += size
-        return value
     }
 }

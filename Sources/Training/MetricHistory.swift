@@ -76,6 +76,29 @@ public struct MetricHistory: Sendable, Equatable, Codable {
     private var pointsPerBucket = 1
     private var pointsInLastBucket = 0
 
+    private enum CodingKeys: String, CodingKey {
+        case buckets, recent, count, exactPoints, maxBuckets, pointsPerBucket, pointsInLastBucket
+    }
+
+    /// A saved history (from a checkpoint), refused unless its sizes are ones
+    /// `append` keeps: a damaged file must not become a trap later in the run.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        exactPoints = try c.decode(Int.self, forKey: .exactPoints)
+        maxBuckets = try c.decode(Int.self, forKey: .maxBuckets)
+        buckets = try c.decode([Bucket].self, forKey: .buckets)
+        recent = try c.decode([Point].self, forKey: .recent)
+        count = try c.decode(Int.self, forKey: .count)
+        pointsPerBucket = try c.decode(Int.self, forKey: .pointsPerBucket)
+        pointsInLastBucket = try c.decode(Int.self, forKey: .pointsInLastBucket)
+        guard (1...(1 << 20)).contains(exactPoints), (2...(1 << 16)).contains(maxBuckets),
+            recent.count < 2 * exactPoints, buckets.count <= maxBuckets, (1...(1 << 50)).contains(pointsPerBucket),
+            (0...pointsPerBucket).contains(pointsInLastBucket), count >= recent.count
+        else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "a history whose sizes do not fit together"))
+        }
+    }
+
     public init(exactPoints: Int = 2048, maxBuckets: Int = 512) {
         self.exactPoints = exactPoints
         self.maxBuckets = maxBuckets

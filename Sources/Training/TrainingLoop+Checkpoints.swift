@@ -8,6 +8,8 @@ extension TrainingLoop {
         let optimizer = trainer.optimizer
         let buffers = optimizer.stateBuffers()
         let names = optimizer.settings.kind.stateNames
+        // A diverged run keeps the copy a rollback goes back to.
+        let rollback = state == .diverged ? backup.saved : nil
         let header = Checkpoint.Header(
             settings: settings, model: network.config, step: step, epochs: epochs, generator: trainer.generator,
             taskCursor: task.cursor, carriedState: network.carriedState, optimizer: optimizer.settings, optimizerSteps: optimizer.stepCount,
@@ -15,31 +17,44 @@ extension TrainingLoop {
             dataFingerprint: dataFingerprint, events: events,
             histories: Checkpoint.Histories(
                 loss: loss, validationLoss: validationLoss, gradientNorm: gradientNorm,
-                parameterGradientNorms: parameterGradientNorms, modelChanges: modelChanges))
+                parameterGradientNorms: parameterGradientNorms, modelChanges: modelChanges),
+            diverged: state == .diverged ? true : nil, rollbackOptimizerSteps: rollback?.optimizerSteps)
         let checkpoint = Checkpoint(
-            header: header, parameters: network.withParameters { Array($0) }, optimizerState: buffers)
+            header: header, parameters: network.withParameters { Array($0) }, optimizerState: buffers,
+            rollback: rollback.map { Checkpoint.RollbackCopy(parameters: $0.parameters, optimizerState: $0.optimizerState, optimizerSteps: $0.optimizerSteps) })
         try checkpoint.write(to: path)
         record(.checkpoint, new: path, message: "checkpoint written to \(path) at step \(step)", source: source)
     }
 
-    /// Puts the saved run in place; called on a fresh loop, before any step.
+    /// Puts the saved run in place; called on a fresh loop, before any step. A run
+    /// saved after a divergence comes back diverged (to look at, roll back or go on
+    /// from); a headless run, which stops on a divergence, goes on training from the
+    /// saved weights, the last finite ones.
     func resume(from checkpoint: Checkpoint) throws {
         let header = checkpoint.header
         if let saved = header.dataFingerprint, saved != dataFingerprint {
             throw ConfigError(setting: "resume", problem: "the data file has changed since the checkpoint was written")
         }
+        let expected = task.modelConfig(from: settings.training)
+        guard header.model.inputSize == expected.inputSize, header.model.outputSize == expected.outputSize,
+            header.model.head == expected.head, header.model.loss == expected.loss
+        else {
+            throw ConfigError(setting: "checkpoint", problem: "its model does not fit its task's data")
+        }
         try task.restore(header.taskCursor)
+        try task.checkBatchSize(settings.training.batchSize)
+        try Self.checkMemory(
+            network.config, optimizer: trainer.optimizer.settings.kind, batch: settings.training.batchSize, steps: task.shape.steps,
+            task: task, limit: options.memoryLimit, setting: "memory")
         network.withParameters { p in
             checkpoint.parameters.withUnsafeBufferPointer { p.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
         }
         try trainer.optimizer.restore(stepCount: header.optimizerSteps, buffers: checkpoint.optimizerState)
-        if let carried = header.carriedState {
-            let count = network.config.layers * carried.batch * network.config.hiddenSize
-            guard carried.hidden.count == count, carried.cell.isEmpty || carried.cell.count == count else {
-                throw ConfigError(setting: "checkpoint", problem: "its carried state does not fit its model")
-            }
-            network.carriedState = carried
+        if let copy = checkpoint.rollback {
+            try backup.load(
+                parameters: copy.parameters, optimizerState: copy.optimizerState, optimizerSteps: copy.optimizerSteps, for: trainer.optimizer)
         }
+        if let carried = header.carriedState { network.carriedState = carried }
         trainer.generator = header.generator
         step = header.step
         epochs = header.epochs
@@ -52,8 +67,18 @@ extension TrainingLoop {
             parameterGradientNorms = header.histories.parameterGradientNorms
         }
         modelChanges = header.histories.modelChanges
-        record(.resume, new: "\(step)", message: "resumed from a checkpoint at step \(step)", source: .program)
-        if step >= totalSteps {
+        if checkpoint.diverged {
+            let goesOn = options.stopOnDivergence
+            if !goesOn { state = .diverged }
+            record(
+                .resume, new: "\(step)",
+                message: "resumed from a checkpoint at step \(step), written after a divergence"
+                    + (goesOn ? "; training goes on from its last finite weights" : ": roll back (u), or resume to go on"),
+                source: .program)
+        } else {
+            record(.resume, new: "\(step)", message: "resumed from a checkpoint at step \(step)", source: .program)
+        }
+        if step >= totalSteps && state != .diverged {
             state = .done
             if options.stopWhenDone { end(.done) }
         }

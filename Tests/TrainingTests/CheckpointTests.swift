@@ -115,4 +115,99 @@ import Testing
         let checkpoint = try Checkpoint.read(path)
         #expect(throws: InputError.self) { try checkpoint.write(to: unwritable) }
     }
+
+    /// Rewrites a checkpoint's JSON header with `change` and gives it a right
+    /// checksum again: a crafted file, which only the header checks can refuse.
+    static func craft(_ path: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func integer(at offset: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) } }
+        let length = integer(at: 12)
+        var header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[20..<(20 + length)])) as? [String: Any])
+        change(&header)
+        let json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        var crafted = Array(bytes[0..<12])
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { crafted += $0 }
+        crafted += json + bytes[(20 + length)..<(bytes.count - 8)]
+        withUnsafeBytes(of: Checkpoint.checksum(crafted[...]).littleEndian) { crafted += $0 }
+        let out = path + "-crafted-\(UUID().uuidString)"
+        try Data(crafted).write(to: URL(fileURLWithPath: out))
+        return out
+    }
+
+    @Test func aCraftedHeaderIsRefusedNamingItsField() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let path = folder.appendingPathComponent("run.ckpt").path
+        _ = try runToEnd(Runs.sine(steps: 5), path: path)
+        func refusal(_ change: (inout [String: Any]) -> Void) throws -> String {
+            let crafted = try Self.craft(path, change)
+            do {
+                _ = try Checkpoint.read(crafted)
+                return "accepted"
+            } catch {
+                return error.description
+            }
+        }
+        func nested(_ header: inout [String: Any], _ keys: [String], _ value: Any) {
+            func set(_ object: inout [String: Any], _ keys: ArraySlice<String>) {
+                guard let first = keys.first else { return }
+                if keys.count == 1 {
+                    object[first] = value
+                } else {
+                    var inner = object[first] as? [String: Any] ?? [:]
+                    set(&inner, keys.dropFirst())
+                    object[first] = inner
+                }
+            }
+            set(&header, keys[...])
+        }
+        #expect(try refusal { _ in } == "accepted")
+        #expect(try refusal { nested(&$0, ["settings", "training", "batchSize"], 0) }.contains("field 'settings': batch: must be between 1 and"))
+        #expect(try refusal { nested(&$0, ["model", "hiddenSize"], 1 << 40) }.contains("field 'model': hidden: must be at most 65536"))
+        #expect(try refusal { $0["step"] = -100 }.contains("field 'step': -100 is not a step of a run"))
+        #expect(try refusal { $0["optimizerSteps"] = -1 }.contains("field 'optimizerSteps'"))
+        #expect(try refusal { $0["optimizerBuffers"] = ["sum"] }.contains("field 'optimizerBuffers'"))
+        #expect(try refusal { $0["evaluationInterval"] = 0 }.contains("field 'evaluationInterval': must be at least 1"))
+        #expect(try refusal { nested(&$0, ["settings", "evaluationInterval"], -3) }.contains("field 'settings': eval-every: must be at least 1"))
+        #expect(try refusal { nested(&$0, ["generator", "state"], []) }.contains("field 'header': cannot be decoded"))
+        #expect(try refusal { nested(&$0, ["histories", "loss", "exactPoints"], -1) }.contains("field 'header': cannot be decoded"))
+        #expect(try refusal { $0["carriedState"] = ["batch": Int.max / 2, "hidden": [], "cell": []] }.contains("field 'carriedState'"))
+    }
+
+    @Test func aDivergedRunIsSavedAsItWasAndResumesToBeRolledBack() throws {
+        let path = try Fixtures.temporaryFolder().appendingPathComponent("diverged.ckpt").path
+        var settings = Runs.sine(steps: 1000) { $0.training.optimizer = OptimizerSettings(kind: .sgd, learningRate: 1e30) }
+        settings.checkpointPath = path
+        let session = try Session(settings: settings, options: SessionOptions())
+        session.start()
+        let diverged = Runs.wait(for: session) { $0.state == .diverged }
+        session.send(.quit)
+        let end = session.wait()
+        #expect(end.checkpointError == nil, "\(end.checkpointError ?? "")")
+        let saved = try Checkpoint.read(path)
+        #expect(saved.diverged && saved.step == diverged.step && saved.rollback != nil)
+        let histories = saved.header.histories.loss.recent + saved.header.histories.gradientNorm.recent
+        #expect(histories.contains { !$0.value.isFinite }, "the NaN or infinity is kept as it was")
+        let copy = path + ".copy"
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+
+        // On the dashboard it comes back diverged, with the copy to roll back to.
+        let again = try Session(resuming: saved, options: SessionOptions())
+        #expect(again.snapshot.state == .diverged && again.snapshot.canRollBack)
+        again.start()
+        again.send(.rollBack)
+        again.send(.setLearningRate(1e-3))
+        again.send(.resume)
+        Runs.wait(for: again) { $0.step >= saved.step + 5 }
+        #expect(again.snapshot.loss.last.map { $0.value.isFinite } == true)
+        again.send(.quit)
+        _ = again.wait()
+
+        // Headless, it goes on from the saved weights (and with a lower rate, trains).
+        let headless = try Session(resuming: try Checkpoint.read(copy), length: .steps(saved.step + 3), options: SessionOptions(stopWhenDone: true, stopOnDivergence: true))
+        #expect(headless.snapshot.state == .running)
+        #expect(headless.snapshot.events.last?.message.contains("written after a divergence; training goes on") == true)
+        headless.start()
+        _ = headless.wait()
+    }
 }
+

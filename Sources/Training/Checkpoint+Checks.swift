@@ -1,0 +1,92 @@
+import RNNCore
+import RNNData
+
+/// What a checkpoint's header must satisfy before anything is computed from it: a
+/// file with a right checksum can still be crafted, or written by a damaged program,
+/// and its numbers become sizes, counts and indices.
+extension Checkpoint {
+    /// The largest step or update count a checkpoint may hold (2^53: beyond any run,
+    /// and exact as a Double).
+    static let maximumStep = 1 << 53
+
+    static func check(_ header: Header, file: String) throws(InputError) {
+        func refuse(_ field: String, _ problem: String) -> InputError { InputError(file: file, field: field, problem: problem) }
+        func settingsCheck(_ field: String, _ body: () throws(ConfigError) -> Void) throws(InputError) {
+            do throws(ConfigError) { try body() } catch { throw refuse(field, "\(error)") }
+        }
+        try settingsCheck("model") { () throws(ConfigError) in try header.model.validate() }
+        try settingsCheck("settings") { () throws(ConfigError) in try header.settings.validate() }
+        try settingsCheck("optimizer") { () throws(ConfigError) in try header.optimizer.validate() }
+        guard (0...maximumStep).contains(header.step) else { throw refuse("step", "\(header.step) is not a step of a run") }
+        guard header.epochs.isFinite && header.epochs >= 0 else { throw refuse("epochs", "\(header.epochs) is not a number of epochs") }
+        guard (0...maximumStep).contains(header.optimizerSteps) else {
+            throw refuse("optimizerSteps", "\(header.optimizerSteps) is not a number of updates")
+        }
+        if let steps = header.rollbackOptimizerSteps, !(0...maximumStep).contains(steps) {
+            throw refuse("rollbackOptimizerSteps", "\(steps) is not a number of updates")
+        }
+        guard header.optimizerBuffers == header.optimizer.kind.stateNames else {
+            throw refuse(
+                "optimizerBuffers",
+                "\(header.optimizerBuffers) are not the \(header.optimizer.kind.rawValue) optimizer's \(header.optimizer.kind.stateNames)")
+        }
+        if let interval = header.evaluationInterval, interval < 1 {
+            throw refuse("evaluationInterval", "must be at least 1 (got \(interval))")
+        }
+        let expected = ParameterLayout(config: header.model).totalCount
+        guard header.parameterCount == expected else {
+            throw refuse("parameterCount", "\(header.parameterCount) values, but its model needs \(expected)")
+        }
+        if let carried = header.carriedState {
+            let (perLayer, overflow) = carried.batch.multipliedReportingOverflow(by: header.model.hiddenSize)
+            let (total, overflowAgain) = perLayer.multipliedReportingOverflow(by: header.model.layers)
+            guard carried.batch >= 1, !overflow, !overflowAgain, carried.hidden.count == total,
+                carried.cell.isEmpty || carried.cell.count == carried.hidden.count
+            else { throw refuse("carriedState", "does not fit its model") }
+        }
+    }
+}
+
+/// Reads little-endian integers and byte runs, complaining about a short file.
+struct ByteReader {
+    let bytes: [UInt8]
+    var offset: Int
+    let file: String
+
+    mutating func uint32() throws(InputError) -> UInt32 {
+        UInt32(truncatingIfNeeded: try integer(4))
+    }
+
+    /// A whole 64-bit value (a checksum).
+    mutating func word() throws(InputError) -> UInt64 {
+        try integer(8)
+    }
+
+    /// A length or count.
+    mutating func uint64() throws(InputError) -> Int {
+        let value = try integer(8)
+        guard value <= UInt64(Int.max / 8) else {
+            throw InputError(file: file, problem: "is damaged (a length of \(value))")
+        }
+        return Int(value)
+    }
+
+    mutating func bytes(_ count: Int, what: String) throws(InputError) -> ArraySlice<UInt8> {
+        guard count <= bytes.count - offset else {
+            throw InputError(
+                file: file, field: what, problem: "is truncated: \(count) bytes expected, \(bytes.count - offset) left")
+        }
+        defer { offset += count }
+        return bytes[offset..<(offset + count)]
+    }
+
+    private mutating func integer(_ size: Int) throws(InputError) -> UInt64 {
+        guard size <= bytes.count - offset else {
+            throw InputError(file: file, problem: "is truncated at byte \(offset)")
+        }
+        var value: UInt64 = 0
+        for b in 0..<size { value |= UInt64(bytes[offset + b]) << (8 * b) }
+        offset += size
+        return value
+    }
+}
