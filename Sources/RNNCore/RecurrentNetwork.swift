@@ -48,7 +48,7 @@ public final class RecurrentNetwork: ShardWork {
         try config.validate()
         storage = ModelStorage(config: config)
         gradientBuffer = FloatBuffer(count: storage.layout.totalCount)
-        let capacity = parallelism ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        let capacity = parallelism ?? Self.defaultParallelism
         runner = ShardRunner(capacity: capacity)
         var shards = [Shard(storage: storage, gradients: gradientBuffer.pointer)]
         for _ in 1..<runner.capacity { shards.append(Shard(storage: storage)) }

@@ -1,14 +1,24 @@
 import Foundation
+import RNNCore
 
 /// Reads a user's data file whole, with errors that name it.
 enum DataFile {
-    /// The file's bytes; refuses a missing, unreadable or empty file, or a folder.
+    /// The file's bytes; refuses a missing, unreadable or empty file, a folder, a
+    /// device or pipe (which may never end), and a file larger than the memory there is.
     static func read(_ path: String) throws(InputError) -> [UInt8] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw InputError(file: path, problem: "no such file")
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw InputError(file: path, problem: errno == ENOENT ? "no such file" : "cannot be read: \(String(cString: strerror(errno)))")
         }
-        guard !isFolder.boolValue else { throw InputError(file: path, problem: "is a folder, not a file") }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw InputError(file: path, problem: "is a folder, not a file")
+        default: throw InputError(file: path, problem: "is not a regular file (a device or a pipe)")
+        }
+        guard Double(status.st_size) <= MemoryLimit.machine / 4 else {
+            throw InputError(
+                file: path, problem: "has \(MemoryFootprint.describe(Double(status.st_size))): too large to read whole in the memory there is")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, problem: "cannot be read (permissions?)")
         }

@@ -39,9 +39,14 @@ public protocol TrainingTask: AnyObject {
     /// Continues from a saved cursor; refuses one that does not fit this task's data.
     func restore(_ cursor: TaskCursor) throws(ConfigError)
 
-    /// Changes the window length: for a text, the truncation length of
-    /// backpropagation through time. Other tasks refuse, saying why.
-    func setWindowLength(_ steps: Int) throws(ConfigError)
+    /// Changes the window length, for batches of `batchSize`: for a text, the
+    /// truncation length of backpropagation through time. Other tasks refuse,
+    /// saying why.
+    func setWindowLength(_ steps: Int, batchSize: Int) throws(ConfigError)
+
+    /// Refuses a batch size the task's data cannot fill (a text split into more
+    /// streams than it has windows for); called before a batch of that size is made.
+    func checkBatchSize(_ size: Int) throws(ConfigError)
 }
 
 /// A task's place in its data.
@@ -59,9 +64,13 @@ public struct TaskCursor: Sendable, Codable, Equatable {
 }
 
 extension TrainingTask {
-    public func setWindowLength(_ steps: Int) throws(ConfigError) {
+    public func setWindowLength(_ steps: Int, batchSize: Int) throws(ConfigError) {
         throw ConfigError(setting: "truncation", problem: "only the text task reads windows of a stream")
     }
+
+    /// Any batch size fits a task whose batches are drawn or cut from windows: a
+    /// batch larger than the data is the whole data.
+    public func checkBatchSize(_ size: Int) throws(ConfigError) {}
 }
 
 /// The model settings a task dictates.
@@ -158,9 +167,13 @@ public struct TaskOptions: Sendable, Equatable, Codable {
 }
 
 /// Makes the task the options describe, drawing its data from `generator`.
-/// - Throws: `ConfigError` for options that make no sense (a sequence length of 0),
-///   `InputError` for a data file that cannot be used.
-public func makeTask(_ options: TaskOptions, generator: inout RandomGenerator) throws -> any TrainingTask {
+/// - Parameter memoryLimit: bytes the task's fixed data (validation set, probe) may
+///   take; more is refused before it is allocated.
+/// - Throws: `ConfigError` for options that make no sense (a sequence length of 0)
+///   or need too much memory, `InputError` for a data file that cannot be used.
+public func makeTask(
+    _ options: TaskOptions, generator: inout RandomGenerator, memoryLimit: Double = MemoryLimit.machine
+) throws -> any TrainingTask {
     if let length = options.sequenceLength, length < 1 {
         throw ConfigError(setting: "seq-len", problem: "must be at least 1 (got \(length))")
     }
@@ -181,10 +194,12 @@ public func makeTask(_ options: TaskOptions, generator: inout RandomGenerator) t
         guard steps >= 2 else {
             throw ConfigError(setting: "seq-len", problem: "the adding task marks a number in each half: at least 2 (got \(steps))")
         }
-        return GeneratedTask(AddingSequences(steps: steps), generator: &generator)
-    case .copy: return GeneratedTask(CopySequences(delay: options.sequenceLength ?? 20), generator: &generator)
-    case .sine: return GeneratedTask(SineSequences(steps: options.sequenceLength ?? 40), generator: &generator)
-    case .csv: return try CSVSeriesTask(options: options)
-    case .text: return try TextTask(options: options)
+        return try GeneratedTask(AddingSequences(steps: steps), generator: &generator, memoryLimit: memoryLimit)
+    case .copy:
+        return try GeneratedTask(CopySequences(delay: options.sequenceLength ?? 20), generator: &generator, memoryLimit: memoryLimit)
+    case .sine:
+        return try GeneratedTask(SineSequences(steps: options.sequenceLength ?? 40), generator: &generator, memoryLimit: memoryLimit)
+    case .csv: return try CSVSeriesTask(options: options, memoryLimit: memoryLimit)
+    case .text: return try TextTask(options: options, memoryLimit: memoryLimit)
     }
 }

@@ -24,3 +24,33 @@ public struct RunSettings: Sendable, Equatable, Codable {
         self.checkpointPath = checkpointPath
     }
 }
+
+extension RunSettings {
+    /// The largest batch: 2^31 - 1 sequences, far beyond what memory allows, so
+    /// that the memory check (which names the figure) is what refuses large batches
+    /// and arithmetic on batch sizes cannot overflow.
+    public static let maximumBatchSize = Int(Int32.max)
+
+    /// Refuses settings no run can have, naming the setting: for new runs and for
+    /// the settings a checkpoint brings back.
+    public func validate() throws(ConfigError) {
+        try Self.checkBatchSize(training.batchSize)
+        if let interval = evaluationInterval, interval < 1 {
+            throw ConfigError(setting: "eval-every", problem: "must be at least 1 (got \(interval))")
+        }
+        switch training.length {
+        case .steps(let n) where n < 0: throw ConfigError(setting: "steps", problem: "must be at least 0 (got \(n))")
+        case .epochs(let n) where n < 0: throw ConfigError(setting: "epochs", problem: "must be at least 0 (got \(n))")
+        default: break
+        }
+        try training.optimizer.validate()
+        try training.clipping.validate()
+    }
+
+    /// A batch size from 1 to `maximumBatchSize`.
+    public static func checkBatchSize(_ size: Int) throws(ConfigError) {
+        guard size >= 1 && size <= maximumBatchSize else {
+            throw ConfigError(setting: "batch", problem: "must be between 1 and \(maximumBatchSize) (got \(size))")
+        }
+    }
+}

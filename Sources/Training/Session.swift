@@ -23,6 +23,9 @@ public struct SessionOptions: Sendable {
     public var stepObserver: (@Sendable (StepRecord) -> Void)?
     /// The run log to write, if any.
     public var log: RunLogOptions?
+    /// Bytes the run may plan for: settings, commands and keys that would need more
+    /// are refused (the run goes on). The machine's memory unless set.
+    public var memoryLimit = MemoryLimit.machine
 
     public init(stopWhenDone: Bool = false, stopOnDivergence: Bool = false, startPaused: Bool = false) {
         self.stopWhenDone = stopWhenDone

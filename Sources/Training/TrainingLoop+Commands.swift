@@ -55,7 +55,9 @@ extension TrainingLoop {
                 .optimizer, old: training.optimizer.kind.rawValue, new: kind.rawValue,
                 message: "optimizer \(kind.rawValue): state reset, learning rate \(fresh.learningRate) kept", source: source)
         case .setBatchSize(let size):
-            guard size >= 1 else { throw ConfigError(setting: "batch", problem: "must be at least 1 (got \(size))") }
+            try RunSettings.checkBatchSize(size)
+            try task.checkBatchSize(size)
+            try checkMemory(batchSize: size)
             settings.training.batchSize = size
             record(.batchSize, old: "\(training.batchSize)", new: "\(size)", message: "batch size \(size)", source: source)
         case .setDropout(let rate):
@@ -65,7 +67,8 @@ extension TrainingLoop {
             record(.dropout, old: "\(training.outputDropout)", new: "\(rate)", message: "dropout \(rate)", source: source)
         case .setTruncation(let length):
             let old = task.shape.steps
-            try task.setWindowLength(length)
+            try checkMemory(windowLength: length)
+            try task.setWindowLength(length, batchSize: training.batchSize)
             settings.task.sequenceLength = length
             record(.truncation, old: "\(old)", new: "\(length)", message: "windows of \(length) steps", source: source)
         case .setEvaluationInterval(let interval):
@@ -85,6 +88,7 @@ extension TrainingLoop {
             if let cell { config.cell = cell }
             if let hidden { config.hiddenSize = hidden }
             try config.validate()
+            try checkMemory(model: config, setting: hidden != nil ? "hidden" : "cell")
             let old = describe(network.config)
             var generator = trainer.generator
             try replaceModel(config, generator: &generator)

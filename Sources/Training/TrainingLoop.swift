@@ -55,13 +55,20 @@ final class TrainingLoop {
     let log: RunLogWriter?
 
     /// A fresh run of `settings`, or the run a checkpoint saved.
+    /// Settings, task, model and memory are checked before anything large is made.
     init(settings: RunSettings, checkpoint: Checkpoint?, options: SessionOptions) throws {
+        try settings.validate()
         var generator = RandomGenerator(seed: settings.seed)
-        task = try makeTask(settings.task, generator: &generator)
+        task = try makeTask(settings.task, generator: &generator, memoryLimit: options.memoryLimit)
+        try task.checkBatchSize(settings.training.batchSize)
         let model = checkpoint?.model ?? task.modelConfig(from: settings.training)
+        try model.validate()
+        let optimizerSettings = checkpoint?.header.optimizer ?? settings.training.optimizer
+        try Self.checkMemory(
+            model, optimizer: optimizerSettings.kind, batch: settings.training.batchSize, steps: task.shape.steps, task: task,
+            limit: options.memoryLimit, setting: "memory")
         network = try RecurrentNetwork(config: model, generator: &generator)
-        let optimizer = try Optimizer(checkpoint?.header.optimizer ?? settings.training.optimizer, parameterCount: network.parameterCount)
-        try settings.training.clipping.validate()
+        let optimizer = try Optimizer(optimizerSettings, parameterCount: network.parameterCount)
         trainer = Trainer(network: network, optimizer: optimizer, clipping: settings.training.clipping, generator: generator)
         backup = WeightsBackup(parameterCount: network.parameterCount)
         trainer.backup = backup
@@ -91,8 +98,10 @@ final class TrainingLoop {
         case .epochs(let n):
             let perEpoch = task.stepsPerEpoch(batchSize: settings.training.batchSize)
             // Less a hair: epochs add up 1/perEpoch at a time, and 97 × (1/97) is a
-            // rounding error short of 1, which must not cost a 98th step.
-            return step + Int(((Double(n) - epochs) * Double(perEpoch) - 1e-6).rounded(.up))
+            // rounding error short of 1, which must not cost a 98th step. Billions of
+            // epochs are as good as forever.
+            let remaining = ((Double(n) - epochs) * Double(perEpoch) - 1e-6).rounded(.up)
+            return step + Int(min(max(remaining, -Double(step)), Double(Int.max / 2)))
         }
     }
 

@@ -17,7 +17,7 @@ final class CSVSeriesTask: TrainingTask {
     private var epochs: ShuffledEpochs
     private var slots = BatchSlots()
 
-    init(options: TaskOptions) throws(InputError) {
+    init(options: TaskOptions, memoryLimit: Double) throws {
         let file = options.dataPath!
         let bytes = try DataFile.read(file)
         guard !DataFile.looksBinary(bytes) else {
@@ -53,6 +53,9 @@ final class CSVSeriesTask: TrainingTask {
         }
         warnings = notes
 
+        try BatchShape.checkFixedData(
+            [Self.shape(windows, size: windows.validationStarts.count), Self.shape(windows, size: 1)], limit: memoryLimit,
+            setting: "seq-len", task: "csv")
         let held = Self.batch(windows, starts: windows.validationStarts)
         validation = [held]
         probe = Self.batch(windows, starts: windows.validationStarts.lowerBound..<(windows.validationStarts.lowerBound + 1))
@@ -82,11 +85,12 @@ final class CSVSeriesTask: TrainingTask {
         return .zeros
     }
 
+    private static func shape(_ windows: SeriesWindows, size: Int) -> BatchShape {
+        BatchShape(steps: windows.steps, size: size, inputSize: windows.columns, targets: .values(width: windows.columns, everyStep: false))
+    }
+
     private static func batch(_ windows: SeriesWindows, starts: Range<Int>) -> SequenceBatch {
-        var batch = BatchShape(
-            steps: windows.steps, size: starts.count, inputSize: windows.columns,
-            targets: .values(width: windows.columns, everyStep: false)
-        ).makeBatch()
+        var batch = shape(windows, size: starts.count).makeBatch()
         batch.edit { (inputs: inout [Float], targets: inout [Float]) in
             for (b, start) in starts.enumerated() {
                 windows.write(start: start, row: b, size: starts.count, inputs: &inputs, targets: &targets)

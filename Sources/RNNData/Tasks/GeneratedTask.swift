@@ -30,7 +30,12 @@ final class GeneratedTask<Source: SequenceSource>: TrainingTask {
     private let source: Source
     private var slots = BatchSlots()
 
-    init(_ source: Source, generator: inout RandomGenerator) {
+    /// Draws the validation set and the probe; refuses them first when they would
+    /// not fit in `memoryLimit` bytes (a very long `--seq-len`).
+    init(_ source: Source, generator: inout RandomGenerator, memoryLimit: Double) throws(ConfigError) {
+        try BatchShape.checkFixedData(
+            [source.batchShape(size: source.validationSize), source.batchShape(size: 1)], limit: memoryLimit, setting: "seq-len",
+            task: String(source.summary.prefix { $0 != ":" }))
         self.source = source
         shape = source.shape
         var held = source.batchShape(size: source.validationSize).makeBatch()

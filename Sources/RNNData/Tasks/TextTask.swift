@@ -29,7 +29,7 @@ public final class TextTask: TrainingTask {
     private var streams = 0
     private var slots = BatchSlots()
 
-    init(options: TaskOptions) throws(InputError) {
+    init(options: TaskOptions, memoryLimit: Double) throws {
         let file = options.dataPath!
         let bytes = try DataFile.read(file)
         guard !DataFile.looksBinary(bytes) else {
@@ -65,6 +65,9 @@ public final class TextTask: TrainingTask {
         // long enough that the state's warm-up matters little.
         let length = min(max(steps, 100), heldOut.count - 1)
         let count = min(64, (heldOut.count - 1) / length)
+        try BatchShape.checkFixedData(
+            [Self.shape(steps: length, size: count, symbols: v), Self.shape(steps: steps, size: 1, symbols: v)], limit: memoryLimit,
+            setting: "seq-len", task: "text")
         validation = [Self.windows(heldOut, starts: (0..<count).map { $0 * length }, steps: length, symbols: v)]
         probe = Self.windows(heldOut, starts: [0], steps: steps, symbols: v)
     }
@@ -85,6 +88,7 @@ public final class TextTask: TrainingTask {
 
     public func restore(_ cursor: TaskCursor) throws(ConfigError) {
         guard cursor.steps >= 1, cursor.streams >= 0, cursor.position >= 0,
+            cursor.steps < training.count / max(cursor.streams, 1),
             cursor.streams == 0 || cursor.position <= training.count / cursor.streams
         else {
             throw ConfigError(setting: "checkpoint", problem: "its place in the text does not fit this text")
@@ -95,12 +99,24 @@ public final class TextTask: TrainingTask {
     }
 
     /// A new window length for the streams; they start over from a zero state.
-    public func setWindowLength(_ steps: Int) throws(ConfigError) {
-        guard steps >= 1 && steps + 1 <= training.count / max(streams, 1) else {
-            throw ConfigError(setting: "truncation", problem: "must be between 1 and the length of a stream (got \(steps))")
+    public func setWindowLength(_ steps: Int, batchSize: Int) throws(ConfigError) {
+        let longest = training.count / max(batchSize, 1) - 1
+        guard steps >= 1 && steps <= longest else {
+            throw ConfigError(
+                setting: "truncation", problem: "must be between 1 and \(longest), the length of a stream at batch \(batchSize) (got \(steps))")
         }
         self.steps = steps
         streams = 0  // the next batch restarts the streams
+    }
+
+    /// Each of the batch's streams must hold a window and the character after it.
+    public func checkBatchSize(_ size: Int) throws(ConfigError) {
+        let most = training.count / (steps + 1)
+        guard size <= most else {
+            throw ConfigError(
+                setting: "batch",
+                problem: "at most \(most) streams of \(steps + 1) characters fit the text's \(training.count) training characters (got \(size))")
+        }
     }
 
     public func nextBatch(size: Int, generator: inout RandomGenerator) -> InitialState {

@@ -1,0 +1,46 @@
+import RNNCore
+import RNNData
+
+/// The memory check: a model and batch whose training would need more memory than
+/// the session may use are refused before anything is allocated for them, at the
+/// start and for every command that grows the run (batch, truncation, a new model).
+extension TrainingLoop {
+    /// Refuses `model` trained with `optimizer` on batches of `batch` × `steps` of
+    /// `task`, when it would not fit in `limit` bytes.
+    static func checkMemory(
+        _ model: ModelConfig, optimizer: OptimizerKind, batch: Int, steps: Int, task: any TrainingTask, limit: Double,
+        setting: String
+    ) throws(ConfigError) {
+        let evaluation = task.validation.map { (sequences: $0.size, steps: $0.steps) }.max { $0.sequences * $0.steps < $1.sequences * $1.steps }
+        let need = MemoryFootprint(
+            config: model, optimizerStates: optimizer.stateNames.count, batch: batch, steps: steps,
+            evaluation: evaluation ?? (0, 0))
+        let layers = model.layers > 1 ? " x\(model.layers)" : ""
+        try MemoryLimit.check(
+            need.total, limit: limit, setting: setting,
+            what: "\(model.cell.rawValue.uppercased())(\(model.hiddenSize))\(layers) with batches of \(batch) × \(steps) steps",
+            detail: "parameters, gradients and optimizer state \(MemoryFootprint.describe(need.parameters)), "
+                + "activations \(MemoryFootprint.describe(need.activations))")
+    }
+
+    /// The run as it is, with batches of `batchSize`.
+    func checkMemory(batchSize: Int) throws(ConfigError) {
+        try Self.checkMemory(
+            network.config, optimizer: trainer.optimizer.settings.kind, batch: batchSize, steps: task.shape.steps, task: task,
+            limit: options.memoryLimit, setting: "batch")
+    }
+
+    /// The run as it is, with windows of `windowLength` steps.
+    func checkMemory(windowLength: Int) throws(ConfigError) {
+        try Self.checkMemory(
+            network.config, optimizer: trainer.optimizer.settings.kind, batch: settings.training.batchSize, steps: windowLength,
+            task: task, limit: options.memoryLimit, setting: "truncation")
+    }
+
+    /// The run with `model` in place of its own.
+    func checkMemory(model: ModelConfig, setting: String) throws(ConfigError) {
+        try Self.checkMemory(
+            model, optimizer: trainer.optimizer.settings.kind, batch: settings.training.batchSize, steps: task.shape.steps,
+            task: task, limit: options.memoryLimit, setting: setting)
+    }
+}
