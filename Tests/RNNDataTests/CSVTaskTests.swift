@@ -93,6 +93,20 @@ import Testing
         #expect(throws: ConfigError.self) { _ = try task(Self.series, steps: 0) }
     }
 
+    /// A bad cell in the column that would be modelled is named; another column is
+    /// not modelled in its place without a word.
+    @Test func aBadCellInTheLastColumnIsNamedNotSkipped() throws {
+        func series(last cell: String) -> String {
+            "day,temperature\n" + (1...12).map { "\($0),\($0 == 5 ? cell : "\(10 + $0)")" }.joined(separator: "\n")
+        }
+        #expect(refusal(series(last: "warm")).hasSuffix("line 6: field 'temperature': 'warm' is not a number"), "\(refusal(series(last: "warm")))")
+        #expect(refusal(series(last: "inf")).hasSuffix("line 6: field 'temperature': 'inf' is out of range: a finite number is needed"))
+        #expect(refusal(series(last: "1e400")).hasSuffix("line 6: field 'temperature': '1e400' is out of range: a finite number is needed"))
+        #expect(refusal(series(last: "-1e309"), columns: ["temperature"]).contains("'-1e309' is out of range"))
+        #expect(refusal(series(last: "1e308")).contains("field 'temperature': values too large to normalise"))
+        #expect(try task(series(last: "15")).summary.hasPrefix("csv: temperature"))
+    }
+
     @Test func sunspotForecastsBeatPersistence() throws {
         var generator = RandomGenerator(seed: 1)
         let t = try makeTask(TaskOptions(kind: .csv, dataPath: Fixtures.data("sunspots.csv")), generator: &generator)

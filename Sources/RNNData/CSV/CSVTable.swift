@@ -34,9 +34,21 @@ struct CSVTable {
         return names.indices.filter { dateNames.contains(names[$0].lowercased()) || holdsDates(column: $0) }
     }
 
-    /// Columns whose every non-empty cell is a number.
+    /// Columns that hold numbers: more of their cells are numbers (finite or not)
+    /// than anything else but gaps. A few bad cells do not make a column text: they
+    /// are named when it is read, instead of another column being modelled unasked.
     var numericColumns: [Int] {
-        names.indices.filter { c in rows.allSatisfy { CSVCell($0.fields[c]) != .text } }
+        names.indices.filter { c in
+            var numbers = 0, text = 0
+            for row in rows {
+                switch CSVCell(row.fields[c]) {
+                case .number, .outOfRange: numbers += 1
+                case .text: text += 1
+                case .missing: break
+                }
+            }
+            return numbers > text
+        }
     }
 
     /// The columns `requested` (names or 0-based indices), or the last numeric column
@@ -75,6 +87,8 @@ struct CSVTable {
 /// What a CSV cell holds.
 enum CSVCell: Equatable {
     case number(Double)
+    /// A number beyond the range of a double, or infinite: `1e400`, `inf`.
+    case outOfRange
     /// Empty, NA, N/A, NaN, null: a gap in the series.
     case missing
     case text
@@ -83,8 +97,8 @@ enum CSVCell: Equatable {
         let trimmed = field.trimmingSpaces()
         if ["", "na", "n/a", "nan", "null", "none", "-"].contains(trimmed.lowercased()) {
             self = .missing
-        } else if let value = Double(trimmed), value.isFinite {
-            self = .number(value)
+        } else if let value = Double(trimmed) {
+            self = value.isFinite ? .number(value) : .outOfRange
         } else {
             self = .text
         }

@@ -29,6 +29,10 @@ struct NumericSeries {
                             problem: "missing value (\(shown)); --fill previous or --fill linear fills gaps")
                     }
                     gaps.append(r)
+                case .outOfRange:
+                    throw InputError(
+                        file: table.file, location: "line \(row.line)", field: table.names[column],
+                        problem: "'\(row.fields[column])' is out of range: a finite number is needed")
                 case .text:
                     throw InputError(
                         file: table.file, location: "line \(row.line)", field: table.names[column],

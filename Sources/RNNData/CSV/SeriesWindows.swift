@@ -38,6 +38,9 @@ struct SeriesWindows {
             mean[c] = part.reduce(0, +) / Double(training)
             let variance = part.reduce(0) { $0 + ($1 - mean[c]) * ($1 - mean[c]) } / Double(training)
             deviation[c] = variance > 0 ? variance.squareRoot() : 1
+            guard mean[c].isFinite && deviation[c].isFinite else {
+                throw InputError(file: file, field: series.names[c], problem: "values too large to normalise (their squares overflow a double)")
+            }
         }
         var values = [Float](repeating: 0, count: rows * columns)
         for r in 0..<rows {
