@@ -9,7 +9,7 @@ static struct termios saved_mode;
 static int saved_mode_valid;
 static struct sigaction previous_actions[32];
 static int chain_to_previous;
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT};
 #define FATAL_COUNT (sizeof fatal_signals / sizeof fatal_signals[0])
 
 void rk_save_terminal_mode(void) { saved_mode_valid = tcgetattr(STDIN_FILENO, &saved_mode) == 0; }
@@ -20,7 +20,10 @@ static void crash_handler(int signal_number) {
                                  "(SWIFT_BACKTRACE=enable=yes shows where)\n";
     if (saved_mode_valid) tcsetattr(STDIN_FILENO, TCSANOW, &saved_mode);
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
-    if (chain_to_previous) {
+    if (signal_number == SIGQUIT) {
+        /* Asked for, not a crash: the default action (a core dump), no report. */
+        signal(signal_number, SIG_DFL);
+    } else if (chain_to_previous) {
         sigaction(signal_number, &previous_actions[signal_number], NULL);
     } else {
         ignored = write(STDERR_FILENO, report, sizeof report - 1);

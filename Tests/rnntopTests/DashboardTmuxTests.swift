@@ -1,5 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
+import Training
 
 @testable import TerminalUI
 
@@ -83,19 +85,42 @@ import Testing
         #expect(try tmux.exit().status == 0)
     }
 
-    /// SIGTERM and Ctrl-C end the run in order; SIGILL (what a Swift runtime trap
-    /// raises) and SIGSEGV kill it, and the crash handler still restores the terminal.
-    @Test(arguments: [(SIGTERM, "SIGTERM"), (SIGINT, "Ctrl-C"), (SIGILL, "a trap"), (SIGSEGV, "a crash")])
+    /// SIGTERM, Ctrl-C and SIGHUP (a closed ssh session) end the run in order;
+    /// SIGQUIT (Ctrl-\\) takes its default action, SIGILL (what a Swift runtime trap
+    /// raises) and SIGSEGV kill it, and the terminal is restored every time: its
+    /// modes, and the normal screen instead of the dashboard's.
+    @Test(arguments: [
+        (SIGTERM, "SIGTERM"), (SIGINT, "Ctrl-C"), (SIGHUP, "a hang-up"), (SIGQUIT, "Ctrl-\\"), (SIGILL, "a trap"),
+        (SIGSEGV, "a crash"),
+    ])
     func aSignalEndsTheRunAndRestoresTheTerminal(_ signal: Int32, _ name: String) throws {
         let tmux = try Tmux(["--task", "sine"], width: 80, height: 24)
         try tmux.waitForScreen("the panels") { $0.joined().contains("┌ settings") }
-        if signal == SIGINT { try tmux.send("C-c") } else { kill(try tmux.pid(), signal) }
+        if signal == SIGINT { try tmux.send("C-c") } else if signal == SIGQUIT { try tmux.send("C-\\") } else { kill(try tmux.pid(), signal) }
         let exit = try tmux.exit()
         #expect(exit.status == 128 + signal, "\(name)")
         #expect(Self.isNormal(exit.modes), "\(exit.modes)")
+        let screen = try tmux.screen()
+        #expect(!screen.joined().contains("┌ settings"), "\(name): the dashboard's screen is gone")
         if signal == SIGILL || signal == SIGSEGV {
-            #expect(try tmux.screen().contains { $0.hasPrefix("rnntop crashed: this is a bug") })
+            #expect(screen.contains { $0.hasPrefix("rnntop crashed: this is a bug") })
+        } else {
+            #expect(!screen.joined().contains("crashed") && !screen.joined().contains("Backtrace"), "\(name)")
         }
+    }
+
+    /// A hang-up ends the run like SIGTERM: the checkpoint and the log are written.
+    @Test func aHangUpWritesTheCheckpointAndTheLog() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let checkpoint = folder.appendingPathComponent("run.ckpt").path, log = folder.appendingPathComponent("run.jsonl").path
+        let tmux = try Tmux(["--task", "sine", "--checkpoint", checkpoint, "--log", log], width: 80, height: 24)
+        try tmux.waitForScreen("some steps") { (Tmux.step($0) ?? 0) > 20 }
+        kill(try tmux.pid(), SIGHUP)
+        #expect(try tmux.exit().status == 129)
+        let saved = try Checkpoint.read(checkpoint)
+        #expect(saved.step > 20)
+        let last = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").last ?? ""
+        #expect(last.hasPrefix("{\"type\":\"end\",\"reason\":\"quit\",\"step\":\(saved.step)"), "\(last)")
     }
 
     @Test func tChangesTheThemeLiveAndABrokenOneLeavesItAsItWas() throws {

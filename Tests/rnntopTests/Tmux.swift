@@ -25,8 +25,8 @@ final class Tmux {
             .map { "\($0.key)=\(Self.quoted($0.value))" }.sorted().joined(separator: " ")
         try "echo $$ > pid\nexec env -u NO_COLOR -u SWIFT_BACKTRACE \(variables) \(command)\n".write(
             to: folder.appendingPathComponent("run.sh"), atomically: true, encoding: .utf8)
-        // The shell survives a Ctrl-C meant for rnntop (a caught signal is reset for the child).
-        let script = "trap : INT; cd \(Self.quoted(folder.path)); sh run.sh; echo $? > status; stty -a > modes; sleep 600"
+        // The shell survives a Ctrl-C or Ctrl-\\ meant for rnntop (a caught signal is reset for the child).
+        let script = "trap : INT QUIT; cd \(Self.quoted(folder.path)); sh run.sh; echo $? > status; stty -a > modes; sleep 600"
         try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", script])
     }
 

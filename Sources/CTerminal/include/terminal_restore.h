@@ -11,7 +11,10 @@ void rk_save_terminal_mode(void);
 /// back, the cursor, the attributes and the normal screen restored; then, with
 /// `chain`, the previous handler (Swift's backtracer) runs, otherwise a one-line
 /// report is written and the signal ends the process. (Swift's backtracer is
-/// interactive on a terminal and would wait for a key.)
+/// interactive on a terminal and would wait for a key.) On SIGQUIT the terminal is
+/// restored the same way, then the signal's default action ends the process.
+/// (SIGHUP, SIGINT and SIGTERM are not crashes: the program handles them itself and
+/// ends as on `q`.)
 void rk_install_crash_restore(int chain);
 
 /// Puts the previous handlers back (after curses ended normally).

@@ -5,13 +5,14 @@ import Training
 
 /// Trains without a terminal: a session on its queue, a progress line per epoch on
 /// standard error in the spirit of Keras (`epoch 3/100  step 12/400  loss 0.0912
-/// val 0.0950 ...`), a summary at the end. SIGINT and SIGTERM end the run cleanly:
-/// the checkpoint (if one is configured) is written, and the exit status is 130 or 143.
+/// val 0.0950 ...`), a summary at the end; a refused command or a failed write on
+/// standard error as it happens. SIGINT, SIGTERM and SIGHUP end the run cleanly: the
+/// checkpoint (if one is configured) is written, and the exit status is 130, 143 or 129.
 struct HeadlessRunner {
     let session: Session
 
-    /// Runs to the end and returns the exit status: 0 done, 1 diverged, 128 + the
-    /// signal when interrupted.
+    /// Runs to the end and returns the exit status: 0 done, 1 diverged or a write
+    /// failed, 128 + the signal when interrupted.
     func run() -> Int32 {
         for warning in session.warnings { printError(warning) }
         let start = session.snapshot
@@ -36,8 +37,15 @@ struct HeadlessRunner {
             report(
                 "done: \(last.step) steps in \(String(format: "%.2f", last.elapsedSeconds)) s; "
                     + "\(trained)\(validation)baseline \(format(last.baseline.loss))")
-            return 0
+            return end.writeFailures.isEmpty && end.checkpointError == nil ? 0 : 1
         }
+    }
+
+    /// A refused command (from standard input, a control file or the command line)
+    /// or a failed write, on standard error at once: headless, nothing else shows it.
+    @Sendable static func reportProblem(_ event: Event) {
+        guard !event.applied else { return }
+        printError(Escaping.escape("step \(event.step): \(event.message)"))
     }
 
     private func describe(_ snapshot: Snapshot) -> String {
@@ -121,14 +129,15 @@ final class ProgressLines: Sendable {
     }
 }
 
-/// SIGINT and SIGTERM, noted (see `received`) and turned into a quit command for
-/// the session, if there is one.
+/// SIGINT, SIGTERM and SIGHUP (a closed ssh session, a killed terminal), noted (see
+/// `received`) and turned into a quit command for the session, if there is one: the
+/// run ends as it would on `q`, its checkpoint and log written.
 final class SignalWatch {
     private var sources: [DispatchSourceSignal] = []
     private let caught = CaughtSignal()
 
     init(session: Session?) {
-        for number in [SIGINT, SIGTERM] {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number, SIG_IGN)  // the dispatch source handles it instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [caught] in
