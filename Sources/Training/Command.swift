@@ -64,6 +64,9 @@ public enum CommandSource: String, Sendable, Codable {
     case control
     /// The program itself (a signal, the end of a run).
     case program
+    /// A setting given on the command line beside `--resume`, applied to the
+    /// resumed run before its first step.
+    case commandLine = "command-line"
 }
 
 /// The events rnntop records, by the name they carry in events and logs: one for
@@ -81,6 +84,9 @@ public enum EventKind: String, Sendable, CaseIterable {
     case diverged
     /// The run reached its length.
     case done
+    /// A write to the run log, the CSV or a checkpoint failed (a full disk): what
+    /// followed is not in that file.
+    case writeFailed = "write-failed"
 }
 
 /// What happened at a step: a command applied (or refused), a divergence, a

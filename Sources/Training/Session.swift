@@ -21,6 +21,10 @@ public struct SessionOptions: Sendable {
     /// figures: for logs and progress lines that must see every step. It must be
     /// quick; it runs between steps.
     public var stepObserver: (@Sendable (StepRecord) -> Void)?
+    /// Called on the session's queue with every event as it is recorded: a headless
+    /// run reports refused commands and failed writes on standard error at once. It
+    /// must be quick.
+    public var eventObserver: (@Sendable (Event) -> Void)?
     /// The run log to write, if any.
     public var log: RunLogOptions?
     /// Bytes the run may plan for: settings, commands and keys that would need more
@@ -69,6 +73,9 @@ public struct SessionEnd: Sendable {
     public let snapshot: Snapshot
     /// A checkpoint that should have been written at the end and could not be.
     public let checkpointError: String?
+    /// Writes to the run log or the CSV that failed during the run, a sentence each
+    /// (already reported as `write-failed` events when they happened).
+    public let writeFailures: [String]
 }
 
 /// A training run on its own serial queue, taking commands while it runs and handing
@@ -113,14 +120,18 @@ public final class Session: Sendable {
 
     /// The run a checkpoint saved, continuing exactly where it stopped, to its own
     /// length or to `length`, checkpointing where it did or at `checkpointPath`.
+    /// `changes` (settings given beside `--resume`) are applied before the first
+    /// step, each an event from the command line; one that cannot be applied is
+    /// thrown, naming its setting.
     public init(
-        resuming checkpoint: Checkpoint, length: TrainingLength? = nil, checkpointPath: String? = nil,
+        resuming checkpoint: Checkpoint, length: TrainingLength? = nil, checkpointPath: String? = nil, changes: [Command] = [],
         options: SessionOptions = SessionOptions()
     ) throws {
         var settings = checkpoint.settings
         if let length { settings.training.length = length }
         if let checkpointPath { settings.checkpointPath = checkpointPath }
         let trainingLoop = try TrainingLoop(settings: settings, checkpoint: checkpoint, options: options)
+        for change in changes { try trainingLoop.perform(change, source: .commandLine) }
         loop = LoopBox(trainingLoop)
         latest = Locked(trainingLoop.snapshot())
         warnings = trainingLoop.task.warnings
@@ -203,10 +214,11 @@ public final class Session: Sendable {
                 checkpointError = "\(error)"
             }
         }
+        loop.closeLog()
         var lastPublish = 0.0, lastProbe = now
         publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
-        loop.closeLog()
-        let end = SessionEnd(reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError)
+        let end = SessionEnd(
+            reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError, writeFailures: loop.writeFailures)
         lifecycle.withLock { $0.end = end }
         ended.signal()
     }

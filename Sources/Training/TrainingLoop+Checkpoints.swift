@@ -28,8 +28,8 @@ extension TrainingLoop {
 
     /// Puts the saved run in place; called on a fresh loop, before any step. A run
     /// saved after a divergence comes back diverged (to look at, roll back or go on
-    /// from); a headless run, which stops on a divergence, goes on training from the
-    /// saved weights, the last finite ones.
+    /// from); a headless run, which stops on a divergence, is rolled back and goes on
+    /// (with the lower learning rate its command line may give).
     func resume(from checkpoint: Checkpoint) throws {
         let header = checkpoint.header
         if let saved = header.dataFingerprint, saved != dataFingerprint {
@@ -68,12 +68,17 @@ extension TrainingLoop {
         }
         modelChanges = header.histories.modelChanges
         if checkpoint.diverged {
-            let goesOn = options.stopOnDivergence
-            if !goesOn { state = .diverged }
+            // Headless, nobody looks first: the weights that diverged are no place to
+            // go on from, so the run goes back to the ones before their update.
+            var what = ": roll back (u), or resume to go on"
+            if !options.stopOnDivergence {
+                state = .diverged
+            } else if !backup.isEmpty {
+                backup.restore(into: network, trainer.optimizer)
+                what = ": rolled back to the weights before its last update"
+            }
             record(
-                .resume, new: "\(step)",
-                message: "resumed from a checkpoint at step \(step), written after a divergence"
-                    + (goesOn ? "; training goes on from its last finite weights" : ": roll back (u), or resume to go on"),
+                .resume, new: "\(step)", message: "resumed from a checkpoint at step \(step), written after a divergence\(what)",
                 source: .program)
         } else {
             record(.resume, new: "\(step)", message: "resumed from a checkpoint at step \(step)", source: .program)

@@ -11,7 +11,8 @@ extension TrainingLoop {
         }
     }
 
-    private func perform(_ command: Command, source: CommandSource) throws {
+    /// Applies one command, or throws why it cannot be.
+    func perform(_ command: Command, source: CommandSource) throws {
         let training = settings.training
         switch command {
         case .pause:
@@ -141,6 +142,17 @@ extension TrainingLoop {
         events.append(event)
         let newModel = kind == .model && applied
         log?.event(event, model: newModel ? network.config : nil, parameterNames: newModel ? network.layout.specs.map(\.name) : nil)
+        options.eventObserver?(event)
+        noteWriteFailures()
+    }
+
+    /// Turns the log's failed writes into events, once each, so that they are
+    /// reported at once and the run ends with exit status 1.
+    func noteWriteFailures() {
+        for failure in log?.takeFailures() ?? [] {
+            writeFailures.append(failure)
+            record(.writeFailed, message: failure, source: .program, applied: false)
+        }
     }
 
     private func describe(_ rule: GradientClipping) -> String {

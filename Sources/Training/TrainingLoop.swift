@@ -46,6 +46,8 @@ final class TrainingLoop {
     /// training stream of the same seed.
     static let sampleSeedOffset: UInt64 = 0x5A3F
     var events: [Event] = []
+    /// Writes to the log or the CSV that failed, a sentence each.
+    var writeFailures: [String] = []
     var modelChanges: [Snapshot.ModelChange] = []
 
     let clock = ContinuousClock()
@@ -80,6 +82,7 @@ final class TrainingLoop {
         evaluationInterval = settings.evaluationInterval
         state = options.startPaused ? .paused : .running
         started = clock.now
+        if let path = settings.checkpointPath { try AtomicFile.checkWritable(path, flag: "checkpoint") }
         log = try options.log.map(RunLogWriter.init)
         if let program = options.log?.program { beginLog(program: program, at: checkpoint?.header.step ?? 0) }
         if let checkpoint { try resume(from: checkpoint) }
@@ -119,7 +122,10 @@ final class TrainingLoop {
         sequences += batch.size
         defer {
             let record = report(summary, batchSize: batch.size, endsEpoch: Int(epochs + 1e-9) > Int(epochBefore + 1e-9))
-            if let log { logStep(record, to: log) }
+            if let log {
+                logStep(record, to: log)
+                noteWriteFailures()
+            }
         }
         loss.append(step: step, value: summary.loss)
         gradientNorm.append(step: step, value: summary.gradientNorm)

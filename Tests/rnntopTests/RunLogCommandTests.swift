@@ -206,8 +206,11 @@ import Training
         #expect(rows.count == 301 && rows.filter { $0.hasPrefix("step,") }.count == 1)
 
         // Going back to step 200 again: what the run did from 201 to 300 is replaced.
-        let third = try CommandRunner.run(["--resume", at200, "--steps", "250", "--headless", "--log", log])
+        let third = try CommandRunner.run(["--resume", at200, "--steps", "250", "--headless", "--log", log, "--csv", csv])
         #expect(third.status == 0)
+        // The CSV has each step once: the rows after 200 that the second run wrote are gone.
+        let steps = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.prefix { $0 != "," } }
+        #expect(steps.map { Int($0) } == Array(1...250))
         records = try Self.records(log)
         #expect(records.filter { $0["type"] as? String == "step" }.count == 350)
         let feed = try ReplayFeed(reader: try RunLogReader(path: log), following: false)

@@ -155,4 +155,35 @@ import Testing
         let refused = try CommandRunner.run(["--resume", garbage])
         #expect(refused.status == 2 && refused.standardError.contains("x.ckpt: is not an rnntop checkpoint"))
     }
+
+    /// `--resume X` goes on in X, and the settings given beside it are applied (each
+    /// an event from the command line) or refused with a reason, never ignored.
+    @Test func aResumedRunGoesOnInItsFileWithTheSettingsGiven() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let original = folder.appendingPathComponent("run.ckpt").path, copy = folder.appendingPathComponent("copy.ckpt").path
+        #expect(try CommandRunner.run(["--task", "sine", "--steps", "40", "--checkpoint", original]).status == 0)
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        let log = folder.appendingPathComponent("run.jsonl").path
+        let resumed = try CommandRunner.run([
+            "--resume", copy, "--steps", "60", "--lr", "0.002", "--optimizer", "sgd", "--batch", "16", "--dropout", "0.1", "--clip", "0.5",
+            "--eval-every", "7", "--log", log,
+        ])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(try Checkpoint.read(copy).step == 60, "the copy goes on")
+        #expect(try Checkpoint.read(original).step == 40, "the original is left alone")
+        let settings = try Checkpoint.read(copy).settings
+        #expect(settings.training.optimizer.kind == .sgd && settings.training.optimizer.learningRate == 0.002)
+        #expect(settings.training.batchSize == 16 && settings.training.dropout == 0.1 && settings.training.clipping.threshold == 0.5)
+        #expect(settings.evaluationInterval == 7)
+        let events = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"source\":\"command-line\"") }
+        #expect(events.count == 6, "\(events)")
+        #expect(events.allSatisfy { $0.contains("\"step\":40") && $0.contains("\"applied\":true") })
+
+        let refused = try CommandRunner.run(["--resume", original, "--seed", "9", "--init", "keras"])
+        #expect(refused.status == 2)
+        #expect(refused.standardError.contains("holds a GRU(32) run on sine; --seed 9, --init keras asks for another"), "\(refused.standardError)")
+        let impossible = try CommandRunner.run(["--resume", original, "--batch", "0"])
+        #expect(impossible.status == 2 && impossible.standardError.contains("batch: must be between 1 and"), "\(impossible.standardError)")
+    }
 }
+

@@ -47,8 +47,8 @@ final class RunLogWriter {
         if let every = options.every, every < 1 {
             throw ConfigError(setting: "log-every", problem: "must be at least 1 (got \(every))")
         }
-        json = try options.path.map { try LineFile(path: $0, flag: "log", append: options.append) }
-        csv = try options.csvPath.map { try LineFile(path: $0, flag: "csv", append: options.append) }
+        json = try options.path.map { path throws(InputError) in try LineFile(path: path, flag: "log", role: "run log", append: options.append) }
+        csv = try options.csvPath.map { path throws(InputError) in try LineFile(path: path, flag: "csv", role: "CSV", append: options.append) }
         every = options.every
         if csv?.continuing == false {
             csv?.write(Array("step,epoch,loss,val_loss,lr,grad_norm,clipped,batch,seq_per_s,elapsed\n".utf8))
@@ -84,8 +84,10 @@ final class RunLogWriter {
     // MARK: Records
 
     /// The run record; a log that goes on (a resumed run appending) has one already,
-    /// and gets the resume event instead.
+    /// and gets the resume event instead. A CSV that goes on loses the rows after the
+    /// step the run resumes from, which the resumed run writes again.
     func begin(_ info: RecordedRun.Header) {
+        csv?.keepRows(throughStep: info.startStep)
         guard json?.continuing == false else { return }
         var line = JSONLine(type: "run")
         line.field("schema", Self.schema)
@@ -240,6 +242,12 @@ final class RunLogWriter {
         lastFlush = now
     }
 
+    /// Writes that failed since the last call, a sentence each (each file's first
+    /// failure, once): the session reports them at once.
+    func takeFailures() -> [String] {
+        [json?.takeFailure(), csv?.takeFailure()].compactMap { $0 }
+    }
+
     // MARK: Helpers
 
     private struct TaskRecord: Encodable {
@@ -260,74 +268,4 @@ final class RunLogWriter {
         let scale = pow(10, Double(digits))
         return (value * scale).rounded() / scale
     }
-}
-
-/// An append-only file of lines: a buffer written out only at line boundaries.
-private final class LineFile {
-    private let descriptor: Int32
-    private var buffer: [UInt8] = []
-    private var closed = false
-    /// Whether the file already held lines that this one continues.
-    let continuing: Bool
-
-    /// Creates or empties the file; with `append`, keeps its whole lines (a last
-    /// line cut short by a killed run is dropped) and writes after them.
-    init(path: String, flag: String, append: Bool) throws {
-        descriptor = open(path, O_RDWR | O_CREAT | (append ? 0 : O_TRUNC) | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw InputError(file: path, field: "--\(flag)", problem: "cannot be written: \(String(cString: strerror(errno)))")
-        }
-        let kept = append ? Self.wholeLinesLength(descriptor) : 0
-        if append {
-            ftruncate(descriptor, off_t(kept))
-            lseek(descriptor, 0, SEEK_END)
-        }
-        continuing = kept > 0
-        buffer.reserveCapacity(1 << 16)
-    }
-
-    /// The length of the file up to and including its last newline.
-    private static func wholeLinesLength(_ descriptor: Int32) -> Int {
-        var end = Int(lseek(descriptor, 0, SEEK_END))
-        var block = [UInt8](repeating: 0, count: 1 << 16)
-        while end > 0 {
-            let start = max(0, end - block.count)
-            let count = block.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, end - start, off_t(start)) }
-            guard count > 0 else { return 0 }
-            if let newline = block[..<count].lastIndex(of: 0x0A) { return start + newline + 1 }
-            end = start
-        }
-        return 0
-    }
-
-    /// Adds whole lines; they go out when the buffer holds 64 KB, or on `flush`.
-    func write(_ lines: [UInt8]) {
-        buffer.append(contentsOf: lines)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    func flush() {
-        guard !closed, !buffer.isEmpty else { return }
-        var written = 0
-        buffer.withUnsafeBytes { bytes in
-            while written < bytes.count {
-                let n = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if n < 0 && errno == EINTR { continue }
-                // A full disk or a closed pipe: the log stops short rather than the run.
-                guard n > 0 else { break }
-                written += n
-            }
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func close() {
-        guard !closed else { return }
-        flush()
-        fsync(descriptor)
-        Foundation.close(descriptor)
-        closed = true
-    }
-
-    deinit { close() }
 }

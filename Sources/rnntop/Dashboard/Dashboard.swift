@@ -28,6 +28,8 @@ final class Dashboard {
     }
 
     private var lastFrame: FrameKey?
+    /// Events already looked at for failed writes.
+    private var seenEvents = 0
 
     init(source: Source, terminal: Terminal, themes: ThemeCycle, hint: String? = nil) {
         self.source = source
@@ -81,6 +83,7 @@ final class Dashboard {
             guard now - lastFrame >= (frameWanted ? Self.keyFrameInterval : Self.progressFrameInterval) else { continue }
             if case .replay(let feed) = source, followedLogGrew(feed) { frameWanted = true }
             guard let snapshot = currentSnapshot else { continue }
+            noteFailedWrites(snapshot)
             if changed(snapshot) || frameWanted {
                 draw(snapshot)
                 frameWanted = false
@@ -168,6 +171,17 @@ final class Dashboard {
             }
         case .settings:
             break
+        }
+    }
+
+    /// A write that failed (the log, the CSV, a checkpoint) stays on the message line
+    /// a while, whatever events come after it.
+    private func noteFailedWrites(_ snapshot: Snapshot) {
+        guard case .live = source, snapshot.eventCount > seenEvents else { return }
+        let fresh = snapshot.events.suffix(min(snapshot.eventCount - seenEvents, snapshot.events.count))
+        seenEvents = snapshot.eventCount
+        if let failure = fresh.last(where: { $0.kind == .writeFailed || ($0.kind == .checkpoint && !$0.applied) }) {
+            note(failure.message, seconds: 8)
         }
     }
 

@@ -77,8 +77,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training epochs (passes over the data).")
     var epochs: Int?
 
-    @Option(help: "Seed of the run's random generator: the same seed gives the same run.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the run's random generator: the same seed gives the same run (default: 1).")
+    var seed: UInt64?
 
     @Option(name: .customLong("val-split"), help: "Fraction of a csv or text file held out for validation.")
     var validationSplit: Double?
@@ -92,7 +92,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Checkpoint file, written when the run ends or is interrupted.")
     var checkpoint: String?
 
-    @Option(help: "Continue the run saved in this checkpoint (--steps or --epochs extend it).")
+    @Option(
+        help: ArgumentHelp(
+            "Continue the run saved in this checkpoint, and checkpoint it there unless --checkpoint says where "
+                + "(--steps or --epochs extend it; --lr, --optimizer, --batch, --dropout, --clip, --eval-every change it)."))
     var resume: String?
 
     @Flag(help: "Train without the dashboard, reporting on standard error.")
@@ -148,6 +151,7 @@ struct TrainCommand: ParsableCommand {
         let progress = ProgressLines()
         var options = SessionOptions(stopWhenDone: true, stopOnDivergence: true)
         options.stepObserver = { progress.observe($0) }
+        options.eventObserver = HeadlessRunner.reportProblem
         options.log = logOptions
         let session = try makeSession(options)
         if let control {
@@ -183,12 +187,15 @@ struct TrainCommand: ParsableCommand {
         terminal.restore()
         signals.stop()
         for warning in session.warnings { printError(warning) }
+        // Shown on the message line when they happened; the screen is gone now.
+        for failure in end.writeFailures { printError(failure) }
         if let error = end.checkpointError { printError(error) }
         let last = end.snapshot
         report(
             "stopped at step \(last.step); loss \(last.loss.last.map { format($0.value) } ?? "-"), "
                 + "validation \(last.validationLoss.last.map { format($0.value) } ?? "-"), baseline \(format(last.baseline.loss))")
-        return signals.received.map { 128 + $0 } ?? 0
+        let failed = !end.writeFailures.isEmpty || end.checkpointError != nil
+        return signals.received.map { 128 + $0 } ?? (failed ? 1 : 0)
     }
 
     /// `rnntop` with nothing to say: the lesson, the adding problem with a vanilla RNN.
@@ -199,38 +206,21 @@ struct TrainCommand: ParsableCommand {
     /// A new session from the flags, or the one a checkpoint saved. `untilQuit`
     /// (the dashboard without --steps or --epochs) trains until the user quits.
     private func makeSession(_ options: SessionOptions, untilQuit: Bool = false) throws -> Session {
-        guard let resume else {
-            var generator = RandomGenerator(seed: seed)
-            let kind = preset == .seed ? .seed : task ?? .adding
-            let taskOptions = TaskOptions(
-                kind: kind, dataPath: data, columns: column, sequenceLength: sequenceLength,
-                validationSplit: validationSplit, fill: fill)
-            // The task is made here once to learn its defaults; the session makes its own
-            // from the same seed.
-            let defaults = try makeTask(taskOptions, generator: &generator)
-            var training = try resolvedSettings(for: defaults)
-            if untilQuit { training.length = .steps(Int.max / 2) }
-            let settings = RunSettings(
-                task: taskOptions, training: training, seed: seed, evaluationInterval: evaluationInterval,
-                checkpointPath: checkpoint)
-            return try Session(settings: settings, options: options)
-        }
-        let saved = try Checkpoint.read(resume)
-        let contradictions = [
-            cell.map { $0 != saved.model.cell ? "--cell \($0.rawValue)" : nil },
-            hidden.map { $0 != saved.model.hiddenSize ? "--hidden \($0)" : nil },
-            layers.map { $0 != saved.model.layers ? "--layers \($0)" : nil },
-            activation.map { $0 != saved.model.activation ? "--activation \($0.rawValue)" : nil },
-            task.map { $0 != saved.settings.task.kind ? "--task \($0.rawValue)" : nil },
-        ].compactMap { $0 }.compactMap { $0 }
-        guard contradictions.isEmpty else {
-            throw InputError(
-                file: resume,
-                problem: "holds a \(saved.model.cell.rawValue.uppercased())(\(saved.model.hiddenSize)) run on "
-                    + "\(saved.settings.task.kind.rawValue); \(contradictions.joined(separator: ", ")) asks for another")
-        }
-        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? (untilQuit ? .steps(Int.max / 2) : nil)
-        return try Session(resuming: saved, length: length, checkpointPath: checkpoint, options: options)
+        guard resume == nil else { return try resumedSession(options, untilQuit: untilQuit) }
+        var generator = RandomGenerator(seed: seed ?? 1)
+        let kind = preset == .seed ? .seed : task ?? .adding
+        let taskOptions = TaskOptions(
+            kind: kind, dataPath: data, columns: column, sequenceLength: sequenceLength,
+            validationSplit: validationSplit, fill: fill)
+        // The task is made here once to learn its defaults; the session makes its own
+        // from the same seed.
+        let defaults = try makeTask(taskOptions, generator: &generator)
+        var training = try resolvedSettings(for: defaults)
+        if untilQuit { training.length = .steps(Int.max / 2) }
+        let settings = RunSettings(
+            task: taskOptions, training: training, seed: seed ?? 1, evaluationInterval: evaluationInterval,
+            checkpointPath: checkpoint)
+        return try Session(settings: settings, options: options)
     }
 
     /// The task's defaults with every flag that was given applied, validated.
