@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -36,6 +37,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The readers of untrusted input as functions of bytes: for the fuzzer, and for
+        // the tests that replay its corpus.
+        .target(name: "FuzzTargets", dependencies: ["RNNCore", "RNNData", "Training", "TerminalUI"], path: "Fuzz/Targets"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport", "AllocationCounter"]),
@@ -44,6 +48,13 @@ let package = Package(
             name: "TrainingTests", dependencies: ["Training", "RNNData", "RNNCore", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer driver, only for Scripts/fuzz.sh (RNNTOP_FUZZ=1, --sanitize fuzzer, its
+// own scratch path): libFuzzer brings its own main, which an ordinary build lacks.
+if ProcessInfo.processInfo.environment["RNNTOP_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "rnntop-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Driver"))
+}

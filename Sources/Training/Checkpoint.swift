@@ -173,8 +173,8 @@ public struct Checkpoint: Sendable {
         self.rollback = rollback
     }
 
-    /// FNV-1a, 64 bits.
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    /// The checksum a checkpoint ends with, of everything before it: FNV-1a, 64 bits.
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
