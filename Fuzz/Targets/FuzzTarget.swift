@@ -62,12 +62,27 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return false
     }
 
+    /// Roles of the shape rnntop's dashboard declares (`[series]`, `[states]`); the
+    /// reader is the same whatever tables a program names.
+    static let themeRoles = ThemeRoles([
+        .init("series", ["train", "smoothed", "validation", "baseline", "clip"]), .init("states", ["running", "paused", "diverged"]),
+    ])
+
+    /// The theme read whole (as the base of others is) and over a base, as every
+    /// other theme is; like the program, only UTF-8 text is read.
     private static func theme(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let based = try? ThemeFile.parse(text, name: "fuzzed", file: "fuzzed.toml", base: Theme.standard)
-        let whole = try? ThemeFile.parse(text, name: "fuzzed", file: "fuzzed.toml", base: nil)
-        return based != nil || whole != nil
+        guard let text = String(validating: bytes, as: UTF8.self) else { return false }
+        let whole = try? ThemeFile.parse(text, name: "fuzzed", file: "fuzzed.toml", base: nil, roles: themeRoles)
+        guard let base = whole ?? themeBase else { return false }
+        return (try? ThemeFile.parse(text, name: "fuzzed", file: "fuzzed.toml", base: base, roles: themeRoles)) != nil
     }
+
+    /// The shipped default theme, from the checkout, as the base.
+    private static let themeBase: Theme? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        guard let text = try? String(contentsOf: root.appendingPathComponent("themes/default.toml"), encoding: .utf8) else { return nil }
+        return try? ThemeFile.parse(text, name: "default", file: "default.toml", base: nil, roles: themeRoles)
+    }()
 
     private static func log(_ bytes: [UInt8]) -> Bool {
         let path = scratchFile("jsonl", bytes)
