@@ -122,6 +122,20 @@ import Testing
         #expect(error.description.hasPrefix("t.toml: line \(line): key '\(key)': "))
     }
 
+    /// A table name starting with a character no name starts with made TOMLKit's
+    /// parser assert (the program ended); it is refused with its line instead.
+    @Test func aTableNameThatNamesNothingIsRefusedNotAnAbort() throws {
+        for (source, line) in [("[=]", 1), ("[\u{E9}t\u{E9}]", 1), ("[ \u{1}x]", 1), ("[[\u{7F}]]", 1), ("# fine\n[colors]\n[\u{B}]", 3), ("[", 1)] {
+            let error = Self.error(source)
+            #expect(error?.line == line && error?.problem.hasPrefix("not valid TOML: a table name starts with ") == true, "\(source): \(String(describing: error))")
+        }
+        // Brackets that are not headers: a quoted name, an array's rows, brackets in strings and comments.
+        #expect(Self.error("[\"colors\"]\nbackground = \"#000000\"") == nil)
+        let arrays = "description = \"\"\"\n[=] in a string\n\"\"\"\n[heatmap] # [=]\nsequential = [\n[\"#000000\"],\n]\n"
+        #expect(Self.error(arrays)?.problem.hasPrefix("not valid TOML: a table name") == false)
+        #expect(Self.error(arrays)?.key == "heatmap.sequential", "\(String(describing: Self.error(arrays)))")
+    }
+
     @Test func theFirstMistakeInTheFileIsTheOneReported() throws {
         // TOML tables come back in key order ("series" after "colors"): the file's order wins.
         let error = try #require(Self.error("[series]\ntrain = \"x\"\n[colors]\nmuted = \"y\"\n"))
