@@ -214,9 +214,11 @@ public final class Session: Sendable {
                 checkpointError = "\(error)"
             }
         }
-        loop.closeLog()
         var lastPublish = 0.0, lastProbe = now
         publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
+        // After the last snapshot, whose sample goes into the log; a failure to close
+        // it is in `writeFailures`.
+        loop.closeLog()
         let end = SessionEnd(
             reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError, writeFailures: loop.writeFailures)
         lifecycle.withLock { $0.end = end }

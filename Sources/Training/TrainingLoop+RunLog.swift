@@ -30,8 +30,7 @@ extension TrainingLoop {
     }
 
     /// Ends the log with the run's final figures; called once, as the session ends.
-    /// A write that fails here is an event like one during the run (in the last
-    /// snapshot, though no longer in the closed log).
+    /// A write that fails here joins `writeFailures`, like one during the run.
     func closeLog() {
         log?.end(
             reason: (endReason ?? .quit).rawValue, step: step, epochs: epochs, loss: loss.last?.value,
