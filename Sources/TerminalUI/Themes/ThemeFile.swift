@@ -30,10 +30,8 @@ public enum ThemeFile {
         _ source: String, name: String, file: String, base: Theme?, roles: ThemeRoles
     ) throws(ThemeError) -> Theme {
         let lines = TOMLKeyLines(source)
-        if let (line, character) = TOMLTableHeaders.firstMalformed(in: source) {
-            let shown = character == "\n" ? "nothing" : "'\(Character(character))' (U+\(String(character.value, radix: 16, uppercase: true)))"
-            throw ThemeError(
-                file: file, line: line, problem: "not valid TOML: a table name starts with \(shown); a name is letters, digits, - and _, or in quotes")
+        if let problem = TOMLSubset.check(source) {
+            throw ThemeError(file: file, line: problem.line, key: lines.key(on: problem.line), problem: "not valid TOML: " + problem.text)
         }
         let document: TOMLTable
         do {
