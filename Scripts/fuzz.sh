@@ -5,8 +5,8 @@
 #
 # TARGET is csv, text, theme, log, checkpoint or control (Fuzz/Targets/FuzzTarget.swift);
 # `all` runs every target one after another, SECONDS each. The fuzzer starts from the
-# seeds in Fuzz/Corpus/TARGET and keeps what it learns in .build-fuzz/corpus/TARGET
-# (outside the repository). An input that makes a target trap, abort, leak or hang is
+# seeds in Fuzz/Corpus/TARGET, with the tokens of Fuzz/Dictionaries/TARGET.dict, and keeps
+# what it learns in .build-fuzz/corpus/TARGET (outside the repository). An input that makes a target trap, abort, leak or hang is
 # written to .build-fuzz/findings/ and the script exits 1: fix the cause, then copy
 # the input into Fuzz/Corpus/TARGET (named for what it tests), where the test suite
 # replays it for ever after. The last line says how many inputs were run.
@@ -41,12 +41,14 @@ mkdir -p "$scratch/corpus/$target" "$scratch/findings"
 # -rss_limit_mb: the targets plan for 256 MB at most (FuzzTarget.memoryLimit).
 # -timeout: no input of a few kilobytes takes a second; 10 s is a hang.
 log="$scratch/fuzz-$target.log"
+dictionary=()
+[ -f "Fuzz/Dictionaries/$target.dict" ] && dictionary=(-dict="Fuzz/Dictionaries/$target.dict")
 status=0
 # libFuzzer reports a crash itself and keeps the input; the Swift runtime's backtracer
 # would end the process first.
 SWIFT_BACKTRACE=enable=no RNNTOP_FUZZ_TARGET=$target "$scratch/release/rnntop-fuzz" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$scratch/findings/$target-" "$@" \
+  -artifact_prefix="$scratch/findings/$target-" "${dictionary[@]}" "$@" \
   "$scratch/corpus/$target" "Fuzz/Corpus/$target" 2>"$log" || status=$?
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
 if [ "$status" -ne 0 ]; then

@@ -22,7 +22,7 @@ public final class RunLogReader {
 
     /// The longest line read: a probe of a large model is tens of megabytes; a file
     /// with no line end in this many bytes is not a run log (or is a device).
-    static let maximumLineLength = 256 << 20
+    let maximumLineLength: Int
 
     private let descriptor: Int32
     /// Where `read` puts each chunk: allocated once, as a followed log is polled often.
@@ -31,8 +31,13 @@ public final class RunLogReader {
     var lineNumber = 0
 
     /// Opens a log; a missing or unreadable file is refused here.
-    public init(path: String) throws(InputError) {
+    public convenience init(path: String) throws(InputError) {
+        try self.init(path: path, maximumLineLength: 256 << 20)
+    }
+
+    init(path: String, maximumLineLength: Int) throws(InputError) {
         self.path = path
+        self.maximumLineLength = maximumLineLength
         var status = stat()
         guard stat(path, &status) == 0 else {
             throw InputError(file: path, problem: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
@@ -61,8 +66,8 @@ public final class RunLogReader {
                 changed = true
             }
             pending.removeSubrange(0..<start)
-            guard pending.count <= Self.maximumLineLength else {
-                throw problem("a line longer than \(Self.maximumLineLength >> 20) MB: not a run log", at: lineNumber + 1)
+            guard pending.count <= maximumLineLength else {
+                throw problem("a line longer than \(MemoryFootprint.describe(Double(maximumLineLength))): not a run log", at: lineNumber + 1)
             }
         }
         return changed
