@@ -28,6 +28,9 @@ public enum Command: Sendable, Equatable {
     case rollBack
     /// Writes a checkpoint, to `path` or to the run's checkpoint path.
     case saveCheckpoint(path: String?)
+    /// A finished run goes on for as long again as it was set to run (its steps or
+    /// epochs), or for `steps` more.
+    case extend(steps: Int?)
     /// Ends the run.
     case quit
 
@@ -48,6 +51,7 @@ public enum Command: Sendable, Equatable {
         case .changeModel: .model
         case .rollBack: .rollback
         case .saveCheckpoint: .checkpoint
+        case .extend: .extend
         case .quit: .quit
         }
     }
@@ -80,6 +84,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case dropout, truncation
     case evaluationInterval = "eval-every"
     case reset, model, rollback, checkpoint, quit
+    /// A finished run given more steps.
+    case extend
     /// A NaN or infinite loss or gradient.
     case diverged
     /// The run reached its length.
@@ -87,6 +93,15 @@ public enum EventKind: String, Sendable, CaseIterable {
     /// A write to the run log, the CSV or a checkpoint failed (a full disk): what
     /// followed is not in that file.
     case writeFailed = "write-failed"
+
+    /// Whether the event changes what is trained, so that a jump in the curves after
+    /// it may be its doing: these are marked on the charts.
+    public var changesTraining: Bool {
+        switch self {
+        case .learningRate, .clipping, .optimizer, .batchSize, .dropout, .truncation, .reset, .model, .rollback: true
+        case .resume, .pause, .step, .evaluationInterval, .checkpoint, .quit, .extend, .diverged, .done, .writeFailed: false
+        }
+    }
 }
 
 /// What happened at a step: a command applied (or refused), a divergence, a
@@ -109,6 +124,14 @@ public struct Event: Sendable, Equatable, Codable {
 
     /// The event's kind, when it is one rnntop records.
     public var kind: EventKind? { EventKind(rawValue: name) }
+
+    /// Whether the event changed what is trained, so that the charts mark it: an
+    /// applied change of model, weights or settings, or a resume from a checkpoint
+    /// (not a resume after a pause).
+    public var changesTraining: Bool {
+        guard applied, let kind else { return false }
+        return kind.changesTraining || (kind == .resume && source == .program && newValue != nil)
+    }
 
     public init(
         step: Int, name: String, oldValue: String? = nil, newValue: String? = nil, message: String,

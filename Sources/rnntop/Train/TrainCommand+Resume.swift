@@ -9,7 +9,7 @@ import Training
 /// with a reason. None is ignored.
 extension TrainCommand {
     /// The session that continues the checkpoint at `resume`.
-    func resumedSession(_ options: SessionOptions, untilQuit: Bool) throws -> Session {
+    func resumedSession(_ options: SessionOptions) throws -> Session {
         guard let resume else { preconditionFailure("resumedSession without --resume") }
         let saved = try Checkpoint.read(resume)
         let contradictions = contradictions(of: saved)
@@ -20,7 +20,7 @@ extension TrainCommand {
                     + "\(saved.settings.task.kind.rawValue); \(contradictions.joined(separator: ", ")) asks for another "
                     + "(a resumed run keeps its model, data and random stream: leave these out, or start a new run)")
         }
-        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? (untilQuit ? .steps(Int.max / 2) : nil)
+        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
         return try Session(
             resuming: saved, length: length, checkpointPath: checkpoint ?? resume, changes: changes(to: saved), options: options)
     }

@@ -139,7 +139,7 @@ struct TrainCommand: ParsableCommand {
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
             var options = SessionOptions()
             options.log = logOptions
-            let session = try makeSession(options, untilQuit: steps == nil && epochs == nil)
+            let session = try makeSession(options)
             if let terminal = Terminal(color: !colors.noColor) {
                 if let control { ControlInput(session: session, source: .path(control)).start() }
                 let status = runDashboard(session, terminal, colors.cycle)
@@ -191,8 +191,9 @@ struct TrainCommand: ParsableCommand {
         for failure in end.writeFailures { printError(failure) }
         if let error = end.checkpointError { printError(error) }
         let last = end.snapshot
+        let loss = last.epochLoss.map { "\(format($0.value)) (mean of the last \($0.steps) steps)" } ?? "-"
         report(
-            "stopped at step \(last.step); loss \(last.loss.last.map { format($0.value) } ?? "-"), "
+            "stopped at step \(last.step); loss \(loss), "
                 + "validation \(last.validationLoss.last.map { format($0.value) } ?? "-"), baseline \(format(last.baseline.loss))")
         let failed = !end.writeFailures.isEmpty || end.checkpointError != nil
         return signals.received.map { 128 + $0 } ?? (failed ? 1 : 0)
@@ -203,10 +204,9 @@ struct TrainCommand: ParsableCommand {
         task == nil && preset == nil && cell == nil && resume == nil && data == nil
     }
 
-    /// A new session from the flags, or the one a checkpoint saved. `untilQuit`
-    /// (the dashboard without --steps or --epochs) trains until the user quits.
-    private func makeSession(_ options: SessionOptions, untilQuit: Bool = false) throws -> Session {
-        guard resume == nil else { return try resumedSession(options, untilQuit: untilQuit) }
+    /// A new session from the flags, or the one a checkpoint saved.
+    private func makeSession(_ options: SessionOptions) throws -> Session {
+        guard resume == nil else { return try resumedSession(options) }
         var generator = RandomGenerator(seed: seed ?? 1)
         let kind = preset == .seed ? .seed : task ?? .adding
         let taskOptions = TaskOptions(
@@ -215,8 +215,7 @@ struct TrainCommand: ParsableCommand {
         // The task is made here once to learn its defaults; the session makes its own
         // from the same seed.
         let defaults = try makeTask(taskOptions, generator: &generator)
-        var training = try resolvedSettings(for: defaults)
-        if untilQuit { training.length = .steps(Int.max / 2) }
+        let training = try resolvedSettings(for: defaults)
         let settings = RunSettings(
             task: taskOptions, training: training, seed: seed ?? 1, evaluationInterval: evaluationInterval,
             checkpointPath: checkpoint)
