@@ -5,9 +5,8 @@ import RNNData
 /// file with a right checksum can still be crafted, or written by a damaged program,
 /// and its numbers become sizes, counts and indices.
 extension Checkpoint {
-    /// The largest step or update count a checkpoint may hold (2^53: beyond any run,
-    /// and exact as a Double).
-    static let maximumStep = 1 << 53
+    /// The largest step or update count a checkpoint may hold.
+    static let maximumStep = RunSettings.maximumSteps
 
     static func check(_ header: Header, file: String) throws(InputError) {
         func refuse(_ field: String, _ problem: String) -> InputError { InputError(file: file, field: field, problem: problem) }
@@ -18,7 +17,7 @@ extension Checkpoint {
         try settingsCheck("settings") { () throws(ConfigError) in try header.settings.validate() }
         try settingsCheck("optimizer") { () throws(ConfigError) in try header.optimizer.validate() }
         guard (0...maximumStep).contains(header.step) else { throw refuse("step", "\(header.step) is not a step of a run") }
-        guard header.epochs.isFinite && header.epochs >= 0 else { throw refuse("epochs", "\(header.epochs) is not a number of epochs") }
+        guard header.epochs >= 0 && header.epochs <= Double(maximumStep) else { throw refuse("epochs", "\(header.epochs) is not a number of epochs") }
         guard (0...maximumStep).contains(header.optimizerSteps) else {
             throw refuse("optimizerSteps", "\(header.optimizerSteps) is not a number of updates")
         }

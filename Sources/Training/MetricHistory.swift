@@ -91,9 +91,14 @@ public struct MetricHistory: Sendable, Equatable, Codable {
         count = try c.decode(Int.self, forKey: .count)
         pointsPerBucket = try c.decode(Int.self, forKey: .pointsPerBucket)
         pointsInLastBucket = try c.decode(Int.self, forKey: .pointsInLastBucket)
+        // Steps and counts as a run can have them (at most 2^53, exact as a double), so
+        // that arithmetic on them cannot overflow.
+        let plausible = 0...(1 << 53)
         guard (1...(1 << 20)).contains(exactPoints), (2...(1 << 16)).contains(maxBuckets),
             recent.count < 2 * exactPoints, buckets.count <= maxBuckets, (1...(1 << 50)).contains(pointsPerBucket),
-            (0...pointsPerBucket).contains(pointsInLastBucket), count >= recent.count
+            (0...pointsPerBucket).contains(pointsInLastBucket), count >= recent.count, plausible.contains(count),
+            recent.allSatisfy({ plausible.contains($0.step) }),
+            buckets.allSatisfy({ [$0.firstStep, $0.lastStep, $0.count, $0.nonFinite].allSatisfy(plausible.contains) })
         else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "a history whose sizes do not fit together"))
         }

@@ -30,6 +30,10 @@ extension RunSettings {
     /// that the memory check (which names the figure) is what refuses large batches
     /// and arithmetic on batch sizes cannot overflow.
     public static let maximumBatchSize = Int(Int32.max)
+    /// The longest run in steps (2^53: beyond any run, exact as a double, and far
+    /// from overflowing when added to); runs in epochs stop at 2^40 epochs.
+    public static let maximumSteps = 1 << 53
+    public static let maximumEpochs = 1 << 40
 
     /// Refuses settings no run can have, naming the setting: for new runs and for
     /// the settings a checkpoint brings back.
@@ -39,8 +43,10 @@ extension RunSettings {
             throw ConfigError(setting: "eval-every", problem: "must be at least 1 (got \(interval))")
         }
         switch training.length {
-        case .steps(let n) where n < 0: throw ConfigError(setting: "steps", problem: "must be at least 0 (got \(n))")
-        case .epochs(let n) where n < 0: throw ConfigError(setting: "epochs", problem: "must be at least 0 (got \(n))")
+        case .steps(let n) where !(0...Self.maximumSteps).contains(n):
+            throw ConfigError(setting: "steps", problem: "must be between 0 and \(Self.maximumSteps) (got \(n))")
+        case .epochs(let n) where !(0...Self.maximumEpochs).contains(n):
+            throw ConfigError(setting: "epochs", problem: "must be between 0 and \(Self.maximumEpochs) (got \(n))")
         default: break
         }
         try training.optimizer.validate()

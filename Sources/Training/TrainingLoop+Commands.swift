@@ -124,11 +124,14 @@ extension TrainingLoop {
     private func extend(by steps: Int?, source: CommandSource) throws {
         let old = totalSteps
         if let steps {
-            guard steps >= 1 else { throw ConfigError(setting: "extend", problem: "must be at least 1 step (got \(steps))") }
+            let most = RunSettings.maximumSteps - step
+            guard steps >= 1 && steps <= most else {
+                throw ConfigError(setting: "extend", problem: "must be between 1 and \(most) steps (got \(steps))")
+            }
             settings.training.length = .steps(step + steps)
         } else {
             switch budget {
-            case .steps(let n): settings.training.length = .steps(step + n)
+            case .steps(let n): settings.training.length = .steps(min(step + n, RunSettings.maximumSteps))
             case .epochs(let n): settings.training.length = .epochs(Int((epochs + 1e-6).rounded(.down)) + n)
             }
         }

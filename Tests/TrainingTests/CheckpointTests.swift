@@ -170,6 +170,8 @@ import Testing
         #expect(try refusal { nested(&$0, ["settings", "evaluationInterval"], -3) }.contains("field 'settings': eval-every: must be at least 1"))
         #expect(try refusal { nested(&$0, ["generator", "state"], []) }.contains("field 'header': cannot be decoded"))
         #expect(try refusal { nested(&$0, ["histories", "loss", "exactPoints"], -1) }.contains("field 'header': cannot be decoded"))
+        #expect(try refusal { nested(&$0, ["histories", "loss", "recent"], [["step": Int.min, "value": 1]]) }.contains("field 'header': cannot be decoded"))
+        #expect(try refusal { $0["epochs"] = 1e300 }.contains("field 'epochs'"))
         #expect(try refusal { $0["carriedState"] = ["batch": Int.max / 2, "hidden": [], "cell": []] }.contains("field 'carriedState'"))
     }
 

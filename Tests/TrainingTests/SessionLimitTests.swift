@@ -70,4 +70,21 @@ import Testing
         session.send(.quit)
         _ = session.wait()
     }
+
+    /// A finished run extended by more steps than a run can have is refused, not an
+    /// overflow; a sensible extension is applied.
+    @Test func anExtensionBeyondAnyRunIsRefused() throws {
+        let session = try Session(settings: Runs.sine(steps: 3), options: SessionOptions())
+        session.start()
+        Runs.wait(for: session) { $0.state == .done }
+        session.send(.extend(steps: Int.max))
+        session.send(.extend(steps: 2))
+        Runs.wait(for: session) { $0.step == 5 && $0.state == .done }
+        let extensions = session.snapshot.events.filter { $0.name == "extend" }
+        #expect(extensions.map(\.applied) == [false, true])
+        #expect(extensions.first?.message.contains("extend: must be between 1 and") == true, "\(extensions)")
+        session.send(.quit)
+        _ = session.wait()
+    }
 }
+
