@@ -1,0 +1,162 @@
+/// The values of a theme's TOML: strings, `true` and `false`, decimal numbers,
+/// arrays and inline tables (see `TOMLSubset`).
+extension TOMLSubset {
+    mutating func value() throws(Problem) {
+        guard let c = peek() else { throw fail("a value is missing at the end of the file") }
+        switch c {
+        case "\"": try basicString()
+        case "'": try literalString()
+        case "[": try array()
+        case "{": try inlineTable()
+        case "t", "f": try word()
+        case "+", "-", "0"..."9": try number()
+        default:
+            throw fail("expected a value (a string in quotes, true or false, a number, a list in [ ]), found \(shown(c))")
+        }
+    }
+
+    private mutating func array() throws(Problem) {
+        i += 1
+        while true {
+            try arraySpace()
+            if peek() == "]" {
+                i += 1
+                return
+            }
+            try value()
+            try arraySpace()
+            switch peek() {
+            case ",": i += 1
+            case "]":
+                i += 1
+                return
+            case let c?: throw fail("expected ',' or ']' in a list, found \(shown(c))")
+            case nil: throw fail("a list is not closed with ']'")
+            }
+        }
+    }
+
+    /// Blanks, line ends and comments between the values of an array.
+    private mutating func arraySpace() throws(Problem) {
+        while let c = peek() {
+            switch c {
+            case " ", "\t": i += 1
+            case "\n", "\r": try lineEnd()
+            case "#": try comment()
+            default: return
+            }
+        }
+    }
+
+    private mutating func inlineTable() throws(Problem) {
+        i += 1
+        blanks()
+        if peek() == "}" {
+            i += 1
+            return
+        }
+        while true {
+            try keyValue()
+            blanks()
+            switch peek() {
+            case ",":
+                i += 1
+                blanks()
+            case "}":
+                i += 1
+                return
+            case let c?: throw fail("expected ',' or '}' in an inline table (on one line), found \(shown(c))")
+            case nil: throw fail("an inline table is not closed with '}'")
+            }
+        }
+    }
+
+    private mutating func word() throws(Problem) {
+        for candidate in ["true", "false"] where text[i...].starts(with: candidate.unicodeScalars) {
+            i += candidate.unicodeScalars.count
+            try delimited()
+            return
+        }
+        throw fail("expected a value, found \(shown(text[i]))")
+    }
+
+    /// A decimal number: an optional sign, digits (underscores between them, no
+    /// leading zero), an optional fraction and exponent.
+    private mutating func number() throws(Problem) {
+        if peek() == "+" || peek() == "-" { i += 1 }
+        if peek() == "0" {
+            i += 1
+            if let c = peek(), isDigit(c) { throw fail("a number cannot start with 0") }
+        } else {
+            try digits()
+        }
+        if peek() == "." {
+            i += 1
+            try digits()
+        }
+        if peek() == "e" || peek() == "E" {
+            i += 1
+            if peek() == "+" || peek() == "-" { i += 1 }
+            try digits()
+        }
+        try delimited()
+    }
+
+    private mutating func digits() throws(Problem) {
+        guard let first = peek(), isDigit(first) else { throw fail("expected a digit in a number") }
+        while let c = peek(), isDigit(c) || c == "_" {
+            if c == "_" {
+                guard i + 1 < text.count, isDigit(text[i + 1]) else { throw fail("an underscore in a number must sit between digits") }
+            }
+            i += 1
+        }
+    }
+
+    /// What may follow a value: a blank, a separator, a comment, a line end.
+    private mutating func delimited() throws(Problem) {
+        guard let c = peek() else { return }
+        guard [" ", "\t", ",", "]", "}", "#", "\n", "\r"].contains(c) else { throw fail("unexpected \(shown(c)) after a value") }
+    }
+
+    mutating func basicString() throws(Problem) {
+        if text[i...].starts(with: "\"\"\"".unicodeScalars) { throw fail("multi-line strings are not read in a theme") }
+        i += 1
+        while let c = peek() {
+            i += 1
+            switch c {
+            case "\"": return
+            case "\\": try escape()
+            case "\n", "\r": throw fail("a string is not closed on its line")
+            default: if isControl(c) { throw fail("a control character (\(shown(c))) in a string: write it as an escape") }
+            }
+        }
+        throw fail("a string is not closed")
+    }
+
+    private mutating func escape() throws(Problem) {
+        guard let c = peek() else { throw fail("a string is not closed") }
+        i += 1
+        switch c {
+        case "b", "t", "n", "f", "r", "\"", "\\": return
+        case "u", "U":
+            let count = c == "u" ? 4 : 8
+            guard i + count <= text.count, let value = UInt32(String(String.UnicodeScalarView(text[i..<(i + count)])), radix: 16),
+                Unicode.Scalar(value) != nil
+            else { throw fail("\\\(c) needs \(count) hexadecimal digits of a Unicode scalar") }
+            i += count
+        default: throw fail("'\\\(c)' is not an escape (\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)")
+        }
+    }
+
+    mutating func literalString() throws(Problem) {
+        if text[i...].starts(with: "'''".unicodeScalars) { throw fail("multi-line strings are not read in a theme") }
+        i += 1
+        while let c = peek() {
+            i += 1
+            if c == "'" { return }
+            if c == "\n" || c == "\r" { throw fail("a string is not closed on its line") }
+            if isControl(c) { throw fail("a control character (\(shown(c))) in a string") }
+        }
+        throw fail("a string is not closed")
+    }
+}
