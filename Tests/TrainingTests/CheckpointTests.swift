@@ -211,5 +211,42 @@ import Testing
         headless.start()
         _ = headless.wait()
     }
+
+    /// A text's place in a crafted checkpoint (a window longer than a stream, a
+    /// stream past the text's end, a batch the text has no room for) is refused when
+    /// the run is resumed, naming what does not fit; nothing reads past the text.
+    @Test func aCraftedPlaceInTheTextIsRefusedOnResume() throws {
+        let path = try Fixtures.temporaryFolder().appendingPathComponent("text.ckpt").path
+        var settings = try Self.textRun()
+        settings.training.length = .steps(3)
+        _ = try runToEnd(settings, path: path)
+        func refusal(_ change: (inout [String: Any]) -> Void) throws -> String {
+            let saved = try Checkpoint.read(try Self.craft(path, change))
+            do {
+                _ = try Session(resuming: saved, checkpointPath: path + ".resumed", options: SessionOptions())
+                return "resumed"
+            } catch {
+                return "\(error)"
+            }
+        }
+        func cursor(_ key: String, _ value: Int) -> (inout [String: Any]) -> Void {
+            { header in
+                var place = header["taskCursor"] as? [String: Any] ?? [:]
+                place[key] = value
+                header["taskCursor"] = place
+            }
+        }
+        #expect(try refusal { _ in } == "resumed")
+        #expect(try refusal(cursor("steps", 1 << 40)).contains("its place in the text does not fit this text"))
+        #expect(try refusal(cursor("position", Int.max)).contains("its place in the text does not fit this text"))
+        #expect(try refusal(cursor("streams", -1)).contains("its place in the text does not fit this text"))
+        let batch = try refusal { header in
+            var settings = header["settings"] as? [String: Any] ?? [:], training = settings["training"] as? [String: Any] ?? [:]
+            training["batchSize"] = 1_000_000
+            settings["training"] = training
+            header["settings"] = settings
+        }
+        #expect(batch.contains("batch: at most "), "\(batch)")
+    }
 }
 
