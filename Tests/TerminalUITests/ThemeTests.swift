@@ -129,6 +129,7 @@ import Testing
         ("[ \u{1}x]", 1, "a key cannot start with U+1"), ("# fine\n[colors]\n[\u{B}]", 3, "a key cannot start with U+B"),
         ("[", 1, "a key is missing"), ("\u{FEFF}[ *= \"5\",", 1, "a key cannot start with '*'"),
         ("cglos1=[}\u{0}+'++\u{0}", 1, "expected a value"), ("[colors]\nbackground = \"#000000\" x\n", 2, "expected the end of the line"),
+        ("[colors]\n\"a\\U00000000b\" = 1", 2, "the NUL character"), ("x = \"\\u0000\"", 1, "the NUL character"),
     ])
     func whatTheTOMLParserCannotReportIsRefusedFirst(_ source: String, _ line: Int, _ problem: String) throws {
         let error = try #require(Self.error(source))

@@ -143,6 +143,9 @@ extension TOMLSubset {
             guard i + count <= text.count, let value = UInt32(String(String.UnicodeScalarView(text[i..<(i + count)])), radix: 16),
                 Unicode.Scalar(value) != nil
             else { throw fail("\\\(c) needs \(count) hexadecimal digits of a Unicode scalar") }
+            // TOMLKit hands keys and strings through C strings, where NUL ends them: a
+            // key with one is listed by the table but not found in it, and TOMLKit traps.
+            guard value != 0 else { throw fail("\\\(c) of 0 (the NUL character) cannot be in a theme") }
             i += count
         default: throw fail("'\\\(c)' is not an escape (\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)")
         }
