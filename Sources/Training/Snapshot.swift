@@ -33,6 +33,8 @@ public struct Snapshot: Sendable {
     public let parameterNames: [String]
     public let parameterCount: Int
     public let taskSummary: String
+    /// The task in a few words: its name, and its file and columns.
+    public let taskTitle: String
     public let baseline: Baseline
     public let state: State
     /// Training steps done.

@@ -145,7 +145,8 @@ public struct RecordedRun: Sendable {
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
         return Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
-            taskSummary: header.taskSummary, baseline: header.baseline, state: state, step: step,
+            taskSummary: header.taskSummary, taskTitle: header.settings.task.title, baseline: header.baseline, state: state,
+            step: step,
             epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(planned, lastStep),
             stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,
             sequencesPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) : 0,
