@@ -79,6 +79,10 @@ public struct Snapshot: Sendable {
     /// For a text task: characters the model generated lately (control characters
     /// escaped), refreshed every few seconds.
     public let textSample: String?
+    /// Settings a recorded run's log did not give ("parameters", "seed", "optimizer",
+    /// "lr", "batch", "clip", "dropout"): their values here are stand-ins, to be shown
+    /// as unknown.
+    public var unknownSettings: Set<String> = []
 
     /// The training loss a summary should give: the mean over the last epoch (or over
     /// the steps since the model was last replaced, when fewer), and how many steps

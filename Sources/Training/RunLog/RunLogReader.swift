@@ -146,8 +146,9 @@ public final class RunLogReader {
         let task = object["task"] as? [String: Any] ?? [:]
         let model = (try? Self.decode(ModelConfig.self, object["model"] as Any)) ?? Self.plainModel(object["model"] as? [String: Any] ?? [:])
         let totalSteps = object["total_steps"] as? Int ?? 0
+        let recordedSettings = try? Self.decode(RunSettings.self, object["settings"] as Any)
         let settings =
-            (try? Self.decode(RunSettings.self, object["settings"] as Any))
+            recordedSettings
             ?? RunSettings(
                 task: TaskOptions(kind: TaskKind(rawValue: task["kind"] as? String ?? "") ?? .csv),
                 training: TaskDefaults(
@@ -155,6 +156,13 @@ public final class RunLogReader {
                     optimizer: OptimizerSettings(kind: OptimizerKind(rawValue: object["optimizer"] as? String ?? "") ?? .adam, learningRate: 0),
                     batchSize: 1, length: .steps(totalSteps)),
                 seed: UInt64(object["seed"] as? Int ?? 0))
+        var missing: Set<String> = []
+        if object["parameters"] as? Int == nil { missing.insert("parameters") }
+        if recordedSettings == nil {
+            if object["seed"] as? Int == nil { missing.insert("seed") }
+            if object["optimizer"] as? String == nil { missing.insert("optimizer") }
+            missing.formUnion(["lr", "batch", "clip", "dropout"])
+        }
         return RecordedRun.Header(
             program: object["program"] as? String ?? "unknown",
             settings: settings, model: model,
@@ -164,7 +172,7 @@ public final class RunLogReader {
             baseline: (try? Self.decode(Baseline.self, task["baseline"] as Any)) ?? Baseline(loss: .nan, predictor: "unknown"),
             startStep: object["step"] as? Int ?? 0,
             stepsPerEpoch: max(object["steps_per_epoch"] as? Int ?? 1, 1),
-            totalSteps: totalSteps)
+            totalSteps: totalSteps, missing: missing)
     }
 
     /// A model from the few keys another program would write.

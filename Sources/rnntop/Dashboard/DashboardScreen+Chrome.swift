@@ -15,8 +15,8 @@ extension DashboardScreen {
             ("rnntop", 5, theme.style(theme.title, .bold)),
             (s.taskTitle + (s.settings.task.sequenceLength.map { " T=\($0)" } ?? ""), 3, theme.style(theme.foreground)),
             (model, 1, theme.style(theme.foreground)),
-            ("\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate.settingText)", 2, theme.style(theme.foreground)),
-            ("clip \(training.clipping.text)", 6, theme.style(theme.foreground)),
+            (optimizer, 2, theme.style(theme.foreground)),
+            (!s.unknownSettings.contains("clip") ? "clip \(training.clipping.text)" : "", 6, theme.style(theme.foreground)),
             ("step \(Format.count(s.step)) of \(Format.count(s.totalSteps))", 0, theme.style(theme.foreground, .bold)),
             ("epoch \(String(format: "%.1f", s.epochs))", 7, theme.style(theme.foreground)),
             (rate, 4, theme.style(theme.foreground)),
@@ -37,6 +37,14 @@ extension DashboardScreen {
             x += buffer.text(x, area.y, segments[index].text, segments[index].style)
         }
         buffer.text(area.maxX - state.count, area.y, state, theme.style(stateColor, .bold))
+    }
+
+    /// "adam lr 0.01", with what a recorded run's log left out left out here too.
+    private var optimizer: String {
+        let training = snapshot.settings.training, unknown = snapshot.unknownSettings
+        let kind = unknown.contains("optimizer") ? nil : training.optimizer.kind.rawValue
+        let rate = unknown.contains("lr") ? nil : "lr \(training.optimizer.learningRate.settingText)"
+        return [kind, rate].compactMap { $0 }.joined(separator: " ")
     }
 
     /// Training's rate while it runs, its average once done, nothing while it waits.

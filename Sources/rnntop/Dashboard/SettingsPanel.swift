@@ -13,12 +13,14 @@ struct SettingsPanel {
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inside = theme.panel("settings", focused: focused).render(into: &buffer, area: area, context: context)
         let training = snapshot.settings.training
+        // What a recorded run's log left out is unknown, not the stand-in value.
+        func known(_ name: String, _ value: String) -> String { snapshot.unknownSettings.contains(name) ? "?" : value }
         let rows: [(name: String, short: String, value: String, key: String)] = [
-            ("lr", "lr", training.optimizer.learningRate.settingText, "+-"),
-            ("clip", "clip", training.clipping.text, "]["),
-            ("optimizer", "opt", training.optimizer.kind.rawValue, "o"),
-            ("batch", "batch", "\(training.batchSize)", "bB"),
-            ("dropout", "drop", snapshot.model.outputDropout.settingText, "dD"),
+            ("lr", "lr", known("lr", training.optimizer.learningRate.settingText), "+-"),
+            ("clip", "clip", known("clip", training.clipping.text), "]["),
+            ("optimizer", "opt", known("optimizer", training.optimizer.kind.rawValue), "o"),
+            ("batch", "batch", known("batch", "\(training.batchSize)"), "bB"),
+            ("dropout", "drop", known("dropout", snapshot.model.outputDropout.settingText), "dD"),
             ("cell", "cell", "\(snapshot.model.cell.rawValue) \(snapshot.model.hiddenSize)", "m"),
         ]
         let twoColumns = inside.height < rows.count + 3 && inside.width >= 28

@@ -70,7 +70,8 @@ struct ReplayCommand: ParsableCommand {
         var lines = [
             "\(path): \(header.program), \(header.settings.task.kind.rawValue), "
                 + "\(model.cell.rawValue.uppercased())(\(model.hiddenSize), \(model.activation.rawValue))\(changes), "
-                + "\(Format.count(last.parameterCount)) parameters, seed \(header.settings.seed)",
+                + (header.missing.contains("parameters") ? "parameters unknown" : "\(Format.count(last.parameterCount)) parameters")
+                + (header.missing.contains("seed") ? ", seed unknown" : ", seed \(header.settings.seed)"),
             "to step \(Format.count(run.lastStep)): \(Format.count(steps)) step records, \(run.evaluations.count) validations, "
                 + "\(run.gradientProfiles.count) gradient profiles, \(run.probes.count) probes, \(run.events.count) events",
         ]
