@@ -28,6 +28,9 @@ public enum Command: Sendable, Equatable {
     case rollBack
     /// Writes a checkpoint, to `path` or to the run's checkpoint path.
     case saveCheckpoint(path: String?)
+    /// Writes the weights with PyTorch's names (safetensors), to `path` or to the run's
+    /// weights path.
+    case saveWeights(path: String?)
     /// Ends the run.
     case quit
 
@@ -48,6 +51,7 @@ public enum Command: Sendable, Equatable {
         case .changeModel: .model
         case .rollBack: .rollback
         case .saveCheckpoint: .checkpoint
+        case .saveWeights: .weights
         case .quit: .quit
         }
     }
@@ -76,7 +80,7 @@ public enum EventKind: String, Sendable, CaseIterable {
     case batchSize = "batch"
     case dropout, truncation
     case evaluationInterval = "eval-every"
-    case reset, model, rollback, checkpoint, quit
+    case reset, model, rollback, checkpoint, weights, quit
     /// A NaN or infinite loss or gradient.
     case diverged
     /// The run reached its length.

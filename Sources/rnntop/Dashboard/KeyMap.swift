@@ -47,6 +47,7 @@ enum KeyMap {
             case "r": return .command(.resetWeights(seed: nil))
             case "u": return snapshot.canRollBack ? .command(.rollBack) : .refused("nothing to roll back to yet")
             case "s": return .command(.saveCheckpoint(path: snapshot.settings.checkpointPath ?? "rnntop.ckpt"))
+            case "w": return .command(.saveWeights(path: snapshot.settings.weightsPath ?? "rnntop.safetensors"))
             case "h": return .cycleHeatmap
             case "l": return .toggleLogScale
             case "e": return .toggleSmoothing
@@ -101,7 +102,8 @@ enum KeyMap {
         "o       next optimizer        b B     batch size /2 x2",
         "d D     dropout -0.1 +0.1     m       next cell: rnn lstm gru",
         "r       reset the weights     u       roll back a divergence",
-        "s       save a checkpoint     h       next heatmap: h c gates dL/dh",
+        "s       save a checkpoint     w       save the weights (safetensors)",
+        "h       next heatmap: h c gates dL/dh",
         "l       log scale of loss     e       smoothing on / off",
         "t       next theme            tab     next panel",
         "arrows  loss: zoom; gradients: layer; heatmap: unit, layer",
@@ -112,7 +114,7 @@ enum KeyMap {
     /// (and the last two, help and quit, always).
     static let footer: [(String, String)] = [
         ("space", "pause"), ("+-", "lr"), ("m", "cell"), ("][", "clip"), ("h", "heat"), ("o", "opt"), ("n", "step"),
-        ("bB", "batch"), ("dD", "drop"), ("l", "log"), ("u", "undo"), ("r", "reset"), ("s", "save"), ("e", "smooth"),
+        ("bB", "batch"), ("dD", "drop"), ("l", "log"), ("u", "undo"), ("r", "reset"), ("s", "save"), ("w", "weights"), ("e", "smooth"),
         ("t", "theme"), ("tab", "panel"), ("?", "help"), ("q", "quit"),
     ]
 }
