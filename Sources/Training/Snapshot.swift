@@ -54,4 +54,8 @@ public struct Snapshot: Sendable {
     /// For a text task: characters the model generated lately (control characters
     /// escaped), refreshed every few seconds.
     public let textSample: String?
+    /// The task's name when a replayed run trained on one rnntop does not have.
+    public var taskName: String? = nil
+    /// The optimizer's name when a replayed run used one rnntop does not have.
+    public var optimizerName: String? = nil
 }

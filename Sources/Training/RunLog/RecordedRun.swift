@@ -10,6 +10,10 @@ public struct RecordedRun: Sendable {
     public struct Header: Sendable {
         public let program: String
         public let settings: RunSettings
+        /// The task's name when it is not one of rnntop's (a PyTorch run's).
+        public var taskName: String? = nil
+        /// The optimizer's name when it is not one of rnntop's (a PyTorch run's `adamw`).
+        public var optimizerName: String? = nil
         public let model: ModelConfig
         public let parameterNames: [String]
         public let parameterCount: Int
@@ -150,7 +154,8 @@ public struct RecordedRun: Sendable {
             modelChanges: models.filter { $0.step <= step }.map {
                 .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
             },
-            canRollBack: false, textSample: samples.last { $0.step <= step }?.text)
+            canRollBack: false, textSample: samples.last { $0.step <= step }?.text, taskName: header.taskName,
+            optimizerName: header.optimizerName)
     }
 
     /// The settings a command changed, from its event's new value.

@@ -98,9 +98,9 @@ struct DashboardScreen {
         // (highest number) go first when the row is too narrow.
         let segments: [(text: String, priority: Int, style: Style)] = [
             ("rnntop", 5, theme.style(theme.title, .bold)),
-            (s.settings.task.kind.rawValue + (s.settings.task.sequenceLength.map { " T=\($0)" } ?? ""), 3, theme.style(theme.foreground)),
+            ((s.taskName ?? s.settings.task.kind.rawValue) + (s.settings.task.sequenceLength.map { " T=\($0)" } ?? ""), 3, theme.style(theme.foreground)),
             (model, 1, theme.style(theme.foreground)),
-            ("\(training.optimizer.kind.rawValue) lr \(Format.setting(training.optimizer.learningRate))", 2, theme.style(theme.foreground)),
+            ("\(s.optimizerName ?? training.optimizer.kind.rawValue) lr \(Format.setting(training.optimizer.learningRate))", 2, theme.style(theme.foreground)),
             (clip, 6, theme.style(theme.foreground)),
             (
                 "step \(Format.count(s.step))" + (view.replay.map { " of \(Format.count($0.lastStep))" } ?? ""), 0,

@@ -16,7 +16,7 @@ struct SettingsPanel {
         let rows: [(String, String, String)] = [
             ("lr", Format.setting(training.optimizer.learningRate), "+ -"),
             ("clip", clip, "] ["),
-            ("optimizer", training.optimizer.kind.rawValue, "o"),
+            ("optimizer", snapshot.optimizerName ?? training.optimizer.kind.rawValue, "o"),
             ("batch", "\(training.batchSize)", "b B"),
             ("dropout", String(format: "%.1f", snapshot.model.outputDropout), "d D"),
             ("cell", "\(snapshot.model.cell.rawValue) \(snapshot.model.hiddenSize)", "m"),
