@@ -1,0 +1,54 @@
+"""When records are due: rnntop's schedules, and a time budget for the unrolled passes."""
+
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+__all__ = ["Budget", "detail_due", "probe_due", "step_due"]
+
+
+def step_due(step: int, every: Optional[int]) -> bool:
+    """A step record every ``every`` steps; by default every step to 1,000, every 10 to
+    10,000, then every 100."""
+    interval = every or (1 if step <= 1000 else 10 if step <= 10_000 else 100)
+    return step % interval == 0
+
+
+def detail_due(step: int) -> bool:
+    """The gradient profile and parameter norms: step 1, every 10 steps to 1,000, every
+    100 to 10,000, then every 500."""
+    return step == 1 or step % (10 if step <= 1000 else 100 if step <= 10_000 else 500) == 0
+
+
+def probe_due(step: int) -> bool:
+    """The probe's matrices: steps 1, 2, 5, 10, 20, 50, 100, …"""
+    decade = 1
+    while decade * 10 <= step:
+        decade *= 10
+    return step in (decade, 2 * decade, 5 * decade)
+
+
+class Budget:
+    """Keeps the unrolled passes to a share of the training loop's time.
+
+    A pass that is due waits until the time spent in passes so far, plus what the
+    last pass of its kind took, is within ``share`` of the time since the loop started.
+    """
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+        self.started = time.perf_counter()
+        self.spent = 0.0
+        self.last: dict[str, float] = {}
+
+    def allows(self, kind: str) -> bool:
+        expected = self.last.get(kind, 0.0)
+        return self.spent + expected <= self.share * (time.perf_counter() - self.started)
+
+    def charge(self, kind: str, seconds: float, counted: bool = True) -> None:
+        """Notes what a pass took; a pass that is not ``counted`` (the first and the
+        last, which every run gets once) only teaches what the next will cost."""
+        self.last[kind] = seconds
+        if counted:
+            self.spent += seconds
