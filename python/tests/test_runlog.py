@@ -157,3 +157,47 @@ def test_a_tiny_budget_spaces_the_passes_out(tmp_path: Path) -> None:
     assert [r["step"] for r in of(written, "probe")] == [1, 40]
     assert [r["step"] for r in of(written, "param_norms")] == [1]
     assert len(of(written, "step")) == 40
+
+
+class Mixed(nn.Module):
+    """A bidirectional LSTM (which cannot be unrolled) under a GRU (which can), and an
+    LSTM with a projection that runs on packed sequences."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = nn.LSTM(3, 4, batch_first=True, bidirectional=True)
+        self.decoder = nn.GRU(8, 6, batch_first=True)
+        self.projected = nn.LSTM(3, 8, batch_first=True, proj_size=2)
+        self.packed = nn.GRU(3, 5, batch_first=True)
+        self.head = nn.Linear(6 + 2 + 5, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        encoded, _ = self.encoder(x)
+        decoded, _ = self.decoder(encoded)
+        projected, _ = self.projected(x)
+        lengths = torch.full((x.shape[0],), x.shape[1])
+        _, packed = self.packed(nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True))
+        return self.head(torch.cat((decoded[:, -1], projected[:, -1], packed[-1]), dim=1))
+
+
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")
+def test_modules_that_cannot_be_unrolled_are_said_once_and_the_rest_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    torch.manual_seed(6)
+    model = Mixed()
+    with RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=batches(1, size=2)[0], pass_share=1.0) as log:
+        train(model, batches(20), log)
+    written = records(tmp_path / "run.jsonl")
+    notes = [e["message"] for e in of(written, "event") if e["name"] == "note"]
+    assert notes == [
+        "encoder (LSTM) cannot be unrolled: it is bidirectional",
+        "projected (LSTM) cannot be unrolled: it has a projection (proj_size)",
+        "packed (GRU) cannot be unrolled: it was given a packed sequence",  # seen in the first pass
+    ]
+    said = capsys.readouterr().err.splitlines()
+    assert said == [f"rnntop: {note}" for note in notes], "each once on stderr too"
+    assert len(of(written, "step")) == 20 and written[-1]["type"] == "end"
+    # The GRU in between is unrolled: its one layer in every profile and probe.
+    assert [len(r["layers"]) for r in of(written, "grad_profile")] == [1, 1, 1]
+    assert all(len(r["layers"][0]) == 12 for r in of(written, "grad_profile"))
+    assert [[g["name"] for g in r["layers"][0]["gates"]] for r in of(written, "probe")][0] == ["r", "z", "n"]
+    assert written[0]["model"]["cell"] == "gru" and [m["unrolled"] for m in written[0]["model"]["modules"]] == [False, True, False, True]
