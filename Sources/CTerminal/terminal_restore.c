@@ -12,7 +12,7 @@ static int chain_to_previous;
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
 #define FATAL_COUNT (sizeof fatal_signals / sizeof fatal_signals[0])
 
-void rk_save_terminal_mode(void) { saved_mode_valid = tcgetattr(STDIN_FILENO, &saved_mode) == 0; }
+void term_save_terminal_mode(void) { saved_mode_valid = tcgetattr(STDIN_FILENO, &saved_mode) == 0; }
 
 static void crash_handler(int signal_number) {
     static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
@@ -30,7 +30,7 @@ static void crash_handler(int signal_number) {
     raise(signal_number);
 }
 
-void rk_install_crash_restore(int chain) {
+void term_install_crash_restore(int chain) {
     chain_to_previous = chain;
     for (unsigned i = 0; i < FATAL_COUNT; i++) {
         struct sigaction action;
@@ -41,6 +41,6 @@ void rk_install_crash_restore(int chain) {
     }
 }
 
-void rk_remove_crash_restore(void) {
+void term_remove_crash_restore(void) {
     for (unsigned i = 0; i < FATAL_COUNT; i++) sigaction(fatal_signals[i], &previous_actions[fatal_signals[i]], NULL);
 }

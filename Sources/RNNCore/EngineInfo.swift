@@ -6,6 +6,11 @@ public enum EngineInfo {
     /// "baseline" (RNNTOP_KERNELS may ask for a narrower one).
     public static var kernelVariant: String { String(cString: rk_kernel_variant()) }
 
+    /// The variants this CPU can run, narrowest first: what RNNTOP_KERNELS may ask for.
+    public static var supportedVariants: [String] {
+        ["baseline"] + (rk_cpu_has_avx2() != 0 ? ["avx2"] : []) + (rk_cpu_has_avx512() != 0 ? ["avx512"] : [])
+    }
+
     /// The OpenBLAS kernel family chosen for this CPU.
     public static var blasCore: String { BLAS.coreName }
 

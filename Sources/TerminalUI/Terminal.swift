@@ -20,15 +20,15 @@ public final class Terminal {
     /// - Parameter color: false for monochrome (NO_COLOR, or a theme without colour).
     public init?(color: Bool = true) {
         setlocale(LC_ALL, "")
-        rk_save_terminal_mode()
-        guard let screen = newterm(nil, rk_stdout(), rk_stdin()) else { return nil }
+        term_save_terminal_mode()
+        guard let screen = newterm(nil, ncs_stdout(), ncs_stdin()) else { return nil }
         self.screen = screen
         set_term(screen)
         // Swift's backtracer only when asked for: on a terminal it waits for a key.
-        rk_install_crash_restore(getenv("SWIFT_BACKTRACE") != nil ? 1 : 0)
+        term_install_crash_restore(getenv("SWIFT_BACKTRACE") != nil ? 1 : 0)
         cbreak()
         noecho()
-        keypad(rk_stdscr(), true)
+        keypad(ncs_stdscr(), true)
         Self.defineCommonKeySequences()
         curs_set(0)
         set_escdelay(25)
@@ -41,8 +41,8 @@ public final class Terminal {
             use_default_colors()
             colors = true
         }
-        palette = Palette(colors: colors ? Int(rk_colors()) : 0)
-        context = RenderContext(unicode: rk_locale_is_utf8() != 0, color: colors && palette.colors >= 8)
+        palette = Palette(colors: colors ? Int(ncs_colors()) : 0)
+        context = RenderContext(unicode: ncs_locale_is_utf8() != 0, color: colors && palette.colors >= 8)
     }
 
     deinit {
@@ -55,23 +55,23 @@ public final class Terminal {
     /// would arrive as ESC and loose characters ("[" is a key of its own here).
     private static func defineCommonKeySequences() {
         let keys: [(String, Int32)] = [
-            ("\u{1B}[A", rk_key_up()), ("\u{1B}OA", rk_key_up()), ("\u{1B}[B", rk_key_down()), ("\u{1B}OB", rk_key_down()),
-            ("\u{1B}[C", rk_key_right()), ("\u{1B}OC", rk_key_right()), ("\u{1B}[D", rk_key_left()), ("\u{1B}OD", rk_key_left()),
-            ("\u{1B}[H", rk_key_home()), ("\u{1B}OH", rk_key_home()), ("\u{1B}[1~", rk_key_home()), ("\u{1B}[7~", rk_key_home()),
-            ("\u{1B}[F", rk_key_end()), ("\u{1B}OF", rk_key_end()), ("\u{1B}[4~", rk_key_end()), ("\u{1B}[8~", rk_key_end()),
-            ("\u{1B}[5~", rk_key_ppage()), ("\u{1B}[6~", rk_key_npage()), ("\u{1B}[Z", rk_key_btab()),
+            ("\u{1B}[A", ncs_key_up()), ("\u{1B}OA", ncs_key_up()), ("\u{1B}[B", ncs_key_down()), ("\u{1B}OB", ncs_key_down()),
+            ("\u{1B}[C", ncs_key_right()), ("\u{1B}OC", ncs_key_right()), ("\u{1B}[D", ncs_key_left()), ("\u{1B}OD", ncs_key_left()),
+            ("\u{1B}[H", ncs_key_home()), ("\u{1B}OH", ncs_key_home()), ("\u{1B}[1~", ncs_key_home()), ("\u{1B}[7~", ncs_key_home()),
+            ("\u{1B}[F", ncs_key_end()), ("\u{1B}OF", ncs_key_end()), ("\u{1B}[4~", ncs_key_end()), ("\u{1B}[8~", ncs_key_end()),
+            ("\u{1B}[5~", ncs_key_ppage()), ("\u{1B}[6~", ncs_key_npage()), ("\u{1B}[Z", ncs_key_btab()),
         ]
         for (sequence, code) in keys { define_key(sequence, code) }
     }
 
     /// The window's size in cells.
-    public var size: (width: Int, height: Int) { (Int(rk_cols()), Int(rk_lines())) }
+    public var size: (width: Int, height: Int) { (Int(ncs_cols()), Int(ncs_lines())) }
 
     /// Shows `buffer`: only the cells that differ from the last frame are written.
     public func draw(_ frame: Buffer) {
         guard !restored else { return }
         let buffer = context.unicode ? frame : frame.asciiOnly()
-        let window = rk_stdscr()
+        let window = ncs_stdscr()
         let full = previous.map { $0.width != buffer.width || $0.height != buffer.height } ?? true
         if full { werase(window) }
         for y in 0..<buffer.height {
@@ -81,7 +81,7 @@ public final class Terminal {
                 // The bottom-right cell would scroll the window; curses refuses it.
                 if x == buffer.width - 1 && y == buffer.height - 1 { continue }
                 let (attributes, pair) = resolve(cell.style)
-                _ = rk_put(window, Int32(y), Int32(x), wchar_t(cell.character.value), attributes, pair)
+                _ = ncs_put(window, Int32(y), Int32(x), wchar_t(cell.character.value), attributes, pair)
             }
         }
         wrefresh(window)
@@ -96,23 +96,23 @@ public final class Terminal {
 
     /// The next key, waiting at most `milliseconds` (nil when none came).
     public func readKey(timeout milliseconds: Int) -> Key? {
-        let window = rk_stdscr()
+        let window = ncs_stdscr()
         wtimeout(window, Int32(milliseconds))
         var character: wint_t = 0
         let result = wget_wch(window, &character)
-        if result == rk_err() { return nil }
-        if result == rk_key_code_yes() {
+        if result == ncs_err() { return nil }
+        if result == ncs_key_code_yes() {
             switch Int32(character) {
-            case rk_key_resize(): return .resize
-            case rk_key_up(): return .up
-            case rk_key_down(): return .down
-            case rk_key_left(): return .left
-            case rk_key_right(): return .right
-            case rk_key_home(): return .home
-            case rk_key_end(): return .end
-            case rk_key_ppage(): return .pageUp
-            case rk_key_npage(): return .pageDown
-            case rk_key_btab(): return .backTab
+            case ncs_key_resize(): return .resize
+            case ncs_key_up(): return .up
+            case ncs_key_down(): return .down
+            case ncs_key_left(): return .left
+            case ncs_key_right(): return .right
+            case ncs_key_home(): return .home
+            case ncs_key_end(): return .end
+            case ncs_key_ppage(): return .pageUp
+            case ncs_key_npage(): return .pageDown
+            case ncs_key_btab(): return .backTab
             default: return nil
             }
         }
@@ -133,23 +133,23 @@ public final class Terminal {
         endwin()
         if let screen { delscreen(screen) }
         screen = nil
-        rk_remove_crash_restore()
+        term_remove_crash_restore()
     }
 
     /// Curses attributes and a colour pair for a style.
     private func resolve(_ style: Style) -> (attr_t, Int32) {
-        var attributes = rk_a_normal()
-        if style.attributes.contains(.bold) { attributes |= rk_a_bold() }
-        if style.attributes.contains(.dim) { attributes |= rk_a_dim() }
-        if style.attributes.contains(.reverse) { attributes |= rk_a_reverse() }
-        if style.attributes.contains(.underline) { attributes |= rk_a_underline() }
+        var attributes = ncs_a_normal()
+        if style.attributes.contains(.bold) { attributes |= ncs_a_bold() }
+        if style.attributes.contains(.dim) { attributes |= ncs_a_dim() }
+        if style.attributes.contains(.reverse) { attributes |= ncs_a_reverse() }
+        if style.attributes.contains(.underline) { attributes |= ncs_a_underline() }
         guard context.color else { return (attributes, 0) }
         let foreground = palette.index(style.foreground), background = palette.index(style.background)
         if foreground == -1 && background == -1 { return (attributes, 0) }
         let key = Int64(foreground) << 32 | Int64(UInt32(bitPattern: background))
         if let pair = pairs[key] { return (attributes, pair) }
         let next = Int32(pairs.count + 1)
-        guard next < rk_color_pairs() else { return (attributes, 0) }
+        guard next < ncs_color_pairs() else { return (attributes, 0) }
         init_extended_pair(next, foreground, background)
         pairs[key] = next
         return (attributes, next)

@@ -57,7 +57,8 @@ import Testing
     @Test(.enabled(if: allocation_counter_available() != 0))
     func theCounterSeesAllocations() {
         allocation_counter_start()
-        let array = [Int](repeating: 1, count: Int.random(in: 100...200))
+        var generator = RandomGenerator(seed: 7)
+        let array = [Int](repeating: 1, count: Int.random(in: 100...200, using: &generator))
         let allocations = allocation_counter_stop()
         #expect(allocations >= 1 && array.count >= 100)
     }

@@ -4,15 +4,46 @@ import Testing
 
 @testable import TerminalUI
 
-/// Theme files: the shipped ones read whole and match the copies built into the
-/// binary, a user's partial theme keeps the default's other colours, every mistake
-/// in a file is named by file, line and key, and names resolve in the right order.
+/// Theme files: a partial theme keeps its base's other colours, a program's own
+/// colour tables (roles) are read beside `[colors]` and `[heatmap]`, every mistake in
+/// a file is named by file, line and key, and names resolve in the right order.
 @Suite struct ThemeTests {
-    static let shippedFolder = Fixtures.packageRoot.appendingPathComponent("themes").path
-    static let shippedNames = ["colorblind", "default", "high-contrast", "light", "mono", "phosphor"]
+    /// A program's roles, as an application hands them to the library.
+    static let roles = ThemeRoles([.init("series", ["train", "validation"]), .init("states", ["running", "paused"])])
+
+    /// A complete base theme and two others, as a program would build them in.
+    static let builtIn = [
+        "default": """
+            description = "the base"
+            [colors]
+            background = "#101010"
+            foreground = "#e0e0e0"
+            muted = "#909090"
+            border = "#505050"
+            title = "#80c0ff"
+            highlight = "#ffd060"
+            [series]
+            train = "#5080b0"
+            validation = "#ff9050"
+            [states]
+            running = "#80d090"
+            paused = "#ffd060"
+            [heatmap]
+            diverging = ["#3070d0", "#202020", "#e06040"]
+            sequential = ["#440154", "#21908d", "#fde725"]
+            """,
+        "light": "description = \"light\"\n[colors]\nbackground = \"#fafafa\"\nforeground = \"#202020\"\n",
+        "mono": "description = \"no colour\"\nmonochrome = true\n",
+    ]
+
+    static let base: Theme = try! ThemeFile.parse(builtIn["default"]!, name: "default", file: "default.toml", base: nil, roles: roles)
+
+    static func catalog(user: String? = nil, shipped: String? = nil) -> ThemeCatalog {
+        ThemeCatalog(userDirectory: user, shippedDirectory: shipped, builtIn: builtIn, base: base, roles: roles)
+    }
 
     static func parse(_ source: String, file: String = "t.toml") throws(ThemeError) -> Theme {
-        try ThemeFile.parse(source, name: "t", file: file, base: .standard)
+        try ThemeFile.parse(source, name: "t", file: file, base: base, roles: roles)
     }
 
     /// The error a source gives (nil when it parses).
@@ -25,55 +56,13 @@ import Testing
         }
     }
 
-    @Test func theShippedThemesAreTheBuiltInCopies() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.shippedFolder).filter { $0.hasSuffix(".toml") }
-        #expect(files.map { String($0.dropLast(5)) }.sorted() == Self.shippedNames)
-        #expect(BuiltInThemes.sources.keys.sorted() == Self.shippedNames)
-        for name in Self.shippedNames {
-            let file = try String(contentsOfFile: Self.shippedFolder + "/\(name).toml", encoding: .utf8)
-            #expect(file == BuiltInThemes.sources[name]! + "\n", "\(name).toml differs from its built-in copy: run Scripts/embed-themes.sh")
-        }
-    }
-
-    @Test func everyShippedThemeReadsWithItsOwnColours() throws {
-        let catalog = ThemeCatalog(userDirectory: nil, shippedDirectory: Self.shippedFolder)
-        var backgrounds: Set<RGB> = []
-        for name in Self.shippedNames {
-            let theme = try catalog.load(name)
-            #expect(theme.name == name && !theme.summary.isEmpty)
-            #expect(theme.monochrome == (name == "mono"))
-            if !theme.monochrome { backgrounds.insert(theme.background) }
-        }
-        // Each colour theme sets its own background (none silently left at the default's).
-        #expect(backgrounds.count == Self.shippedNames.count - 1)
-        let colorblind = try catalog.load("colorblind")
-        #expect(colorblind.sequential.stops.count == 6 && colorblind.diverging.stops[0].b > colorblind.diverging.stops[0].r)
-    }
-
-    /// Most terminals show the nearest xterm-256 colour, not the theme's own: text
-    /// must stay legible after that rounding too.
-    @Test func textStaysLegibleInTheXterm256Colours() throws {
-        func shown(_ color: RGB) -> RGB {
-            let index = Palette.xterm256(color)
-            if index >= 232 {
-                let level = UInt8(8 + (index - 232) * 10)
-                return RGB(level, level, level)
-            }
-            let levels: [UInt8] = [0, 95, 135, 175, 215, 255]
-            let cube = index - 16
-            return RGB(levels[cube / 36], levels[cube / 6 % 6], levels[cube % 6])
-        }
-        let catalog = ThemeCatalog(userDirectory: nil, shippedDirectory: Self.shippedFolder)
-        for name in Self.shippedNames where name != "mono" {
-            let theme = try catalog.load(name)
-            let roles = [
-                theme.foreground, theme.muted, theme.title, theme.highlight, theme.train, theme.smoothed, theme.validation,
-                theme.baseline, theme.clip, theme.running, theme.paused, theme.diverged,
-            ]
-            for color in roles {
-                #expect(shown(color).contrast(with: shown(theme.background)) >= 4.5, "\(name): \(color.hex)")
-            }
-        }
+    @Test func theBaseThemeSetsEveryRole() {
+        #expect(Self.base.roles == [
+            "series.train": RGB(0x50, 0x80, 0xb0), "series.validation": RGB(0xff, 0x90, 0x50),
+            "states.running": RGB(0x80, 0xd0, 0x90), "states.paused": RGB(0xff, 0xd0, 0x60),
+        ])
+        #expect(Self.base.color("series.train") == RGB(0x50, 0x80, 0xb0))
+        #expect(Self.base.sequential.stops.count == 3 && Self.base.summary == "the base")
     }
 
     @Test func aPartialThemeKeepsTheDefaultsOtherColours() throws {
@@ -86,7 +75,7 @@ import Testing
             """)
         #expect(theme.background == RGB(255, 255, 255))
         #expect(theme.sequential.stops == [RGB(0, 0, 0), RGB(128, 128, 128), RGB(255, 255, 255)])
-        var expected = Theme.standard
+        var expected = Self.base
         expected.name = "t"
         expected.summary = ""
         expected.background = theme.background
@@ -94,7 +83,7 @@ import Testing
         #expect(theme == expected)
         #expect(
             try Self.parse("") == {
-                var t = Theme.standard
+                var t = Self.base
                 t.name = "t"
                 t.summary = ""
                 return t
@@ -108,7 +97,7 @@ import Testing
             [states]
             "paused" = "#040506"
             """)
-        #expect(theme.train == RGB(1, 2, 3) && theme.paused == RGB(4, 5, 6))
+        #expect(theme.color("series.train") == RGB(1, 2, 3) && theme.color("states.paused") == RGB(4, 5, 6))
     }
 
     @Test(arguments: [
@@ -140,47 +129,55 @@ import Testing
     }
 
     @Test func withoutABaseEveryKeyIsRequired() throws {
-        #expect(throws: ThemeError.self) { try ThemeFile.parse("[colors]\nbackground = \"#000000\"\n", name: "x", file: "x.toml", base: nil) }
+        #expect {
+            try ThemeFile.parse(Self.builtIn["default"]!.replacingOccurrences(of: "paused = \"#ffd060\"", with: ""), name: "x", file: "x.toml", base: nil, roles: Self.roles)
+        } throws: { error in
+            (error as? ThemeError)?.description == "x.toml: key 'states.paused': missing: this theme is the base of the others"
+        }
     }
 
     @Test func namesResolveInTheUsersFolderThenTheShippedOneThenTheBuiltIns() throws {
-        let user = try Fixtures.temporaryFolder()
+        let user = try Fixtures.temporaryFolder(), shipped = try Fixtures.temporaryFolder()
         try "description = \"mine\"\n[colors]\nbackground = \"#ffffff\"\n".write(
             to: user.appendingPathComponent("light.toml"), atomically: true, encoding: .utf8)
         try "[colors\n".write(to: user.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
-        let catalog = ThemeCatalog(userDirectory: user.path, shippedDirectory: Self.shippedFolder)
+        try "description = \"shipped\"\n".write(to: shipped.appendingPathComponent("light.toml"), atomically: true, encoding: .utf8)
+        try "description = \"dusk\"\n".write(to: shipped.appendingPathComponent("dusk.toml"), atomically: true, encoding: .utf8)
+        let catalog = Self.catalog(user: user.path, shipped: shipped.path)
         let entries = catalog.entries
-        #expect(entries.map(\.name) == ["default", "broken", "colorblind", "high-contrast", "light", "mono", "phosphor"])
+        #expect(entries.map(\.name) == ["default", "broken", "dusk", "light", "mono"])
         let light = try #require(entries.first { $0.name == "light" })
         #expect(light.origin == .user(path: user.path + "/light.toml"))
-        #expect(light.hidden == [.shipped(path: Self.shippedFolder + "/light.toml"), .builtIn])
+        #expect(light.hidden == [.shipped(path: shipped.path + "/light.toml"), .builtIn])
         #expect(try catalog.load("light").summary == "mine")
-        #expect(try catalog.load("light").foreground == Theme.standard.foreground)
+        #expect(try catalog.load("light").foreground == Self.base.foreground)
+        #expect(try catalog.load("dusk").summary == "dusk")
         #expect(throws: ThemeError.self) { try catalog.load("broken") }
 
-        let alone = ThemeCatalog(userDirectory: "/nonexistent", shippedDirectory: nil)
-        #expect(alone.entries.map(\.name) == ["default"] + Self.shippedNames.filter { $0 != "default" })
+        let alone = Self.catalog(user: "/nonexistent")
+        #expect(alone.entries.map(\.name) == ["default", "light", "mono"])
         #expect(alone.entries.allSatisfy { $0.origin == .builtIn })
-        #expect(try alone.load("phosphor") == catalog.load("phosphor"))
+        #expect(try alone.load("light").background == RGB(0xfa, 0xfa, 0xfa))
+        #expect(try alone.source(of: "mono") == Self.builtIn["mono"]! + "\n")
     }
 
     @Test func anUnknownNameListsTheThemesThereAre() throws {
-        let catalog = ThemeCatalog(userDirectory: nil, shippedDirectory: nil)
+        let catalog = Self.catalog()
         #expect {
             try catalog.load("solarised")
         } throws: { error in
             let text = (error as? ThemeError)?.description ?? ""
-            return text.contains("no theme named 'solarised'") && text.contains("colorblind, high-contrast")
+            return text.contains("no theme named 'solarised'") && text.contains("(themes: default, light, mono;")
         }
     }
 
     @Test func aPathIsReadAsAFileAndItsProblemsNameIt() throws {
         let folder = try Fixtures.temporaryFolder()
-        let catalog = ThemeCatalog(userDirectory: nil, shippedDirectory: nil)
+        let catalog = Self.catalog()
         let good = folder.appendingPathComponent("dusk.toml")
         try "[states]\nrunning = \"#00ff00\"\n".write(to: good, atomically: true, encoding: .utf8)
         let dusk = try catalog.load(good.path)
-        #expect(dusk.name == "dusk" && dusk.running == RGB(0, 255, 0))
+        #expect(dusk.name == "dusk" && dusk.color("states.running") == RGB(0, 255, 0))
 
         func problem(_ reference: String) -> String {
             do {
@@ -195,14 +192,5 @@ import Testing
         let latin1 = folder.appendingPathComponent("latin1.toml")
         try Data([0x23, 0x20, 0xE9, 0x0A]).write(to: latin1)
         #expect(problem(latin1.path) == latin1.path + ": not UTF-8 text")
-    }
-
-    @Test func theUsersFolderFollowsXdg() {
-        let shipped = ThemeCatalog.standard(environment: ["HOME": "/home/ada"])
-        #expect(shipped.userDirectory == "/home/ada/.config/rnntop/themes")
-        #expect(ThemeCatalog.standard(environment: ["HOME": "/home/ada", "XDG_CONFIG_HOME": "/cfg"]).userDirectory == "/cfg/rnntop/themes")
-        #expect(ThemeCatalog.standard(environment: [:]).userDirectory == nil)
-        // The tests run from .build inside the checkout: the checkout's themes/ is found.
-        #expect(shipped.shippedDirectory == Self.shippedFolder)
     }
 }

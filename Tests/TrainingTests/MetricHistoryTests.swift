@@ -5,17 +5,15 @@ import Testing
 @Suite struct MetricHistoryTests {
     @Test func aMillionPointsFitInBoundedMemoryWithTheRightShape() {
         var history = MetricHistory(exactPoints: 256, maxBuckets: 128)
-        var minimum = Double.infinity, maximum = -Double.infinity, sum = 0.0
+        func value(_ step: Int) -> Double { 1 / Double(step) + (step % 1000 == 0 ? 5 : 0) }
+        var maximum = -Double.infinity, sum = 0.0
         let n = 1_000_000
         for step in 1...n {
-            let value = 1 / Double(step) + (step % 1000 == 0 ? 5 : 0)
-            history.append(step: step, value: value)
-            if step <= n - history.recent.count {
-                minimum = min(minimum, value)
-            }
-            sum += value
-            maximum = max(maximum, value)
+            history.append(step: step, value: value(step))
+            sum += value(step)
+            maximum = max(maximum, value(step))
         }
+        let minimum = (1...(n - history.recent.count)).map(value).min()!
         #expect(history.count == n)
         #expect(history.recent.count <= 512 && history.buckets.count <= 128)
         #expect(history.recent.last?.step == n)
@@ -30,6 +28,10 @@ import Testing
         #expect(history.buckets.map(\.maximum).max()! == 5 + 1.0 / 1000)
         let total = history.buckets.reduce(0) { $0 + $1.mean * Double($1.count) } + history.recent.reduce(0) { $0 + $1.value }
         #expect(abs(total - sum) < 1e-6 * sum, "means weighted by counts add up to the sum")
+        // The extremes of the merged steps are the buckets' extremes, and the largest
+        // value of all is still there.
+        #expect(history.buckets.map(\.minimum).min()! == minimum)
+        #expect(max(history.buckets.map(\.maximum).max()!, history.recent.map(\.value).max()!) == maximum)
     }
 
     @Test func nonFiniteValuesStayVisible() {

@@ -28,7 +28,7 @@ import Training
         return session.wait().snapshot
     }
 
-    static func render(_ snapshot: Snapshot, width: Int = 80, height: Int = 24, view: ViewState = ViewState(), theme: Theme = .standard)
+    static func render(_ snapshot: Snapshot, width: Int = 80, height: Int = 24, view: ViewState = ViewState(), theme: Theme = DashboardThemes.standard)
         -> [String]
     {
         DashboardScreen(snapshot: snapshot, view: view, theme: theme, context: .full, now: 0)
@@ -99,7 +99,7 @@ import Training
 
     @Test func withoutUtf8TheScreenIsAscii() throws {
         let buffer = DashboardScreen(
-            snapshot: try Self.snapshot(), view: ViewState(), theme: try ThemeCatalog(userDirectory: nil, shippedDirectory: nil).load("mono"), context: RenderContext(unicode: false, color: false), now: 0
+            snapshot: try Self.snapshot(), view: ViewState(), theme: try DashboardThemes.catalog(userDirectory: nil, shippedDirectory: nil).load("mono"), context: RenderContext(unicode: false, color: false), now: 0
         ).render(width: 80, height: 24)
         let lines = buffer.asciiOnly().lines
         #expect(lines.allSatisfy { !$0.contains("?") || $0.contains("? help") })
@@ -154,9 +154,8 @@ extension DashboardScreenTests {
         let snapshot = try Self.snapshot()
         let training = snapshot.settings.training
         func action(_ c: Character) -> Action? { KeyMap.action(for: .character(c), snapshot: snapshot) }
-        let kinds = OptimizerKind.allCases
-        let next = kinds[(kinds.firstIndex(of: training.optimizer.kind)! + 1) % kinds.count]
-        #expect(action("o") == .command(.switchOptimizer(next)))
+        #expect(training.optimizer.kind == .adam)
+        #expect(action("o") == .command(.switchOptimizer(.rmsprop)), "o goes sgd → adam → rmsprop → adagrad → sgd")
         #expect(action("n") == .command(.step))
         #expect(action("B") == .command(.setBatchSize(training.batchSize * 2)))
         #expect(action("b") == .command(.setBatchSize(training.batchSize / 2)))
@@ -169,6 +168,7 @@ extension DashboardScreenTests {
         #expect(action("h") == .cycleHeatmap && action("l") == .toggleLogScale && action("e") == .toggleSmoothing)
         #expect(action("t") == .cycleTheme && action("?") == .toggleHelp)
         #expect(KeyMap.action(for: .backTab, snapshot: snapshot) == .focusPrevious)
+        #expect(KeyMap.action(for: .character("m"), snapshot: snapshot) == .command(.changeModel(cell: .lstm, hiddenSize: nil)))
         #expect(KeyMap.action(for: .up, snapshot: snapshot) == .move(dx: 0, dy: -1))
     }
 

@@ -149,7 +149,7 @@ import Training
         let replayed = try #require(feed.snapshot)
         var view = ViewState()
         view.replay = feed.position
-        let theme = Theme.standard
+        let theme = DashboardThemes.standard
         let liveScreen = DashboardScreen(snapshot: live, view: ViewState(), theme: theme, context: .full, now: 0).render(width: 80, height: 24)
         let replayScreen = DashboardScreen(snapshot: replayed, view: view, theme: theme, context: .full, now: 0).render(width: 80, height: 24)
         // The loss panel (rows 1-10, columns 0-47) and the gradient norm chart under it.

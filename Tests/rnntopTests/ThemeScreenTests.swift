@@ -13,7 +13,7 @@ import Training
 /// (3, WCAG's figure for graphics), and mono carries no colour at all. Also the `t`
 /// key's cycle through the catalog, and the command line's `--theme` and `themes`.
 @Suite struct ThemeScreenTests {
-    static let catalog = ThemeCatalog(
+    static let catalog = DashboardThemes.catalog(
         userDirectory: nil, shippedDirectory: Fixtures.packageRoot.appendingPathComponent("themes").path)
 
     /// Screens that between them use every colour role: a finished run, the LSTM's
@@ -94,7 +94,7 @@ import Training
         let user = try Fixtures.temporaryFolder()
         let broken = user.appendingPathComponent("broken.toml")
         try "[series]\ntrain = \"#12345\"\n".write(to: broken, atomically: true, encoding: .utf8)
-        let catalog = ThemeCatalog(userDirectory: user.path, shippedDirectory: Self.catalog.shippedDirectory)
+        let catalog = DashboardThemes.catalog(userDirectory: user.path, shippedDirectory: Self.catalog.shippedDirectory)
         var cycle = ThemeCycle(catalog: catalog, current: try catalog.load("default"))
 
         let failure = cycle.advance()

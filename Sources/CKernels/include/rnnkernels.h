@@ -3,6 +3,7 @@
 
 // The inner loops of the recurrent engine: the per-time-step recurrent matrix
 // product and the element-wise gate math of each cell, forward and backward.
+// Names start with rk_ (rnn kernels).
 //
 // They are written in C so that each function can be compiled three times, for
 // AVX-512, for AVX2+FMA and for the baseline, with the best one the CPU runs picked

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Where themes are found. A name is looked up in the user's folder
-/// (`$XDG_CONFIG_HOME/rnntop/themes`, by default `~/.config/rnntop/themes`), then in
-/// the themes/ folder shipped with the program, then among the copies built into the
-/// binary; the first `NAME.toml` found wins. A reference with a `/` or ending in
-/// `.toml` is a path instead.
+/// Where themes are found. A name is looked up in the user's folder, then in the
+/// folder shipped with the program, then among the copies built into the binary;
+/// the first `NAME.toml` found wins. A reference with a `/` or ending in `.toml` is a
+/// path instead. Every theme's missing keys come from `base` (the built-in
+/// `default`), and the program's `roles` are the tables a file may set besides
+/// `[colors]` and `[heatmap]`.
 public struct ThemeCatalog: Sendable {
     /// Where a theme was found.
     public enum Origin: Sendable, Equatable {
@@ -39,16 +40,18 @@ public struct ThemeCatalog: Sendable {
 
     public let userDirectory: String?
     public let shippedDirectory: String?
+    /// The text of each theme file built into the program, by name; `default` among them.
+    public let builtIn: [String: String]
+    /// What every theme's missing keys are taken from.
+    public let base: Theme
+    public let roles: ThemeRoles
 
-    public init(userDirectory: String?, shippedDirectory: String?) {
+    public init(userDirectory: String?, shippedDirectory: String?, builtIn: [String: String], base: Theme, roles: ThemeRoles) {
         self.userDirectory = userDirectory
         self.shippedDirectory = shippedDirectory
-    }
-
-    /// The catalog for this user and this program: the user's folder from the
-    /// environment, the shipped folder found from the executable's location.
-    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> ThemeCatalog {
-        ThemeCatalog(userDirectory: userDirectory(environment), shippedDirectory: shippedDirectory())
+        self.builtIn = builtIn
+        self.base = base
+        self.roles = roles
     }
 
     /// Every theme by name, `default` first and then alphabetically, each from the
@@ -64,7 +67,7 @@ public struct ThemeCatalog: Sendable {
                 origins[name, default: []].append(origin(Self.file(name, in: directory)))
             }
         }
-        for name in BuiltInThemes.sources.keys { origins[name, default: []].append(.builtIn) }
+        for name in builtIn.keys { origins[name, default: []].append(.builtIn) }
         return origins.keys.sorted { ($0 == "default" ? 0 : 1, $0) < ($1 == "default" ? 0 : 1, $1) }.map { name in
             let found = origins[name]!
             return Entry(name: name, origin: found[0], hidden: Array(found.dropFirst()))
@@ -75,7 +78,7 @@ public struct ThemeCatalog: Sendable {
     public func load(_ reference: String) throws(ThemeError) -> Theme {
         if Self.isPath(reference) {
             let name = URL(fileURLWithPath: reference).deletingPathExtension().lastPathComponent
-            return try Self.read(path: reference, name: name)
+            return try read(path: reference, name: name)
         }
         guard let entry = entries.first(where: { $0.name == reference }) else {
             let names = entries.map(\.name).joined(separator: ", ")
@@ -87,10 +90,10 @@ public struct ThemeCatalog: Sendable {
     /// The theme an entry names, read now (so edits to the file show).
     public func load(_ entry: Entry) throws(ThemeError) -> Theme {
         guard let path = entry.origin.path else {
-            let source = BuiltInThemes.sources[entry.name]!
-            return try ThemeFile.parse(source, name: entry.name, file: "built-in \(entry.name).toml", base: .standard)
+            let source = builtIn[entry.name]!
+            return try ThemeFile.parse(source, name: entry.name, file: "built-in \(entry.name).toml", base: base, roles: roles)
         }
-        return try Self.read(path: path, name: entry.name)
+        return try read(path: path, name: entry.name)
     }
 
     /// The text of the file behind a theme name, to copy and edit.
@@ -98,7 +101,7 @@ public struct ThemeCatalog: Sendable {
         guard let entry = entries.first(where: { $0.name == name }) else {
             throw ThemeError(file: nil, problem: "no theme named '\(name)' (themes: \(entries.map(\.name).joined(separator: ", ")))")
         }
-        guard let path = entry.origin.path else { return BuiltInThemes.sources[name]! + "\n" }
+        guard let path = entry.origin.path else { return builtIn[name]! + "\n" }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ThemeError(file: Self.abbreviatingHome(path), problem: "cannot be read as UTF-8 text")
         }
@@ -110,8 +113,8 @@ public struct ThemeCatalog: Sendable {
         reference.contains("/") || reference.hasSuffix(".toml")
     }
 
-    private static func read(path: String, name: String) throws(ThemeError) -> Theme {
-        let shown = abbreviatingHome(path)
+    private func read(path: String, name: String) throws(ThemeError) -> Theme {
+        let shown = Self.abbreviatingHome(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -120,7 +123,7 @@ public struct ThemeCatalog: Sendable {
         guard let source = String(data: data, encoding: .utf8) else {
             throw ThemeError(file: shown, problem: "not UTF-8 text")
         }
-        return try ThemeFile.parse(source, name: name, file: shown, base: .standard)
+        return try ThemeFile.parse(source, name: name, file: shown, base: base, roles: roles)
     }
 
     private static func themeNames(in directory: String) -> [String] {
@@ -130,32 +133,6 @@ public struct ThemeCatalog: Sendable {
 
     private static func file(_ name: String, in directory: String) -> String {
         (directory as NSString).appendingPathComponent(name + ".toml")
-    }
-
-    private static func userDirectory(_ environment: [String: String]) -> String? {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return config + "/rnntop/themes"
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return home + "/.config/rnntop/themes"
-    }
-
-    /// The themes/ folder that came with the program: beside the executable or in a
-    /// folder above it (a build inside the source tree), or `share/rnntop/themes`
-    /// for an installed one. Only a folder holding `default.toml` counts.
-    private static func shippedDirectory() -> String? {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        while true {
-            for candidate in ["themes", "share/rnntop/themes"] {
-                let themes = folder.appendingPathComponent(candidate)
-                if FileManager.default.fileExists(atPath: themes.appendingPathComponent("default.toml").path) {
-                    return themes.path
-                }
-            }
-            guard folder.path != "/" else { return nil }
-            folder = folder.deletingLastPathComponent()
-        }
     }
 
     /// `~/...` for a path in the home folder, as people write it.

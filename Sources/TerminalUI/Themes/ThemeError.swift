@@ -3,7 +3,7 @@
 /// status 2 on it; the dashboard shows it on its message line and keeps its theme.
 ///
 /// ```
-/// ~/.config/rnntop/themes/dusk.toml: line 12: key 'series.train': '#12345' is not a #rrggbb colour
+/// ~/.config/myapp/themes/dusk.toml: line 12: key 'series.train': '#12345' is not a #rrggbb colour
 /// ```
 public struct ThemeError: Error, Equatable, CustomStringConvertible {
     /// The file as the user named it, or nil when no file was found.

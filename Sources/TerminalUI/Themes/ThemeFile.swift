@@ -7,37 +7,28 @@ import TOMLKit
 /// monochrome = false          # true: attributes only, no colour
 ///
 /// [colors]   background foreground muted border title highlight
-/// [series]   train smoothed validation baseline clip
-/// [states]   running paused diverged
 /// [heatmap]  diverging = [negative, zero, positive]
 ///            sequential = [3 to 9 stops, low to high]
+/// [series]   ... the program's own tables of colours (`ThemeRoles`)
 /// ```
 ///
 /// Every key is optional when a base theme is given: what is left out is the base's.
 public enum ThemeFile {
-    /// The colour keys of each table and the theme field each one sets.
-    static let colorTables: [(table: String, keys: [(String, WritableKeyPath<Theme, RGB> & Sendable)])] = [
-        (
-            "colors",
-            [
-                ("background", \.background), ("foreground", \.foreground), ("muted", \.muted), ("border", \.border),
-                ("title", \.title), ("highlight", \.highlight),
-            ]
-        ),
-        (
-            "series",
-            [("train", \.train), ("smoothed", \.smoothed), ("validation", \.validation), ("baseline", \.baseline), ("clip", \.clip)]
-        ),
-        ("states", [("running", \.running), ("paused", \.paused), ("diverged", \.diverged)]),
+    /// The `[colors]` keys and the theme field each one sets.
+    static let colorKeys: [(String, WritableKeyPath<Theme, RGB> & Sendable)] = [
+        ("background", \.background), ("foreground", \.foreground), ("muted", \.muted), ("border", \.border),
+        ("title", \.title), ("highlight", \.highlight),
     ]
     static let heatmapKeys = ["diverging", "sequential"]
     static let topLevelKeys = ["description", "monochrome"]
     static let sequentialStops = 3...9
 
-    /// Reads a theme from the text of a TOML file named `file` (for messages).
-    /// Keys left out take `base`'s values; with no base, every key is required.
-    /// Throws the problem written first in the file.
-    public static func parse(_ source: String, name: String, file: String, base: Theme?) throws(ThemeError) -> Theme {
+    /// Reads a theme from the text of a TOML file named `file` (for messages), with
+    /// the program's `roles` as further tables. Keys left out take `base`'s values;
+    /// with no base, every key is required. Throws the problem written first in the file.
+    public static func parse(
+        _ source: String, name: String, file: String, base: Theme?, roles: ThemeRoles
+    ) throws(ThemeError) -> Theme {
         let lines = TOMLKeyLines(source)
         let document: TOMLTable
         do {
@@ -48,7 +39,7 @@ public enum ThemeFile {
         } catch {
             throw ThemeError(file: file, problem: "not valid TOML: \(error)")
         }
-        var reader = Reader(file: file, lines: lines, theme: base ?? placeholder(name: name))
+        var reader = Reader(file: file, lines: lines, roles: roles, theme: base ?? placeholder(name: name))
         reader.theme.name = name
         reader.theme.summary = ""  // a description is the file's own, never the base's
         reader.read(document)
@@ -61,12 +52,13 @@ public enum ThemeFile {
     private struct Reader {
         let file: String
         let lines: TOMLKeyLines
+        let roles: ThemeRoles
         var theme: Theme
         var problems: [ThemeError] = []
         var seen: Set<String> = []
 
         mutating func read(_ document: TOMLTable) {
-            let tables = ThemeFile.colorTables.map(\.table) + ["heatmap"]
+            let tables = ["colors", "heatmap"] + roles.tables.map(\.name)
             for (key, value) in document {
                 switch key {
                 case "description":
@@ -76,26 +68,36 @@ public enum ThemeFile {
                 case "heatmap":
                     guard let table = value.table else { wrongType(key, "a table: [heatmap]"); continue }
                     readHeatmap(table)
+                case "colors":
+                    guard let table = value.table else { wrongType(key, "a table: [colors]"); continue }
+                    readColors(table, prefix: key, keys: ThemeFile.colorKeys.map(\.0)) { reader, key, color in
+                        reader.theme[keyPath: ThemeFile.colorKeys.first { $0.0 == key }!.1] = color
+                    }
                 default:
-                    guard let keys = ThemeFile.colorTables.first(where: { $0.table == key })?.keys else {
+                    guard let keys = roles.tables.first(where: { $0.name == key })?.keys else {
                         unknown(key, known: ThemeFile.topLevelKeys + tables.map { "[\($0)]" })
                         continue
                     }
                     guard let table = value.table else { wrongType(key, "a table: [\(key)]"); continue }
-                    readColors(table, prefix: key, keys: keys)
+                    readColors(table, prefix: key, keys: keys) { reader, name, color in
+                        reader.theme.roles[key + "." + name] = color
+                    }
                 }
                 seen.insert(key)
             }
         }
 
-        mutating func readColors(_ table: TOMLTable, prefix: String, keys: [(String, WritableKeyPath<Theme, RGB> & Sendable)]) {
+        /// Reads a table of colours, handing each known key's colour to `set`.
+        mutating func readColors(
+            _ table: TOMLTable, prefix: String, keys: [String], set: (inout Reader, String, RGB) -> Void
+        ) {
             for (key, value) in table {
                 let path = prefix + "." + key
-                guard let field = keys.first(where: { $0.0 == key })?.1 else {
-                    unknown(path, known: keys.map(\.0))
+                guard keys.contains(key) else {
+                    unknown(path, known: keys)
                     continue
                 }
-                if let color = color(value, path) { theme[keyPath: field] = color }
+                if let color = color(value, path) { set(&self, key, color) }
                 seen.insert(path)
             }
         }
@@ -133,8 +135,7 @@ public enum ThemeFile {
         /// Without a base theme (the default itself), every colour must be given.
         mutating func requireEverything() {
             let required =
-                ThemeFile.colorTables.flatMap { table in table.keys.map { table.table + "." + $0.0 } }
-                + ThemeFile.heatmapKeys.map { "heatmap." + $0 }
+                ThemeFile.colorKeys.map { "colors." + $0.0 } + roles.keys + ThemeFile.heatmapKeys.map { "heatmap." + $0 }
             for key in required where !seen.contains(key) {
                 problems.append(ThemeError(file: file, key: key, problem: "missing: this theme is the base of the others"))
             }
@@ -171,8 +172,7 @@ public enum ThemeFile {
         let black = RGB(0, 0, 0)
         return Theme(
             name: name, summary: "", background: black, foreground: black, muted: black, border: black, title: black,
-            highlight: black, train: black, smoothed: black, validation: black, baseline: black, clip: black,
-            running: black, paused: black, diverged: black, diverging: ColorMap(negative: black, zero: black, positive: black),
-            sequential: ColorMap(sequential: [black, black]), monochrome: false)
+            highlight: black, diverging: ColorMap(negative: black, zero: black, positive: black),
+            sequential: ColorMap(sequential: [black, black]), monochrome: false, roles: [:])
     }
 }

@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the seed example.")
     var noSeed = false
 
-    @Option(help: "A reference JSON with the same grid (../shared/reference/torch_bench.json) to print ratios against.")
+    @Option(help: "Figures to compare with: a JSON file in the form `rnntop bench --json` writes (e.g. from a PyTorch script with the same grid), printed beside ours with the ratio.")
     var reference: String?
 
     @Flag(help: "Instead of the grid: what a session (snapshots at 30 Hz, probes) costs over bare training.")

@@ -11,7 +11,7 @@ struct ThemeChoice {
 
     init(_ requested: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         noColor = requested == nil && environment["NO_COLOR"] != nil
-        let catalog = ThemeCatalog.standard(environment: environment)
+        let catalog = DashboardThemes.catalog(environment: environment)
         cycle = ThemeCycle(catalog: catalog, current: try catalog.load(requested ?? (noColor ? "mono" : "default")))
     }
 }

@@ -20,7 +20,7 @@ struct ThemesCommand: ParsableCommand {
     var name: String?
 
     func run() throws {
-        let catalog = ThemeCatalog.standard()
+        let catalog = DashboardThemes.catalog()
         if let name {
             // The file as it is; control characters other than tabs are made visible.
             var lines = try catalog.source(of: name).split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,13 +1,17 @@
 import ArgumentParser
 import Foundation
+import RNNCore
 
 /// `rnntop verify PATH...`: checks the engine against reference files.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the engine against PyTorch reference files (the ../shared/golden format).",
+        abstract: "Check the engine against PyTorch reference cases.",
         discussion: """
-            Runs each case forward and backward in float32 (and its clipping and optimizer steps), \
+            A reference case is a JSON file computed by PyTorch in float64: a model's weights, its \
+            inputs, and its outputs, gradients, per-step gradient norms, clipping and optimizer steps \
+            (the format is described in Tests/Fixtures/golden/README.md in rnntop's source). With no \
+            paths, the cases that come with rnntop are checked. Runs each case forward and backward in float32 (and its clipping and optimizer steps), \
             then prints for every quantity the largest relative error against the float64 reference: \
             |ours - ref| / |ref| for single values (in log space below 1e-30), and the vector form \
             ||ours - ref|| / ||ref|| for each time step, layer or weight tensor. Optimizer steps are \
@@ -16,8 +20,8 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Reference files, or folders whose .json files are all checked.")
-    var paths: [String]
+    @Argument(help: "Reference files, or folders whose .json files are all checked (default: rnntop's own cases).")
+    var paths: [String] = []
 
     @Option(help: "Largest relative error that passes.")
     var tolerance: Double = 1e-4
@@ -35,7 +39,18 @@ struct VerifyCommand: ParsableCommand {
         var badInput = false, failed = false
         var quantities = 0, checkedFiles = 0
         var worst: (error: Double, file: String, quantity: String) = (0, "", "")
-        for file in expand(paths) {
+        let sources: [String]
+        if paths.isEmpty {
+            guard let shipped = ShippedFiles.referenceCases else {
+                printError("verify: rnntop's own reference cases are not beside this program; name case files or folders")
+                throw ExitCode(2)
+            }
+            sources = [shipped]
+        } else {
+            sources = paths
+        }
+        print("kernels \(EngineInfo.kernelVariant), OpenBLAS \(EngineInfo.blasCore)")
+        for file in expand(sources) {
             do {
                 let golden = try GoldenCase(file: file)
                 let results = try GoldenCheck(golden: golden).run()
