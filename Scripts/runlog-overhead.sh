@@ -9,4 +9,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=$(Scripts/python-env.sh)
-PYTHONPATH=python/src exec "$venv/bin/python" Scripts/runlog_overhead.py "$@"
+PYTHONPATH=python/src exec "$venv/bin/python" Scripts/bench/runlog_overhead.py "$@"

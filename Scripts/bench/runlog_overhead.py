@@ -16,7 +16,7 @@ from torch import nn
 
 from rnntop import RunLog
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python" / "examples"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python" / "examples"))
 from adding import AddingModel, adding_batch  # noqa: E402
 
 
