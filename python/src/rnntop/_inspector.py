@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from torch import Tensor, nn
 
 from ._passes import PassResult, RecurrentModules, run_pass
 from ._probe import Probe
+from ._records import probe_layers
 from ._schedule import Budget
 
 __all__ = ["Inspector"]
@@ -46,7 +48,7 @@ class Inspector:
         """Whether a pass of ``kind`` ("profile", "probe") fits the budget now."""
         return self.budget.allows(kind)
 
-    def profile(self, step: int, batch: Optional[tuple[Tensor, Any]], free: bool) -> Optional[dict[str, Any]]:
+    def profile(self, step: int, batch: Optional[tuple[Tensor, Any]]) -> Optional[dict[str, Any]]:
         """The ``grad_profile`` record of ``batch`` (else of the whole probe)."""
         if not self.able:
             return None
@@ -54,21 +56,28 @@ class Inspector:
         if x is None:
             self.notes.add("no batch= was given to step() and no probe: no gradient profile in this log")
             return None
-        result = self._pass("profile", free, x, y, keep_gates=False)
-        return {"type": "grad_profile", "step": step, "layers": result.profile()} if result is not None else None
+        with self._charged("profile"):
+            result = self._pass(x, y, keep_gates=False)
+            return {"type": "grad_profile", "step": step, "layers": result.profile()} if result is not None else None
 
-    def probe_record(self, step: int, free: bool) -> Optional[tuple[dict[str, Any], PassResult]]:
-        """The ``probe`` record of the probe's first sequence, and the pass with its matrices."""
+    def probe_record(self, step: int) -> Optional[tuple[dict[str, Any], str]]:
+        """The ``probe`` record of the probe's first sequence, and its matrices as JSON
+        text (formatting 7 × units × steps numbers is much of a probe's cost)."""
         if not self.able or self.probe is None:
             return None
-        result = self._pass("probe", free, *self.probe.first, keep_gates=True)
-        return ({"type": "probe", "step": step, "loss": result.loss}, result) if result is not None else None
+        with self._charged("probe"):
+            result = self._pass(*self.probe.first, keep_gates=True)
+            return ({"type": "probe", "step": step, "loss": result.loss}, probe_layers(result)) if result is not None else None
 
-    def _pass(self, kind: str, free: bool, x: Tensor, y: Any, keep_gates: bool) -> Optional[PassResult]:
-        """A pass, timed for the budget (``free``: a one-off, the first or the last, that it does not count)."""
+    def _pass(self, x: Tensor, y: Any, keep_gates: bool) -> Optional[PassResult]:
         assert self.loss_fn is not None
+        return run_pass(self.model, self.modules, x, y, self.loss_fn, keep_gates, self.notes)
+
+    @contextlib.contextmanager
+    def _charged(self, kind: str) -> Iterator[None]:
+        """Charges the time of the block to the budget."""
         start = time.perf_counter()
         try:
-            return run_pass(self.model, self.modules, x, y, self.loss_fn, keep_gates, self.notes)
+            yield
         finally:
-            self.budget.charge(kind, time.perf_counter() - start, counted=not free)
+            self.budget.charge(kind, time.perf_counter() - start)

@@ -6,7 +6,6 @@ import time
 from typing import Any, Optional
 
 from ._lines import LineFile
-from ._passes import PassResult
 from ._records import event, line
 
 __all__ = ["RecordQueue"]
@@ -20,16 +19,16 @@ class RecordQueue:
 
     def __init__(self, path: str) -> None:
         self._lines = LineFile(path)
-        self._pending: list[tuple[dict[str, Any], Optional[PassResult]]] = []
+        self._pending: list[tuple[dict[str, Any], Optional[str]]] = []
         self._diverged = False
 
     @property
     def path(self) -> str:
         return self._lines.path
 
-    def put(self, record: dict[str, Any], probe: Optional[PassResult] = None) -> None:
-        """Queues a record; ``probe``'s matrices become its ``layers``."""
-        self._pending.append((record, probe))
+    def put(self, record: dict[str, Any], layers: Optional[str] = None) -> None:
+        """Queues a record; ``layers`` is a probe's, as JSON text already."""
+        self._pending.append((record, layers))
 
     def flush_if_due(self) -> None:
         if time.monotonic() - self._lines.last_flush >= LineFile.interval:
@@ -37,8 +36,8 @@ class RecordQueue:
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
-        for record, probe in pending:
-            text = line(record, probe)
+        for record, layers in pending:
+            text = line(record, layers)
             self._lines.write(text)
             if record["type"] == "step" and not self._diverged and ('"NaN"' in text or 'Infinity"' in text):
                 self._diverged = True

@@ -9,10 +9,10 @@ import torch
 from torch import Tensor, nn
 
 from ._describe import model_record, optimizer_settings
-from ._format import dumps, float32, matrix
+from ._format import dumps, float32, matrix, number
 from ._passes import PassResult, RecurrentModules
 
-__all__ = ["end_record", "event", "line", "norms", "run_record", "total_norm"]
+__all__ = ["end_record", "event", "line", "norms", "probe_layers", "run_record", "total_norm"]
 
 
 def run_record(
@@ -73,9 +73,11 @@ def event(step: int, name: str, message: str, elapsed: float, old: Optional[floa
 
 
 def total_norm(grads: list[Tensor]) -> Tensor:
-    """The global L2 norm of the gradients, as ``clip_grad_norm_`` computes it (on their device)."""
+    """The global L2 norm of the gradients, as ``clip_grad_norm_`` computes it (on their device).
+    Cost: one pass over the gradients, as clipping takes."""
     device = grads[0].device
-    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g.detach()).to(device) for g in grads]))
+    norms = [torch.linalg.vector_norm(g.detach()) for g in grads]
+    return torch.linalg.vector_norm(torch.stack([n if n.device == device else n.to(device) for n in norms]))
 
 
 def norms(tensors: list[Tensor]) -> Tensor:
@@ -84,11 +86,24 @@ def norms(tensors: list[Tensor]) -> Tensor:
     return torch.stack([torch.linalg.vector_norm(t.detach().double()).to(device) for t in tensors])
 
 
-def line(record: dict[str, Any], probe: Optional[PassResult] = None) -> str:
+#: The step record's keys, in the order rnntop writes them.
+_STEP_KEYS = ("step", "epoch", "loss", "lr", "grad_norm", "batch", "seq_per_s", "elapsed")
+
+
+def line(record: dict[str, Any], layers: Optional[str] = None) -> str:
     """The record as one line of JSON, its tensors brought to the CPU as float32 values;
-    with ``probe``, the probe's matrices as its ``layers``."""
+    ``layers``: a probe's matrices, as JSON text already."""
+    if record["type"] == "step":  # most of a log: written without the json module
+        fields = [f'"{key}":{_text(record[key])}' for key in _STEP_KEYS if key in record]
+        return '{"type":"step",' + ",".join(fields) + "}"
     plain = {key: _plain(value) for key, value in record.items()}
-    return dumps(plain, {"layers": _probe_layers(probe)} if probe is not None else None)
+    return dumps(plain, {"layers": layers} if layers is not None else None)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return number(value.item() if isinstance(value, Tensor) else value)
 
 
 def _plain(value: Any) -> Any:
@@ -101,7 +116,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _probe_layers(result: PassResult) -> str:
+def probe_layers(result: PassResult) -> str:
     """``[{"layer":0,"h":{..},"c":{..},"dh":{..},"gates":[..]}, ...]``, four digits a value."""
     parts = []
     for index, layer in enumerate(result.probe_layers()):

@@ -34,6 +34,8 @@ class Budget:
 
     A pass that is due waits until the time spent in passes so far, plus what the
     last pass of its kind took, is within ``share`` of the time since the loop started.
+    The first and the last passes of a run come anyway; they are charged too, so the
+    passes after the first wait until the loop has paid for it.
     """
 
     def __init__(self, share: float) -> None:
@@ -46,9 +48,7 @@ class Budget:
         expected = self.last.get(kind, 0.0)
         return self.spent + expected <= self.share * (time.perf_counter() - self.started)
 
-    def charge(self, kind: str, seconds: float, counted: bool = True) -> None:
-        """Notes what a pass took; a pass that is not ``counted`` (the first and the
-        last, which every run gets once) only teaches what the next will cost."""
+    def charge(self, kind: str, seconds: float) -> None:
+        """Notes what a pass took."""
         self.last[kind] = seconds
-        if counted:
-            self.spent += seconds
+        self.spent += seconds

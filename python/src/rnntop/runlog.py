@@ -83,7 +83,7 @@ class RunLog:
         total_steps: Optional[int] = None,
         steps_per_epoch: Optional[int] = None,
         log_every: Optional[int] = None,
-        pass_share: float = 0.02,
+        pass_share: float = 0.015,
     ) -> None:
         if not isinstance(model, nn.Module):
             raise TypeError(f"RunLog: model must be a torch.nn.Module, not {type(model).__name__}")
@@ -150,7 +150,7 @@ class RunLog:
         if not self._begun:
             self._begin(optimizer, size)
         if self._probe_waiting and (self._step == 1 or self._inspector.allows("probe")):
-            self._write_probe(self._step, free=self._step == 1)  # the weights after the previous step's update
+            self._write_probe(self._step)  # the weights after the previous step's update
         self._step += 1
         step, elapsed = self._step, time.perf_counter() - self._started
         lr = _number(optimizer.param_groups[0]["lr"]) if optimizer is not None else None
@@ -205,7 +205,7 @@ class RunLog:
             if not self._begun:
                 self._begin(None, None)
             if self._step > 0 and self._probed_step != self._step:
-                self._write_probe(self._step, free=True)
+                self._write_probe(self._step)
             elapsed = time.perf_counter() - self._started
             end = end_record(reason, message, self._step, self._steps_per_epoch, self._last_loss, self._last_eval, elapsed)
             self._queue.put(end)
@@ -250,17 +250,16 @@ class RunLog:
         self._detail_waiting = False
         grads = [p.grad if p.grad is not None else torch.zeros((), device=p.device) for p in self._parameters]
         self._queue.put({"type": "param_norms", "step": step, "grad": norms(grads), "weight": norms(self._parameters)})
-        profile = self._inspector.profile(step, batch, free=step == 1)
+        profile = self._inspector.profile(step, batch)
         if profile is not None:
             self._queue.put(profile)
         self._say_notes(step)
 
-    def _write_probe(self, step: int, free: bool) -> None:
-        """The probe sequence's matrices, for the weights as they are now (after ``step``);
-        ``free``: a one-off (the first, the last) that the budget does not count."""
+    def _write_probe(self, step: int) -> None:
+        """The probe sequence's matrices, for the weights as they are now (after ``step``)."""
         self._probe_waiting = False
         self._probed_step = step
-        record = self._inspector.probe_record(step, free)
+        record = self._inspector.probe_record(step)
         if record is not None:
             self._queue.put(*record)
         self._say_notes(step)
