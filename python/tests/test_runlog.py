@@ -65,6 +65,7 @@ def test_a_training_loop_writes_every_record_on_rnntops_schedule(tmp_path: Path)
     assert run["parameters"] == sum(p.numel() for p in model.parameters())
     assert run["settings"]["optimizer"]["name"] == "sgd" and run["settings"]["optimizer"]["momentum"] == 0.9
     assert run["settings"]["batch"] == 16 and run["settings"]["length"] == {"steps": 60}
+    assert run["seed"] == run["settings"]["seed"] == 1, "torch.manual_seed's"
     assert run["model"]["cell"] == "lstm" and run["model"]["hidden"] == 16 and run["model"]["layers"] == 2
     assert run["task"] == {"summary": "noise: random targets", "baseline": {"loss": 1.0, "predictor": "given by the training script"}}
 

@@ -28,7 +28,8 @@ def run_record(
     every: Optional[int],
 ) -> dict[str, Any]:
     """The first record: what the run is (see the schema's ``run``)."""
-    settings: dict[str, Any] = {}
+    seed = torch.initial_seed()  # what torch.manual_seed set, if the script set it
+    settings: dict[str, Any] = {"seed": seed}
     if optimizer is not None:
         settings["optimizer"] = optimizer_settings(optimizer)
     if batch is not None:
@@ -45,6 +46,7 @@ def run_record(
         "schema": 1,
         "program": program,
         "start": now.isoformat().replace("+00:00", "Z"),
+        "seed": seed,
         "settings": settings,
         "task": task_record,
         "model": model_record(model, modules),
