@@ -86,6 +86,9 @@ def test_one_step_agrees_with_rnntop(tmp_path: Path, rnntop: Path, cell: str, la
     for mine, its in zip(profile["layers"], reference["layers"]):
         assert len(mine) == len(its) == STEPS
         assert mine == pytest.approx(its, rel=1e-4)
+    worst = max(abs(a - b) / b for mine, its in zip(profile["layers"], reference["layers"]) for a, b in zip(mine, its))
+    loss_error = abs(ours["step"][0]["loss"] - theirs["step"][0]["loss"]) / theirs["step"][0]["loss"]
+    print(f"\n{cell}, {layers} layer(s): loss {loss_error:.1e} relative, grad_profile {worst:.1e} at most", end="")  # pytest -s shows it
 
     probe, expected = ours["probe"][0], theirs["probe"][0]
     assert probe["step"] == expected["step"] == 1

@@ -83,7 +83,7 @@ class RunLog:
         total_steps: Optional[int] = None,
         steps_per_epoch: Optional[int] = None,
         log_every: Optional[int] = None,
-        pass_share: float = 0.015,
+        pass_share: float = 0.01,
     ) -> None:
         if not isinstance(model, nn.Module):
             raise TypeError(f"RunLog: model must be a torch.nn.Module, not {type(model).__name__}")
