@@ -23,6 +23,9 @@ extension RecurrentNetwork {
         let finalHidden = probeStates.reserve(2 * stateCount)
         let initial: InitialState = hidden.map { .given(hidden: $0, cell: cell) } ?? .zeros
         let shard = probeShard
+        // One shard of several rows reads the packed weights: they must be this
+        // version's (training at batch 1 never packs them).
+        if batch.size > 1 { storage.packIfNeeded() }
         passInputs(
             batch, initialState: initial, carried: false, finalHidden: finalHidden, finalCell: finalHidden + stateCount,
             dropout: false

@@ -12,6 +12,11 @@ public protocol TrainingTask: AnyObject {
     var defaults: TaskDefaults { get }
     /// The fixed validation set, in batches.
     var validation: [SequenceBatch] { get }
+
+    /// The loss on the validation set, without dropout. By default the batches'
+    /// losses weighted by their sizes, each from a zero state; a text measures it as
+    /// training sees it, with the state carried through the held-out text.
+    func validationLoss(of network: RecurrentNetwork) -> Double
     /// One fixed sequence (with its targets) for the probe heatmaps.
     var probe: SequenceBatch { get }
     /// Notes for the user about the data (a column ignored, bytes instead of text).

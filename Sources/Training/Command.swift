@@ -31,6 +31,9 @@ public enum Command: Sendable, Equatable {
     /// Writes the weights with PyTorch's names (safetensors), to `path` or to the run's
     /// weights path.
     case saveWeights(path: String?)
+    /// A finished run goes on for as long again as it was set to run (its steps or
+    /// epochs), or for `steps` more.
+    case extend(steps: Int?)
     /// Ends the run.
     case quit
 
@@ -52,6 +55,7 @@ public enum Command: Sendable, Equatable {
         case .rollBack: .rollback
         case .saveCheckpoint: .checkpoint
         case .saveWeights: .weights
+        case .extend: .extend
         case .quit: .quit
         }
     }
@@ -81,10 +85,21 @@ public enum EventKind: String, Sendable, CaseIterable {
     case dropout, truncation
     case evaluationInterval = "eval-every"
     case reset, model, rollback, checkpoint, weights, quit
+    /// A finished run given more steps.
+    case extend
     /// A NaN or infinite loss or gradient.
     case diverged
     /// The run reached its length.
     case done
+
+    /// Whether the event changes what is trained, so that a jump in the curves after
+    /// it may be its doing: these are marked on the charts.
+    public var changesTraining: Bool {
+        switch self {
+        case .learningRate, .clipping, .optimizer, .batchSize, .dropout, .truncation, .reset, .model, .rollback: true
+        case .resume, .pause, .step, .evaluationInterval, .checkpoint, .weights, .quit, .extend, .diverged, .done: false
+        }
+    }
 }
 
 /// What happened at a step: a command applied (or refused), a divergence, a
@@ -107,6 +122,14 @@ public struct Event: Sendable, Equatable, Codable {
 
     /// The event's kind, when it is one rnntop records.
     public var kind: EventKind? { EventKind(rawValue: name) }
+
+    /// Whether the event changed what is trained, so that the charts mark it: an
+    /// applied change of model, weights or settings, or a resume from a checkpoint
+    /// (not a resume after a pause).
+    public var changesTraining: Bool {
+        guard applied, let kind else { return false }
+        return kind.changesTraining || (kind == .resume && source == .program && newValue != nil)
+    }
 
     public init(
         step: Int, name: String, oldValue: String? = nil, newValue: String? = nil, message: String,

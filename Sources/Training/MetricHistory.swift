@@ -94,6 +94,29 @@ public struct MetricHistory: Sendable, Equatable, Codable {
     /// The latest value, if any.
     public var last: Point? { recent.last }
 
+    /// The mean of the finite values of the last `steps` steps, and how many steps
+    /// it covers (fewer when the history is shorter); exact for the recent points,
+    /// whole buckets beyond them. Nil when there is nothing to average.
+    public func mean(ofLast steps: Int) -> (value: Double, steps: Int)? {
+        guard steps > 0, let lastStep = recent.last?.step else { return nil }
+        let first = lastStep - steps + 1
+        var sum = 0.0, count = 0, covered = 0
+        for point in recent.reversed() {
+            guard point.step >= first else { return count > 0 ? (sum / Double(count), covered) : nil }
+            covered += 1
+            if point.value.isFinite {
+                sum += point.value
+                count += 1
+            }
+        }
+        for bucket in buckets.reversed() where bucket.lastStep >= first {
+            covered += bucket.count + bucket.nonFinite
+            sum += bucket.mean * Double(bucket.count)
+            count += bucket.count
+        }
+        return count > 0 ? (sum / Double(count), covered) : nil
+    }
+
     private mutating func archive(_ point: Point) {
         if buckets.isEmpty || pointsInLastBucket >= pointsPerBucket {
             if buckets.count >= maxBuckets { halveBuckets() }

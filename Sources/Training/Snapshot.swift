@@ -15,6 +15,18 @@ public struct Snapshot: Sendable {
         public let description: String
     }
 
+    /// An event that changed what is trained (a new model, new weights, a learning
+    /// rate, ...), for the charts' x axis.
+    public struct Marker: Sendable, Equatable {
+        public let step: Int
+        public let kind: EventKind
+
+        public init(step: Int, kind: EventKind) {
+            self.step = step
+            self.kind = kind
+        }
+    }
+
     public let settings: RunSettings
     public let model: ModelConfig
     /// Parameter tensors by name, in the order of `parameterGradientNorms`.
@@ -32,6 +44,8 @@ public struct Snapshot: Sendable {
     /// Steps in an epoch at the current batch size.
     public let stepsPerEpoch: Int
     public let elapsedSeconds: Double
+    /// Training's rate over the last seconds while it runs; the run's average once it
+    /// is done; 0 while paused or diverged.
     public let sequencesPerSecond: Double
     public let stepsPerSecond: Double
     /// The most recent events, oldest first, and how many there have been.
@@ -41,14 +55,23 @@ public struct Snapshot: Sendable {
     public let validationLoss: MetricHistory
     /// Global gradient norm before clipping.
     public let gradientNorm: MetricHistory
+    /// Seconds since the start and epochs done, by step: what the charts' x axis
+    /// needs to count in time or in epochs.
+    public let elapsedByStep: MetricHistory
+    public let epochsByStep: MetricHistory
     /// Per parameter tensor, layout order.
     public let parameterGradientNorms: [MetricHistory]
     /// ‖∂L/∂h_t‖ of the last step, `[layer][t]`.
     public let hiddenGradientProfile: [[Double]]
+    /// The smallest positive ‖∂L/∂h_t‖ of the model so far: a floor for the profile's
+    /// axis that holds still from frame to frame.
+    public let hiddenGradientFloor: Double?
     /// The probe sequence's states, gates and gradients, and the step it was taken at.
     public let probe: ProbeReport?
     public let probeStep: Int
     public let modelChanges: [ModelChange]
+    /// Every applied event that changed what is trained, oldest first.
+    public let markers: [Marker]
     /// Whether a copy of the weights before the last update exists to roll back to.
     public let canRollBack: Bool
     /// For a text task: characters the model generated lately (control characters
@@ -58,4 +81,12 @@ public struct Snapshot: Sendable {
     public var taskName: String? = nil
     /// The optimizer's name when a replayed run used one rnntop does not have.
     public var optimizerName: String? = nil
+
+    /// The training loss a summary should give: the mean over the last epoch (or over
+    /// the steps since the model was last replaced, when fewer), and how many steps
+    /// that is. One batch's loss depends on which sequences it held.
+    public var epochLoss: (value: Double, steps: Int)? {
+        let sinceModel = step - (modelChanges.last?.step ?? 0)
+        return loss.mean(ofLast: max(1, min(stepsPerEpoch, sinceModel)))
+    }
 }

@@ -80,6 +80,7 @@ extension TrainingLoop {
             record(
                 .reset, new: "\(seed ?? settings.seed)",
                 message: "new weights from seed \(seed ?? settings.seed); optimizer state reset", source: source)
+            if state == .done { try extend(by: nil, source: source) }
         case .changeModel(let cell, let hidden):
             var config = network.config
             if let cell { config.cell = cell }
@@ -93,11 +94,15 @@ extension TrainingLoop {
             settings.training.hiddenSize = config.hiddenSize
             modelChanges.append(Snapshot.ModelChange(step: step, description: describe(config)))
             record(.model, old: old, new: describe(config), message: "a new model: \(describe(config))", source: source)
+            if state == .done { try extend(by: nil, source: source) }
         case .rollBack:
             guard !backup.isEmpty else { throw CommandRefusal("there is no earlier copy of the weights yet") }
             backup.restore(into: network, trainer.optimizer)
             if state == .diverged { state = .paused }
             record(.rollback, message: "weights and optimizer state from before the last update", source: source)
+        case .extend(let steps):
+            guard state == .done else { throw CommandRefusal("only a finished run can be extended; this one is \(state.rawValue)") }
+            try extend(by: steps, source: source)
         case .saveCheckpoint(let path):
             guard let target = path ?? settings.checkpointPath else {
                 throw CommandRefusal("no checkpoint path: start with --checkpoint PATH")
@@ -114,6 +119,23 @@ extension TrainingLoop {
         }
     }
 
+    /// A finished run goes on for as long again as it was set to run, or for `steps`
+    /// more; the new length is the event's value.
+    private func extend(by steps: Int?, source: CommandSource) throws {
+        let old = totalSteps
+        if let steps {
+            guard steps >= 1 else { throw ConfigError(setting: "extend", problem: "must be at least 1 step (got \(steps))") }
+            settings.training.length = .steps(step + steps)
+        } else {
+            switch budget {
+            case .steps(let n): settings.training.length = .steps(step + n)
+            case .epochs(let n): settings.training.length = .epochs(Int((epochs + 1e-6).rounded(.down)) + n)
+            }
+        }
+        state = .running
+        record(.extend, old: "\(old)", new: "\(totalSteps)", message: "extended to \(totalSteps) steps", source: source)
+    }
+
     /// A new network and optimizer state, the settings and histories kept.
     private func replaceModel(_ config: ModelConfig, generator: inout RandomGenerator) throws {
         let fresh = try RecurrentNetwork(config: config, generator: &generator)
@@ -124,6 +146,7 @@ extension TrainingLoop {
         backup = WeightsBackup(parameterCount: fresh.parameterCount)
         trainer.backup = backup
         probe = nil
+        hiddenGradientFloor = nil
         if parameterGradientNorms.count != fresh.layout.specs.count {
             parameterGradientNorms = fresh.layout.specs.map { _ in MetricHistory() }
         }
@@ -140,6 +163,7 @@ extension TrainingLoop {
             step: step, name: kind.rawValue, oldValue: old, newValue: new, message: message, source: source,
             time: (clock.now - started).seconds, applied: applied)
         events.append(event)
+        if event.changesTraining { markers.append(Snapshot.Marker(step: step, kind: kind)) }
         let newModel = kind == .model && applied
         log?.event(event, model: newModel ? network.config : nil, parameterNames: newModel ? network.layout.specs.map(\.name) : nil)
     }

@@ -30,9 +30,11 @@ extension TrainingLoop {
     }
 
     /// Ends the log with the run's final figures; called once, as the session ends.
+    /// The loss is the last epoch's mean (see `Snapshot.epochLoss`), not one batch's.
     func closeLog() {
+        let epochLoss = snapshot().epochLoss
         log?.end(
-            reason: (endReason ?? .quit).rawValue, step: step, epochs: epochs, loss: loss.last?.value,
+            reason: (endReason ?? .quit).rawValue, step: step, epochs: epochs, loss: epochLoss,
             validationLoss: validationLoss.last?.value, elapsed: (clock.now - started).seconds)
     }
 }

@@ -24,17 +24,34 @@ extension TrainingLoop {
 
     func snapshot() -> Snapshot {
         let elapsed = (clock.now - started).seconds
-        rate.record(time: elapsed, steps: step, sequences: sequences)
+        let (sequenceRate, stepRate) = rates(elapsed: elapsed)
         return Snapshot(
             settings: settings, model: network.config, parameterNames: network.layout.specs.map(\.name),
             parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, state: state,
             step: step, epochs: epochs, totalSteps: totalSteps,
             stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize), elapsedSeconds: elapsed,
-            sequencesPerSecond: rate.sequencesPerSecond, stepsPerSecond: rate.stepsPerSecond,
+            sequencesPerSecond: sequenceRate, stepsPerSecond: stepRate,
             events: Array(events.suffix(100)), eventCount: events.count, loss: loss, validationLoss: validationLoss,
-            gradientNorm: gradientNorm, parameterGradientNorms: parameterGradientNorms,
-            hiddenGradientProfile: hiddenProfile, probe: probe, probeStep: probeStep, modelChanges: modelChanges,
-            canRollBack: !backup.isEmpty, textSample: textSample)
+            gradientNorm: gradientNorm, elapsedByStep: elapsedByStep, epochsByStep: epochsByStep,
+            parameterGradientNorms: parameterGradientNorms, hiddenGradientProfile: hiddenProfile,
+            hiddenGradientFloor: hiddenGradientFloor, probe: probe, probeStep: probeStep, modelChanges: modelChanges,
+            markers: markers, canRollBack: !backup.isEmpty, textSample: textSample)
+    }
+
+    /// Sequences and steps a second: lately while running, over the whole training
+    /// time once done, none while paused or diverged.
+    private func rates(elapsed: Double) -> (sequences: Double, steps: Double) {
+        switch state {
+        case .running:
+            rate.record(time: elapsed, steps: step, sequences: sequences)
+            return (rate.sequencesPerSecond, rate.stepsPerSecond)
+        case .done:
+            let training = (idleSince ?? elapsed) - idleSeconds
+            guard training > 0 else { return (0, 0) }
+            return (Double(sequences) / training, Double(stepsTaken) / training)
+        case .paused, .diverged:
+            return (0, 0)
+        }
     }
 }
 

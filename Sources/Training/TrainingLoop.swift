@@ -17,8 +17,12 @@ final class TrainingLoop {
     var trainer: Trainer
     var backup: WeightsBackup
     let options: SessionOptions
+    /// The run's length as it was set: what `extend` adds again.
+    let budget: TrainingLength
 
-    var state: Snapshot.State
+    var state: Snapshot.State {
+        didSet { timeIdle(from: oldValue) }
+    }
     var step = 0
     var epochs = 0.0
     /// Validation every this many steps; nil for the time budget (see `validationDue`).
@@ -33,8 +37,12 @@ final class TrainingLoop {
     var loss = MetricHistory()
     var validationLoss = MetricHistory()
     var gradientNorm = MetricHistory()
+    var elapsedByStep = MetricHistory()
+    var epochsByStep = MetricHistory()
     var parameterGradientNorms: [MetricHistory]
     var hiddenProfile: [[Double]] = []
+    /// The smallest positive ‖∂L/∂h_t‖ since the model was made.
+    var hiddenGradientFloor: Double?
     var probe: ProbeReport?
     var probeStep = 0
     var textSample: String?
@@ -47,11 +55,18 @@ final class TrainingLoop {
     static let sampleSeedOffset: UInt64 = 0x5A3F
     var events: [Event] = []
     var modelChanges: [Snapshot.ModelChange] = []
+    var markers: [Snapshot.Marker] = []
 
     let clock = ContinuousClock()
     var started: ContinuousClock.Instant
     var rate = ThroughputMeter()
     var sequences = 0
+    /// Steps taken by this session (a resumed run's count starts again).
+    var stepsTaken = 0
+    /// Seconds the run spent not running (paused, diverged, done), and since when it
+    /// has been idle now: a finished run's rate is over its training time only.
+    var idleSeconds = 0.0
+    var idleSince: Double?
     let log: RunLogWriter?
 
     /// A fresh run of `settings`, or the run a checkpoint saved.
@@ -71,12 +86,14 @@ final class TrainingLoop {
         trainer.backup = backup
         self.settings = settings
         self.options = options
+        budget = settings.training.length
         parameterGradientNorms = network.layout.specs.map { _ in MetricHistory() }
         dataFingerprint = Self.fingerprint(of: settings.task)
         sampleGenerator = RandomGenerator(seed: settings.seed &+ Self.sampleSeedOffset)
         evaluationInterval = settings.evaluationInterval
-        state = options.startPaused ? .paused : .running
         started = clock.now
+        state = options.startPaused ? .paused : .running
+        if state != .running { idleSince = 0 }
         log = try options.log.map(RunLogWriter.init)
         if let program = options.log?.program { beginLog(program: program, at: checkpoint?.header.step ?? 0) }
         if let checkpoint { try resume(from: checkpoint) }
@@ -112,12 +129,15 @@ final class TrainingLoop {
         let epochBefore = epochs
         epochs += 1 / Double(task.stepsPerEpoch(batchSize: size))
         sequences += batch.size
+        stepsTaken += 1
         defer {
             let record = report(summary, batchSize: batch.size, endsEpoch: Int(epochs + 1e-9) > Int(epochBefore + 1e-9))
             if let log { logStep(record, to: log) }
         }
         loss.append(step: step, value: summary.loss)
         gradientNorm.append(step: step, value: summary.gradientNorm)
+        elapsedByStep.append(step: step, value: (clock.now - started).seconds)
+        epochsByStep.append(step: step, value: epochs)
         for (i, norm) in trainer.parameterGradientNorms.enumerated() {
             parameterGradientNorms[i].append(step: step, value: norm)
         }
@@ -152,8 +172,28 @@ final class TrainingLoop {
         if hiddenProfile.count != layers || hiddenProfile.first?.count != steps {
             hiddenProfile = Array(repeating: Array(repeating: 0, count: steps), count: layers)
         }
+        var floor = hiddenGradientFloor ?? .infinity
         for l in 0..<layers {
-            for t in 0..<steps { hiddenProfile[l][t] = network.hiddenGradientNorm(layer: l, step: t) }
+            for t in 0..<steps {
+                let norm = network.hiddenGradientNorm(layer: l, step: t)
+                hiddenProfile[l][t] = norm
+                if norm > 0 && norm < floor { floor = norm }
+            }
+        }
+        if floor.isFinite { hiddenGradientFloor = floor }
+    }
+
+    /// Keeps count of the time the run does not train, and starts the rate afresh
+    /// when it trains again (a rate across a pause would say nothing).
+    private func timeIdle(from old: Snapshot.State) {
+        guard old != state else { return }
+        let now = (clock.now - started).seconds
+        if old == .running {
+            idleSince = now
+        } else if state == .running, let since = idleSince {
+            idleSeconds += now - since
+            idleSince = nil
+            rate = ThroughputMeter()
         }
     }
 

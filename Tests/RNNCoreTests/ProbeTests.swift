@@ -63,3 +63,34 @@ import Testing
         #expect(candidate.saturation == Double(candidate.activations.values.filter { $0 == 0 }.count) / 24)
     }
 }
+
+extension ProbeTests {
+    /// Inference on several sequences reads the packed weights, which training at
+    /// batch 1 never refreshes: after such training, it must agree with the loss of
+    /// the same batch through the training path.
+    @Test func inferenceOnSeveralSequencesUsesTheCurrentWeights() throws {
+        var generator = RandomGenerator(seed: 5)
+        let config = ModelConfig(cell: .rnn, activation: .tanh, inputSize: 5, hiddenSize: 16, outputSize: 5, head: .everyStep, loss: .crossEntropy)
+        let network = try RecurrentNetwork(config: config, generator: &generator)
+        let trainer = Trainer(
+            network: network, optimizer: try Optimizer(OptimizerSettings(kind: .adam, learningRate: 0.05), parameterCount: network.parameterCount),
+            clipping: .off, generator: generator)
+        func batch(size: Int) -> SequenceBatch {
+            SequenceBatch(
+                steps: 6, size: size, inputSize: 5, inputs: (0..<(30 * size)).map { _ in Float(generator.nextNormal()) },
+                targets: .classes((0..<(6 * size)).map { _ in Int32.random(in: 0..<5, using: &generator) }))
+        }
+        let single = batch(size: 1)
+        for _ in 0..<20 { trainer.step(single) }
+        let several = batch(size: 3)
+        guard case .classes(let targets) = several.targets else { return }
+        let logits = network.infer(several).predictions
+        var total = 0.0
+        for (row, target) in targets.enumerated() {
+            let z = logits[(row * 5)..<(row * 5 + 5)].map(Double.init)
+            let largest = z.max()!
+            total += largest + log(z.map { exp($0 - largest) }.reduce(0, +)) - z[Int(target)]
+        }
+        #expect(abs(total / Double(targets.count) - network.evaluate(several)) < 1e-5)
+    }
+}

@@ -111,10 +111,13 @@ public struct RecordedRun: Sendable {
     public func snapshot(at step: Int) -> Snapshot {
         let upTo = Self.count(steps.step, atMost: step)
         var loss = MetricHistory(), gradientNorm = MetricHistory(), validation = MetricHistory()
+        var elapsed = MetricHistory(), epochs = MetricHistory()
         for i in 0..<upTo {
             let s = Int(steps.step[i])
             loss.append(step: s, value: Double(steps.loss[i]))
             gradientNorm.append(step: s, value: Double(steps.gradientNorm[i]))
+            elapsed.append(step: s, value: Double(steps.elapsed[i]))
+            epochs.append(step: s, value: Double(steps.epoch[i]))
         }
         for evaluation in evaluations where evaluation.step <= step { validation.append(step: evaluation.step, value: evaluation.loss) }
 
@@ -127,6 +130,10 @@ public struct RecordedRun: Sendable {
         }
         let probe = probes.last { $0.step <= step }
         let shownEvents = events.filter { $0.step <= step }
+        let modelStart = shownEvents.last { $0.applied && ($0.kind == .model || $0.kind == .reset) }?.step ?? 0
+        let floor = gradientProfiles.lazy.filter { $0.step > modelStart && $0.step <= step }
+            .flatMap { $0.layers.joined() }.filter { $0 > 0 && $0.isFinite }.min()
+        let planned = shownEvents.last { $0.kind == .extend && $0.applied }?.newValue.flatMap { Int($0) } ?? header.totalSteps
 
         var settings = header.settings
         settings.training.cell = model.cell
@@ -143,17 +150,19 @@ public struct RecordedRun: Sendable {
         return Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
             taskSummary: header.taskSummary, baseline: header.baseline, state: state, step: step,
-            epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(header.totalSteps, lastStep),
+            epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(planned, lastStep),
             stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,
             sequencesPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) : 0,
             stepsPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) / Double(max(steps.batchSize[last], 1)) : 0,
             events: Array(shownEvents.suffix(100)), eventCount: shownEvents.count, loss: loss, validationLoss: validation,
-            gradientNorm: gradientNorm, parameterGradientNorms: parameterHistories,
-            hiddenGradientProfile: gradientProfiles.last { $0.step <= step }?.layers ?? [], probe: probe?.report,
+            gradientNorm: gradientNorm, elapsedByStep: elapsed, epochsByStep: epochs, parameterGradientNorms: parameterHistories,
+            hiddenGradientProfile: gradientProfiles.last { $0.step <= step }?.layers ?? [], hiddenGradientFloor: floor,
+            probe: probe?.report,
             probeStep: probe?.step ?? 0,
             modelChanges: models.filter { $0.step <= step }.map {
                 .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
             },
+            markers: shownEvents.compactMap { event in event.changesTraining ? event.kind.map { .init(step: event.step, kind: $0) } : nil },
             canRollBack: false, textSample: samples.last { $0.step <= step }?.text, taskName: header.taskName,
             optimizerName: header.optimizerName)
     }

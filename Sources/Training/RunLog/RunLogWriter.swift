@@ -216,12 +216,19 @@ final class RunLogWriter {
     }
 
     /// The last record, then everything out and synced.
-    func end(reason: String, step: Int, epochs: Double, loss: Double?, validationLoss: Double?, elapsed: Double) {
+    /// The last record: how and where the run ended, the training loss as the mean
+    /// of its last `loss.steps` steps, the last validation loss.
+    func end(
+        reason: String, step: Int, epochs: Double, loss: (value: Double, steps: Int)?, validationLoss: Double?, elapsed: Double
+    ) {
         var line = JSONLine(type: "end")
         line.field("reason", reason)
         line.field("step", step)
         line.field("epoch", Self.rounded(epochs, digits: 4))
-        if let loss { line.field("loss", Float(loss)) }
+        if let loss {
+            line.field("loss", Float(loss.value))
+            line.field("loss_steps", loss.steps)
+        }
         if let validationLoss { line.field("val_loss", Float(validationLoss)) }
         line.field("elapsed", Self.rounded(elapsed, digits: 3))
         write(&line)

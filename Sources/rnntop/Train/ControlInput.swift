@@ -101,7 +101,7 @@ struct LineReader {
 enum ControlLine {
     static let help =
         "pause, resume, step, lr X, clip X [norm|value], optimizer NAME, batch N, dropout X, truncation N, "
-        + "eval-every N, reset [SEED], cell rnn|lstm|gru, hidden N, rollback, checkpoint [PATH], weights [PATH], quit"
+        + "eval-every N, reset [SEED], cell rnn|lstm|gru, hidden N, rollback, checkpoint [PATH], weights [PATH], extend [STEPS], quit"
 
     struct Problem: Error, CustomStringConvertible {
         let description: String
@@ -168,6 +168,9 @@ enum ControlLine {
         case "weights":
             try expectArguments(0...1)
             return .saveWeights(path: arguments.first)
+        case "extend":
+            try expectArguments(0...1)
+            return .extend(steps: arguments.isEmpty ? nil : try argument("a number of steps", { Int($0) }))
         default:
             throw Problem(description: "unknown command '\(verb)' (commands: \(help))")
         }

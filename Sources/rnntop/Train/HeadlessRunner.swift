@@ -22,7 +22,7 @@ struct HeadlessRunner {
         signals.stop()
         let last = end.snapshot
         let validation = last.validationLoss.last.map { "validation \(format($0.value)), " } ?? ""
-        let trained = last.loss.last.map { "loss \(format($0.value)), " } ?? ""
+        let trained = last.epochLoss.map { "loss \(format($0.value)) (mean of the last \($0.steps) steps), " } ?? ""
         if let error = end.checkpointError { printError(error) }
         if let error = end.weightsError { printError(error) }
         if let signal = signals.received {
@@ -160,7 +160,8 @@ private final class CaughtSignal: Sendable {
     var first: Int32? { value.withLock { $0 } }
 }
 
-func format(_ value: Double) -> String { String(format: "%.4f", value) }
+/// A loss or a metric as progress lines and summaries give it (see `Format.value`).
+func format(_ value: Double) -> String { Format.value(value) }
 
 func report(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))

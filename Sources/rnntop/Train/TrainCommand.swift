@@ -147,7 +147,7 @@ struct TrainCommand: ParsableCommand {
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
             var options = SessionOptions()
             options.log = logOptions
-            let session = try makeSession(options, untilQuit: steps == nil && epochs == nil)
+            let session = try makeSession(options)
             if let terminal = Terminal(color: !colors.noColor) {
                 if let control { ControlInput(session: session, source: .path(control)).start() }
                 let status = runDashboard(session, terminal, colors.cycle)
@@ -197,8 +197,9 @@ struct TrainCommand: ParsableCommand {
         if let error = end.checkpointError { printError(error) }
         if let error = end.weightsError { printError(error) }
         let last = end.snapshot
+        let loss = last.epochLoss.map { "\(format($0.value)) (mean of the last \($0.steps) steps)" } ?? "-"
         report(
-            "stopped at step \(last.step); loss \(last.loss.last.map { format($0.value) } ?? "-"), "
+            "stopped at step \(last.step); loss \(loss), "
                 + "validation \(last.validationLoss.last.map { format($0.value) } ?? "-"), baseline \(format(last.baseline.loss))")
         return signals.received.map { 128 + $0 } ?? (end.weightsError == nil ? 0 : 2)
     }
@@ -208,9 +209,8 @@ struct TrainCommand: ParsableCommand {
         task == nil && preset == nil && cell == nil && resume == nil && data == nil && initFrom == nil
     }
 
-    /// A new session from the flags, or the one a checkpoint saved. `untilQuit`
-    /// (the dashboard without --steps or --epochs) trains until the user quits.
-    private func makeSession(_ options: SessionOptions, untilQuit: Bool = false) throws -> Session {
+    /// A new session from the flags, or the one a checkpoint saved.
+    private func makeSession(_ options: SessionOptions) throws -> Session {
         if let saveWeights { try WritablePath.check(saveWeights, flag: "save-weights") }
         guard let resume else {
             var generator = RandomGenerator(seed: seed)
@@ -223,8 +223,7 @@ struct TrainCommand: ParsableCommand {
             let defaults = try makeTask(taskOptions, generator: &generator)
             let weights = try initFrom.map { try SafetensorsFile.read($0) }
             let shape = try initFrom.flatMap { path in try weights.map { try PyTorchWeights.shape(of: $0, path: path) } }
-            var training = try resolvedSettings(for: defaults, weights: shape)
-            if untilQuit { training.length = .steps(Int.max / 2) }
+            let training = try resolvedSettings(for: defaults, weights: shape)
             let settings = RunSettings(
                 task: taskOptions, training: training, seed: seed, evaluationInterval: evaluationInterval,
                 checkpointPath: checkpoint, initialWeightsPath: initFrom, weightsPath: saveWeights)
@@ -246,7 +245,7 @@ struct TrainCommand: ParsableCommand {
                 problem: "holds a \(saved.model.cell.rawValue.uppercased())(\(saved.model.hiddenSize)) run on "
                     + "\(saved.settings.task.kind.rawValue); \(contradictions.joined(separator: ", ")) asks for another")
         }
-        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? (untilQuit ? .steps(Int.max / 2) : nil)
+        let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
         return try Session(resuming: saved, length: length, checkpointPath: checkpoint, weightsPath: saveWeights, options: options)
     }
 
