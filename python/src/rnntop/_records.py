@@ -78,8 +78,9 @@ def total_norm(grads: list[Tensor]) -> Tensor:
     """The global L2 norm of the gradients, as ``clip_grad_norm_`` computes it (on their device).
     Cost: one pass over the gradients, as clipping takes."""
     device = grads[0].device
-    norms = [torch.linalg.vector_norm(g.detach()) for g in grads]
-    return torch.linalg.vector_norm(torch.stack([n if n.device == device else n.to(device) for n in norms]))
+    with torch.no_grad():
+        norms = [torch.linalg.vector_norm(g) for g in grads]
+        return torch.linalg.vector_norm(torch.stack([n if n.device == device else n.to(device) for n in norms]))
 
 
 def norms(tensors: list[Tensor]) -> Tensor:

@@ -30,12 +30,13 @@ def probe_due(step: int) -> bool:
 
 
 class Budget:
-    """Keeps the unrolled passes to a share of the training loop's time.
+    """Keeps a log's work to a share of the training loop's time.
 
-    A pass that is due waits until the time spent in passes so far, plus what the
-    last pass of its kind took, is within ``share`` of the time since the loop started.
-    The first and the last passes of a run come anyway; they are charged too, so the
-    passes after the first wait until the loop has paid for it.
+    Everything the log does is charged: each step's record, and the unrolled passes. A
+    pass that is due waits until the time spent so far, plus what the last pass of its
+    kind took, is within ``share`` of the time since the loop started; so the passes get
+    what the step records leave. The first and the last passes of a run come anyway;
+    they are charged too, so the passes after the first wait until the loop has paid.
     """
 
     def __init__(self, share: float) -> None:
@@ -51,4 +52,8 @@ class Budget:
     def charge(self, kind: str, seconds: float) -> None:
         """Notes what a pass took."""
         self.last[kind] = seconds
+        self.spent += seconds
+
+    def charge_records(self, seconds: float) -> None:
+        """Notes what writing records took."""
         self.spent += seconds

@@ -46,9 +46,10 @@ class RunLog:
     on the batch given to :meth:`step`, else on the probe) and the probe sequence's
     h_t, c_t, gates and ∂L/∂h_t (``probe``: the first sequence of ``probe``, after the
     step's update). They come from extra passes with each ``nn.RNN``, ``nn.LSTM`` and
-    ``nn.GRU`` unrolled, on rnntop's schedule, spaced so that they take about
-    ``pass_share`` of the loop's time; a pass leaves gradients, random number
-    generators and module modes as they were, and runs in eval mode (no dropout).
+    ``nn.GRU`` unrolled, on rnntop's schedule, spaced so that the log takes at most
+    ``time_share`` of the loop's time in all (the passes get what the step records
+    leave); a pass leaves gradients, random number generators and module modes as they
+    were, and runs in eval mode (no dropout).
 
     Under ``torch.distributed`` only rank 0 writes; on other ranks every method does
     nothing. Values stay on the model's device until they are written, twice a second.
@@ -63,7 +64,7 @@ class RunLog:
         total_steps, steps_per_epoch: the run's length, for the dashboard's progress.
         log_every: a step record every this many steps (default: every step to 1,000,
             every 10 to 10,000, then every 100).
-        pass_share: the share of the loop's time the unrolled passes may take.
+        time_share: the share of the loop's time the log may take.
 
     Raises:
         OSError: ``path`` cannot be written.
@@ -83,7 +84,7 @@ class RunLog:
         total_steps: Optional[int] = None,
         steps_per_epoch: Optional[int] = None,
         log_every: Optional[int] = None,
-        pass_share: float = 0.01,
+        time_share: float = 0.02,
     ) -> None:
         if not isinstance(model, nn.Module):
             raise TypeError(f"RunLog: model must be a torch.nn.Module, not {type(model).__name__}")
@@ -105,7 +106,7 @@ class RunLog:
         self._task, self._baseline, self._total_steps = task, baseline, total_steps
         self._steps_per_epoch, self._every = steps_per_epoch, log_every
         self._notes: set[str] = set(self._modules.refused)
-        self._inspector = Inspector(self._model, self._modules, loss_fn, checked, pass_share, self._notes)
+        self._inspector = Inspector(self._model, self._modules, loss_fn, checked, time_share, self._notes)
         self._queue = RecordQueue(os.fspath(path))
         self._said: set[str] = set()
         self._started = time.perf_counter()
@@ -146,6 +147,16 @@ class RunLog:
             raise RuntimeError("RunLog.step() was called before loss.backward(): no parameter of the model has a gradient yet")
         if batch is not None:
             check_batch(batch)
+        # Everything the log does is charged to its budget: the passes by the inspector,
+        # the rest here.
+        budget = self._inspector.budget
+        began, passes = time.perf_counter(), budget.spent
+        try:
+            self._record_step(loss, optimizer, batch, grads)
+        finally:
+            budget.charge_records(time.perf_counter() - began - (budget.spent - passes))
+
+    def _record_step(self, loss: Union[Tensor, float], optimizer: Optional[torch.optim.Optimizer], batch: Optional[Batch], grads: list[Tensor]) -> None:
         size = batch_size(batch, self._modules.batch_first) * self._world if batch is not None else None
         if not self._begun:
             self._begin(optimizer, size)
