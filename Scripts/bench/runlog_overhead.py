@@ -71,11 +71,12 @@ def main() -> None:
                 f"({cpu:.2f} s CPU, {inside:.2f} s of it inside RunLog): {walls[-1]:.4f} wall, {cpus[-1]:.4f} CPU, "
                 f"+{100 * shares[-1]:.2f}% CPU inside RunLog"
             )
-        profiles = (Path(folder) / "run.jsonl").read_text().count('"type":"grad_profile"')
+        text = (Path(folder) / "run.jsonl").read_text()
+        profiles, probes = text.count('"type":"grad_profile"'), text.count('"type":"probe"')
     print(
         f"median with the log / without: {statistics.median(walls):.4f} wall clock, {statistics.median(cpus):.4f} CPU; "
         f"CPU time inside RunLog's calls: +{100 * statistics.median(shares):.2f}% of the loop's own ({pairs} pairs); "
-        f"gradient profiles in the last log: {profiles}"
+        f"the last log's gradient profiles: {profiles}, probes: {probes}"
     )
 
 
