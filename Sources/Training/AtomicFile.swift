@@ -3,8 +3,8 @@ import RNNData
 
 /// Writes a file so that readers, and a crash, see either the old contents or the
 /// new ones: a temporary file in the same folder, fsync, rename, fsync the folder.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws(InputError) {
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws(InputError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"

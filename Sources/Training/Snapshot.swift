@@ -33,6 +33,8 @@ public struct Snapshot: Sendable {
     public let parameterNames: [String]
     public let parameterCount: Int
     public let taskSummary: String
+    /// The task in a few words: its name, and its file and columns.
+    public let taskTitle: String
     public let baseline: Baseline
     public let state: State
     /// Training steps done.
@@ -77,8 +79,6 @@ public struct Snapshot: Sendable {
     /// For a text task: characters the model generated lately (control characters
     /// escaped), refreshed every few seconds.
     public let textSample: String?
-    /// The task's name when a replayed run trained on one rnntop does not have.
-    public var taskName: String? = nil
     /// The optimizer's name when a replayed run used one rnntop does not have.
     public var optimizerName: String? = nil
 

@@ -37,15 +37,17 @@ extension TrainingLoop {
             changed.learningRate = rate
             try trainer.optimizer.apply(changed)
             settings.training.optimizer = changed
-            record(.learningRate, old: "\(training.optimizer.learningRate)", new: "\(rate)", message: "learning rate \(rate)", source: source)
+            record(
+                .learningRate, old: training.optimizer.learningRate.settingText, new: rate.settingText,
+                message: "learning rate \(rate.settingText)", source: source)
         case .setClipping(let threshold, let mode):
             let rule = GradientClipping(mode: mode ?? training.clipping.mode, threshold: threshold)
             try rule.validate()
             trainer.clipping = rule
             settings.training.clipping = rule
             record(
-                .clipping, old: describe(training.clipping), new: describe(rule),
-                message: "clipping \(describe(rule))", source: source)
+                .clipping, old: training.clipping.text, new: rule.text,
+                message: "clipping \(rule.text)", source: source)
         case .switchOptimizer(let kind):
             var fresh = OptimizerSettings(kind: kind, learningRate: training.optimizer.learningRate)
             fresh.momentum = kind == .sgd || kind == .rmsprop ? training.optimizer.momentum : 0
@@ -53,7 +55,7 @@ extension TrainingLoop {
             settings.training.optimizer = fresh
             record(
                 .optimizer, old: training.optimizer.kind.rawValue, new: kind.rawValue,
-                message: "optimizer \(kind.rawValue): state reset, learning rate \(fresh.learningRate) kept", source: source)
+                message: "optimizer \(kind.rawValue): state reset, learning rate \(fresh.learningRate.settingText) kept", source: source)
         case .setBatchSize(let size):
             guard size >= 1 else { throw ConfigError(setting: "batch", problem: "must be at least 1 (got \(size))") }
             settings.training.batchSize = size
@@ -62,7 +64,9 @@ extension TrainingLoop {
             try network.setDropout(between: rate, output: rate)
             settings.training.dropout = rate
             settings.training.outputDropout = rate
-            record(.dropout, old: "\(training.outputDropout)", new: "\(rate)", message: "dropout \(rate)", source: source)
+            record(
+                .dropout, old: training.outputDropout.settingText, new: rate.settingText, message: "dropout \(rate.settingText)",
+                source: source)
         case .setTruncation(let length):
             let old = task.shape.steps
             try task.setWindowLength(length)
@@ -168,9 +172,6 @@ extension TrainingLoop {
         log?.event(event, model: newModel ? network.config : nil, parameterNames: newModel ? network.layout.specs.map(\.name) : nil)
     }
 
-    private func describe(_ rule: GradientClipping) -> String {
-        rule.isOff ? "off" : "\(rule.mode.rawValue) \(rule.threshold)"
-    }
 
     private func describe(_ config: ModelConfig) -> String {
         "\(config.cell.rawValue.uppercased())(\(config.hiddenSize))" + (config.layers > 1 ? " x\(config.layers)" : "")

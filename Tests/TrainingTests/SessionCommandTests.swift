@@ -34,7 +34,7 @@ import Testing
         Runs.steps(session, 1)
         let before = session.snapshot
         let event = try #require(Runs.event(before, "lr"))
-        #expect(event.step == 2 && event.oldValue == "0.01" && event.newValue == "0.0")
+        #expect(event.step == 2 && event.oldValue == "0.01" && event.newValue == "0")
         #expect(before.settings.training.optimizer.learningRate == 0)
         // With a zero learning rate the weights stand still: the loss of the same
         // batch, evaluated twice, would be equal; here we check the update is zero

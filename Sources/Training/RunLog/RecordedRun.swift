@@ -149,7 +149,9 @@ public struct RecordedRun: Sendable {
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
         return Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
-            taskSummary: header.taskSummary, baseline: header.baseline, state: state, step: step,
+            taskSummary: header.taskSummary, taskTitle: header.taskName ?? header.settings.task.title, baseline: header.baseline,
+            state: state,
+            step: step,
             epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(planned, lastStep),
             stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,
             sequencesPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) : 0,
@@ -163,8 +165,7 @@ public struct RecordedRun: Sendable {
                 .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
             },
             markers: shownEvents.compactMap { event in event.changesTraining ? event.kind.map { .init(step: event.step, kind: $0) } : nil },
-            canRollBack: false, textSample: samples.last { $0.step <= step }?.text, taskName: header.taskName,
-            optimizerName: header.optimizerName)
+            canRollBack: false, textSample: samples.last { $0.step <= step }?.text, optimizerName: header.optimizerName)
     }
 
     /// The settings a command changed, from its event's new value.

@@ -111,8 +111,13 @@ final class Dashboard {
         return true
     }
 
-    /// Applies a key; returns true for quit.
+    /// Applies a key; returns true for quit. While the help is up, a key only
+    /// closes it (q too: it does not quit behind the help).
     private func handle(_ key: Key) -> Bool {
+        if view.showHelp {
+            if [.escape, .character("?"), .character("q"), .character("Q")].contains(key) { view.showHelp = false }
+            return false
+        }
         if case .replay(let feed) = source, let move = KeyMap.replayMove(for: key) {
             switch move {
             case .by(let fraction): feed.move(by: fraction)
@@ -125,6 +130,7 @@ final class Dashboard {
         guard let snapshot = currentSnapshot, let action = KeyMap.action(for: key, snapshot: snapshot) else {
             return key == .character("q") || key == .character("Q")
         }
+        let last = Double(TimeChart.lastStep(snapshot, view))
         switch action {
         case .quit: return true
         case .command(let command):
@@ -134,7 +140,21 @@ final class Dashboard {
             }
         case .refused(let why): note(why)
         case .toggleLogScale: view.logLoss.toggle()
-        case .toggleSmoothing: view.smoothing.toggle()
+        case .cycleSmoothing:
+            let weights = ViewState.smoothingWeights
+            view.smoothing = weights[((weights.firstIndex(of: view.smoothing) ?? 0) + 1) % weights.count]
+            note(view.smoothing > 0 ? "smoothing: moving average, weight \(view.smoothing)" : "smoothing off: the line is each column's mean")
+        case .cycleXAxis:
+            view.xAxis = view.xAxis.cycled()
+            note("x axis: \(view.xAxis.rawValue)")
+        case .zoomIn: view.window = view.window.zoomedIn(last: last, center: view.cursor.map(Double.init))
+        case .zoomOut: view.window = view.window.zoomedOut(last: last)
+        case .pan(let fraction): view.window = view.window.panned(by: fraction, last: last)
+        case .showWholeRun:
+            view.window = .whole
+            view.cursor = nil
+        case .dismiss: view.cursor = nil
+        case .exportScreen: exportScreen(snapshot)
         case .cycleHeatmap: view.heatmapMode = (view.heatmapMode + 1) % HeatmapPanel.modes(of: snapshot.model).count
         case .cycleTheme:
             if let error = themes.advance() {
@@ -147,19 +167,23 @@ final class Dashboard {
         case .focusNext: view.focus = view.focus.cycled()
         case .focusPrevious: view.focus = view.focus.cycled(by: -1)
         case .toggleHelp: view.showHelp.toggle()
-        case .move(let dx, let dy): move(dx: dx, dy: dy, snapshot: snapshot)
+        case .move(let dx, let dy): move(dx: dx, dy: dy, snapshot: snapshot, last: last)
         }
         return false
     }
 
-    /// Arrows act on the focused panel.
-    private func move(dx: Int, dy: Int, snapshot: Snapshot) {
+    /// Arrows act on the focused panel: the time charts move the cursor (left,
+    /// right) and zoom (up, down, on the loss chart) or pick a layer (on the
+    /// gradients); the heatmap picks a layer and a unit.
+    private func move(dx: Int, dy: Int, snapshot: Snapshot, last: Double) {
         let layers = snapshot.model.layers
         switch view.focus {
-        case .loss:
-            view.lossWindow = min(max(view.lossWindow + dx + dy, 0), ViewState.lossWindows.count - 1)
-        case .gradients:
-            view.layer = min(max(view.layer + dy + dx, 0), layers - 1)
+        case .loss, .gradients:
+            if dx != 0 { moveCursor(by: dx, last: last) }
+            if dy != 0 && view.focus == .loss {
+                view.window = dy < 0 ? view.window.zoomedIn(last: last, center: view.cursor.map(Double.init)) : view.window.zoomedOut(last: last)
+            }
+            if dy != 0 && view.focus == .gradients { view.layer = min(max(view.layer + dy, 0), layers - 1) }
         case .heatmap:
             if dx != 0 { view.layer = min(max(view.layer + dx, 0), layers - 1) }
             if dy != 0 {
@@ -168,6 +192,36 @@ final class Dashboard {
             }
         case .settings:
             break
+        }
+    }
+
+    /// The cursor appears at the last step, then moves by a fiftieth of the window,
+    /// within it; a window that would leave it behind follows it.
+    private func moveCursor(by direction: Int, last: Double) {
+        let range = view.window.range(last: last)
+        let stride = max(1, ((range.upperBound - range.lowerBound) / 50).rounded())
+        guard let cursor = view.cursor else {
+            view.cursor = Int(min(last, range.upperBound))
+            return
+        }
+        let moved = min(max(Double(cursor) + Double(direction) * stride, 0), last)
+        view.cursor = Int(moved)
+        if moved < range.lowerBound || moved > range.upperBound {
+            view.window = view.window.panned(by: moved < range.lowerBound ? -0.5 : 0.5, last: last)
+        }
+    }
+
+    /// The screen as drawn, to an SVG file in the current folder; the message line
+    /// names it (or says why it could not be written).
+    private func exportScreen(_ snapshot: Snapshot) {
+        let size = terminal.size
+        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: themes.current, context: drawingContext, now: now)
+        let name = ScreenExport.fileName(step: snapshot.step)
+        do {
+            try ScreenExport.write(screen.render(width: size.width, height: size.height), theme: themes.current, to: name)
+            note("screen saved to \(name)", seconds: 5)
+        } catch {
+            note("cannot save the screen: \(error)", seconds: 8)
         }
     }
 
@@ -185,12 +239,16 @@ final class Dashboard {
         return last != frame || (view.message.map { $0.until < now } ?? false)
     }
 
+    /// The terminal's abilities, less colour for a monochrome theme.
+    private var drawingContext: RenderContext {
+        var context = terminal.context
+        if themes.current.monochrome { context.color = false }
+        return context
+    }
+
     private func draw(_ snapshot: Snapshot) {
         let size = terminal.size
-        let theme = themes.current
-        var context = terminal.context
-        if theme.monochrome { context.color = false }
-        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: theme, context: context, now: now)
+        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: themes.current, context: drawingContext, now: now)
         terminal.draw(screen.render(width: size.width, height: size.height))
         if let message = view.message, message.until < now { view.message = nil }
     }

@@ -49,7 +49,7 @@ struct HeadlessRunner {
         model += " -> Dense(\(config.outputSize), \(config.head == .everyStep ? "every step" : "last step"))"
         let resumed = snapshot.step > 0 ? "; resumed at step \(snapshot.step)" : ""
         return "\(snapshot.taskSummary)\n\(model), \(snapshot.parameterCount) parameters; "
-            + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate), batch \(training.batchSize); "
+            + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate.settingText), batch \(training.batchSize); "
             + "baseline \(format(snapshot.baseline.loss)) (\(snapshot.baseline.predictor))\(resumed)"
     }
 }
