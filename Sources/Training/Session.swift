@@ -23,6 +23,9 @@ public struct SessionOptions: Sendable {
     public var stepObserver: (@Sendable (StepRecord) -> Void)?
     /// The run log to write, if any.
     public var log: RunLogOptions?
+    /// Weights to start from instead of the seed's (`--init-from`), checked against the
+    /// model when the session is made.
+    public var initialWeights: SafetensorsFile?
 
     public init(stopWhenDone: Bool = false, stopOnDivergence: Bool = false, startPaused: Bool = false) {
         self.stopWhenDone = stopWhenDone
@@ -66,6 +69,8 @@ public struct SessionEnd: Sendable {
     public let snapshot: Snapshot
     /// A checkpoint that should have been written at the end and could not be.
     public let checkpointError: String?
+    /// Weights that should have been written at the end (`--save-weights`) and could not be.
+    public let weightsError: String?
 }
 
 /// A training run on its own serial queue, taking commands while it runs and handing
@@ -109,14 +114,16 @@ public final class Session: Sendable {
     }
 
     /// The run a checkpoint saved, continuing exactly where it stopped, to its own
-    /// length or to `length`, checkpointing where it did or at `checkpointPath`.
+    /// length or to `length`, checkpointing where it did or at `checkpointPath`, and
+    /// writing its weights where it did or to `weightsPath`.
     public init(
-        resuming checkpoint: Checkpoint, length: TrainingLength? = nil, checkpointPath: String? = nil,
+        resuming checkpoint: Checkpoint, length: TrainingLength? = nil, checkpointPath: String? = nil, weightsPath: String? = nil,
         options: SessionOptions = SessionOptions()
     ) throws {
         var settings = checkpoint.settings
         if let length { settings.training.length = length }
         if let checkpointPath { settings.checkpointPath = checkpointPath }
+        if let weightsPath { settings.weightsPath = weightsPath }
         let trainingLoop = try TrainingLoop(settings: settings, checkpoint: checkpoint, options: options)
         loop = LoopBox(trainingLoop)
         latest = Locked(trainingLoop.snapshot())
@@ -189,10 +196,10 @@ public final class Session: Sendable {
         lastPublish = now
     }
 
-    /// Writes the checkpoint (when a path is set), publishes the last snapshot and
-    /// tells whoever waits.
+    /// Writes the checkpoint and the weights (when their paths are set), publishes the
+    /// last snapshot and tells whoever waits.
     private func finish(_ loop: TrainingLoop, now: Double) {
-        var checkpointError: String?
+        var checkpointError: String?, weightsError: String?
         if let path = loop.settings.checkpointPath {
             do {
                 try loop.saveCheckpoint(to: path, source: .program)
@@ -200,10 +207,18 @@ public final class Session: Sendable {
                 checkpointError = "\(error)"
             }
         }
+        if let path = loop.settings.weightsPath {
+            do {
+                try loop.saveWeights(to: path, source: .program)
+            } catch {
+                weightsError = "\(error)"
+            }
+        }
         var lastPublish = 0.0, lastProbe = now
         publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
         loop.closeLog()
-        let end = SessionEnd(reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError)
+        let end = SessionEnd(
+            reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError, weightsError: weightsError)
         lifecycle.withLock { $0.end = end }
         ended.signal()
     }

@@ -83,6 +83,8 @@ public struct Snapshot: Sendable {
     /// "lr", "batch", "clip", "dropout"): their values here are stand-ins, to be shown
     /// as unknown.
     public var unknownSettings: Set<String> = []
+    /// The optimizer's name when a replayed run used one rnntop does not have.
+    public var optimizerName: String? = nil
 
     /// The training loss a summary should give: the mean over the last epoch (or over
     /// the steps since the model was last replaced, when fewer), and how many steps

@@ -112,6 +112,11 @@ extension TrainingLoop {
                 throw CommandRefusal("no checkpoint path: start with --checkpoint PATH")
             }
             try saveCheckpoint(to: target, source: source)
+        case .saveWeights(let path):
+            guard let target = path ?? settings.weightsPath else {
+                throw CommandRefusal("no weights path: start with --save-weights PATH")
+            }
+            try saveWeights(to: target, source: source)
         case .quit:
             record(.quit, message: "stopped at step \(step)", source: source)
             end(.quit)

@@ -75,6 +75,10 @@ final class TrainingLoop {
         task = try makeTask(settings.task, generator: &generator)
         let model = checkpoint?.model ?? task.modelConfig(from: settings.training)
         network = try RecurrentNetwork(config: model, generator: &generator)
+        if checkpoint == nil, let weights = options.initialWeights {
+            let values = try PyTorchWeights.parameters(from: weights, path: settings.initialWeightsPath ?? "weights", for: model)
+            network.withParameters { _ = $0.update(fromContentsOf: values) }
+        }
         let optimizer = try Optimizer(checkpoint?.header.optimizer ?? settings.training.optimizer, parameterCount: network.parameterCount)
         try settings.training.clipping.validate()
         trainer = Trainer(network: network, optimizer: optimizer, clipping: settings.training.clipping, generator: generator)

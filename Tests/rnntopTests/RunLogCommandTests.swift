@@ -230,7 +230,7 @@ import Training
             """, named: "foreign.jsonl")
         let outcome = try CommandRunner.run(["replay", path])
         #expect(outcome.status == 0 && outcome.standardError.isEmpty)
-        #expect(outcome.standardOutput.contains("my-trainer 2.1, csv, GRU(32, tanh)"))
+        #expect(outcome.standardOutput.contains("my-trainer 2.1, other, GRU(32, tanh)"))
         #expect(outcome.standardOutput.contains("ended: done at step 2; loss 0.9100, validation 0.9300, baseline 0.9000"))
         // As Python's json.dumps writes it: spaces after the separators.
         let python = try Fixtures.write(

@@ -10,6 +10,10 @@ public struct RecordedRun: Sendable {
     public struct Header: Sendable {
         public let program: String
         public let settings: RunSettings
+        /// The task's name when it is not one of rnntop's (a PyTorch run's).
+        public var taskName: String? = nil
+        /// The optimizer's name when it is not one of rnntop's (a PyTorch run's `adamw`).
+        public var optimizerName: String? = nil
         public let model: ModelConfig
         public let parameterNames: [String]
         public let parameterCount: Int
@@ -156,7 +160,8 @@ public struct RecordedRun: Sendable {
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
         return Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
-            taskSummary: header.taskSummary, taskTitle: header.settings.task.title, baseline: header.baseline, state: state,
+            taskSummary: header.taskSummary, taskTitle: header.taskName.flatMap { TaskKind(rawValue: $0) == nil ? $0 : nil } ?? header.settings.task.title, baseline: header.baseline,
+            state: state,
             step: step,
             epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(planned, lastStep),
             stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,
@@ -171,7 +176,8 @@ public struct RecordedRun: Sendable {
                 .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
             },
             markers: shownEvents.compactMap { event in event.changesTraining ? event.kind.map { .init(step: event.step, kind: $0) } : nil },
-            canRollBack: false, textSample: samples.last { $0.step <= step }?.text, unknownSettings: unknown)
+            canRollBack: false, textSample: samples.last { $0.step <= step }?.text, unknownSettings: unknown,
+            optimizerName: header.optimizerName)
     }
 
     /// The settings a command changed, from its event's new value.

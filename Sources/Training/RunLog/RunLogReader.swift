@@ -146,29 +146,23 @@ public final class RunLogReader {
         let task = object["task"] as? [String: Any] ?? [:]
         let model = (try? Self.decode(ModelConfig.self, object["model"] as Any)) ?? Self.plainModel(object["model"] as? [String: Any] ?? [:])
         let totalSteps = object["total_steps"] as? Int ?? 0
-        let recordedSettings = try? Self.decode(RunSettings.self, object["settings"] as Any)
-        let settings =
-            recordedSettings
-            ?? RunSettings(
-                task: TaskOptions(kind: TaskKind(rawValue: task["kind"] as? String ?? "") ?? .csv),
-                training: TaskDefaults(
-                    cell: model.cell, activation: model.activation, hiddenSize: model.hiddenSize, layers: model.layers,
-                    optimizer: OptimizerSettings(kind: OptimizerKind(rawValue: object["optimizer"] as? String ?? "") ?? .adam, learningRate: 0),
-                    batchSize: 1, length: .steps(totalSteps)),
-                seed: UInt64(object["seed"] as? Int ?? 0))
+        // The documented shape; the derived coding that rnntop 0.7 wrote; else the model's.
+        let record = try? Self.decode(SettingsRecord.self, object["settings"] as Any)
+        let rnntopSettings = try? Self.decode(RunSettings.self, object["settings"] as Any)
+        let settings = rnntopSettings ?? (record ?? SettingsRecord.empty).settings(model: model, totalSteps: totalSteps)
+        let summary = task["summary"] as? String ?? ""
+        // What the log leaves out shows as unknown, not as the stand-ins above.
         var missing: Set<String> = []
         if object["parameters"] as? Int == nil { missing.insert("parameters") }
-        if recordedSettings == nil {
-            if object["seed"] as? Int == nil { missing.insert("seed") }
-            if object["optimizer"] as? String == nil { missing.insert("optimizer") }
-            missing.formUnion(["lr", "batch", "clip", "dropout"])
-        }
+        if rnntopSettings == nil { missing.formUnion((record ?? .empty).missing) }
+        if object["seed"] as? Int != nil { missing.remove("seed") }
         return RecordedRun.Header(
             program: object["program"] as? String ?? "unknown",
-            settings: settings, model: model,
+            settings: settings, taskName: rnntopSettings == nil ? (record ?? .empty).taskName(summary: summary) : nil,
+            optimizerName: record?.optimizerName, model: model,
             parameterNames: object["parameter_names"] as? [String] ?? [],
             parameterCount: object["parameters"] as? Int ?? 0,
-            taskSummary: task["summary"] as? String ?? "",
+            taskSummary: summary,
             baseline: (try? Self.decode(Baseline.self, task["baseline"] as Any)) ?? Baseline(loss: .nan, predictor: "unknown"),
             startStep: object["step"] as? Int ?? 0,
             stepsPerEpoch: max(object["steps_per_epoch"] as? Int ?? 1, 1),

@@ -42,7 +42,7 @@ extension DashboardScreen {
     /// "adam lr 0.01", with what a recorded run's log left out left out here too.
     private var optimizer: String {
         let training = snapshot.settings.training, unknown = snapshot.unknownSettings
-        let kind = unknown.contains("optimizer") ? nil : training.optimizer.kind.rawValue
+        let kind = unknown.contains("optimizer") ? nil : snapshot.optimizerName ?? training.optimizer.kind.rawValue
         let rate = unknown.contains("lr") ? nil : "lr \(training.optimizer.learningRate.settingText)"
         return [kind, rate].compactMap { $0 }.joined(separator: " ")
     }

@@ -64,6 +64,7 @@ enum KeyMap {
             case "r": return .command(.resetWeights(seed: nil))
             case "u": return snapshot.canRollBack ? .command(.rollBack) : .refused("nothing to roll back to yet")
             case "s": return .command(.saveCheckpoint(path: snapshot.settings.checkpointPath ?? "rnntop.ckpt"))
+            case "w": return .command(.saveWeights(path: snapshot.settings.weightsPath ?? "rnntop.safetensors"))
             case "h": return .cycleHeatmap
             case "l": return .toggleLogScale
             case "e": return .cycleSmoothing
@@ -137,6 +138,7 @@ enum KeyMap {
         "b B     batch /2 x2           d D     dropout -0.1 +0.1",
         "m       next cell             r       reset the weights",
         "u       roll back a divergence   s    save a checkpoint",
+        "w       save the weights (safetensors, PyTorch's names)",
         "left right  loss, gradients: the cursor; heatmap: layer",
         "up down     loss: zoom; gradients: layer; heatmap: unit",
         "{ } < > 0   zoom in, out; pan back, forward; the whole run",
@@ -156,6 +158,6 @@ enum KeyMap {
     static let footer: [(String, String)] = [
         ("space", "pause"), ("+-", "lr"), ("m", "cell"), ("][", "clip"), ("h", "heat"), ("o", "opt"), ("n", "step"),
         ("bB", "batch"), ("dD", "drop"), ("{}<>", "zoom"), ("l", "log"), ("u", "undo"), ("r", "reset"), ("s", "save"),
-        ("e", "smooth"), ("x", "axis"), ("t", "theme"), ("tab", "panel"), ("?", "help"), ("q", "quit"),
+        ("w", "weights"), ("e", "smooth"), ("x", "axis"), ("t", "theme"), ("tab", "panel"), ("?", "help"), ("q", "quit"),
     ]
 }

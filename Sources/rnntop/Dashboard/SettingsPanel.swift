@@ -18,7 +18,7 @@ struct SettingsPanel {
         let rows: [(name: String, short: String, value: String, key: String)] = [
             ("lr", "lr", known("lr", training.optimizer.learningRate.settingText), "+-"),
             ("clip", "clip", known("clip", training.clipping.text), "]["),
-            ("optimizer", "opt", known("optimizer", training.optimizer.kind.rawValue), "o"),
+            ("optimizer", "opt", known("optimizer", snapshot.optimizerName ?? training.optimizer.kind.rawValue), "o"),
             ("batch", "batch", known("batch", "\(training.batchSize)"), "bB"),
             ("dropout", "drop", known("dropout", snapshot.model.outputDropout.settingText), "dD"),
             ("cell", "cell", "\(snapshot.model.cell.rawValue) \(snapshot.model.hiddenSize)", "m"),

@@ -101,7 +101,7 @@ struct LineReader {
 enum ControlLine {
     static let help =
         "pause, resume, step, lr X, clip X [norm|value], optimizer NAME, batch N, dropout X, truncation N, "
-        + "eval-every N, reset [SEED], cell rnn|lstm|gru, hidden N, rollback, checkpoint [PATH], extend [STEPS], quit"
+        + "eval-every N, reset [SEED], cell rnn|lstm|gru, hidden N, rollback, checkpoint [PATH], weights [PATH], extend [STEPS], quit"
 
     struct Problem: Error, CustomStringConvertible {
         let description: String
@@ -165,6 +165,9 @@ enum ControlLine {
         case "checkpoint":
             try expectArguments(0...1)
             return .saveCheckpoint(path: arguments.first)
+        case "weights":
+            try expectArguments(0...1)
+            return .saveWeights(path: arguments.first)
         case "extend":
             try expectArguments(0...1)
             return .extend(steps: arguments.isEmpty ? nil : try argument("a number of steps", { Int($0) }))

@@ -10,8 +10,8 @@ import Training
 struct HeadlessRunner {
     let session: Session
 
-    /// Runs to the end and returns the exit status: 0 done, 1 diverged, 128 + the
-    /// signal when interrupted.
+    /// Runs to the end and returns the exit status: 0 done, 1 diverged, 2 when the
+    /// weights asked for could not be written, 128 + the signal when interrupted.
     func run() -> Int32 {
         for warning in session.warnings { printError(warning) }
         let start = session.snapshot
@@ -24,6 +24,7 @@ struct HeadlessRunner {
         let validation = last.validationLoss.last.map { "validation \(format($0.value)), " } ?? ""
         let trained = last.epochLoss.map { "loss \(format($0.value)) (mean of the last \($0.steps) steps), " } ?? ""
         if let error = end.checkpointError { printError(error) }
+        if let error = end.weightsError { printError(error) }
         if let signal = signals.received {
             report("interrupted at step \(last.step); \(trained)\(validation)baseline \(format(last.baseline.loss))")
             return 128 + signal
@@ -36,7 +37,7 @@ struct HeadlessRunner {
             report(
                 "done: \(last.step) steps in \(String(format: "%.2f", last.elapsedSeconds)) s; "
                     + "\(trained)\(validation)baseline \(format(last.baseline.loss))")
-            return 0
+            return end.weightsError == nil ? 0 : 2
         }
     }
 
