@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import REPOSITORY
 
 WORKER = """
-import json, os, sys, torch
+import json, math, os, sys, torch
 import torch.distributed as dist
 from torch import nn
 sys.path[:0] = [{src!r}, {tests!r}]
@@ -30,7 +30,7 @@ probe = (torch.randn(4, 10, 3, generator=data), torch.randn(4, 1, generator=data
 # Rank 1 is given a path that cannot be written: it must not even try.
 path = sys.argv[1] if rank == 0 else "/nonexistent/folder/run.jsonl"
 seen = []
-with RunLog(path, model, loss_fn=nn.MSELoss(), probe=probe, time_share=1.0) as log:
+with RunLog(path, model, loss_fn=nn.MSELoss(), probe=probe, time_share=math.inf) as log:
     for step in range(20):
         x, y = torch.randn(6, 10, 3, generator=data), torch.randn(6, 1, generator=data)
         optimizer.zero_grad()

@@ -4,6 +4,8 @@ end of a script leave in the log."""
 
 from __future__ import annotations
 
+import math
+
 import json
 from pathlib import Path
 from typing import Any
@@ -54,7 +56,7 @@ def test_a_training_loop_writes_every_record_on_rnntops_schedule(tmp_path: Path)
     model = Regressor("lstm", 3, 16, layers=2, batch_first=True)
     probe = batches(1, seed=9, size=4)[0]
     log = RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=probe, task="noise: random targets", baseline=1.0,
-                 total_steps=60, time_share=1.0)  # fmt: skip
+                 total_steps=60, time_share=math.inf)  # fmt: skip
     with log:
         train(model, batches(60), log, scheduler_step=40)
     written = records(tmp_path / "run.jsonl")
@@ -103,7 +105,7 @@ def test_the_training_is_exactly_what_it_would_be_without_the_log(tmp_path: Path
         torch.manual_seed(5)
         model = Regressor("gru", 3, 16, layers=2, dropout=0.3, batch_first=True)  # dropout draws random numbers
         model.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(16, 1))
-        log = RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=batches(1, seed=3)[0], time_share=1.0) if with_log else None
+        log = RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=batches(1, seed=3)[0], time_share=math.inf) if with_log else None
         train(model, batches(30), log)
         if log is not None:
             log.close()
@@ -185,7 +187,7 @@ class Mixed(nn.Module):
 def test_modules_that_cannot_be_unrolled_are_said_once_and_the_rest_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     torch.manual_seed(6)
     model = Mixed()
-    with RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=batches(1, size=2)[0], time_share=1.0) as log:
+    with RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=batches(1, size=2)[0], time_share=math.inf) as log:
         train(model, batches(20), log)
     written = records(tmp_path / "run.jsonl")
     notes = [e["message"] for e in of(written, "event") if e["name"] == "note"]

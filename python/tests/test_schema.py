@@ -4,6 +4,8 @@ to refuse what the settings looked like before they had a documented shape."""
 
 from __future__ import annotations
 
+import math
+
 import json
 from pathlib import Path
 
@@ -63,7 +65,7 @@ def test_the_python_packages_logs_validate(tmp_path: Path) -> None:
     path = tmp_path / "python.jsonl"
     with pytest.raises(ZeroDivisionError):
         with RunLog(path, model, loss_fn=nn.MSELoss(), probe=(x, y), task="check: the schema", baseline=1.0, total_steps=12,
-                    steps_per_epoch=4, time_share=1.0) as log:  # fmt: skip
+                    steps_per_epoch=4, time_share=math.inf) as log:  # fmt: skip
             for step in range(12):
                 optimizer.zero_grad()
                 loss = nn.MSELoss()(model(x), y)

@@ -160,7 +160,7 @@ public struct RecordedRun: Sendable {
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
         return Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
-            taskSummary: header.taskSummary, taskTitle: header.taskName.flatMap { TaskKind(rawValue: $0) == nil ? $0 : nil } ?? header.settings.task.title, baseline: header.baseline,
+            taskSummary: header.taskSummary, taskTitle: header.taskName ?? header.settings.task.title, baseline: header.baseline,
             state: state,
             step: step,
             epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(planned, lastStep),

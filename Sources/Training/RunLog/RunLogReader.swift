@@ -158,7 +158,7 @@ public final class RunLogReader {
         if object["seed"] as? Int != nil { missing.remove("seed") }
         return RecordedRun.Header(
             program: object["program"] as? String ?? "unknown",
-            settings: settings, taskName: rnntopSettings == nil ? (record ?? .empty).taskName(summary: summary) : nil,
+            settings: settings, taskName: Self.ownTaskName(record, rnntopSettings: rnntopSettings, summary: summary),
             optimizerName: record?.optimizerName, model: model,
             parameterNames: object["parameter_names"] as? [String] ?? [],
             parameterCount: object["parameters"] as? Int ?? 0,
@@ -167,6 +167,13 @@ public final class RunLogReader {
             startStep: object["step"] as? Int ?? 0,
             stepsPerEpoch: max(object["steps_per_epoch"] as? Int ?? 1, 1),
             totalSteps: totalSteps, missing: missing)
+    }
+
+    /// The name a log gives its task when it is not one of rnntop's own (whose title
+    /// comes from the settings: the task, its file and columns).
+    private static func ownTaskName(_ record: SettingsRecord?, rnntopSettings: RunSettings?, summary: String) -> String? {
+        guard rnntopSettings == nil, record?.task?.kind.flatMap(TaskKind.init(rawValue:)) == nil else { return nil }
+        return (record ?? .empty).taskName(summary: summary)
     }
 
     /// A model from the few keys another program would write.

@@ -64,7 +64,8 @@ class RunLog:
         total_steps, steps_per_epoch: the run's length, for the dashboard's progress.
         log_every: a step record every this many steps (default: every step to 1,000,
             every 10 to 10,000, then every 100).
-        time_share: the share of the loop's time the log may take.
+        time_share: the share of the loop's time the log may take (``math.inf``: no
+            limit, every record on its schedule).
 
     Raises:
         OSError: ``path`` cannot be written.
@@ -93,6 +94,8 @@ class RunLog:
         for name, value in (("total_steps", total_steps), ("steps_per_epoch", steps_per_epoch), ("log_every", log_every)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError(f"RunLog: {name} must be a whole number of at least 1, not {value!r}")
+        if isinstance(time_share, bool) or not isinstance(time_share, (int, float)) or not time_share > 0:
+            raise ValueError(f"RunLog: time_share must be a number above 0 (math.inf for no limit), not {time_share!r}")
         distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
         self._active = not distributed or torch.distributed.get_rank() == 0
         self._closed = False
