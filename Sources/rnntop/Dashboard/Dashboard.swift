@@ -56,7 +56,12 @@ final class Dashboard {
     /// Runs until the user quits or a signal comes; a live session is told to quit
     /// (`Session.wait()` then gives its end).
     func run(signals: SignalWatch) {
-        if case .live(let session) = source { session.start() }
+        if case .live(let session) = source {
+            session.start()
+            // The training threads exist now (the session's own from its queue):
+            // drawing gives way to them, so the dashboard costs training little.
+            DrawingThread.yieldToWork()
+        }
         var quitting = false
         var lastFrame = -Double.infinity
         // A key or a resize asks for a frame even when the session has not changed.

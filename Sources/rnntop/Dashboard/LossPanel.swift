@@ -50,22 +50,28 @@ extension LossPanel {
         let view: ViewState
         let theme: Theme
         let context: RenderContext
+        /// The training loss's samples, and the same smoothed: made once a frame.
+        let raw: [ChartSample]
+        let smoothed: [ChartSample]
 
-        var raw: [ChartSample] { ChartData.samples(snapshot.loss, breaks: ChartData.breaks(snapshot)) }
+        init(snapshot: Snapshot, view: ViewState, theme: Theme, context: RenderContext) {
+            (self.snapshot, self.view, self.theme, self.context) = (snapshot, view, theme, context)
+            raw = ChartData.samples(snapshot.loss, breaks: ChartData.breaks(snapshot))
+            smoothed = ChartData.smoothed(raw, weight: view.smoothing)
+        }
 
         var chartSeries: [LineChart.Series] {
-            let raw = self.raw
-            return [
+            [
                 .init(name: "raw", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":"),
                 .init(name: "val", kind: .points, samples: ChartData.samples(snapshot.validationLoss), style: theme.style(theme.validation), glyph: context.unicode ? "◆" : "o"),
-                .init(name: "smoothed", kind: .line, samples: ChartData.smoothed(raw, weight: view.smoothing), style: theme.style(theme.smoothed, .bold), glyph: "*"),
+                .init(name: "smoothed", kind: .line, samples: smoothed, style: theme.style(theme.smoothed, .bold), glyph: "*"),
             ]
         }
 
         /// The legend's items: a sample of each series' line in its style, its name
         /// and its latest value (the smoothing's weight too, unless `short`).
         func legendItems(short: Bool) -> [(glyph: String, glyphStyle: Style, text: String)] {
-            let smoothedValue = ChartData.smoothed(raw, weight: view.smoothing).last { $0.mean.isFinite }?.mean
+            let smoothedValue = smoothed.last { $0.mean.isFinite }?.mean
             let smoothing = short ? "" : view.smoothing > 0 ? " (ema \(view.smoothing))" : " (mean)"
             let number = short ? Format.short : Format.value
             var items: [(String, Style, String)] = [
@@ -104,11 +110,11 @@ extension LossPanel {
         /// The values at the cursor's step: the raw loss there (or the nearest kept),
         /// the smoothed line and the last validation up to it.
         func readout(at step: Int) -> String? {
-            let raw = self.raw.filter { !$0.isGap }
-            guard let nearest = raw.min(by: { abs(($0.x0 + $0.x1) / 2 - Double(step)) < abs(($1.x0 + $1.x1) / 2 - Double(step)) }) else {
+            let points = raw.filter { !$0.isGap }
+            guard let nearest = points.min(by: { abs(($0.x0 + $0.x1) / 2 - Double(step)) < abs(($1.x0 + $1.x1) / 2 - Double(step)) }) else {
                 return nil
             }
-            let smoothed = ChartData.smoothed(self.raw, weight: view.smoothing).last { !$0.isGap && $0.x0 <= Double(step) }
+            let smoothed = self.smoothed.last { !$0.isGap && $0.x0 <= Double(step) }
             var text = "step \(Format.count(step)): loss \(Format.value(nearest.mean))"
             if nearest.x1 > nearest.x0 {
                 text += " (mean of \(Format.count(Int(nearest.x0)))-\(Format.count(Int(nearest.x1))), \(Format.value(nearest.low))-\(Format.value(nearest.high)))"
