@@ -1,4 +1,5 @@
 import RNNCore
+import RNNData
 
 /// Commands, applied between steps, and the events that record them.
 extension TrainingLoop {
@@ -84,7 +85,7 @@ extension TrainingLoop {
             record(
                 .reset, new: "\(seed ?? settings.seed)",
                 message: "new weights from seed \(seed ?? settings.seed); optimizer state reset", source: source)
-            if state == .done { try extend(by: nil, source: source) }
+            lengthen(for: "new weights", source: source)
         case .changeModel(let cell, let hidden):
             var config = network.config
             if let cell { config.cell = cell }
@@ -98,7 +99,7 @@ extension TrainingLoop {
             settings.training.hiddenSize = config.hiddenSize
             modelChanges.append(Snapshot.ModelChange(step: step, description: describe(config)))
             record(.model, old: old, new: describe(config), message: "a new model: \(describe(config))", source: source)
-            if state == .done { try extend(by: nil, source: source) }
+            lengthen(for: "a new model", source: source)
         case .rollBack:
             guard !backup.isEmpty else { throw CommandRefusal("there is no earlier copy of the weights yet") }
             backup.restore(into: network, trainer.optimizer)
@@ -126,18 +127,37 @@ extension TrainingLoop {
     /// A finished run goes on for as long again as it was set to run, or for `steps`
     /// more; the new length is the event's value.
     private func extend(by steps: Int?, source: CommandSource) throws {
-        let old = totalSteps
         if let steps {
             guard steps >= 1 else { throw ConfigError(setting: "extend", problem: "must be at least 1 step (got \(steps))") }
-            settings.training.length = .steps(step + steps)
+            setLength(.steps(step + steps), message: "extended", source: source)
         } else {
-            switch budget {
-            case .steps(let n): settings.training.length = .steps(step + n)
-            case .epochs(let n): settings.training.length = .epochs(Int((epochs + 1e-6).rounded(.down)) + n)
-            }
+            setLength(budgetFromHere, message: "extended", source: source)
         }
-        state = .running
-        record(.extend, old: "\(old)", new: "\(totalSteps)", message: "extended to \(totalSteps) steps", source: source)
+    }
+
+    /// A new model, or new weights, gets the run's whole length from here: a run that
+    /// would end sooner goes on for longer (and a finished one trains again).
+    private func lengthen(for what: String, source: CommandSource) {
+        let kept = settings.training.length, keptTotal = totalSteps
+        settings.training.length = budgetFromHere
+        let longer = totalSteps > keptTotal
+        settings.training.length = kept
+        if longer { setLength(budgetFromHere, message: "\(what) gets the run's whole length", source: source) }
+    }
+
+    /// The run's length as set, counted from the present step.
+    private var budgetFromHere: TrainingLength {
+        switch budget {
+        case .steps(let n): .steps(step + n)
+        case .epochs(let n): .epochs(Int((epochs + 1e-6).rounded(.down)) + n)
+        }
+    }
+
+    private func setLength(_ length: TrainingLength, message: String, source: CommandSource) {
+        let old = totalSteps
+        settings.training.length = length
+        if state == .done { state = .running }
+        record(.extend, old: "\(old)", new: "\(totalSteps)", message: "\(message): to \(totalSteps) steps", source: source)
     }
 
     /// A new network and optimizer state, the settings and histories kept.

@@ -62,12 +62,18 @@ import Testing
         try tmux.waitForScreen("the help") { $0.joined().contains("┌ keys") }
         try tmux.send("+", literal: true)
         try tmux.send("Escape")
-        let closed = try tmux.waitForScreen("the help to close on Esc") { !$0.joined().contains("┌ keys") }
+        // Waits for the settings panel itself, not only for the help to go: a capture
+        // can fall between the two halves of one redraw.
+        let closed = try tmux.waitForScreen("the help to close on Esc") { screen in
+            !screen.joined().contains("┌ keys") && screen.contains { $0.contains("│lr ") }
+        }
         #expect(closed.contains { $0.contains("lr    0.01") }, "a key behind the help did nothing")
         try tmux.send("?", literal: true)
         try tmux.waitForScreen("the help again") { $0.joined().contains("┌ keys") }
         try tmux.send("q", literal: true)
-        let still = try tmux.waitForScreen("the help to close on q") { !$0.joined().contains("┌ keys") }
+        let still = try tmux.waitForScreen("the help to close on q") { screen in
+            !screen.joined().contains("┌ keys") && screen.contains { $0.contains("│lr ") }
+        }
         #expect(still.joined().contains("┌ settings"), "q closed the help and did not quit")
         try tmux.send("q", literal: true)
         #expect(try tmux.exit().status == 0)

@@ -44,14 +44,15 @@ struct GradientPanel {
     private func drawNorms(into buffer: inout Buffer, area: Rect) {
         let raw = ChartData.samples(snapshot.gradientNorm, breaks: ChartData.breaks(snapshot))
         let smoothed = ChartData.smoothed(raw, weight: view.smoothing)
-        var heading = "gradient norm (before clipping)"
-        if let cursor = view.cursor, let at = smoothed.last(where: { !$0.isGap && $0.x0 <= Double(cursor) && $0.mean.isFinite }) {
-            heading = "gradient norm at step \(Format.count(cursor)): \(Format.value(at.mean)) (smoothed)"
-        } else if let last = smoothed.last(where: { $0.mean.isFinite }) {
-            heading += "  \(Format.value(last.mean))"
-        }
         let clipping = snapshot.settings.training.clipping
         let clipsNorm = !clipping.isOff && clipping.mode == .norm
+        var heading = "gradient norm"
+        if let cursor = view.cursor, let at = smoothed.last(where: { !$0.isGap && $0.x0 <= Double(cursor) && $0.mean.isFinite }) {
+            heading += " at step \(Format.count(cursor)): \(Format.short(at.mean))"
+        } else if let last = smoothed.last(where: { $0.mean.isFinite }) {
+            heading += " \(Format.short(last.mean))"
+        }
+        heading += " before clipping"
         if clipsNorm { heading += "  ┄ clip \(clipping.threshold.settingText)" }
         buffer.text(area.x, area.y, heading, theme.style(theme.muted), limit: area.width)
         var chart = TimeChart.make(snapshot: snapshot, view: view, theme: theme)
