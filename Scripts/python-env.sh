@@ -8,9 +8,9 @@
 set -euo pipefail
 
 venv=${RNNTOP_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/rnntop/venv}
-requirements=(torch safetensors numpy pytest)
+requirements=(torch safetensors numpy pytest jsonschema)
 
-if ! "$venv/bin/python" -c "import torch, safetensors, numpy, pytest" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import torch, safetensors, numpy, pytest, jsonschema" 2>/dev/null; then
   echo "python-env: installing ${requirements[*]} into $venv (the first time takes a few minutes)" >&2
   mkdir -p "$(dirname "$venv")"
   python3 -m venv "$venv"

@@ -23,6 +23,12 @@ public struct GradientClipping: Sendable, Codable, Equatable {
 
     public var isOff: Bool { threshold == 0 }
 
+    /// "off", "norm 1", "value 0.5": how the rule is written in the header, the
+    /// settings, events and logs.
+    public var text: String {
+        isOff ? "off" : "\(mode.rawValue) \(threshold.settingText)"
+    }
+
     public func validate() throws(ConfigError) {
         try ConfigError.require(
             threshold.isFinite && threshold >= 0, "clip", "must be a finite number >= 0, 0 for off (got \(threshold))")

@@ -1,3 +1,4 @@
+import Foundation
 import RNNCore
 
 /// Something to train on: batches for training, a fixed validation set, the head
@@ -23,6 +24,8 @@ public protocol TrainingTask: AnyObject {
     var warnings: [String] { get }
     /// A one-line description: the task and its data.
     var summary: String { get }
+    /// A few words for a header: the task and, for data, its file and columns.
+    var title: String { get }
 
     /// Steps in one pass over the training data at `batchSize`. Generated tasks have
     /// no data to pass over; their epoch is a fixed 100 steps.
@@ -168,6 +171,15 @@ public struct TaskOptions: Sendable, Equatable, Codable {
         self.sequenceLength = sequenceLength
         self.validationSplit = validationSplit
         self.fill = fill
+    }
+
+    /// The task in a few words, from the options alone (a recorded run's header):
+    /// "csv sunspots.csv: SUNACTIVITY", "text hamlet.txt", "adding".
+    public var title: String {
+        guard let dataPath else { return kind.rawValue }
+        let file = Escaping.escape((dataPath as NSString).lastPathComponent)
+        let named = columns.isEmpty ? "" : ": " + Escaping.escape(columns.joined(separator: ", "))
+        return "\(kind.rawValue) \(file)\(named)"
     }
 }
 

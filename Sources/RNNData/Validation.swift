@@ -1,6 +1,9 @@
 import RNNCore
 
 extension TrainingTask {
+    /// The task's name, the start of its summary ("adding", "copy", ...).
+    public var title: String { String(summary.prefix { $0 != ":" }) }
+
     /// The loss on the validation set, without dropout: the batches' losses weighted
     /// by their sizes.
     public func validationLoss(of network: RecurrentNetwork) -> Double {

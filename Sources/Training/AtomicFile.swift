@@ -6,8 +6,8 @@ import RNNData
 /// The temporary file is named after the file and the writing process
 /// (`.run.ckpt.tmp-1234`); one left by a process that was killed while writing is
 /// removed by the next write or check.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws(InputError) {
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws(InputError) {
         removeStaleTemporaries(of: path)
         let temporary = temporaryPath(of: path, process: getpid())
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -46,7 +46,7 @@ enum AtomicFile {
     /// Refuses, before a run starts, a path that a write at its end could not use:
     /// a folder, a path in a folder that does not exist or cannot be written. A
     /// temporary file is made there and removed, as the write will.
-    static func checkWritable(_ path: String, flag: String) throws(InputError) {
+    public static func checkWritable(_ path: String, flag: String) throws(InputError) {
         var status = stat()
         if stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR {
             throw InputError(file: path, field: "--\(flag)", problem: "is a folder: give a file's path")

@@ -28,6 +28,9 @@ public enum Command: Sendable, Equatable {
     case rollBack
     /// Writes a checkpoint, to `path` or to the run's checkpoint path.
     case saveCheckpoint(path: String?)
+    /// Writes the weights with PyTorch's names (safetensors), to `path` or to the run's
+    /// weights path.
+    case saveWeights(path: String?)
     /// A finished run goes on for as long again as it was set to run (its steps or
     /// epochs), or for `steps` more.
     case extend(steps: Int?)
@@ -51,6 +54,7 @@ public enum Command: Sendable, Equatable {
         case .changeModel: .model
         case .rollBack: .rollback
         case .saveCheckpoint: .checkpoint
+        case .saveWeights: .weights
         case .extend: .extend
         case .quit: .quit
         }
@@ -83,7 +87,7 @@ public enum EventKind: String, Sendable, CaseIterable {
     case batchSize = "batch"
     case dropout, truncation
     case evaluationInterval = "eval-every"
-    case reset, model, rollback, checkpoint, quit
+    case reset, model, rollback, checkpoint, weights, quit
     /// A finished run given more steps.
     case extend
     /// A NaN or infinite loss or gradient.
@@ -99,7 +103,7 @@ public enum EventKind: String, Sendable, CaseIterable {
     public var changesTraining: Bool {
         switch self {
         case .learningRate, .clipping, .optimizer, .batchSize, .dropout, .truncation, .reset, .model, .rollback: true
-        case .resume, .pause, .step, .evaluationInterval, .checkpoint, .quit, .extend, .diverged, .done, .writeFailed: false
+        case .resume, .pause, .step, .evaluationInterval, .checkpoint, .weights, .quit, .extend, .diverged, .done, .writeFailed: false
         }
     }
 }

@@ -7,7 +7,7 @@ public enum ControlLine {
     /// The commands, for messages about a line that is none of them.
     public static let help =
         "pause, resume, step, lr X, clip X [norm|value], optimizer NAME, batch N, dropout X, truncation N, "
-        + "eval-every N, reset [SEED], cell rnn|lstm|gru, hidden N, rollback, checkpoint [PATH], extend [STEPS], quit"
+        + "eval-every N, reset [SEED], cell rnn|lstm|gru, hidden N, rollback, checkpoint [PATH], weights [PATH], extend [STEPS], quit"
 
     /// What is wrong with a line, in words.
     public struct Problem: Error, CustomStringConvertible {
@@ -72,6 +72,9 @@ public enum ControlLine {
         case "checkpoint":
             try expectArguments(0...1)
             return .saveCheckpoint(path: arguments.first)
+        case "weights":
+            try expectArguments(0...1)
+            return .saveWeights(path: arguments.first)
         case "extend":
             try expectArguments(0...1)
             return .extend(steps: arguments.isEmpty ? nil : try argument("a number of steps", { Int($0) }))

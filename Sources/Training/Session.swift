@@ -30,6 +30,9 @@ public struct SessionOptions: Sendable {
     /// Bytes the run may plan for: settings, commands and keys that would need more
     /// are refused (the run goes on). The machine's memory unless set.
     public var memoryLimit = MemoryLimit.machine
+    /// Weights to start from instead of the seed's (`--init-from`), checked against the
+    /// model when the session is made.
+    public var initialWeights: SafetensorsFile?
 
     public init(stopWhenDone: Bool = false, stopOnDivergence: Bool = false, startPaused: Bool = false) {
         self.stopWhenDone = stopWhenDone
@@ -76,6 +79,8 @@ public struct SessionEnd: Sendable {
     /// Writes to the run log or the CSV that failed during the run, a sentence each
     /// (already reported as `write-failed` events when they happened).
     public let writeFailures: [String]
+    /// Weights that should have been written at the end (`--save-weights`) and could not be.
+    public let weightsError: String?
 }
 
 /// A training run on its own serial queue, taking commands while it runs and handing
@@ -119,17 +124,19 @@ public final class Session: Sendable {
     }
 
     /// The run a checkpoint saved, continuing exactly where it stopped, to its own
-    /// length or to `length`, checkpointing where it did or at `checkpointPath`.
-    /// `changes` (settings given beside `--resume`) are applied before the first
-    /// step, each an event from the command line; one that cannot be applied is
-    /// thrown, naming its setting.
+    /// length or to `length`, checkpointing where it did or at `checkpointPath`, and
+    /// writing its weights where it did or to `weightsPath`. `changes` (settings given
+    /// beside `--resume`) are applied before the first step, each an event from the
+    /// command line; one that cannot be applied is thrown, naming its setting.
     public init(
-        resuming checkpoint: Checkpoint, length: TrainingLength? = nil, checkpointPath: String? = nil, changes: [Command] = [],
+        resuming checkpoint: Checkpoint, length: TrainingLength? = nil, checkpointPath: String? = nil, weightsPath: String? = nil,
+        changes: [Command] = [],
         options: SessionOptions = SessionOptions()
     ) throws {
         var settings = checkpoint.settings
         if let length { settings.training.length = length }
         if let checkpointPath { settings.checkpointPath = checkpointPath }
+        if let weightsPath { settings.weightsPath = weightsPath }
         let trainingLoop = try TrainingLoop(settings: settings, checkpoint: checkpoint, options: options)
         for change in changes { try trainingLoop.perform(change, source: .commandLine) }
         loop = LoopBox(trainingLoop)
@@ -203,15 +210,22 @@ public final class Session: Sendable {
         lastPublish = now
     }
 
-    /// Writes the checkpoint (when a path is set), publishes the last snapshot and
-    /// tells whoever waits.
+    /// Writes the checkpoint and the weights (when their paths are set), publishes the
+    /// last snapshot and tells whoever waits.
     private func finish(_ loop: TrainingLoop, now: Double) {
-        var checkpointError: String?
+        var checkpointError: String?, weightsError: String?
         if let path = loop.settings.checkpointPath {
             do {
                 try loop.saveCheckpoint(to: path, source: .program)
             } catch {
                 checkpointError = "\(error)"
+            }
+        }
+        if let path = loop.settings.weightsPath {
+            do {
+                try loop.saveWeights(to: path, source: .program)
+            } catch {
+                weightsError = "\(error)"
             }
         }
         var lastPublish = 0.0, lastProbe = now
@@ -220,7 +234,8 @@ public final class Session: Sendable {
         // it is in `writeFailures`.
         loop.closeLog()
         let end = SessionEnd(
-            reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError, writeFailures: loop.writeFailures)
+            reason: loop.endReason ?? .quit, snapshot: snapshot, checkpointError: checkpointError,
+            writeFailures: loop.writeFailures, weightsError: weightsError)
         lifecycle.withLock { $0.end = end }
         ended.signal()
     }

@@ -33,6 +33,8 @@ public struct Snapshot: Sendable {
     public let parameterNames: [String]
     public let parameterCount: Int
     public let taskSummary: String
+    /// The task in a few words: its name, and its file and columns.
+    public let taskTitle: String
     public let baseline: Baseline
     public let state: State
     /// Training steps done.
@@ -77,6 +79,12 @@ public struct Snapshot: Sendable {
     /// For a text task: characters the model generated lately (control characters
     /// escaped), refreshed every few seconds.
     public let textSample: String?
+    /// Settings a recorded run's log did not give ("parameters", "seed", "optimizer",
+    /// "lr", "batch", "clip", "dropout"): their values here are stand-ins, to be shown
+    /// as unknown.
+    public var unknownSettings: Set<String> = []
+    /// The optimizer's name when a replayed run used one rnntop does not have.
+    public var optimizerName: String? = nil
 
     /// The training loss a summary should give: the mean over the last epoch (or over
     /// the steps since the model was last replaced, when fewer), and how many steps

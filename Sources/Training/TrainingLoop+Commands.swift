@@ -1,4 +1,5 @@
 import RNNCore
+import RNNData
 
 /// Commands, applied between steps, and the events that record them.
 extension TrainingLoop {
@@ -38,15 +39,17 @@ extension TrainingLoop {
             changed.learningRate = rate
             try trainer.optimizer.apply(changed)
             settings.training.optimizer = changed
-            record(.learningRate, old: "\(training.optimizer.learningRate)", new: "\(rate)", message: "learning rate \(rate)", source: source)
+            record(
+                .learningRate, old: training.optimizer.learningRate.settingText, new: rate.settingText,
+                message: "learning rate \(rate.settingText)", source: source)
         case .setClipping(let threshold, let mode):
             let rule = GradientClipping(mode: mode ?? training.clipping.mode, threshold: threshold)
             try rule.validate()
             trainer.clipping = rule
             settings.training.clipping = rule
             record(
-                .clipping, old: describe(training.clipping), new: describe(rule),
-                message: "clipping \(describe(rule))", source: source)
+                .clipping, old: training.clipping.text, new: rule.text,
+                message: "clipping \(rule.text)", source: source)
         case .switchOptimizer(let kind):
             var fresh = OptimizerSettings(kind: kind, learningRate: training.optimizer.learningRate)
             fresh.momentum = kind == .sgd || kind == .rmsprop ? training.optimizer.momentum : 0
@@ -54,7 +57,7 @@ extension TrainingLoop {
             settings.training.optimizer = fresh
             record(
                 .optimizer, old: training.optimizer.kind.rawValue, new: kind.rawValue,
-                message: "optimizer \(kind.rawValue): state reset, learning rate \(fresh.learningRate) kept", source: source)
+                message: "optimizer \(kind.rawValue): state reset, learning rate \(fresh.learningRate.settingText) kept", source: source)
         case .setBatchSize(let size):
             try RunSettings.checkBatchSize(size)
             try task.checkBatchSize(size)
@@ -65,7 +68,9 @@ extension TrainingLoop {
             try network.setDropout(between: rate, output: rate)
             settings.training.dropout = rate
             settings.training.outputDropout = rate
-            record(.dropout, old: "\(training.outputDropout)", new: "\(rate)", message: "dropout \(rate)", source: source)
+            record(
+                .dropout, old: training.outputDropout.settingText, new: rate.settingText, message: "dropout \(rate.settingText)",
+                source: source)
         case .setTruncation(let length):
             let old = task.shape.steps
             try checkMemory(windowLength: length)
@@ -84,7 +89,7 @@ extension TrainingLoop {
             record(
                 .reset, new: "\(seed ?? settings.seed)",
                 message: "new weights from seed \(seed ?? settings.seed); optimizer state reset", source: source)
-            if state == .done { try extend(by: nil, source: source) }
+            lengthen(for: "new weights", source: source)
         case .changeModel(let cell, let hidden):
             var config = network.config
             if let cell { config.cell = cell }
@@ -99,7 +104,7 @@ extension TrainingLoop {
             settings.training.hiddenSize = config.hiddenSize
             modelChanges.append(Snapshot.ModelChange(step: step, description: describe(config)))
             record(.model, old: old, new: describe(config), message: "a new model: \(describe(config))", source: source)
-            if state == .done { try extend(by: nil, source: source) }
+            lengthen(for: "a new model", source: source)
         case .rollBack:
             guard !backup.isEmpty else { throw CommandRefusal("there is no earlier copy of the weights yet") }
             backup.restore(into: network, trainer.optimizer)
@@ -113,6 +118,11 @@ extension TrainingLoop {
                 throw CommandRefusal("no checkpoint path: start with --checkpoint PATH")
             }
             try saveCheckpoint(to: target, source: source)
+        case .saveWeights(let path):
+            guard let target = path ?? settings.weightsPath else {
+                throw CommandRefusal("no weights path: start with --save-weights PATH")
+            }
+            try saveWeights(to: target, source: source)
         case .quit:
             record(.quit, message: "stopped at step \(step)", source: source)
             end(.quit)
@@ -122,21 +132,40 @@ extension TrainingLoop {
     /// A finished run goes on for as long again as it was set to run, or for `steps`
     /// more; the new length is the event's value.
     private func extend(by steps: Int?, source: CommandSource) throws {
-        let old = totalSteps
         if let steps {
             let most = RunSettings.maximumSteps - step
             guard steps >= 1 && steps <= most else {
                 throw ConfigError(setting: "extend", problem: "must be between 1 and \(most) steps (got \(steps))")
             }
-            settings.training.length = .steps(step + steps)
+            setLength(.steps(step + steps), message: "extended", source: source)
         } else {
-            switch budget {
-            case .steps(let n): settings.training.length = .steps(min(step + n, RunSettings.maximumSteps))
-            case .epochs(let n): settings.training.length = .epochs(Int((epochs + 1e-6).rounded(.down)) + n)
-            }
+            setLength(budgetFromHere, message: "extended", source: source)
         }
-        state = .running
-        record(.extend, old: "\(old)", new: "\(totalSteps)", message: "extended to \(totalSteps) steps", source: source)
+    }
+
+    /// A new model, or new weights, gets the run's whole length from here: a run that
+    /// would end sooner goes on for longer (and a finished one trains again).
+    private func lengthen(for what: String, source: CommandSource) {
+        let kept = settings.training.length, keptTotal = totalSteps
+        settings.training.length = budgetFromHere
+        let longer = totalSteps > keptTotal
+        settings.training.length = kept
+        if longer { setLength(budgetFromHere, message: "\(what) gets the run's whole length", source: source) }
+    }
+
+    /// The run's length as set, counted from the present step.
+    private var budgetFromHere: TrainingLength {
+        switch budget {
+        case .steps(let n): .steps(min(step + n, RunSettings.maximumSteps))
+        case .epochs(let n): .epochs(Int((epochs + 1e-6).rounded(.down)) + n)
+        }
+    }
+
+    private func setLength(_ length: TrainingLength, message: String, source: CommandSource) {
+        let old = totalSteps
+        settings.training.length = length
+        if state == .done { state = .running }
+        record(.extend, old: "\(old)", new: "\(totalSteps)", message: "\(message): to \(totalSteps) steps", source: source)
     }
 
     /// A new network and optimizer state, the settings and histories kept.
@@ -182,9 +211,6 @@ extension TrainingLoop {
         }
     }
 
-    private func describe(_ rule: GradientClipping) -> String {
-        rule.isOff ? "off" : "\(rule.mode.rawValue) \(rule.threshold)"
-    }
 
     private func describe(_ config: ModelConfig) -> String {
         "\(config.cell.rawValue.uppercased())(\(config.hiddenSize))" + (config.layers > 1 ? " x\(config.layers)" : "")

@@ -27,7 +27,8 @@ extension TrainingLoop {
         let (sequenceRate, stepRate) = rates(elapsed: elapsed)
         return Snapshot(
             settings: settings, model: network.config, parameterNames: network.layout.specs.map(\.name),
-            parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, state: state,
+            parameterCount: network.parameterCount, taskSummary: task.summary, taskTitle: task.title, baseline: task.baseline,
+            state: state,
             step: step, epochs: epochs, totalSteps: totalSteps,
             stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize), elapsedSeconds: elapsed,
             sequencesPerSecond: sequenceRate, stepsPerSecond: stepRate,

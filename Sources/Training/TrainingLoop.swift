@@ -85,6 +85,10 @@ final class TrainingLoop {
             model, optimizer: optimizerSettings.kind, batch: settings.training.batchSize, steps: task.shape.steps, task: task,
             limit: options.memoryLimit, setting: "memory")
         network = try RecurrentNetwork(config: model, generator: &generator)
+        if checkpoint == nil, let weights = options.initialWeights {
+            let values = try PyTorchWeights.parameters(from: weights, path: settings.initialWeightsPath ?? "weights", for: model)
+            network.withParameters { _ = $0.update(fromContentsOf: values) }
+        }
         let optimizer = try Optimizer(optimizerSettings, parameterCount: network.parameterCount)
         trainer = Trainer(network: network, optimizer: optimizer, clipping: settings.training.clipping, generator: generator)
         backup = WeightsBackup(parameterCount: network.parameterCount)

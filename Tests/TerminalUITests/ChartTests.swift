@@ -4,21 +4,42 @@ import Testing
 @testable import TerminalUI
 
 /// Line charts, bar profiles and sparklines: known data gives known glyphs, log
-/// axes are labelled by decades, and no value breaks a widget.
+/// axes are labelled by decades, layers keep the top series whole, and no value
+/// breaks a widget.
 @Suite struct ChartTests {
+    static func points(_ values: [(Double, Double)]) -> [ChartSample] {
+        values.map { ChartSample(x: $0.0, y: $0.1) }
+    }
+
+    static func line(_ values: [(Double, Double)], style: Style = .plain) -> LineChart.Series {
+        .init(name: "s", kind: .line, samples: points(values), style: style)
+    }
+
     @Test func aLineInBrailleSetsTheDotsItCrosses() {
         var canvas = Canvas(columns: 2, rows: 1, unicode: true)
-        canvas.line(0, 3, 3, 0, .plain)
+        canvas.beginLayer(.init(style: .plain, ascii: "*"))
+        canvas.line(0, 3, 3, 0)
         var buffer = Buffer(width: 2, height: 1)
         canvas.render(into: &buffer, x: 0, y: 0)
         // (0,3) and (1,2) in the first cell, (2,1) and (3,0) in the second.
         #expect(buffer.lines == ["⡠⠊"])
     }
 
+    @Test func aCellShowsOnlyItsTopLayersDots() {
+        var canvas = Canvas(columns: 1, rows: 1, unicode: true)
+        canvas.beginLayer(.init(style: Style(attributes: .dim), ascii: ":"))
+        canvas.stroke(0, 0, 3)  // the whole left column
+        canvas.beginLayer(.init(style: Style(attributes: .bold), ascii: "*"))
+        canvas.set(1, 0)  // one dot top right
+        var buffer = Buffer(width: 1, height: 1)
+        canvas.render(into: &buffer, x: 0, y: 0)
+        #expect(buffer.lines == ["⠈"] && buffer[0, 0].style.attributes == .bold)
+    }
+
     @Test func aRisingSeriesDrawsKnownBrailleWithTicks() {
-        var buffer = Buffer(width: 20, height: 6)
+        var buffer = Buffer(width: 20, height: 7)
         var chart = LineChart()
-        chart.series = [.init(name: "up", points: (0...8).map { (Double($0), Double($0)) }, style: .plain)]
+        chart.series = [Self.line((0...8).map { (Double($0), Double($0)) })]
         chart.render(into: &buffer, area: buffer.area, context: .full)
         #expect(
             buffer.lines == [
@@ -27,7 +48,8 @@ import Testing
                 "5┤       ⢀⡠⠔⠉       ",
                 " │   ⣀⠤⠒⠉⠁          ",
                 "0┤⠔⠊⠉               ",
-                "  0       4        8",
+                " └┴──────────┴──────",
+                "  0          5      ",
             ])
     }
 
@@ -35,41 +57,44 @@ import Testing
         var buffer = Buffer(width: 24, height: 12)
         var chart = LineChart()
         chart.logScale = true
-        chart.series = [.init(name: "down", points: (0...6).map { (Double($0), pow(10, 3 - Double($0))) }, style: .plain)]
+        chart.series = [Self.line((0...6).map { (Double($0), pow(10, 3 - Double($0))) })]
         chart.render(into: &buffer, area: buffer.area, context: .full)
-        let labels = buffer.lines.dropLast().map { $0.prefix { $0 != "│" && $0 != "┤" }.trimmingCharacters(in: .whitespaces) }
+        let labels = buffer.lines.dropLast(2).map { $0.prefix { $0 != "│" && $0 != "┤" }.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-        #expect(labels == ["1e3", "1", "1e-3"])
+        #expect(labels == ["1e3", "10", "1e-1", "1e-3"])
     }
 
-    @Test func aReferenceLineIsDashedAcrossThePlot() {
-        var buffer = Buffer(width: 30, height: 5)
+    @Test func aReferenceLineIsDashedAcrossThePlotUnderTheData() throws {
+        var buffer = Buffer(width: 30, height: 11)
         var chart = LineChart()
-        chart.series = [.init(name: "flat", points: [(0, 0), (10, 0)], style: .plain)]
+        chart.series = [Self.line([(0, 0), (10, 2)])]
         chart.references = [.init(label: "clip", value: 1, style: Style(attributes: .bold))]
         chart.render(into: &buffer, area: buffer.area, context: .full)
-        let referenceRow = buffer.lines.firstIndex { $0.hasPrefix("1┤") }!
-        let dots = (3..<30).filter { buffer[$0, referenceRow].style.attributes.contains(.bold) }
-        #expect(dots.count == 27)
+        let referenceRow = try #require(buffer.lines.firstIndex { $0.hasPrefix("1┤") }, "\(buffer.lines)")
+        let dashed = (2..<30).filter { buffer[$0, referenceRow].style.attributes.contains(.bold) }
+        // From one end of the plot to the other, but under the series where it crosses.
+        #expect(dashed.contains(2) && dashed.contains(29) && dashed.count >= 20 && dashed.count < 28, "\(buffer.lines)")
     }
 
     @Test func outliersRunOffTheTopInsteadOfFlatteningTheRest() {
-        var points = (0..<200).map { (x: Double($0), y: 1.0 - Double($0) / 400) }
-        points[10].y = 1000
+        var values = (0..<200).map { (Double($0), 1.0 - Double($0) / 400) }
+        values[10].1 = 1000
         var chart = LineChart()
         chart.ignoresOutliers = true
-        chart.series = [.init(name: "loss", points: points, style: .plain)]
+        chart.series = [Self.line(values)]
         var buffer = Buffer(width: 40, height: 10)
         chart.render(into: &buffer, area: buffer.area, context: .full)
         let labels = buffer.lines.joined()
         #expect(!labels.contains("1k") && !labels.contains("1000"))
-        #expect(labels.contains("0.6") || labels.contains("0.8"))
+        // The slope fills the plot's height instead of a flat line at the bottom.
+        let rows = buffer.lines.filter { $0.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF } }
+        #expect(rows.count >= 6, "\(buffer.lines)")
     }
 
     @Test func nanAndInfinityAreMarkedNotDrawn() {
         var buffer = Buffer(width: 20, height: 6)
         var chart = LineChart()
-        chart.series = [.init(name: "loss", points: [(0, 1), (1, .nan), (2, .infinity), (3, 0.5)], style: .plain)]
+        chart.series = [Self.line([(0, 1), (1, .nan), (2, .infinity), (3, 0.5)])]
         chart.render(into: &buffer, area: buffer.area, context: .full)
         #expect(buffer.lines[0].contains("!"))
         #expect(!buffer.lines.joined().contains("nan"))
@@ -80,11 +105,20 @@ import Testing
             for logScale in [false, true] {
                 var chart = LineChart()
                 chart.logScale = logScale
-                chart.series = [.init(name: "s", points: values.enumerated().map { (Double($0), $1) }, style: .plain)]
+                chart.series = [
+                    .init(name: "b", kind: .band, samples: Self.points(values.enumerated().map { (Double($0), $1) }), style: .plain),
+                    Self.line(values.enumerated().map { (Double($0), $1) }),
+                ]
                 for (width, height) in [(0, 0), (1, 1), (8, 3), (40, 12)] {
                     var buffer = Buffer(width: width, height: height)
                     chart.render(into: &buffer, area: buffer.area, context: .full)
-                    #expect(buffer.lines.count == height)
+                    // Too small an area is left alone; a large one shows the data or
+                    // says there is none, whatever the values.
+                    if width >= 40 {
+                        #expect(buffer.lines.joined().contains { $0 != " " }, "\(values) log \(logScale) \(width)x\(height)")
+                    } else if width < 8 {
+                        #expect(buffer == Buffer(width: width, height: height))
+                    }
                 }
             }
         }
@@ -96,34 +130,46 @@ import Testing
         #expect(buffer.lines[0].hasPrefix("no data yet"))
     }
 
-    @Test func theAsciiChartUsesStars() {
+    @Test func theAsciiChartUsesEachSeriesCharacter() {
         var buffer = Buffer(width: 20, height: 6)
         var chart = LineChart()
-        chart.series = [.init(name: "up", points: [(0, 0), (1, 1)], style: .plain)]
+        chart.series = [
+            .init(name: "band", kind: .band, samples: Self.points([(0, 0), (0, 0.2), (1, 0.9), (1, 1)]), style: .plain, glyph: ":"),
+            .init(name: "line", kind: .line, samples: Self.points([(0, 0.1), (1, 0.95)]), style: .plain, glyph: "*"),
+        ]
         chart.render(into: &buffer, area: buffer.area, context: RenderContext(unicode: false, color: false))
         #expect(buffer.lines.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) })
-        #expect(buffer.lines.joined().contains("*"))
+        #expect(buffer.lines.joined().contains("*") && buffer.lines.joined().contains(":"))
     }
 
-    @Test func aBarProfileSpansThirtyDecades() {
+    @Test func aBarProfileSpansThirtyDecadesAcrossItsWidth() {
         let values = (0...30).map { pow(10, -Double(30 - $0)) }
-        var buffer = Buffer(width: 38, height: 8)
+        var buffer = Buffer(width: 68, height: 8)
         BarProfile(values: values, style: .plain).render(into: &buffer, area: buffer.area, context: .full)
         #expect(buffer.lines[0].hasPrefix("    1"))
         #expect(buffer.lines[7].hasPrefix("1e-30"))
-        // Each bar is at least as tall as the one before it: count filled cells per column.
-        let heights = (6..<37).map { x in (0..<8).filter { buffer[x, $0].character != " " }.count }
+        // Every column of the area holds a bar, each at least as tall as the one before.
+        let heights = (6..<68).map { x in (0..<8).filter { buffer[x, $0].character != " " }.count }
+        #expect(heights.allSatisfy { $0 > 0 })
         #expect(heights == heights.sorted())
         #expect(heights.first == 1 && heights.last == 8)
+    }
+
+    @Test func aBarProfileKeepsTheFloorItIsGiven() {
+        var buffer = Buffer(width: 20, height: 4)
+        var bars = BarProfile(values: [1e-3, 1e-2, 1e-1], style: .plain)
+        bars.floor = 1e-20
+        bars.render(into: &buffer, area: buffer.area, context: .full)
+        #expect(buffer.lines[3].hasPrefix("1e-20"))
     }
 
     @Test func aBarProfileMarksZerosAndBlowUps() {
         var buffer = Buffer(width: 12, height: 4)
         BarProfile(values: [0, 1e-3, .nan, 1], style: .plain).render(into: &buffer, area: buffer.area, context: .full)
         let bars = buffer.lines.map { String($0.dropFirst(5)) }
-        #expect(bars[3].hasPrefix("·"))
-        #expect(bars[0].dropFirst(2).hasPrefix("!"))
-        #expect(bars[0].contains("!█"), "the largest value, after the NaN, fills its column")
+        #expect(bars[3].hasPrefix("··"), "the zero's columns")
+        #expect(bars[0].contains("!"))
+        #expect(bars.allSatisfy { $0.hasSuffix("█") }, "the largest value, last, fills its column \(bars)")
     }
 
     @Test func aSparklineFollowsItsValues() {
@@ -141,12 +187,46 @@ import Testing
         #expect(Axis.decadeTicks(-30.5, 0, count: 4) == [-30, -22, -14, -6])
         #expect(Axis.label(1500) == "1.5k" && Axis.label(0.125) == "0.125" && Axis.label(1e-5) == "1e-05")
     }
+
+    /// Zoomed far in, ticks 20 steps apart at 26.8k: the labels say so, never
+    /// "26.8k 26.8k 26.9k".
+    @Test func axisLabelsNeverRepeat() {
+        let labels = Axis.labelled(Axis.linearTicks(26_800, 26_900, count: 5)).map(\.label)
+        #expect(labels == ["26.8k", "26.82k", "26.84k", "26.86k", "26.88k", "26.9k"])
+        #expect(Axis.clockTicks(0, 300, count: 5) == [0, 60, 120, 180, 240, 300])
+        #expect(Axis.clock(3725) == "1:02:05" && Axis.clock(90) == "1:30")
+    }
+
+    @Test func markersSitOnTheXAxisAtTheirStep() {
+        var chart = LineChart()
+        chart.series = [Self.line((0...100).map { (Double($0), Double($0 % 7)) })]
+        chart.markers = [.init(x: 50, symbol: "m", style: .plain)]
+        var buffer = Buffer(width: 42, height: 8)
+        chart.render(into: &buffer, area: buffer.area, context: .full)
+        let axis = buffer.lines[6]
+        let plotStart = axis.firstIndex(of: "└").map { axis.distance(from: axis.startIndex, to: $0) + 1 }!
+        let column = axis.distance(from: axis.startIndex, to: axis.firstIndex(of: "m")!)
+        let plotWidth = 42 - plotStart
+        #expect(abs(column - plotStart - (plotWidth - 1) / 2) <= 1, "\(axis)")
+    }
 }
 
 /// The percentile selection the outlier-robust scale uses.
 @Suite struct SelectionTests {
+    /// SplitMix64: a seeded generator, so a failure can be replayed.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     @Test func selectFindsTheKthSmallest() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(state: 42)
         for count in [1, 2, 3, 10, 101, 1000] {
             let values = (0..<count).map { _ in Double(Int.random(in: -50...50, using: &generator)) }
             let sorted = values.sorted()
@@ -160,11 +240,11 @@ import Testing
 
 extension ChartTests {
     @Test func aSpikeFarOffTheScaleLeavesTheChartAtTheTop() {
-        var points = (0..<300).map { (x: Double($0), y: 1.0) }
-        points[150].y = 1e300
+        var values = (0..<300).map { (Double($0), 1.0) }
+        values[150].1 = 1e300
         var chart = LineChart()
         chart.ignoresOutliers = true
-        chart.series = [.init(name: "loss", points: points, style: .plain)]
+        chart.series = [.init(name: "raw", kind: .band, samples: Self.points(values), style: .plain)]
         var buffer = Buffer(width: 40, height: 8)
         chart.render(into: &buffer, area: buffer.area, context: .full)
         let column = buffer.lines.map { Array($0.unicodeScalars) }

@@ -67,12 +67,13 @@ import Testing
         let values: [Float] = [.nan, 1e38, -1e38, .leastNonzeroMagnitude, .infinity, 0]
         let heatmap = Heatmap(rows: 2, columns: 3, values: values, map: blueGreyRed)
         var buffer = Buffer(width: 4, height: 2)
+        // Three steps stretched over all four columns: the first step takes two.
         heatmap.render(into: &buffer, area: buffer.area, context: .full)
-        #expect(buffer.lines[0] == "!!▀ ")
+        #expect(buffer.lines[0] == "!!!▀")
         var log = heatmap
         log.logScale = true
         log.render(into: &buffer, area: buffer.area, context: .full)
-        #expect(buffer.lines[0] == "!!▀ ")
+        #expect(buffer.lines[0] == "!!!▀")
     }
 
     @Test func aLargeMatrixIsAveragedIntoTheArea() {

@@ -34,7 +34,7 @@ import Testing
         Runs.steps(session, 1)
         let before = session.snapshot
         let event = try #require(Runs.event(before, "lr"))
-        #expect(event.step == 2 && event.oldValue == "0.01" && event.newValue == "0.0")
+        #expect(event.step == 2 && event.oldValue == "0.01" && event.newValue == "0")
         #expect(before.settings.training.optimizer.learningRate == 0)
         // With a zero learning rate the weights stand still: the loss of the same
         // batch, evaluated twice, would be equal; here we check the update is zero
@@ -198,5 +198,41 @@ import Testing
         let text = String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 40)
         try Data(text.utf8).write(to: url)
         return url.path
+    }
+}
+
+extension SessionCommandTests {
+    /// The gradient profile's floor is the lowest ‖∂L/∂h_t‖ the model has had, so the
+    /// bars keep one scale from frame to frame; a new model starts its own.
+    @Test func theGradientFloorIsTheLowestSeenAndStartsAgainWithANewModel() throws {
+        let session = try Runs.paused(Runs.sine())
+        var floors = [Double]()
+        for _ in 0..<5 {
+            Runs.steps(session, 3)
+            let snapshot = session.snapshot
+            let floor = try #require(snapshot.hiddenGradientFloor)
+            #expect(snapshot.hiddenGradientProfile.joined().filter { $0 > 0 }.allSatisfy { $0 >= floor })
+            floors.append(floor)
+        }
+        #expect(floors == floors.sorted(by: >), "the floor only ever goes down: \(floors)")
+        session.send(.changeModel(cell: .lstm, hiddenSize: nil))
+        Runs.steps(session, 1)
+        let fresh = session.snapshot
+        #expect(fresh.hiddenGradientFloor == fresh.hiddenGradientProfile.joined().filter { $0 > 0 }.min())
+        session.send(.quit)
+    }
+
+    /// A finished run goes on when asked: for as long again as it was set to run.
+    @Test func extendGivesAFinishedRunItsLengthAgain() throws {
+        var options = SessionOptions()
+        options.publishInterval = 0
+        let session = try Session(settings: Runs.sine(steps: 20), options: options)
+        session.start()
+        Runs.wait(for: session) { $0.state == .done }
+        session.send(.extend(steps: nil))
+        let extended = Runs.wait(for: session) { $0.state == .done && $0.step == 40 }
+        #expect(extended.totalSteps == 40)
+        #expect(Runs.event(extended, "extend")?.newValue == "40")
+        session.send(.quit)
     }
 }

@@ -41,20 +41,24 @@ import Training
         let lines = Self.render(snapshot, width: width, height: height)
         let screen = lines.joined(separator: "\n")
         #expect(lines.count == height && lines.allSatisfy { $0.unicodeScalars.count == width })
-        #expect(lines[0].contains("RNN(64, tanh)") && lines[0].contains("step 40") && lines[0].hasSuffix("● done"))
+        #expect(lines[0].contains("RNN(64, tanh)") && lines[0].contains("step 40 of 40") && lines[0].hasSuffix("● done: space for more"))
         #expect(lines[0].contains("adding"))
-        #expect(screen.contains("┌ loss ") && screen.contains("baseline \(Format.value(snapshot.baseline.loss))"))
+        let baseline = width == 80 ? Format.short(snapshot.baseline.loss) : Format.value(snapshot.baseline.loss)
+        #expect(screen.contains("┌ loss ") && screen.contains("baseline \(baseline)"), "\(screen)")
         #expect(screen.contains("┌ ∂L/∂h_t by step"))
         #expect(screen.contains("┌ h  64×50"))
-        #expect(screen.contains("┌ settings") && screen.contains("lr        0.01"))
+        #expect(screen.contains("┌ settings") && screen.contains(width >= 120 ? "lr        0.01" : "lr    0.01"))
         #expect(lines[height - 1].contains("? help  q quit"))
-        if width >= 120 { #expect(lines[0].contains("clip") && lines[0].contains("epoch")) }
+        if width >= 120 { #expect(lines[0].contains("clip norm 1")) }
+        if width >= 160 { #expect(lines[0].contains("epoch")) }
     }
 
     @Test func theNumbersShownAreTheSnapshots() throws {
         let snapshot = try Self.snapshot()
-        let screen = Self.render(snapshot).joined(separator: "\n")
-        #expect(screen.contains("loss \(Format.value(snapshot.loss.last!.value))"))
+        let screen = Self.render(snapshot, width: 120, height: 40).joined(separator: "\n")
+        let smoothed = ChartData.smoothed(ChartData.samples(snapshot.loss), weight: ViewState().smoothing).last!.mean
+        #expect(screen.contains("━ \(Format.value(smoothed)) (ema 0.9)"))
+        #expect(Self.render(snapshot).joined().contains("━ \(Format.short(smoothed))"), "80x24: three digits")
         let profile = snapshot.hiddenGradientProfile[0]
         #expect(screen.contains(Health(first: profile.first!, last: profile.last!).word))
         #expect(screen.contains("batch     \(snapshot.settings.training.batchSize)"))
@@ -73,7 +77,9 @@ import Training
         view.showHelp = true
         let screen = Self.render(try Self.snapshot(), view: view).joined(separator: "\n")
         #expect(screen.contains("┌ keys"))
-        for key in ["space", "+ -", "] [", "b B", "d D", "tab", "arrows", "q       quit"] { #expect(screen.contains(key), "\(key)") }
+        for key in ["space", "+ -", "] [ \\", "b B", "d D", "tab", "left right", "{ } < > 0", "esc", "q  quit", "sat:"] {
+            #expect(screen.contains(key), "\(key)")
+        }
     }
 
     @Test func theHeatmapCyclesThroughTheLstmsMatrices() throws {
@@ -88,13 +94,17 @@ import Training
         }
     }
 
-    @Test func aTextTaskShowsItsSampleEscaped() throws {
+    @Test func aTextTaskShowsItsSampleEscapedWithItsLineBreaks() throws {
         let snapshot = try Self.snapshot(.text, cell: .lstm, steps: 10)
         let sample = try #require(snapshot.textSample)
-        #expect(!sample.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(!sample.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         let screen = Self.render(snapshot, width: 120, height: 40).joined(separator: "\n")
         #expect(screen.contains("┌ sample"))
-        #expect(screen.contains(String(sample.prefix(20))))
+        #expect(screen.contains(String(sample.prefix { $0 != "\n" }.prefix(20))))
+        #expect(!screen.contains("\\n"), "a line break is a new row, not a backslash and an n")
+        // Shown on the screen, other control characters stay escaped.
+        let wrapped = DashboardScreen.wrap(Escaping.escape("ab\ncd\u{1B}[2J", keepingLineBreaks: true), width: 10)
+        #expect(wrapped == ["ab", "cd\\u{1B}[2", "J"])
     }
 
     @Test func withoutUtf8TheScreenIsAscii() throws {
@@ -111,13 +121,14 @@ import Training
         let lr = snapshot.settings.training.optimizer.learningRate
         #expect(KeyMap.action(for: .character("+"), snapshot: snapshot) == .command(.setLearningRate(lr * 2)))
         #expect(KeyMap.action(for: .character("-"), snapshot: snapshot) == .command(.setLearningRate(lr / 2)))
-        #expect(KeyMap.action(for: .character(" "), snapshot: snapshot) == .command(.resume))
+        #expect(KeyMap.action(for: .character(" "), snapshot: snapshot) == .command(.extend(steps: nil)), "a finished run goes on")
         #expect(KeyMap.action(for: .character("m"), snapshot: snapshot) == .command(.changeModel(cell: .lstm, hiddenSize: nil)))
         #expect(KeyMap.action(for: .character("q"), snapshot: snapshot) == .quit)
         #expect(KeyMap.action(for: .tab, snapshot: snapshot) == .focusNext)
-        #expect(KeyMap.action(for: .character("x"), snapshot: snapshot) == nil)
-        let threshold = snapshot.settings.training.clipping.threshold
-        #expect(KeyMap.action(for: .character("]"), snapshot: snapshot) == .command(.setClipping(threshold: threshold * 2, mode: nil)))
+        #expect(KeyMap.action(for: .character("x"), snapshot: snapshot) == .cycleXAxis)
+        #expect(KeyMap.action(for: .character("z"), snapshot: snapshot) == nil)
+        #expect(snapshot.settings.training.clipping.threshold == 1)
+        #expect(KeyMap.action(for: .character("]"), snapshot: snapshot) == .command(.setClipping(threshold: 2, mode: nil)))
     }
 
     @Test func theVerdictOnTheGradientReadsPlainly() {
@@ -130,21 +141,28 @@ import Training
         #expect(GradientPanel.ratio(first: 0.02, last: 1) == "t1/tT 0.0200")
     }
 
-    @Test func smoothingStartsAtTheFirstValue() {
-        let smoothed = LossPanel.smoothed([(0, 2), (1, .nan), (2, 2), (3, 0)])
-        #expect(smoothed[0].y == 2 && smoothed[1].y.isNaN && smoothed[2].y == 2)
+    @Test func smoothingStartsAtTheFirstValueAndCountsMergedPointsAsSteps() {
+        let samples = [ChartSample(x: 0, y: 2), ChartSample(x: 1, y: .nan), ChartSample(x: 2, y: 2), ChartSample(x: 3, y: 0)]
+        let smoothed = ChartData.smoothed(samples, weight: 0.95).map(\.mean)
+        #expect(smoothed[0] == 2 && smoothed[1].isNaN && smoothed[2] == 2)
         // Weights 0.95^2, 0.95 and 1 on 2, 2 and 0.
-        #expect(abs(smoothed[3].y - (0.9025 * 2 + 0.95 * 2) / 2.8525) < 1e-12)
+        #expect(abs(smoothed[3] - (0.9025 * 2 + 0.95 * 2) / 2.8525) < 1e-12)
+        // A merged bucket of two points at its mean counts as those two steps.
+        let merged = ChartData.smoothed([ChartSample(x0: 0, x1: 1, low: 2, high: 2, mean: 2, weight: 2), ChartSample(x: 2, y: 0)], weight: 0.95)
+        #expect(abs(merged[1].mean - smoothed[3]) < 1e-12)
+        // A gap starts the average again.
+        let broken = ChartData.smoothed([ChartSample(x: 0, y: 2), .gap(at: 0.5), ChartSample(x: 1, y: 0)], weight: 0.95)
+        #expect(broken[2].mean == 0)
     }
 }
 
 extension DashboardScreenTests {
     @Test func theStepAxisEndsOnARoundNumberPastTheLastStep() {
-        #expect(LossPanel.stepRange(upTo: 6186) == 0...6500)
-        #expect(LossPanel.stepRange(upTo: 6500) == 0...7000)
-        #expect(LossPanel.stepRange(upTo: 95) == 0...100)
-        #expect(LossPanel.stepRange(upTo: 3) == 0...10)
-        #expect(LossPanel.stepRange(upTo: 1_234_567) == 0...1_500_000)
+        #expect(ChartWindow.wholeRange(upTo: 6186) == 0...6500)
+        #expect(ChartWindow.wholeRange(upTo: 6500) == 0...7000)
+        #expect(ChartWindow.wholeRange(upTo: 95) == 0...100)
+        #expect(ChartWindow.wholeRange(upTo: 3) == 0...10)
+        #expect(ChartWindow.wholeRange(upTo: 1_234_567) == 0...1_500_000)
     }
 }
 
@@ -161,22 +179,24 @@ extension DashboardScreenTests {
         #expect(action("b") == .command(.setBatchSize(training.batchSize / 2)))
         #expect(action("D") == .command(.setDropout(0.1)))
         #expect(action("d") == .command(.setDropout(0)))
-        #expect(action("[") == .command(.setClipping(threshold: training.clipping.threshold / 2, mode: nil)))
+        #expect(action("[") == .command(.setClipping(threshold: 0.5, mode: nil)))
+        #expect(action("\\") == .command(.setClipping(threshold: 0, mode: nil)))
         #expect(action("r") == .command(.resetWeights(seed: nil)))
         #expect(action("s") == .command(.saveCheckpoint(path: "rnntop.ckpt")))
         #expect(action("u") == (snapshot.canRollBack ? .command(.rollBack) : .refused("nothing to roll back to yet")))
-        #expect(action("h") == .cycleHeatmap && action("l") == .toggleLogScale && action("e") == .toggleSmoothing)
+        #expect(action("h") == .cycleHeatmap && action("l") == .toggleLogScale && action("e") == .cycleSmoothing)
         #expect(action("t") == .cycleTheme && action("?") == .toggleHelp)
         #expect(KeyMap.action(for: .backTab, snapshot: snapshot) == .focusPrevious)
         #expect(KeyMap.action(for: .character("m"), snapshot: snapshot) == .command(.changeModel(cell: .lstm, hiddenSize: nil)))
         #expect(KeyMap.action(for: .up, snapshot: snapshot) == .move(dx: 0, dy: -1))
     }
 
-    @Test func theLoggedScaleAndTheZoomShowInTheLossTitle() throws {
+    @Test func theLoggedScaleAndTheZoomShowBesideTheLegend() throws {
         var view = ViewState()
         view.logLoss = true
-        view.lossWindow = 2
+        view.window = .trailing(steps: 1_000)
+        view.xAxis = .epochs
         let screen = Self.render(try Self.snapshot(), width: 160, height: 48, view: view).joined(separator: "\n")
-        #expect(screen.contains("  log  last 1,000"))
+        #expect(screen.contains("log  last 1,000  x: epochs"))
     }
 }

@@ -31,9 +31,9 @@ import Training
         try tmux.waitForScreen("the step counter to move on") { (Tmux.step($0) ?? 0) > Tmux.step(first)! }
 
         // + doubles the learning rate: the header and the settings panel say so.
-        #expect(first.contains { $0.contains("lr        0.01") })
+        #expect(first.contains { $0.contains("lr    0.01") })
         try tmux.send("+", literal: true)
-        let faster = try tmux.waitForScreen("lr 0.02") { $0.contains { $0.contains("lr        0.02") } }
+        let faster = try tmux.waitForScreen("lr 0.02") { $0.contains { $0.contains("lr    0.02") } }
         #expect(faster[0].contains("adam lr 0.02"))
         #expect(!faster[22].contains("press m"), "the hint goes with the first key")
 

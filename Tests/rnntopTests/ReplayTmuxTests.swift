@@ -12,7 +12,7 @@ import Testing
 
         let tmux = try Tmux(["replay", log], width: 80, height: 24)
         let end = try tmux.waitForScreen("the end of the run") { $0[0].contains("step 2,000 of 2,000") }
-        #expect(end[0].hasSuffix("● replay") && end.joined().contains("┌ loss"))
+        #expect(end[0].hasSuffix("● replay: ended") && end.joined().contains("┌ loss"))
         #expect(end[23].contains("←→ time") && end[23].contains("? help  q quit"))
         try tmux.send("Home")
         try tmux.waitForScreen("the first step") { $0[0].contains("step 1 of 2,000") }

@@ -96,7 +96,7 @@ import Training
 
         records = try Self.records(log)
         let event = try #require(records.first { $0["type"] as? String == "event" && $0["name"] as? String == "lr" })
-        #expect(event["source"] as? String == "control" && event["old"] as? String == "0.01" && event["new"] as? String == "0.0005")
+        #expect(event["source"] as? String == "control" && event["old"] as? String == "0.01" && event["new"] as? String == "5e-4")
         let at = try #require(event["step"] as? Int)
         #expect(at >= 50)
         let steps = records.filter { $0["type"] as? String == "step" }.map { ($0["step"] as! Int, $0["lr"] as! Double) }
@@ -157,10 +157,10 @@ import Training
             let left = { (buffer: Buffer) in (0..<48).map { buffer[$0, y] } }
             #expect(left(liveScreen) == left(replayScreen), "row \(y): \(liveScreen.lines[y].prefix(48)) | \(replayScreen.lines[y].prefix(48))")
         }
-        #expect(replayScreen.lines[0].contains("step 600 of 600") && replayScreen.lines[0].hasSuffix("● replay"))
+        #expect(replayScreen.lines[0].contains("step 600 of 600") && replayScreen.lines[0].hasSuffix("● replay: ended"))
         // The settings as they were, without the keys that would change them live.
-        let settings = try #require(replayScreen.lines.first { $0.contains("│lr        ") })
-        #expect(liveScreen.lines.contains { $0.hasSuffix("+ -│") } && !settings.contains("+ -"))
+        let settings = try #require(replayScreen.lines.first { $0.contains("│lr    ") })
+        #expect(liveScreen.lines.contains { $0.contains("│lr    ") && $0.contains("+-") } && !settings.contains("+-"))
     }
 
     @Test func replayRefusesWhatItCannotReadAndSaysWhy() throws {
@@ -233,7 +233,7 @@ import Training
             """, named: "foreign.jsonl")
         let outcome = try CommandRunner.run(["replay", path])
         #expect(outcome.status == 0 && outcome.standardError.isEmpty)
-        #expect(outcome.standardOutput.contains("my-trainer 2.1, csv, GRU(32, tanh)"))
+        #expect(outcome.standardOutput.contains("my-trainer 2.1, other, GRU(32, tanh)"))
         #expect(outcome.standardOutput.contains("ended: done at step 2; loss 0.9100, validation 0.9300, baseline 0.9000"))
         // As Python's json.dumps writes it: spaces after the separators.
         let python = try Fixtures.write(

@@ -61,19 +61,23 @@ final class Tmux {
 
     /// rnntop's process id, once it has started.
     func pid() throws -> pid_t {
-        let text = try wait(for: "pid") { try? String(contentsOf: self.folder.appendingPathComponent("pid"), encoding: .utf8) }
-        return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))!
+        try wait(for: "pid") {
+            (try? String(contentsOf: self.folder.appendingPathComponent("pid"), encoding: .utf8))
+                .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
     }
 
     /// rnntop's exit status and the terminal's modes after it ended.
     func exit() throws -> (status: Int32, modes: String) {
+        // The shell creates the file, then writes it: an empty file is not a status yet.
         let status = try wait(for: "the exit status") {
-            try? String(contentsOf: self.folder.appendingPathComponent("status"), encoding: .utf8)
+            (try? String(contentsOf: self.folder.appendingPathComponent("status"), encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
         let modes = try wait(for: "stty -a") {
             (try? String(contentsOf: self.folder.appendingPathComponent("modes"), encoding: .utf8)).flatMap { $0.isEmpty ? nil : $0 }
         }
-        return (Int32(status.trimmingCharacters(in: .whitespacesAndNewlines))!, modes)
+        return (status, modes)
     }
 
     /// Waits (at most 30 s) until the screen satisfies `condition`, and returns it.

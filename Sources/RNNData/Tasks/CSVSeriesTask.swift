@@ -1,3 +1,4 @@
+import Foundation
 import RNNCore
 
 /// A user's time series from a CSV file: the chosen columns (default the last numeric
@@ -11,6 +12,7 @@ final class CSVSeriesTask: TrainingTask {
     let probe: SequenceBatch
     let warnings: [String]
     let summary: String
+    let title: String
     let defaults: TaskDefaults
 
     private let windows: SeriesWindows
@@ -39,6 +41,7 @@ final class CSVSeriesTask: TrainingTask {
 
         let names = series.names.joined(separator: ", ")
         let rows = series.values.count
+        title = "csv \(Escaping.escape((file as NSString).lastPathComponent)): \(Escaping.escape(names))"
         summary = "csv: \(Escaping.escape(names)) from \(file), \(rows) rows, windows of \(steps), "
             + "\(windows.validationStarts.count) validation windows"
         var notes = [String]()

@@ -16,6 +16,7 @@ public final class TextTask: TrainingTask {
     public let probe: SequenceBatch
     public let warnings: [String]
     public let summary: String
+    public let title: String
     public let defaults = TaskDefaults(
         cell: .lstm, hiddenSize: 128, optimizer: OptimizerSettings(kind: .adam, learningRate: 3e-3),
         clipping: GradientClipping(mode: .norm, threshold: 5), batchSize: 32, length: .steps(2000))
@@ -63,6 +64,7 @@ public final class TextTask: TrainingTask {
         }
         warnings = notes
         summary = "text: \(tokens.count) characters of \(file), \(v) distinct"
+        title = "text \(Escaping.escape((file as NSString).lastPathComponent))"
 
         // The held-out text as windows from a zero state: what `validation` offers
         // (`validationLoss` streams it instead, see there).
@@ -191,14 +193,15 @@ public final class TextTask: TrainingTask {
 
     /// Generates `count` characters after `prime` from the model, sampling each from
     /// its softmax at `temperature` (lower is more conservative), and returns the text
-    /// with control characters escaped for display. Leaves training state alone.
+    /// with control characters other than line breaks escaped for display. Leaves
+    /// training state alone.
     public func sample(
         from network: RecurrentNetwork, prime: String, count: Int, temperature: Double,
         generator: inout RandomGenerator
     ) -> String {
-        Escaping.escape(
-            TextSampler(vocabulary: vocabulary).sample(
-                from: network, prime: prime, count: count, temperature: temperature, generator: &generator))
+        let text = TextSampler(vocabulary: vocabulary).sample(
+            from: network, prime: prime, count: count, temperature: temperature, generator: &generator)
+        return Escaping.escape(text, keepingLineBreaks: true)
     }
 
     private static func shape(steps: Int, size: Int, symbols: Int) -> BatchShape {

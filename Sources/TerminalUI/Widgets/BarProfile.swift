@@ -8,6 +8,9 @@ public struct BarProfile: Sendable {
     public var values: [Double]
     public var style: Style
     public var labelStyle = Style.plain
+    /// The smallest value the axis must show (the lowest seen over a run, say), so the
+    /// bars keep their scale from one frame to the next; nil for this profile's own.
+    public var floor: Double?
 
     public init(values: [Double], style: Style) {
         self.values = values
@@ -16,8 +19,9 @@ public struct BarProfile: Sendable {
 
     public func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         guard !values.isEmpty, area.width >= 6, area.height >= 1 else { return }
-        let positives = values.filter { $0 > 0 && $0.isFinite }.map(log10)
-        let low = floor(positives.min() ?? 0), high = max(ceil(positives.max() ?? 1), floor(positives.min() ?? 0) + 1)
+        var positives = values.filter { $0 > 0 && $0.isFinite }.map(log10)
+        if let floor = self.floor, floor > 0, floor.isFinite { positives.append(log10(floor)) }
+        let low = (positives.min() ?? 0).rounded(.down), high = max((positives.max() ?? 1).rounded(.up), low + 1)
         let labels = [Axis.decadeLabel(Int(high)), Axis.decadeLabel(Int(low))]
         let labelWidth = min(labels.map(\.count).max()!, 6)
         buffer.text(area.x + labelWidth - min(labels[0].count, labelWidth), area.y, String(labels[0].prefix(labelWidth)), labelStyle)
@@ -27,7 +31,8 @@ public struct BarProfile: Sendable {
                 labelStyle)
         }
         let bars = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: area.height)
-        let columns = min(bars.width, values.count * max(1, bars.width / values.count))
+        // Every column of the area: a wide area stretches the steps over all of it.
+        let columns = bars.width
         let eighths: [Unicode.Scalar] = context.unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : ["_", "_", "-", "-", "=", "=", "#", "#"]
         for column in 0..<columns {
             let span = Heatmap.span(column, of: columns, over: values.count)

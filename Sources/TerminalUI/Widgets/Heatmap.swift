@@ -28,7 +28,8 @@ public struct Heatmap: Sendable {
         let (heat, legend) = area.height >= 3 ? splitLegend(area) : (area, nil)
         let scale = Scale(values: values, map: map, logScale: logScale)
         let perCell = context.unicode && context.color ? 2 : 1
-        let cellColumns = min(heat.width, columns * max(1, heat.width / columns))
+        // Every column of the area: a wide area stretches the steps over all of it.
+        let cellColumns = heat.width
         let cellRows = min(heat.height, (rows + perCell - 1) / perCell)
         let bands = cellRows * perCell  // horizontal bands of data rows, one per half cell
         for cy in 0..<cellRows {
@@ -50,6 +51,17 @@ public struct Heatmap: Sendable {
             }
         }
         if let legend { scale.drawLegend(into: &buffer, area: legend, context: context, style: labelStyle) }
+    }
+
+    /// The row of `area` (as `render` lays it out) where data row `row` is drawn.
+    public func cellRow(of row: Int, in area: Rect, context: RenderContext) -> Int? {
+        guard row >= 0, row < rows, !area.isEmpty else { return nil }
+        let heat = area.height >= 3 ? splitLegend(area).0 : area
+        let perCell = context.unicode && context.color ? 2 : 1
+        let cellRows = min(heat.height, (rows + perCell - 1) / perCell)
+        let bands = cellRows * perCell
+        guard let band = (0..<bands).first(where: { Self.span($0, of: bands, over: rows).contains(row) }) else { return nil }
+        return heat.y + band / perCell
     }
 
     private func splitLegend(_ area: Rect) -> (Rect, Rect) {

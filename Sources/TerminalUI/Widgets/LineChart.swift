@@ -1,29 +1,57 @@
 import Foundation
 
-/// A line chart of several series in braille (2 x 4 dots a cell), with a y axis
-/// (linear, or logarithmic with decade labels), an x axis, and horizontal reference
-/// lines such as a baseline or a clip threshold.
+/// A chart of series over x in braille (2 x 4 dots a cell), with a y axis (linear,
+/// or logarithmic with decade labels), an x axis that carries event markers, a
+/// cursor, and horizontal reference lines such as a baseline or a clip threshold.
+///
+/// Every series is a list of samples, each covering a stretch of x: one exact point,
+/// or many points merged (their minimum, maximum and mean). A chart column summarises
+/// the samples that fall in it the same way however they are stored, so a history
+/// that keeps its recent points exactly and its past merged draws as one picture:
+///
+/// - a `.band` series draws the spread of its samples, minimum to maximum, in every
+///   column (sparse points are joined by lines);
+/// - a `.line` series draws one continuous line through the mean of each column;
+/// - a `.points` series draws a line through its points and a marker at each, where
+///   they are far enough apart to be told apart.
+///
+/// Series are layered in order, the last on top: a cell shows only its top layer's
+/// dots, so a line drawn last is never hidden. References lie under every series.
 ///
 /// ```swift
 /// var chart = LineChart()
-/// chart.series = [.init(name: "loss", points: [(1, 0.9), (2, 0.5)], style: Style(foreground: .rgb(RGB(0, 200, 255))))]
+/// chart.series = [
+///     .init(name: "raw", kind: .band, samples: raw, style: faint),
+///     .init(name: "smoothed", kind: .line, samples: smoothed, style: bold),
+/// ]
 /// chart.render(into: &buffer, area: rect, context: .full)
 /// ```
-/// NaN and infinite values are not drawn as points: a "!" marks their column at the
-/// top, so a blow-up is seen rather than silently dropped.
+/// NaN and infinite values are not drawn: a "!" marks their column at the top, so a
+/// blow-up is seen rather than silently dropped.
 public struct LineChart: Sendable {
     public struct Series: Sendable {
-        public var name: String
-        public var points: [(x: Double, y: Double)]
-        public var style: Style
+        public enum Kind: Sendable {
+            case band, line, points
+        }
 
-        public init(name: String, points: [(x: Double, y: Double)], style: Style) {
+        public var name: String
+        public var kind: Kind
+        public var samples: [ChartSample]
+        public var style: Style
+        /// What marks a `.points` series' points, and draws any series where there is
+        /// no braille.
+        public var glyph: Unicode.Scalar
+
+        public init(name: String, kind: Kind, samples: [ChartSample], style: Style, glyph: Unicode.Scalar = "*") {
             self.name = name
-            self.points = points
+            self.kind = kind
+            self.samples = samples
             self.style = style
+            self.glyph = glyph
         }
     }
 
+    /// A horizontal line across the whole plot at a value.
     public struct Reference: Sendable {
         public var label: String
         public var value: Double
@@ -36,25 +64,46 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// A one-character mark on the x axis at an x: an event.
+    public struct AxisMarker: Sendable {
+        public var x: Double
+        public var symbol: Unicode.Scalar
+        public var style: Style
+
+        public init(x: Double, symbol: Unicode.Scalar, style: Style) {
+            self.x = x
+            self.symbol = symbol
+            self.style = style
+        }
+    }
+
     public var series: [Series] = []
     public var references: [Reference] = []
+    public var markers: [AxisMarker] = []
     public var logScale = false
-    /// Scales y to the 1st to 99th percentile of the series (and the reference
-    /// lines), so a few spikes do not flatten the rest; the spikes run off the top.
+    /// Scales y to the 1st to 99th percentile of the columns' values (and the
+    /// reference lines), so a few spikes do not flatten the rest; they run off the top.
     public var ignoresOutliers = false
     /// The x range to show; nil for the data's.
     public var xRange: ClosedRange<Double>?
+    /// How x is labelled: in its own units, or converted (epochs, time).
+    public var xScale = XScale.identity
+    /// An x to mark with a vertical line across the plot.
+    public var cursor: Double?
+    public var cursorStyle = Style.plain
     public var axisStyle = Style.plain
     public var labelStyle = Style.plain
 
     public init() {}
 
+    /// Draws the chart: the y axis and its labels on the left, the plot, and under it
+    /// the x axis line with the markers and a row of x labels (when there is room).
     public func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         guard area.width >= 8 && area.height >= 3 else { return }
-        let plotRows = area.height - 1  // the bottom row holds the x labels
+        let axisRows = area.height >= 5 ? 2 : 1
+        let plotRows = area.height - axisRows
         let (xLow, xHigh) = xBounds()
-        let visible = series.map { plottedPoints($0, in: xLow...max(xLow, xHigh)) }
-        guard let (low, high) = yBounds(visible) else {
+        guard let (low, high) = yBounds(xLow...max(xLow, xHigh)) else {
             buffer.text(area.x, area.y, "no data yet", labelStyle, limit: area.width)
             return
         }
@@ -62,111 +111,56 @@ public struct LineChart: Sendable {
         let labelWidth = min(max(ticks.map(\.label.count).max() ?? 1, 1), 8)
         let plot = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: plotRows)
         guard plot.width >= 2 else { return }
+        let layout = XLayout(low: xLow, high: xHigh, dots: plot.width * (context.unicode ? 2 : 1))
+        let binned = series.map { layout.bin($0.samples, plotted: plotted) }
         var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: context.unicode)
-
-        // Dots per unit, from halves so that a span of ±1e308 does not overflow; a
-        // flat range sits in the middle.
-        let halfSpan = high / 2 - low / 2
-        let yScale = halfSpan > 0 ? Double(canvas.height - 1) / halfSpan : 0
-        let yOffset = halfSpan > 0 ? 0 : Double(canvas.height - 1) / 2
-        let xScale = xHigh > xLow ? Double(canvas.width - 1) / (xHigh - xLow) : 0
-        let xOffset = xHigh > xLow ? 0 : Double(canvas.width - 1)
-        func dotY(plotted v: Double) -> Int {
-            let fromTop = Double(canvas.height - 1) - ((v / 2 - low / 2) * yScale + yOffset)
-            // Points off the chart (outliers) are held just beyond its edge, so a
-            // line towards them leaves the chart at the right place and stays short.
-            let limit = Double(canvas.height)
-            return Int(min(max(fromTop, -limit), 2 * limit) + (fromTop < 0 ? -0.5 : 0.5))
-        }
-        func dotX(_ x: Double) -> Int {
-            let fromLeft = (x - xLow) * xScale + xOffset
-            return Int(fromLeft + (fromLeft < 0 ? -0.5 : 0.5))
-        }
-
-        for reference in references {
-            guard let v = plotted(reference.value) else { continue }
-            let y = dotY(plotted: v)
-            for x in stride(from: 0, to: canvas.width, by: 2) { canvas.set(x, y, reference.style) }
-        }
-        var blowUps = [(Int, Style)]()
-        for (line, points) in zip(series, visible) {
-            // Points that fall in one column of dots become one vertical stroke from
-            // their lowest to their highest, joined to the next column by a line: the
-            // same dots as joining every point, at a cost that follows the width.
-            var column: (x: Int, low: Int, high: Int, last: Int)?
-            func finishColumn() {
-                guard let c = column else { return }
-                canvas.line(c.x, c.low, c.x, c.high, line.style)
+        let mapping = YMapping(low: low, high: high, dots: canvas.height)
+        drawReferences(&canvas, mapping)
+        var pointMarks = [(column: Int, row: Int, glyph: Unicode.Scalar, style: Style)]()
+        for (line, columns) in zip(series, binned) {
+            canvas.beginLayer(Canvas.Pen(style: line.style, ascii: line.glyph))
+            switch line.kind {
+            case .band: drawBand(columns, on: &canvas, mapping)
+            case .line: drawLine(columns, on: &canvas, mapping)
+            case .points: pointMarks += drawPoints(columns, line, on: &canvas, mapping)
             }
-            for point in points {
-                guard point.v.isFinite else {
-                    if point.v.isInfinite { blowUps.append((dotX(point.x) / canvas.dotsAcross, line.style)) }
-                    finishColumn()
-                    column = nil
-                    continue
-                }
-                let (x, y) = (dotX(point.x), dotY(plotted: point.v))
-                if let c = column, c.x == x {
-                    column = (x, min(c.low, y), max(c.high, y), y)
-                    continue
-                }
-                finishColumn()
-                if let c = column { canvas.line(c.x, c.last, x, y, line.style) }
-                column = (x, y, y, y)
-            }
-            finishColumn()
         }
         canvas.render(into: &buffer, x: plot.x, y: plot.y)
-        for (column, style) in blowUps { buffer.put(plot.x + column, plot.y, "!", style.with(.bold)) }
-
-        // The y axis: a line with a tick and a label at each tick value.
-        let vertical: Unicode.Scalar = context.unicode ? "│" : "|"
-        let tick: Unicode.Scalar = context.unicode ? "┤" : "+"
-        for row in 0..<plot.height { buffer.put(plot.x - 1, plot.y + row, vertical, axisStyle) }
-        for (value, label) in ticks {
-            let t = Self.fraction(value, low, high)
-            let row = plot.y + Int(((1 - t) * Double(plot.height - 1)).rounded())
-            buffer.put(plot.x - 1, row, tick, axisStyle)
-            let text = String(label.prefix(labelWidth))
-            buffer.text(area.x + labelWidth - text.count, row, text, labelStyle)
-        }
-        // The x axis labels: the range's ends and a middle value.
-        let bottom = area.y + plotRows
-        let left = Axis.label(xLow.rounded()), right = Axis.label(xHigh.rounded())
-        buffer.text(plot.x, bottom, left, labelStyle, limit: plot.width)
-        buffer.text(plot.maxX - right.count, bottom, right, labelStyle)
-        let middle = Axis.label(((xLow + xHigh) / 2).rounded())
-        let middleStart = plot.x + (plot.width - middle.count) / 2
-        if middleStart > plot.x + left.count + 1 && middleStart + middle.count < plot.maxX - right.count - 1 {
-            buffer.text(middleStart, bottom, middle, labelStyle)
-        }
+        for mark in pointMarks { buffer.put(plot.x + mark.column, plot.y + mark.row, mark.glyph, mark.style) }
+        drawBlowUps(binned, into: &buffer, plot: plot, dotsAcross: canvas.dotsAcross)
+        drawCursor(into: &buffer, plot: plot, layout: layout, dotsAcross: canvas.dotsAcross, context: context)
+        drawYAxis(into: &buffer, area: area, plot: plot, ticks: ticks, low: low, high: high, labelWidth: labelWidth, context: context)
+        drawXAxis(into: &buffer, plot: plot, rows: axisRows, layout: layout, dotsAcross: canvas.dotsAcross, context: context)
     }
 
     /// A value in plotted units (log10 for a log scale), or nil when it cannot be
     /// plotted.
-    private func plotted(_ value: Double) -> Double? {
+    func plotted(_ value: Double) -> Double? {
         let v = logScale ? (value > 0 ? log10(value) : .nan) : value
         return v.isFinite ? v : nil
     }
 
-    /// The points of a series inside the x range with y in plotted units: NaN
-    /// for a gap (zero or less on a log scale), infinity for a blow-up (NaN or
-    /// infinite data), marked but not drawn.
-    private func plottedPoints(_ line: Series, in xRange: ClosedRange<Double>) -> [(x: Double, v: Double)] {
-        var points = [(x: Double, v: Double)]()
-        points.reserveCapacity(line.points.count)
-        for point in line.points where xRange.contains(point.x) {
-            points.append((point.x, point.y.isFinite ? plotted(point.y) ?? .nan : .infinity))
+    private func xBounds() -> (Double, Double) {
+        if let xRange { return (xRange.lowerBound, xRange.upperBound) }
+        var low = Double.infinity, high = -Double.infinity
+        for line in series {
+            for sample in line.samples where sample.x0.isFinite && sample.x1.isFinite {
+                low = min(low, sample.x0)
+                high = max(high, sample.x1)
+            }
         }
-        return points
+        return low <= high ? (low, high) : (0, 1)
     }
 
-    /// The y range of the plotted points and the reference lines, padded a little.
-    private func yBounds(_ visible: [[(x: Double, v: Double)]]) -> (Double, Double)? {
+    /// The y range of the samples in the x range and of the reference lines, padded
+    /// a little.
+    private func yBounds(_ xRange: ClosedRange<Double>) -> (Double, Double)? {
         var finite = [Double]()
-        finite.reserveCapacity(visible.reduce(0) { $0 + $1.count })
-        for points in visible {
-            for point in points where point.v.isFinite { finite.append(point.v) }
+        for line in series {
+            for sample in line.samples where sample.x1 >= xRange.lowerBound && sample.x0 <= xRange.upperBound {
+                if let low = plotted(sample.low) { finite.append(low) }
+                if sample.high != sample.low, let high = plotted(sample.high) { finite.append(high) }
+            }
         }
         if ignoresOutliers && finite.count >= 100 {
             let cut = finite.count / 100
@@ -182,8 +176,16 @@ public struct LineChart: Sendable {
         return (low, high)
     }
 
+    private func yTicks(_ low: Double, _ high: Double, rows: Int) -> [(value: Double, label: String)] {
+        let count = max(rows / 2, 2)
+        if logScale {
+            return Axis.decadeTicks(low, high, count: count).map { (Double($0), Axis.decadeLabel($0)) }
+        }
+        return Axis.labelled(Axis.linearTicks(low, high, count: count))
+    }
+
     /// The `k`th smallest of `values` (which it reorders), in linear time on average:
-    /// a percentile without sorting every point of a long history each frame.
+    /// a percentile without sorting every column each frame.
     static func select(_ k: Int, in values: inout [Double]) -> Double {
         var low = 0, high = values.count - 1
         while low < high {
@@ -213,25 +215,5 @@ public struct LineChart: Sendable {
     static func fraction(_ value: Double, _ low: Double, _ high: Double) -> Double {
         let span = high / 2 - low / 2
         return span > 0 ? (value / 2 - low / 2) / span : 0.5
-    }
-
-    private func xBounds() -> (Double, Double) {
-        if let xRange { return (xRange.lowerBound, xRange.upperBound) }
-        var low = Double.infinity, high = -Double.infinity
-        for line in series {
-            for point in line.points where point.x.isFinite {
-                low = min(low, point.x)
-                high = max(high, point.x)
-            }
-        }
-        return low <= high ? (low, high) : (0, 1)
-    }
-
-    private func yTicks(_ low: Double, _ high: Double, rows: Int) -> [(value: Double, label: String)] {
-        let count = max(rows / 3, 2)
-        if logScale {
-            return Axis.decadeTicks(low, high, count: count).map { (Double($0), Axis.decadeLabel($0)) }
-        }
-        return Axis.linearTicks(low, high, count: count).map { ($0, Axis.label($0)) }
     }
 }

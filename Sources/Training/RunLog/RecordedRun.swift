@@ -10,6 +10,10 @@ public struct RecordedRun: Sendable {
     public struct Header: Sendable {
         public let program: String
         public let settings: RunSettings
+        /// The task's name when it is not one of rnntop's (a PyTorch run's).
+        public var taskName: String? = nil
+        /// The optimizer's name when it is not one of rnntop's (a PyTorch run's `adamw`).
+        public var optimizerName: String? = nil
         public let model: ModelConfig
         public let parameterNames: [String]
         public let parameterCount: Int
@@ -18,6 +22,10 @@ public struct RecordedRun: Sendable {
         public let startStep: Int
         public let stepsPerEpoch: Int
         public let totalSteps: Int
+        /// What another program's log left out, shown as unknown rather than as the
+        /// zeros that stand in for it: "parameters", "seed", "optimizer", "lr", "batch",
+        /// "clip", "dropout".
+        public var missing: Set<String> = []
     }
 
     /// The scalars of the logged steps, a column each (float32, so a million steps
@@ -64,7 +72,7 @@ public struct RecordedRun: Sendable {
         steps.step.append(Int32(clamping: step))
         steps.epoch.append(orZero(epoch))
         steps.loss.append(Float(loss))
-        steps.learningRate.append(orZero(learningRate))
+        steps.learningRate.append(Float(learningRate))
         steps.gradientNorm.append(Float(gradientNorm))
         steps.clipped.append(clipped)
         steps.batchSize.append(Int32(clamping: batchSize))
@@ -136,16 +144,25 @@ public struct RecordedRun: Sendable {
         settings.training.hiddenSize = model.hiddenSize
         for event in shownEvents where event.applied { Self.apply(event, to: &settings) }
         let last = upTo - 1
+        var unknown = header.missing
         if last >= 0 {
-            settings.training.optimizer.learningRate = steps.learningRate[last]
-            settings.training.batchSize = Int(steps.batchSize[last])
+            if !steps.learningRate[last].isNaN {
+                settings.training.optimizer.learningRate = steps.learningRate[last]
+                unknown.remove("lr")
+            }
+            if steps.batchSize[last] > 0 {
+                settings.training.batchSize = Int(steps.batchSize[last])
+                unknown.remove("batch")
+            }
         }
         let state: Snapshot.State =
             shownEvents.last { [.diverged, .pause, .resume, .rollback].contains($0.kind) }?.kind == .diverged
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
         return Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
-            taskSummary: header.taskSummary, baseline: header.baseline, state: state, step: step,
+            taskSummary: header.taskSummary, taskTitle: header.taskName ?? header.settings.task.title, baseline: header.baseline,
+            state: state,
+            step: step,
             epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(planned, lastStep),
             stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,
             sequencesPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) : 0,
@@ -159,7 +176,8 @@ public struct RecordedRun: Sendable {
                 .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
             },
             markers: shownEvents.compactMap { event in event.changesTraining ? event.kind.map { .init(step: event.step, kind: $0) } : nil },
-            canRollBack: false, textSample: samples.last { $0.step <= step }?.text)
+            canRollBack: false, textSample: samples.last { $0.step <= step }?.text, unknownSettings: unknown,
+            optimizerName: header.optimizerName)
     }
 
     /// The settings a command changed, from its event's new value.

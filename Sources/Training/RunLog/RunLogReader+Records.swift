@@ -30,26 +30,37 @@ extension RunLogReader {
         }
         let totalSteps = try wholeNumber(object["total_steps"], "total_steps", in: 0...Int.max) ?? 0
         // The writer stores a seed above Int64.max as its two's-complement bit pattern.
-        let seed = try wholeNumber(object["seed"], "seed", in: Int.min...Int.max).map { UInt64(bitPattern: Int64($0)) } ?? 0
-        let settings =
-            object["settings"].flatMap { try? Self.decode(RunSettings.self, $0) }
-            ?? RunSettings(
-                task: TaskOptions(kind: TaskKind(rawValue: task["kind"] as? String ?? "") ?? .csv),
-                training: TaskDefaults(
-                    cell: model.cell, activation: model.activation, hiddenSize: model.hiddenSize, layers: model.layers,
-                    optimizer: OptimizerSettings(kind: OptimizerKind(rawValue: object["optimizer"] as? String ?? "") ?? .adam, learningRate: 0),
-                    batchSize: 1, length: .steps(totalSteps)),
-                seed: seed)
+        let seed = try wholeNumber(object["seed"], "seed", in: Int.min...Int.max)
+        let parameterCount = try wholeNumber(object["parameters"], "parameters", in: 0...Int.max)
+        // The documented shape; the derived coding that rnntop 0.7 wrote; else the model's.
+        let record = object["settings"].flatMap { try? Self.decode(SettingsRecord.self, $0) }
+        let rnntopSettings = object["settings"].flatMap { try? Self.decode(RunSettings.self, $0) }
+        var settings = rnntopSettings ?? (record ?? SettingsRecord.empty).settings(model: model, totalSteps: totalSteps)
+        if rnntopSettings == nil, record?.seed == nil, let seed { settings.seed = UInt64(bitPattern: Int64(seed)) }
+        let summary = task["summary"] as? String ?? ""
+        // What the log leaves out shows as unknown, not as the stand-ins above.
+        var missing: Set<String> = []
+        if parameterCount == nil { missing.insert("parameters") }
+        if rnntopSettings == nil { missing.formUnion((record ?? .empty).missing) }
+        if seed != nil { missing.remove("seed") }
         return RecordedRun.Header(
             program: object["program"] as? String ?? "unknown",
-            settings: settings, model: model,
+            settings: settings, taskName: Self.ownTaskName(record, rnntopSettings: rnntopSettings, summary: summary),
+            optimizerName: record?.optimizerName, model: model,
             parameterNames: object["parameter_names"] as? [String] ?? [],
-            parameterCount: try wholeNumber(object["parameters"], "parameters", in: 0...Int.max) ?? 0,
-            taskSummary: task["summary"] as? String ?? "",
+            parameterCount: parameterCount ?? 0,
+            taskSummary: summary,
             baseline: task["baseline"].flatMap { try? Self.decode(Baseline.self, $0) } ?? Baseline(loss: .nan, predictor: "unknown"),
             startStep: try stepNumber(object["step"]) ?? 0,
             stepsPerEpoch: try wholeNumber(object["steps_per_epoch"], "steps_per_epoch", in: 1...Int(Int32.max)) ?? 1,
-            totalSteps: totalSteps)
+            totalSteps: totalSteps, missing: missing)
+    }
+
+    /// The name a log gives its task when it is not one of rnntop's own (whose title
+    /// comes from the settings: the task, its file and columns).
+    private static func ownTaskName(_ record: SettingsRecord?, rnntopSettings: RunSettings?, summary: String) -> String? {
+        guard rnntopSettings == nil, record?.task?.kind.flatMap(TaskKind.init(rawValue:)) == nil else { return nil }
+        return (record ?? .empty).taskName(summary: summary)
     }
 
     /// A model from the few keys another program would write.

@@ -94,7 +94,7 @@ final class RunLogWriter {
         line.field("program", info.program)
         line.field("start", ISO8601DateFormatter().string(from: Date()))
         line.field("seed", Int(truncatingIfNeeded: info.settings.seed))
-        line.field("settings", json: Self.encode(info.settings))
+        line.field("settings", json: Self.encode(SettingsRecord(info.settings)))
         line.field("task", json: Self.encode(TaskRecord(summary: info.taskSummary, baseline: info.baseline)))
         line.field("model", json: Self.encode(info.model))
         line.field("parameters", info.parameterCount)
@@ -141,12 +141,13 @@ final class RunLogWriter {
         write(&line)
     }
 
-    /// ‖∂L/∂h_t‖ per layer and time step, four digits.
+    /// ‖∂L/∂h_t‖ per layer and time step, to float32's precision (other programs'
+    /// profiles are compared with these to 1e-4).
     func gradientProfile(step: Int, profile: [[Double]]) {
         var line = JSONLine(type: "grad_profile")
         line.field("step", step)
         line.key("layers")
-        line.array(profile) { line, layer in line.array(layer) { $0.fourDigits($1) } }
+        line.array(profile) { line, layer in line.array(layer) { $0.number(Float($1)) } }
         write(&line)
     }
 

@@ -44,7 +44,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Instead of the grid: what a run log at the default interval costs a session.")
     var logOverhead = false
 
+    @Flag(help: "Instead of the grid: the time to draw one dashboard frame of a long run, at 80x24 and 200x60.")
+    var frameTime = false
+
     func run() throws {
+        if frameTime { return try measureFrameTime() }
         if sessionOverhead { return try measureSessionOverhead() }
         if logOverhead { return try measureLogOverhead() }
         let cellKinds = try parseList(cells, option: "--cells") { CellKind(rawValue: $0) }
@@ -93,6 +97,16 @@ struct BenchCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    private func measureFrameTime() throws {
+        let steps = quick ? 20_000 : 200_000
+        print("dashboard frame time: a run of \(steps) steps (GRU(8) on sine), DashboardScreen.render alone")
+        print("size      view               median ms   worst ms")
+        for r in try FrameTimeBenchmark(steps: steps, frames: quick ? 5 : 40).measure() {
+            let view = r.view.padding(toLength: 18, withPad: " ", startingAt: 0)
+            print(String(format: "%3dx%-3d   ", r.width, r.height) + view + String(format: " %9.2f %10.2f", r.median, r.worst))
         }
     }
 

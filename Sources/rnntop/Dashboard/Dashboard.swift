@@ -58,7 +58,12 @@ final class Dashboard {
     /// Runs until the user quits or a signal comes; a live session is told to quit
     /// (`Session.wait()` then gives its end).
     func run(signals: SignalWatch) {
-        if case .live(let session) = source { session.start() }
+        if case .live(let session) = source {
+            session.start()
+            // The training threads exist now (the session's own from its queue):
+            // drawing gives way to them, so the dashboard costs training little.
+            DrawingThread.yieldToWork()
+        }
         var quitting = false
         var lastFrame = -Double.infinity
         // A key or a resize asks for a frame even when the session has not changed.
@@ -114,8 +119,13 @@ final class Dashboard {
         return true
     }
 
-    /// Applies a key; returns true for quit.
+    /// Applies a key; returns true for quit. While the help is up, a key only
+    /// closes it (q too: it does not quit behind the help).
     private func handle(_ key: Key) -> Bool {
+        if view.showHelp {
+            if [.escape, .character("?"), .character("q"), .character("Q")].contains(key) { view.showHelp = false }
+            return false
+        }
         if case .replay(let feed) = source, let move = KeyMap.replayMove(for: key) {
             switch move {
             case .by(let fraction): feed.move(by: fraction)
@@ -128,6 +138,7 @@ final class Dashboard {
         guard let snapshot = currentSnapshot, let action = KeyMap.action(for: key, snapshot: snapshot) else {
             return key == .character("q") || key == .character("Q")
         }
+        let last = Double(TimeChart.lastStep(snapshot, view))
         switch action {
         case .quit: return true
         case .command(let command):
@@ -137,7 +148,21 @@ final class Dashboard {
             }
         case .refused(let why): note(why)
         case .toggleLogScale: view.logLoss.toggle()
-        case .toggleSmoothing: view.smoothing.toggle()
+        case .cycleSmoothing:
+            let weights = ViewState.smoothingWeights
+            view.smoothing = weights[((weights.firstIndex(of: view.smoothing) ?? 0) + 1) % weights.count]
+            note(view.smoothing > 0 ? "smoothing: moving average, weight \(view.smoothing)" : "smoothing off: the line is each column's mean")
+        case .cycleXAxis:
+            view.xAxis = view.xAxis.cycled()
+            note("x axis: \(view.xAxis.rawValue)")
+        case .zoomIn: view.window = view.window.zoomedIn(last: last, center: view.cursor.map(Double.init))
+        case .zoomOut: view.window = view.window.zoomedOut(last: last)
+        case .pan(let fraction): view.window = view.window.panned(by: fraction, last: last)
+        case .showWholeRun:
+            view.window = .whole
+            view.cursor = nil
+        case .dismiss: view.cursor = nil
+        case .exportScreen: exportScreen(snapshot)
         case .cycleHeatmap: view.heatmapMode = (view.heatmapMode + 1) % HeatmapPanel.modes(of: snapshot.model).count
         case .cycleTheme:
             if let error = themes.advance() {
@@ -150,19 +175,23 @@ final class Dashboard {
         case .focusNext: view.focus = view.focus.cycled()
         case .focusPrevious: view.focus = view.focus.cycled(by: -1)
         case .toggleHelp: view.showHelp.toggle()
-        case .move(let dx, let dy): move(dx: dx, dy: dy, snapshot: snapshot)
+        case .move(let dx, let dy): move(dx: dx, dy: dy, snapshot: snapshot, last: last)
         }
         return false
     }
 
-    /// Arrows act on the focused panel.
-    private func move(dx: Int, dy: Int, snapshot: Snapshot) {
+    /// Arrows act on the focused panel: the time charts move the cursor (left,
+    /// right) and zoom (up, down, on the loss chart) or pick a layer (on the
+    /// gradients); the heatmap picks a layer and a unit.
+    private func move(dx: Int, dy: Int, snapshot: Snapshot, last: Double) {
         let layers = snapshot.model.layers
         switch view.focus {
-        case .loss:
-            view.lossWindow = min(max(view.lossWindow + dx + dy, 0), ViewState.lossWindows.count - 1)
-        case .gradients:
-            view.layer = min(max(view.layer + dy + dx, 0), layers - 1)
+        case .loss, .gradients:
+            if dx != 0 { moveCursor(by: dx, last: last) }
+            if dy != 0 && view.focus == .loss {
+                view.window = dy < 0 ? view.window.zoomedIn(last: last, center: view.cursor.map(Double.init)) : view.window.zoomedOut(last: last)
+            }
+            if dy != 0 && view.focus == .gradients { view.layer = min(max(view.layer + dy, 0), layers - 1) }
         case .heatmap:
             if dx != 0 { view.layer = min(max(view.layer + dx, 0), layers - 1) }
             if dy != 0 {
@@ -174,14 +203,44 @@ final class Dashboard {
         }
     }
 
-    /// A write that failed (the log, the CSV, a checkpoint) stays on the message line
-    /// a while, whatever events come after it.
+    /// A write that failed (the log, the CSV, a checkpoint, the weights) stays on the
+    /// message line a while, whatever events come after it.
     private func noteFailedWrites(_ snapshot: Snapshot) {
         guard case .live = source, snapshot.eventCount > seenEvents else { return }
         let fresh = snapshot.events.suffix(min(snapshot.eventCount - seenEvents, snapshot.events.count))
         seenEvents = snapshot.eventCount
-        if let failure = fresh.last(where: { $0.kind == .writeFailed || ($0.kind == .checkpoint && !$0.applied) }) {
+        if let failure = fresh.last(where: { $0.kind == .writeFailed || ([.checkpoint, .weights].contains($0.kind) && !$0.applied) }) {
             note(failure.message, seconds: 8)
+        }
+    }
+
+    /// The cursor appears at the last step, then moves by a fiftieth of the window,
+    /// within it; a window that would leave it behind follows it.
+    private func moveCursor(by direction: Int, last: Double) {
+        let range = view.window.range(last: last)
+        let stride = max(1, ((range.upperBound - range.lowerBound) / 50).rounded())
+        guard let cursor = view.cursor else {
+            view.cursor = Int(min(last, range.upperBound))
+            return
+        }
+        let moved = min(max(Double(cursor) + Double(direction) * stride, 0), last)
+        view.cursor = Int(moved)
+        if moved < range.lowerBound || moved > range.upperBound {
+            view.window = view.window.panned(by: moved < range.lowerBound ? -0.5 : 0.5, last: last)
+        }
+    }
+
+    /// The screen as drawn, to an SVG file in the current folder; the message line
+    /// names it (or says why it could not be written).
+    private func exportScreen(_ snapshot: Snapshot) {
+        let size = terminal.size
+        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: themes.current, context: drawingContext, now: now)
+        let name = ScreenExport.fileName(step: snapshot.step)
+        do {
+            try ScreenExport.write(screen.render(width: size.width, height: size.height), theme: themes.current, to: name)
+            note("screen saved to \(name)", seconds: 5)
+        } catch {
+            note("cannot save the screen: \(error)", seconds: 8)
         }
     }
 
@@ -199,12 +258,16 @@ final class Dashboard {
         return last != frame || (view.message.map { $0.until < now } ?? false)
     }
 
+    /// The terminal's abilities, less colour for a monochrome theme.
+    private var drawingContext: RenderContext {
+        var context = terminal.context
+        if themes.current.monochrome { context.color = false }
+        return context
+    }
+
     private func draw(_ snapshot: Snapshot) {
         let size = terminal.size
-        let theme = themes.current
-        var context = terminal.context
-        if theme.monochrome { context.color = false }
-        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: theme, context: context, now: now)
+        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: themes.current, context: drawingContext, now: now)
         terminal.draw(screen.render(width: size.width, height: size.height))
         if let message = view.message, message.until < now { view.message = nil }
     }

@@ -11,14 +11,17 @@ enum Format {
         return String(format: "%.1e", v)
     }
 
-    /// A learning rate or threshold: 1e-3 style when short, plain otherwise.
-    static func setting(_ v: Float) -> String {
-        let d = Double(v)
-        if d == 0 { return "0" }
-        let exponent = log10(abs(d))
-        if exponent == exponent.rounded() { return "1e\(Int(exponent))" }
-        return String(format: "%.2g", d)
+    /// Three significant digits, for tight places: 0.195, 12.3, 1.2e-05.
+    static func short(_ v: Double) -> String {
+        guard v.isFinite else { return value(v) }
+        let a = abs(v)
+        if a == 0 { return "0" }
+        if a >= 1e-3 && a < 1e4 { return String(format: a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v) }
+        return String(format: "%.1e", v)
     }
+
+    /// A learning rate or threshold, written as everywhere else (`Float.settingText`).
+    static func setting(_ v: Float) -> String { v.settingText }
 
     /// 1234 → 1,234; 12345678 → 12.3M.
     static func count(_ n: Int) -> String {

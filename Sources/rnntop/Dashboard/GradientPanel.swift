@@ -10,8 +10,9 @@ struct GradientPanel {
     let view: ViewState
     let theme: Theme
     let focused: Bool
+    let context: RenderContext
 
-    func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
+    func render(into buffer: inout Buffer, area: Rect) {
         let profiles = snapshot.hiddenGradientProfile
         let layer = min(view.layer, max(profiles.count - 1, 0))
         let layerText = profiles.count > 1 ? " layer \(layer + 1)/\(profiles.count)" : ""
@@ -29,26 +30,41 @@ struct GradientPanel {
         let health = Health(first: profile.first ?? .nan, last: profile.last ?? .nan)
         var bars = BarProfile(values: profile, style: theme.style(health.color(theme)))
         bars.labelStyle = theme.style(theme.muted)
+        bars.floor = snapshot.hiddenGradientFloor
         let (barArea, caption) = top.splitTop(top.height - 1)
         bars.render(into: &buffer, area: barArea, context: context)
         buffer.text(
             caption.x, caption.y, "t=1..\(profile.count): \(health.explanation)", theme.style(theme.muted),
             limit: caption.width)
+        drawNorms(into: &buffer, area: bottom)
+    }
 
-        var chart = LineChart()
-        chart.logScale = true
-        chart.axisStyle = theme.style(theme.border)
-        chart.labelStyle = theme.style(theme.muted)
-        let norms = LossPanel.points(snapshot.gradientNorm)
-        chart.series = [.init(name: "‖g‖", points: norms, style: theme.style(theme.smoothed))]
-        // A replay's axis spans the whole run, as the loss chart's does.
-        chart.xRange = LossPanel.stepRange(upTo: view.replay.map { Double($0.lastStep) } ?? norms.last?.x ?? 0)
+    /// The global gradient norm over training, on the loss chart's time axis: its
+    /// spread as a band, its smoothed value as a line, and the clip threshold.
+    private func drawNorms(into buffer: inout Buffer, area: Rect) {
+        let raw = ChartData.samples(snapshot.gradientNorm, breaks: ChartData.breaks(snapshot))
+        let smoothed = ChartData.smoothed(raw, weight: view.smoothing)
         let clipping = snapshot.settings.training.clipping
-        if !clipping.isOff && clipping.mode == .norm {
+        let clipsNorm = !clipping.isOff && clipping.mode == .norm
+        var heading = "gradient norm"
+        if let cursor = view.cursor, let at = smoothed.last(where: { !$0.isGap && $0.x0 <= Double(cursor) && $0.mean.isFinite }) {
+            heading += " at step \(Format.count(cursor)): \(Format.short(at.mean))"
+        } else if let last = smoothed.last(where: { $0.mean.isFinite }) {
+            heading += " \(Format.short(last.mean))"
+        }
+        heading += " before clipping"
+        if clipsNorm { heading += "  ┄ clip \(clipping.threshold.settingText)" }
+        buffer.text(area.x, area.y, heading, theme.style(theme.muted), limit: area.width)
+        var chart = TimeChart.make(snapshot: snapshot, view: view, theme: theme)
+        chart.logScale = true
+        chart.series = [
+            .init(name: "‖g‖ spread", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":"),
+            .init(name: "‖g‖", kind: .line, samples: smoothed, style: theme.style(theme.smoothed, .bold), glyph: "*"),
+        ]
+        if clipsNorm {
             chart.references = [.init(label: "clip", value: Double(clipping.threshold), style: theme.style(theme.clip))]
         }
-        buffer.text(bottom.x, bottom.y, "gradient norm (before clipping)", theme.style(theme.muted), limit: bottom.width)
-        chart.render(into: &buffer, area: Rect(x: bottom.x, y: bottom.y + 1, width: bottom.width, height: bottom.height - 1), context: context)
+        chart.render(into: &buffer, area: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1), context: context)
     }
 
     /// ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ as text; a first step whose gradient underflowed to

@@ -3,12 +3,15 @@ import TerminalUI
 import Training
 
 /// The probe sequence inside the model: h_t, c_t, each gate's activations, or
-/// ∂L/∂h_t of a layer, as units × time steps.
+/// ∂L/∂h_t of a layer, as units × time steps. A unit picked with the arrows is
+/// marked at the edge and read out under the map.
 struct HeatmapPanel {
     let snapshot: Snapshot
     let view: ViewState
     let theme: Theme
     let focused: Bool
+    /// Where a replay is, if this is one: a log may have no probe at all.
+    let replay: ViewState.ReplayPosition?
 
     /// The matrices the model offers, in the order `h` cycles through them.
     static func modes(of model: ModelConfig) -> [String] {
@@ -20,7 +23,10 @@ struct HeatmapPanel {
         let mode = modes[view.heatmapMode % modes.count]
         guard let probe = snapshot.probe else {
             let inside = panel(&buffer, area, context, title: mode)
-            buffer.text(inside.x, inside.y, "waiting for the first probe", theme.style(theme.muted), limit: inside.width)
+            let waiting = replay.map { $0.following && !$0.ended } ?? true
+            buffer.text(
+                inside.x, inside.y, waiting ? "waiting for the first probe" : "no probe in this log up to here",
+                theme.style(theme.muted), limit: inside.width)
             return
         }
         let layer = min(view.layer, probe.hidden.count - 1)
@@ -32,37 +38,47 @@ struct HeatmapPanel {
         case "h": matrix = probe.hidden[layer]
         case "c": matrix = probe.cell[layer]
         case "∂L/∂h":
+            // Magnitudes across decades: a sequential scale of log |∂L/∂h|.
             matrix = probe.hiddenGradients[layer]
             logScale = true
+            map = theme.sequential
         default:
             let name = String(mode.dropFirst(5))
-            let gate = probe.gates[layer].first { $0.name == name }!
+            guard let gate = probe.gates[layer].first(where: { $0.name == name }) else { return }
             matrix = gate.activations
             let sigmoid = !(name == "g" || name == "n")
             if sigmoid { map = theme.sequential }
             saturation = "  sat \(Int((gate.saturation * 100).rounded()))%"
         }
         let layerText = probe.hidden.count > 1 ? " layer \(layer + 1)" : ""
-        let inside = panel(
-            &buffer, area, context, title: "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(saturation)  step \(snapshot.probeStep)")
+        let title = "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(saturation)  step \(snapshot.probeStep)"
+        // "sat" says little on its own: spelled out where the title has room.
+        let explained = saturation.isEmpty ? title : title + "  (sat: share of units near 0 or 1)"
+        let inside = panel(&buffer, area, context, title: explained.count + 4 <= area.width ? explained : title)
         guard inside.height >= 3 else { return }
         var heatmap = Heatmap(rows: matrix.units, columns: matrix.steps, values: matrix.values, map: map)
         heatmap.logScale = logScale
         heatmap.labelStyle = theme.style(theme.muted)
-        let (heat, readout) = view.unit == nil || inside.height < 5 ? (inside, nil) : split(inside)
-        heatmap.render(into: &buffer, area: heat, context: context.color && theme.monochrome ? RenderContext(unicode: context.unicode, color: false) : context)
-        if let readout, let unit = view.unit {
-            let u = min(unit, matrix.units - 1)
-            let values = (0..<matrix.steps).map { Double(matrix[u, $0]) }
-            buffer.text(readout.x, readout.y, "unit \(u + 1): ", theme.style(theme.highlight), limit: readout.width)
-            Sparkline(values: values, style: theme.style(theme.highlight))
-                .render(into: &buffer, area: Rect(x: readout.x + 10, y: readout.y, width: readout.width - 10, height: 1), context: context)
+        let unit = view.unit.map { min($0, matrix.units - 1) }
+        let withReadout = unit != nil && inside.height >= 5
+        let (mapArea, readout) = withReadout ? inside.splitTop(inside.height - 1) : (inside, inside.splitTop(0).0)
+        // A one-column gutter on the left marks the picked unit's row.
+        let (gutter, heat) = unit == nil ? (mapArea.splitLeft(0).0, mapArea) : mapArea.splitLeft(1)
+        let mapContext = context.color && theme.monochrome ? RenderContext(unicode: context.unicode, color: false) : context
+        heatmap.render(into: &buffer, area: heat, context: mapContext)
+        guard let unit else { return }
+        if let row = heatmap.cellRow(of: unit, in: heat, context: mapContext) {
+            buffer.put(gutter.x, row, context.unicode ? "▶" : ">", theme.style(theme.highlight, .bold))
         }
-    }
-
-    private func split(_ area: Rect) -> (Rect, Rect?) {
-        let (heat, readout) = area.splitTop(area.height - 1)
-        return (heat, readout)
+        if withReadout {
+            let values = (0..<matrix.steps).map { Double(matrix[unit, $0]) }
+            let label = "unit \(unit + 1): "
+            buffer.text(readout.x, readout.y, label, theme.style(theme.highlight), limit: readout.width)
+            Sparkline(values: values, style: theme.style(theme.highlight))
+                .render(
+                    into: &buffer, area: Rect(x: readout.x + label.count, y: readout.y, width: readout.width - label.count, height: 1),
+                    context: context)
+        }
     }
 
     private func panel(_ buffer: inout Buffer, _ area: Rect, _ context: RenderContext, title: String) -> Rect {

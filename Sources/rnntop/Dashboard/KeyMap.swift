@@ -5,8 +5,15 @@ import Training
 /// What a key does on the dashboard: a command for the session, or a change of view.
 enum Action: Equatable {
     case command(Command)
-    case toggleLogScale, toggleSmoothing, cycleHeatmap, cycleTheme, focusNext, focusPrevious
+    case toggleLogScale, cycleSmoothing, cycleHeatmap, cycleTheme, focusNext, focusPrevious, cycleXAxis
     case move(dx: Int, dy: Int)
+    /// The time charts' window: half or twice as many steps, a quarter of it back
+    /// or forward, or the whole run again (and no cursor).
+    case zoomIn, zoomOut, pan(Double), showWholeRun
+    /// Esc: closes the help, or takes the cursor away.
+    case dismiss
+    /// Writes the screen as an SVG file.
+    case exportScreen
     case toggleHelp, quit
     /// A key that does nothing now, and why.
     case refused(String)
@@ -23,19 +30,29 @@ enum KeyMap {
         case .down: return .move(dx: 0, dy: 1)
         case .left: return .move(dx: -1, dy: 0)
         case .right: return .move(dx: 1, dy: 0)
+        case .escape: return .dismiss
         case .character(let c):
             switch c {
-            case " ": return .command(snapshot.state == .running ? .pause : .resume)
+            case " ":
+                switch snapshot.state {
+                case .running: return .command(.pause)
+                case .done where snapshot.step >= snapshot.totalSteps: return .command(.extend(steps: nil))
+                default: return .command(.resume)
+                }
             case "n": return .command(.step)
             case "+", "=": return .command(.setLearningRate(training.optimizer.learningRate * 2))
             case "-", "_": return .command(.setLearningRate(training.optimizer.learningRate / 2))
             case "]":
-                let threshold = training.clipping.isOff ? 1 : training.clipping.threshold * 2
-                return .command(.setClipping(threshold: threshold, mode: nil))
+                let current = training.clipping.isOff ? 0 : training.clipping.threshold
+                guard let next = clipLadder.first(where: { $0 > current * 1.0001 }) else { return .refused("clipping is at its largest") }
+                return .command(.setClipping(threshold: current == 0 ? 1 : next, mode: nil))
             case "[":
                 guard !training.clipping.isOff else { return .refused("clipping is off") }
-                let halved = training.clipping.threshold / 2
-                return .command(.setClipping(threshold: halved < 1e-4 ? 0 : halved, mode: nil))
+                let lower = clipLadder.last { $0 < training.clipping.threshold * 0.9999 }
+                return .command(.setClipping(threshold: lower ?? 0, mode: nil))
+            case "\\":
+                guard !training.clipping.isOff else { return .refused("clipping is off") }
+                return .command(.setClipping(threshold: 0, mode: nil))
             case "o":
                 return .command(.switchOptimizer(training.optimizer.kind.cycled()))
             case "b": return training.batchSize > 1 ? .command(.setBatchSize(max(1, training.batchSize / 2))) : .refused("the batch is 1")
@@ -47,9 +64,17 @@ enum KeyMap {
             case "r": return .command(.resetWeights(seed: nil))
             case "u": return snapshot.canRollBack ? .command(.rollBack) : .refused("nothing to roll back to yet")
             case "s": return .command(.saveCheckpoint(path: snapshot.settings.checkpointPath ?? "rnntop.ckpt"))
+            case "w": return .command(.saveWeights(path: snapshot.settings.weightsPath ?? "rnntop.safetensors"))
             case "h": return .cycleHeatmap
             case "l": return .toggleLogScale
-            case "e": return .toggleSmoothing
+            case "e": return .cycleSmoothing
+            case "x": return .cycleXAxis
+            case "<", ",": return .pan(-0.25)
+            case ">", ".": return .pan(0.25)
+            case "{": return .zoomIn
+            case "}": return .zoomOut
+            case "0": return .showWholeRun
+            case "p": return .exportScreen
             case "t": return .cycleTheme
             case "?": return .toggleHelp
             case "q", "Q": return .quit
@@ -58,6 +83,10 @@ enum KeyMap {
         default: return nil
         }
     }
+
+    /// The thresholds `]` and `[` step through: round values, so a few presses go a
+    /// long way; below the smallest, `[` turns clipping off.
+    static let clipLadder: [Float] = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 1000]
 
     /// How a key moves a replay's cursor through the run.
     enum ReplayMove: Equatable {
@@ -83,11 +112,18 @@ enum KeyMap {
     static let replayHelpLines = [
         "left right  the run's time: 1% back, forward",
         "pgup pgdn   10% back, forward   home end  start, end",
-        "h       next heatmap: h c gates dL/dh",
-        "l       log scale of loss     e       smoothing on / off",
+        "up down     loss panel: zoom in, out",
+        "{ } < > 0   zoom in, out; pan back, forward; the whole run",
+        "x       x axis: steps, epochs, time    e  smoothing",
+        "h       next heatmap          l       log loss scale",
         "t       next theme            tab     next panel",
-        "up down loss: zoom; gradients: layer; heatmap: unit",
-        "?       this help             q       quit",
+        "p       save the screen as SVG",
+        "? esc   close this help       q       quit",
+        "loss: the raw loss's spread as a faint band, the smoothed",
+        "      loss a bold line, validation ◆, the baseline dashed",
+        "x axis: m model  r reset  u rollback  R resume  l lr",
+        "        o optimizer  b batch  c clip  d dropout  t truncation",
+        "sat: the share of a gate's units near 0 or 1 (saturated)",
     ]
 
     static let replayFooter: [(String, String)] = [
@@ -96,23 +132,32 @@ enum KeyMap {
     ]
 
     static let helpLines = [
-        "space   pause / resume        n       one step (paused)",
-        "+ -     learning rate x2 /2   ] [     clip threshold x2 /2",
-        "o       next optimizer        b B     batch size /2 x2",
-        "d D     dropout -0.1 +0.1     m       next cell: rnn lstm gru",
-        "r       reset the weights     u       roll back a divergence",
-        "s       save a checkpoint     h       next heatmap: h c gates dL/dh",
-        "l       log scale of loss     e       smoothing on / off",
+        "space   pause, resume; a finished run: as long again",
+        "n       one step (paused)     + -     learning rate x2 /2",
+        "] [ \\   clip up, down, off    o       next optimizer",
+        "b B     batch /2 x2           d D     dropout -0.1 +0.1",
+        "m       next cell             r       reset the weights",
+        "u       roll back a divergence   s    save a checkpoint",
+        "w       save the weights (safetensors, PyTorch's names)",
+        "left right  loss, gradients: the cursor; heatmap: layer",
+        "up down     loss: zoom; gradients: layer; heatmap: unit",
+        "{ } < > 0   zoom in, out; pan back, forward; the whole run",
+        "x       x axis: steps, epochs, time    e  smoothing",
+        "h       next heatmap          l       log loss scale",
         "t       next theme            tab     next panel",
-        "arrows  loss: zoom; gradients: layer; heatmap: unit, layer",
-        "?       this help             q       quit",
+        "p       save the screen as SVG   ? esc  close   q  quit",
+        "loss: the raw loss's spread as a faint band, the smoothed",
+        "      loss a bold line, validation ◆, the baseline dashed",
+        "x axis: m model  r reset  u rollback  R resume  l lr",
+        "        o optimizer  b batch  c clip  d dropout  t truncation",
+        "sat: the share of a gate's units near 0 or 1 (saturated)",
     ]
 
     /// The footer's keys, most wanted first: a narrow footer keeps the first ones
     /// (and the last two, help and quit, always).
     static let footer: [(String, String)] = [
         ("space", "pause"), ("+-", "lr"), ("m", "cell"), ("][", "clip"), ("h", "heat"), ("o", "opt"), ("n", "step"),
-        ("bB", "batch"), ("dD", "drop"), ("l", "log"), ("u", "undo"), ("r", "reset"), ("s", "save"), ("e", "smooth"),
-        ("t", "theme"), ("tab", "panel"), ("?", "help"), ("q", "quit"),
+        ("bB", "batch"), ("dD", "drop"), ("{}<>", "zoom"), ("l", "log"), ("u", "undo"), ("r", "reset"), ("s", "save"),
+        ("w", "weights"), ("e", "smooth"), ("x", "axis"), ("t", "theme"), ("tab", "panel"), ("?", "help"), ("q", "quit"),
     ]
 }

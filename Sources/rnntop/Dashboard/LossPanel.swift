@@ -2,84 +2,144 @@ import Foundation
 import TerminalUI
 import Training
 
-/// The loss chart: training loss raw (faint) and smoothed (bold), validation loss,
-/// and the task's baseline as a reference line; linear or log scale.
+/// The loss chart: the raw training loss as a faint band (each column's spread), the
+/// smoothed loss as a bold line on top, validation as a line with markers, and the
+/// task's baseline across the plot; event markers on the x axis, a cursor that
+/// reads values off. The legend sits on its own row, or in the title when the panel
+/// is short.
 struct LossPanel {
     let snapshot: Snapshot
     let view: ViewState
     let theme: Theme
     let focused: Bool
+    let context: RenderContext
 
-    func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
-        let last = snapshot.loss.last.map { Format.value($0.value) } ?? "-"
-        let validation = snapshot.validationLoss.last.map { "  val \(Format.value($0.value))" } ?? ""
-        let scale = view.logLoss ? "  log" : ""
-        let windowSteps = ViewState.lossWindows[view.lossWindow]
-        let window = windowSteps > 0 ? "  last \(Format.count(windowSteps))" : ""
-        let title = "loss \(last)\(validation)  baseline \(Format.value(snapshot.baseline.loss))\(scale)\(window)"
-        let inside = theme.panel(title, focused: focused).render(into: &buffer, area: area, context: context)
+    func render(into buffer: inout Buffer, area: Rect) {
+        let series = Series(snapshot: snapshot, view: view, theme: theme, context: context)
+        // A short panel keeps every row for the plot: the legend goes in its title.
+        let compact = area.height < 12
+        let inside = theme.panel("loss", focused: focused).render(into: &buffer, area: area, context: context)
         guard inside.height >= 3 else { return }
-
-        let raw = Self.points(snapshot.loss)
-        var chart = LineChart()
+        var plotArea = inside
+        if compact {
+            let titleRow = Rect(x: area.x + 7, y: area.y, width: area.width - 8, height: 1)
+            series.drawLegend(into: &buffer, area: titleRow, gap: "  ", inBorder: true, rawLast: true)
+        } else {
+            let (legendRow, rest) = inside.splitTop(1)
+            series.drawLegend(into: &buffer, area: legendRow, gap: "   ", inBorder: false, rawLast: false)
+            plotArea = rest
+        }
+        if let cursor = view.cursor, let readout = series.readout(at: cursor) {
+            let (row, rest) = plotArea.splitTop(1)
+            buffer.text(row.x, row.y, readout, theme.style(theme.highlight), limit: row.width)
+            plotArea = rest
+        }
+        var chart = TimeChart.make(snapshot: snapshot, view: view, theme: theme)
         chart.logScale = view.logLoss
         chart.ignoresOutliers = true
-        chart.axisStyle = theme.style(theme.border)
-        chart.labelStyle = theme.style(theme.muted)
-        if let lastStep = raw.last?.x {
-            // A replay's axis spans the whole run, so the line grows into it as the cursor moves.
-            let end = view.replay.map { Double($0.lastStep) } ?? lastStep
-            chart.xRange = windowSteps > 0 ? max(0, lastStep - Double(windowSteps))...max(lastStep, 1) : Self.stepRange(upTo: end)
-        }
-        if view.smoothing {
-            chart.series.append(.init(name: "train", points: raw, style: theme.style(theme.train, .dim)))
-            chart.series.append(.init(name: "smoothed", points: Self.smoothed(raw), style: theme.style(theme.smoothed, .bold)))
-        } else {
-            chart.series.append(.init(name: "train", points: raw, style: theme.style(theme.smoothed)))
-        }
-        chart.series.append(.init(name: "val", points: Self.points(snapshot.validationLoss), style: theme.style(theme.validation, .bold)))
-        chart.references.append(.init(label: "baseline", value: snapshot.baseline.loss, style: theme.style(theme.baseline)))
-        chart.render(into: &buffer, area: inside, context: context)
-        legend(&buffer, inside)
+        chart.series = series.chartSeries
+        chart.references = [.init(label: "baseline", value: snapshot.baseline.loss, style: theme.style(theme.baseline))]
+        chart.render(into: &buffer, area: plotArea, context: context)
     }
+}
 
-    private func legend(_ buffer: inout Buffer, _ area: Rect) {
-        let items: [(String, RGB)] =
-            (view.smoothing ? [("smoothed", theme.smoothed), ("raw", theme.train)] : [("train", theme.smoothed)])
-            + [("val", theme.validation), ("baseline", theme.baseline)]
-        let text = items.map(\.0).joined(separator: " ") + "  "
-        var x = area.maxX - text.count
-        guard x > area.x + 10 else { return }
-        for (label, color) in items {
-            x += buffer.text(x, area.y, label, theme.style(color, .bold))
-            x += buffer.text(x, area.y, " ", theme.style(theme.foreground))
+extension LossPanel {
+    /// The loss chart's series, their look and their legend.
+    struct Series {
+        let snapshot: Snapshot
+        let view: ViewState
+        let theme: Theme
+        let context: RenderContext
+        /// The training loss's samples, and the same smoothed: made once a frame.
+        let raw: [ChartSample]
+        let smoothed: [ChartSample]
+
+        init(snapshot: Snapshot, view: ViewState, theme: Theme, context: RenderContext) {
+            (self.snapshot, self.view, self.theme, self.context) = (snapshot, view, theme, context)
+            raw = ChartData.samples(snapshot.loss, breaks: ChartData.breaks(snapshot))
+            smoothed = ChartData.smoothed(raw, weight: view.smoothing)
+        }
+
+        var chartSeries: [LineChart.Series] {
+            [
+                .init(name: "raw", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":"),
+                .init(name: "val", kind: .points, samples: ChartData.samples(snapshot.validationLoss), style: theme.style(theme.validation), glyph: context.unicode ? "◆" : "o"),
+                .init(name: "smoothed", kind: .line, samples: smoothed, style: theme.style(theme.smoothed, .bold), glyph: "*"),
+            ]
+        }
+
+        /// The legend's items: a sample of each series' line in its style, its name
+        /// and its latest value (the smoothing's weight too, unless `short`).
+        func legendItems(short: Bool) -> [(glyph: String, glyphStyle: Style, text: String)] {
+            let smoothedValue = smoothed.last { $0.mean.isFinite }?.mean
+            let smoothing = short ? "" : view.smoothing > 0 ? " (ema \(view.smoothing))" : " (mean)"
+            let number = short ? Format.short : Format.value
+            var items: [(String, Style, String)] = [
+                (context.unicode ? "━" : "*", theme.style(theme.smoothed, .bold), "\(smoothedValue.map(number) ?? "-")\(smoothing)"),
+                (context.unicode ? "⣿" : ":", theme.style(theme.train, .dim), "raw"),
+            ]
+            if let validation = snapshot.validationLoss.last {
+                items.append((context.unicode ? "◆" : "o", theme.style(theme.validation, .bold), "val \(number(validation.value))"))
+            }
+            items.append((context.unicode ? "┄" : "-", theme.style(theme.baseline), "baseline \(number(snapshot.baseline.loss))"))
+            return items
+        }
+
+        /// The items that fit, `gap` between them, then the scale note at the right
+        /// if it fits too. In the border, each piece of text has a space either side;
+        /// where room is short, `rawLast` keeps the values before the raw band's key.
+        func drawLegend(into buffer: inout Buffer, area: Rect, gap: String, inBorder: Bool, rawLast: Bool) {
+            let pad = inBorder ? " " : ""
+            var items = legendItems(short: inBorder)
+            if rawLast { items.append(items.remove(at: 1)) }
+            var x = area.x
+            for (n, item) in items.enumerated() {
+                let needed = (n > 0 ? gap.count : pad.count) + item.glyph.count + 1 + item.text.count + pad.count
+                guard x + needed <= area.maxX else { break }
+                if n > 0 { x += buffer.text(x, area.y, gap, theme.style(theme.border)) } else { x += buffer.text(x, area.y, pad, theme.style(theme.border)) }
+                x += buffer.text(x, area.y, item.glyph, item.glyphStyle)
+                x += buffer.text(x, area.y, " " + item.text, theme.style(theme.foreground))
+            }
+            x += buffer.text(x, area.y, pad, theme.style(theme.border))
+            let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
+            if !note.isEmpty && x + note.count + 2 < area.maxX {
+                buffer.text(area.maxX - note.count - pad.count, area.y, pad + note + pad, theme.style(theme.muted))
+            }
+        }
+
+        /// The values at the cursor's step: the raw loss there (or the nearest kept),
+        /// the smoothed line and the last validation up to it.
+        func readout(at step: Int) -> String? {
+            let points = raw.filter { !$0.isGap }
+            guard let nearest = points.min(by: { abs(($0.x0 + $0.x1) / 2 - Double(step)) < abs(($1.x0 + $1.x1) / 2 - Double(step)) }) else {
+                return nil
+            }
+            let smoothed = self.smoothed.last { !$0.isGap && $0.x0 <= Double(step) }
+            var text = "step \(Format.count(step)): loss \(Format.value(nearest.mean))"
+            if nearest.x1 > nearest.x0 {
+                text += " (mean of \(Format.count(Int(nearest.x0)))-\(Format.count(Int(nearest.x1))), \(Format.value(nearest.low))-\(Format.value(nearest.high)))"
+            }
+            if let smoothed { text += "  smoothed \(Format.value(smoothed.mean))" }
+            if let validation = snapshot.validationLoss.recent.last(where: { $0.step <= step }) {
+                text += "  val \(Format.value(validation.value)) (step \(Format.count(validation.step)))"
+            }
+            return text
         }
     }
+}
 
-    /// The x range of a chart of the whole run: from 0 to a round number of steps
-    /// past the last (6,186 → 6,500), so the axis holds still while the line grows
-    /// into it, instead of every point moving a little each frame.
-    static func stepRange(upTo last: Double) -> ClosedRange<Double> {
-        guard last >= 10 else { return 0...10 }
-        let unit = pow(10, floor(log10(last))) / 2
-        return 0...((last / unit).rounded(.down) + 1) * unit
-    }
-
-    /// A history as chart points: merged buckets by their means, then the exact points.
-    static func points(_ history: MetricHistory) -> [(x: Double, y: Double)] {
-        history.buckets.map { (Double($0.firstStep + $0.lastStep) / 2, $0.count > 0 ? $0.mean : .nan) }
-            + history.recent.map { (Double($0.step), $0.value) }
-    }
-
-    /// An exponential moving average with TensorBoard's debiasing, skipping NaN, so
-    /// the first values are not pulled towards zero.
-    static func smoothed(_ points: [(x: Double, y: Double)], weight: Double = 0.95) -> [(x: Double, y: Double)] {
-        var average = 0.0, debias = 0.0
-        return points.map { point in
-            guard point.y.isFinite else { return point }
-            average = weight * average + (1 - weight) * point.y
-            debias = weight * debias + (1 - weight)
-            return (point.x, average / debias)
+extension ViewState {
+    /// What the time charts show besides the defaults: the scale, the window, the x unit.
+    func scaleNote(_ snapshot: Snapshot) -> String {
+        var parts = [String]()
+        if logLoss { parts.append("log") }
+        switch window {
+        case .whole: break
+        case .trailing(let steps): parts.append("last \(Format.count(Int(steps.rounded())))")
+        case .fixed(let range):
+            parts.append("steps \(Format.count(Int(range.lowerBound)))-\(Format.count(Int(range.upperBound)))")
         }
+        if xAxis != .steps { parts.append("x: \(xAxis.rawValue)") }
+        return parts.isEmpty ? "" : "  " + parts.joined(separator: "  ")
     }
 }

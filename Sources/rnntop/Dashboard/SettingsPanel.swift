@@ -2,7 +2,8 @@ import TerminalUI
 import Training
 
 /// The tunable settings, each with its key (not in a replay, where keys change
-/// nothing), and the latest events.
+/// nothing), and as many of the latest events as fit. A short panel sets the
+/// settings out in two columns, to leave rows for the events.
 struct SettingsPanel {
     let snapshot: Snapshot
     let theme: Theme
@@ -12,26 +13,44 @@ struct SettingsPanel {
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inside = theme.panel("settings", focused: focused).render(into: &buffer, area: area, context: context)
         let training = snapshot.settings.training
-        let clip = training.clipping.isOff ? "off" : "\(training.clipping.mode.rawValue) \(Format.setting(training.clipping.threshold))"
-        let rows: [(String, String, String)] = [
-            ("lr", Format.setting(training.optimizer.learningRate), "+ -"),
-            ("clip", clip, "] ["),
-            ("optimizer", training.optimizer.kind.rawValue, "o"),
-            ("batch", "\(training.batchSize)", "b B"),
-            ("dropout", String(format: "%.1f", snapshot.model.outputDropout), "d D"),
-            ("cell", "\(snapshot.model.cell.rawValue) \(snapshot.model.hiddenSize)", "m"),
+        // What a recorded run's log left out is unknown, not the stand-in value.
+        func known(_ name: String, _ value: String) -> String { snapshot.unknownSettings.contains(name) ? "?" : value }
+        let rows: [(name: String, short: String, value: String, key: String)] = [
+            ("lr", "lr", known("lr", training.optimizer.learningRate.settingText), "+-"),
+            ("clip", "clip", known("clip", training.clipping.text), "]["),
+            ("optimizer", "opt", known("optimizer", snapshot.optimizerName ?? training.optimizer.kind.rawValue), "o"),
+            ("batch", "batch", known("batch", "\(training.batchSize)"), "bB"),
+            ("dropout", "drop", known("dropout", snapshot.model.outputDropout.settingText), "dD"),
+            ("cell", "cell", "\(snapshot.model.cell.rawValue) \(snapshot.model.hiddenSize)", "m"),
         ]
-        for (i, row) in rows.prefix(inside.height).enumerated() {
-            let y = inside.y + i
-            buffer.text(inside.x, y, row.0, theme.style(theme.muted), limit: inside.width)
-            buffer.text(inside.x + 10, y, row.1, theme.style(theme.foreground), limit: inside.width - 16)
-            if showsKeys { buffer.text(inside.maxX - row.2.count, y, row.2, theme.style(theme.highlight, .bold)) }
+        let twoColumns = inside.height < rows.count + 3 && inside.width >= 28
+        let used: Int
+        if twoColumns {
+            let half = inside.width / 2
+            for (i, row) in rows.enumerated() {
+                let x = inside.x + (i % 2) * half, y = inside.y + i / 2
+                guard y < inside.maxY else { break }
+                draw(&buffer, x: x, y: y, width: half - 1, name: row.short, nameWidth: 6, value: row.value, key: row.key)
+            }
+            used = (rows.count + 1) / 2
+        } else {
+            for (i, row) in rows.prefix(inside.height).enumerated() {
+                draw(&buffer, x: inside.x, y: inside.y + i, width: inside.width, name: row.name, nameWidth: 10, value: row.value, key: row.key)
+            }
+            used = min(rows.count, inside.height)
         }
-        let left = inside.height - rows.count
+        let left = inside.height - used
         guard left > 0 else { return }
         for (i, event) in snapshot.events.suffix(left).enumerated() {
-            let text = "\(event.step) \(event.name)" + (event.newValue.map { " \($0)" } ?? "") + (event.applied ? "" : " (refused)")
-            buffer.text(inside.x, inside.y + rows.count + i, text, theme.style(event.applied ? theme.muted : theme.diverged), limit: inside.width)
+            let text = "\(Format.count(event.step)) \(event.name)" + (event.newValue.map { " \($0)" } ?? "") + (event.applied ? "" : " (refused)")
+            buffer.text(inside.x, inside.y + used + i, text, theme.style(event.applied ? theme.muted : theme.diverged), limit: inside.width)
         }
+    }
+
+    private func draw(_ buffer: inout Buffer, x: Int, y: Int, width: Int, name: String, nameWidth: Int, value: String, key: String) {
+        let keyWidth = showsKeys ? key.count + 1 : 0
+        buffer.text(x, y, name, theme.style(theme.muted), limit: nameWidth)
+        buffer.text(x + nameWidth, y, value, theme.style(theme.foreground), limit: width - nameWidth - keyWidth)
+        if showsKeys { buffer.text(x + width - key.count, y, key, theme.style(theme.highlight, .bold)) }
     }
 }

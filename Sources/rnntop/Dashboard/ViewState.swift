@@ -1,6 +1,7 @@
 import TerminalUI
 
-/// What the user chose to see (not what the session does): focus, heatmap, scales.
+/// What the user chose to see (not what the session does): focus, heatmap, scales,
+/// the charts' window and cursor.
 struct ViewState {
     enum Focus: Int, CaseIterable {
         case loss, gradients, heatmap, settings
@@ -11,14 +12,19 @@ struct ViewState {
     var heatmapMode = 0
     /// The layer the gradient and heatmap panels show.
     var layer = 0
-    /// A unit picked in the heatmap, whose values are read out.
+    /// A unit picked in the heatmap, whose row is marked and whose values are read out.
     var unit: Int?
     var logLoss = false
-    var smoothing = true
+    /// The weight of the smoothed line's moving average (0: the columns' plain means).
+    var smoothing = 0.9
+    static let smoothingWeights = [0, 0.6, 0.9, 0.99]
     var showHelp = false
-    /// Steps the loss chart shows: all, or the last 10k, 1k or 100.
-    var lossWindow = 0
-    static let lossWindows = [0, 10_000, 1_000, 100]
+    /// The steps both time charts show.
+    var window = ChartWindow.whole
+    /// A step the charts read values off at; nil for none.
+    var cursor: Int?
+    /// What the time charts' x axis counts.
+    var xAxis = XAxisUnit.steps
     /// A transient note on the message line and when it goes away.
     var message: (text: String, until: Double)?
     /// A hint for the default run, shown until the first key.
@@ -36,4 +42,10 @@ struct ViewState {
         /// Whether the log has its end record.
         var ended: Bool
     }
+}
+
+/// What the x axis of the loss and gradient-norm charts counts: training steps,
+/// epochs, or time since the start.
+enum XAxisUnit: String, CaseIterable {
+    case steps, epochs, time
 }

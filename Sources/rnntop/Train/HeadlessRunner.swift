@@ -12,7 +12,8 @@ struct HeadlessRunner {
     let session: Session
 
     /// Runs to the end and returns the exit status: 0 done, 1 diverged or a write
-    /// failed, 128 + the signal when interrupted.
+    /// failed (the log, the CSV, the checkpoint, the weights), 128 + the signal when
+    /// interrupted.
     func run() -> Int32 {
         for warning in session.warnings { printError(warning) }
         let start = session.snapshot
@@ -25,6 +26,7 @@ struct HeadlessRunner {
         let validation = last.validationLoss.last.map { "validation \(format($0.value)), " } ?? ""
         let trained = last.epochLoss.map { "loss \(format($0.value)) (mean of the last \($0.steps) steps), " } ?? ""
         if let error = end.checkpointError { printError(error) }
+        if let error = end.weightsError { printError(error) }
         if let signal = signals.received {
             report("interrupted at step \(last.step); \(trained)\(validation)baseline \(format(last.baseline.loss))")
             return 128 + signal
@@ -37,7 +39,7 @@ struct HeadlessRunner {
             report(
                 "done: \(last.step) steps in \(String(format: "%.2f", last.elapsedSeconds)) s; "
                     + "\(trained)\(validation)baseline \(format(last.baseline.loss))")
-            return end.writeFailures.isEmpty && end.checkpointError == nil ? 0 : 1
+            return end.writeFailures.isEmpty && end.checkpointError == nil && end.weightsError == nil ? 0 : 1
         }
     }
 
@@ -56,7 +58,7 @@ struct HeadlessRunner {
         model += " -> Dense(\(config.outputSize), \(config.head == .everyStep ? "every step" : "last step"))"
         let resumed = snapshot.step > 0 ? "; resumed at step \(snapshot.step)" : ""
         return "\(snapshot.taskSummary)\n\(model), \(snapshot.parameterCount) parameters; "
-            + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate), batch \(training.batchSize); "
+            + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate.settingText), batch \(training.batchSize); "
             + "baseline \(format(snapshot.baseline.loss)) (\(snapshot.baseline.predictor))\(resumed)"
     }
 }

@@ -22,7 +22,8 @@ extension TrainCommand {
         }
         let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
         return try Session(
-            resuming: saved, length: length, checkpointPath: checkpoint ?? resume, changes: changes(to: saved), options: options)
+            resuming: saved, length: length, checkpointPath: checkpoint ?? resume, weightsPath: saveWeights, changes: changes(to: saved),
+            options: options)
     }
 
     /// Flags that would make another run than the one saved: the model, the task and

@@ -98,6 +98,16 @@ struct TrainCommand: ParsableCommand {
                 + "(--steps or --epochs extend it; --lr, --optimizer, --batch, --dropout, --clip, --eval-every change it)."))
     var resume: String?
 
+    @Option(
+        name: .customLong("init-from"),
+        help: "Start from these weights: a safetensors file with PyTorch's names (rnn.weight_ih_l0, ..., head.weight); the cell, hidden size and layers follow it.")
+    var initFrom: String?
+
+    @Option(
+        name: .customLong("save-weights"),
+        help: "Write the weights here, as safetensors with PyTorch's names, when the run ends (and on the key w).")
+    var saveWeights: String?
+
     @Flag(help: "Train without the dashboard, reporting on standard error.")
     var headless = false
 
@@ -128,6 +138,7 @@ struct TrainCommand: ParsableCommand {
         if preset == .seed, let task, task != .seed {
             throw ValidationError("--preset seed trains the seed task, not \(task.rawValue)")
         }
+        if initFrom != nil && resume != nil { throw ValidationError("give --init-from or --resume, not both: a checkpoint has its weights") }
     }
 
     func run() throws {
@@ -190,22 +201,24 @@ struct TrainCommand: ParsableCommand {
         // Shown on the message line when they happened; the screen is gone now.
         for failure in end.writeFailures { printError(failure) }
         if let error = end.checkpointError { printError(error) }
+        if let error = end.weightsError { printError(error) }
         let last = end.snapshot
         let loss = last.epochLoss.map { "\(format($0.value)) (mean of the last \($0.steps) steps)" } ?? "-"
         report(
             "stopped at step \(last.step); loss \(loss), "
                 + "validation \(last.validationLoss.last.map { format($0.value) } ?? "-"), baseline \(format(last.baseline.loss))")
-        let failed = !end.writeFailures.isEmpty || end.checkpointError != nil
+        let failed = !end.writeFailures.isEmpty || end.checkpointError != nil || end.weightsError != nil
         return signals.received.map { 128 + $0 } ?? (failed ? 1 : 0)
     }
 
     /// `rnntop` with nothing to say: the lesson, the adding problem with a vanilla RNN.
     private var isDefaultRun: Bool {
-        task == nil && preset == nil && cell == nil && resume == nil && data == nil
+        task == nil && preset == nil && cell == nil && resume == nil && data == nil && initFrom == nil
     }
 
     /// A new session from the flags, or the one a checkpoint saved.
     private func makeSession(_ options: SessionOptions) throws -> Session {
+        if let saveWeights { try AtomicFile.checkWritable(saveWeights, flag: "save-weights") }
         guard resume == nil else { return try resumedSession(options) }
         var generator = RandomGenerator(seed: seed ?? 1)
         let kind = preset == .seed ? .seed : task ?? .adding
@@ -215,17 +228,28 @@ struct TrainCommand: ParsableCommand {
         // The task is made here once to learn its defaults; the session makes its own
         // from the same seed.
         let defaults = try makeTask(taskOptions, generator: &generator)
-        let training = try resolvedSettings(for: defaults)
+        let weights = try initFrom.map { try SafetensorsFile.read($0) }
+        let shape = try initFrom.flatMap { path in try weights.map { try PyTorchWeights.shape(of: $0, path: path) } }
+        let training = try resolvedSettings(for: defaults, weights: shape)
         let settings = RunSettings(
             task: taskOptions, training: training, seed: seed ?? 1, evaluationInterval: evaluationInterval,
-            checkpointPath: checkpoint)
+            checkpointPath: checkpoint, initialWeightsPath: initFrom, weightsPath: saveWeights)
+        var options = options
+        options.initialWeights = weights
         return try Session(settings: settings, options: options)
     }
 
-    /// The task's defaults with every flag that was given applied, validated.
-    private func resolvedSettings(for task: any TrainingTask) throws -> TaskDefaults {
+    /// The task's defaults, then the model of the weights to start from, then every flag
+    /// that was given, validated.
+    private func resolvedSettings(for task: any TrainingTask, weights: PyTorchWeights.Shape?) throws -> TaskDefaults {
         var s = task.defaults
         if isDefaultRun { s.cell = .rnn }
+        if let weights {
+            s.cell = weights.cell
+            s.hiddenSize = weights.hiddenSize
+            s.layers = weights.layers
+            if let activation = weights.activation { s.activation = activation }
+        }
         if let cell { s.cell = cell }
         if let activation { s.activation = activation }
         if let hidden { s.hiddenSize = hidden }

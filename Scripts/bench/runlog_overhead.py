@@ -1,0 +1,84 @@
+"""The loop of Scripts/runlog-overhead.sh: the same steps on the same batches from the
+same weights, without and with a RunLog, alternating; the wall-clock and the CPU time
+(this process's, which other load on the machine disturbs less) of each loop, and the
+CPU time spent inside RunLog's calls against the loop's own, which a busy machine blurs
+least."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from rnntop import RunLog
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python" / "examples"))
+from adding import AddingModel, adding_batch  # noqa: E402
+
+
+def loop(model: nn.Module, start: dict, data: list, log_path: Path | None) -> tuple[float, float, float]:
+    """Wall-clock and CPU seconds of the whole loop, and the CPU seconds inside RunLog's calls."""
+    model.load_state_dict(start)
+    loss_fn = nn.MSELoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    wall, cpu = time.perf_counter(), time.process_time()
+    log = RunLog(log_path, model, loss_fn=loss_fn, probe=(data[0][0][:8], data[0][1][:8]), total_steps=len(data)) if log_path else None
+    inside = time.process_time() - cpu
+    for x, y in data:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        if log is not None:
+            began = time.process_time()
+            log.step(loss, optimizer, batch=(x, y))
+            inside += time.process_time() - began
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+    if log is not None:
+        began = time.process_time()
+        log.close()
+        inside += time.process_time() - began
+    return time.perf_counter() - wall, time.process_time() - cpu, inside
+
+
+def main() -> None:
+    pairs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    if len(sys.argv) > 3:
+        torch.set_num_threads(int(sys.argv[3]))
+    torch.manual_seed(0)
+    generator = torch.Generator().manual_seed(0)
+    data = [adding_batch(32, 50, generator) for _ in range(steps)]
+    model = AddingModel("lstm", 128, 1)
+    start = {key: value.clone() for key, value in model.state_dict().items()}
+    print(f"LSTM H128 B32 T50, {steps} steps a loop, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    loop(model, start, data[:50], None)  # warm up
+    walls, cpus, shares = [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for pair in range(pairs):
+            plain_wall, plain_cpu, _ = loop(model, start, data, None)
+            wall, cpu, inside = loop(model, start, data, Path(folder) / "run.jsonl")
+            walls.append(wall / plain_wall)
+            cpus.append(cpu / plain_cpu)
+            shares.append(inside / (cpu - inside))
+            print(
+                f"pair {pair + 1}: without the log {plain_wall:.2f} s ({plain_cpu:.2f} s CPU), with it {wall:.2f} s "
+                f"({cpu:.2f} s CPU, {inside:.2f} s of it inside RunLog): {walls[-1]:.4f} wall, {cpus[-1]:.4f} CPU, "
+                f"+{100 * shares[-1]:.2f}% CPU inside RunLog"
+            )
+        text = (Path(folder) / "run.jsonl").read_text()
+        profiles, probes = text.count('"type":"grad_profile"'), text.count('"type":"probe"')
+    print(
+        f"median with the log / without: {statistics.median(walls):.4f} wall clock, {statistics.median(cpus):.4f} CPU; "
+        f"CPU time inside RunLog's calls: +{100 * statistics.median(shares):.2f}% of the loop's own ({pairs} pairs); "
+        f"the last log's gradient profiles: {profiles}, probes: {probes}"
+    )
+
+
+if __name__ == "__main__":
+    main()

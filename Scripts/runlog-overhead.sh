@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# What rnntop.RunLog adds to a PyTorch training loop: an LSTM (H 128) on the adding
+# problem (B 32, T 50) on the CPU, trained for STEPS steps without and with a RunLog
+# at its default schedule, alternating, PAIRS times, in the Python environment of
+# Scripts/python-env.sh. Prints each pair, the median ratios of their wall-clock and
+# CPU times, and the CPU time inside RunLog's calls against the rest of the loop (the
+# figure a busy machine disturbs least).
+#   Scripts/runlog-overhead.sh [PAIRS] [STEPS] [THREADS]   (default: 5 pairs of 1000 steps,
+#                                                          torch's own number of threads)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=$(Scripts/python-env.sh)
+PYTHONPATH=python/src exec "$venv/bin/python" Scripts/bench/runlog_overhead.py "$@"

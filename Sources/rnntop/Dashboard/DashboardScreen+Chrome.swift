@@ -1,0 +1,112 @@
+import RNNCore
+import TerminalUI
+import Training
+
+/// The rows around the panels: the header, the message line and the key hints.
+extension DashboardScreen {
+    func drawHeader(_ buffer: inout Buffer, _ area: Rect) {
+        let s = snapshot
+        let training = s.settings.training
+        let model = "\(s.model.cell.rawValue.uppercased())(\(s.model.hiddenSize), \(s.model.activation.rawValue))"
+            + (s.model.layers > 1 ? "x\(s.model.layers)" : "")
+        // Segments in reading order, each with a priority: the least important
+        // (highest number) go first when the row is too narrow.
+        let segments: [(text: String, priority: Int, style: Style)] = [
+            ("rnntop", 5, theme.style(theme.title, .bold)),
+            (s.taskTitle + (s.settings.task.sequenceLength.map { " T=\($0)" } ?? ""), 3, theme.style(theme.foreground)),
+            (model, 1, theme.style(theme.foreground)),
+            (optimizer, 2, theme.style(theme.foreground)),
+            (!s.unknownSettings.contains("clip") ? "clip \(training.clipping.text)" : "", 6, theme.style(theme.foreground)),
+            ("step \(Format.count(s.step)) of \(Format.count(s.totalSteps))", 0, theme.style(theme.foreground, .bold)),
+            ("epoch \(String(format: "%.1f", s.epochs))", 7, theme.style(theme.foreground)),
+            (rate, 4, theme.style(theme.foreground)),
+            (Format.duration(s.elapsedSeconds), 8, theme.style(theme.foreground)),
+        ].filter { !$0.text.isEmpty }
+        let (state, stateColor) = self.state
+        let separator = " │ "
+        var kept = Array(segments.indices)
+        func width(_ kept: [Int]) -> Int {
+            kept.reduce(0) { $0 + segments[$1].text.count } + max(kept.count - 1, 0) * separator.count + 1 + state.count
+        }
+        while width(kept) > area.width, let drop = kept.max(by: { segments[$0].priority < segments[$1].priority }) {
+            kept.removeAll { $0 == drop }
+        }
+        var x = area.x
+        for (n, index) in kept.enumerated() {
+            if n > 0 { x += buffer.text(x, area.y, separator, theme.style(theme.border)) }
+            x += buffer.text(x, area.y, segments[index].text, segments[index].style)
+        }
+        buffer.text(area.maxX - state.count, area.y, state, theme.style(stateColor, .bold))
+    }
+
+    /// "adam lr 0.01", with what a recorded run's log left out left out here too.
+    private var optimizer: String {
+        let training = snapshot.settings.training, unknown = snapshot.unknownSettings
+        let kind = unknown.contains("optimizer") ? nil : snapshot.optimizerName ?? training.optimizer.kind.rawValue
+        let rate = unknown.contains("lr") ? nil : "lr \(training.optimizer.learningRate.settingText)"
+        return [kind, rate].compactMap { $0 }.joined(separator: " ")
+    }
+
+    /// Training's rate while it runs, its average once done, nothing while it waits.
+    private var rate: String {
+        switch snapshot.state {
+        case .running: "\(Format.rate(perSecond: snapshot.sequencesPerSecond)) seq/s"
+        case .done: snapshot.sequencesPerSecond > 0 ? "avg \(Format.rate(perSecond: snapshot.sequencesPerSecond)) seq/s" : ""
+        case .paused, .diverged: ""
+        }
+    }
+
+    /// The state word and its colour: the run's, or a replay's (following a log that
+    /// is still growing, or at a step of a finished one).
+    private var state: (String, RGB) {
+        if let replay = view.replay {
+            if replay.following && !replay.ended { return ("● following", theme.running) }
+            if replay.ended && replay.step >= replay.lastStep { return ("● replay: ended", theme.paused) }
+            return ("● replay", theme.paused)
+        }
+        switch snapshot.state {
+        case .running: return ("● running", theme.running)
+        case .paused: return ("● paused", theme.paused)
+        case .done: return ("● done: space for more", theme.paused)
+        case .diverged: return ("● diverged", theme.diverged)
+        }
+    }
+
+    func drawMessage(_ buffer: inout Buffer, _ area: Rect) {
+        let text: String
+        var color = theme.muted
+        if let message = view.message, message.until > now {
+            text = message.text
+            color = theme.highlight
+        } else if let hint = view.hint {
+            text = hint
+            color = theme.highlight
+        } else if let event = snapshot.events.last {
+            text = "step \(event.step): \(event.message)"
+            color = event.applied ? (event.kind == .diverged ? theme.diverged : theme.muted) : theme.diverged
+        } else {
+            text = snapshot.taskSummary
+        }
+        buffer.text(area.x, area.y, text, theme.style(color), limit: area.width)
+    }
+
+    /// The keys that fit, with help and quit always at the right end.
+    func drawFooter(_ buffer: inout Buffer, _ area: Rect) {
+        func width(_ items: ArraySlice<(String, String)>) -> Int { items.reduce(0) { $0 + $1.0.count + $1.1.count + 3 } }
+        let keys = view.replay == nil ? KeyMap.footer : KeyMap.replayFooter
+        let always = keys.suffix(2)
+        // Ends in two spaces, so the bottom-right cell, which curses cannot write, is blank.
+        var x = area.maxX - width(always)
+        for (key, action) in always {
+            x += buffer.text(x, area.y, key, theme.style(theme.highlight, .bold))
+            x += buffer.text(x, area.y, " " + action + "  ", theme.style(theme.muted))
+        }
+        let room = area.width - width(always)
+        x = area.x
+        for (key, action) in keys.dropLast(2) {
+            guard x - area.x + key.count + action.count + 3 <= room else { break }
+            x += buffer.text(x, area.y, key, theme.style(theme.highlight, .bold))
+            x += buffer.text(x, area.y, " " + action + "  ", theme.style(theme.muted))
+        }
+    }
+}

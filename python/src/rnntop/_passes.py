@@ -1,0 +1,160 @@
+"""Extra passes of the user's model with its recurrent modules unrolled.
+
+A pass runs ``loss_fn(model(x), y)`` once with every ``nn.RNN``, ``nn.LSTM`` and
+``nn.GRU`` swapped, for that pass only, for the step-by-step version in
+:mod:`rnntop._unroll`, and back-propagates the loss to every ``h_t`` alone. The
+training state is left as it was: no parameter's ``.grad`` is touched (the gradient
+is asked for the hidden states only), the random number generators are restored,
+and every module's training flag is put back (the pass itself runs in eval mode, so
+dropout is off and no running statistics change).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence
+
+from ._unroll import GATE_NAMES, LayerTrace, cannot_unroll, unrolled_forward
+
+__all__ = ["PassResult", "RecurrentModules", "run_pass"]
+
+
+class RecurrentModules:
+    """The recurrent modules of a model, found once: those that can be unrolled, and
+    a sentence for each that cannot."""
+
+    def __init__(self, model: nn.Module) -> None:
+        self.unrollable: list[tuple[str, nn.RNNBase]] = []
+        self.refused: list[str] = []
+        for name, module in model.named_modules():
+            if not isinstance(module, nn.RNNBase):
+                continue
+            reason = cannot_unroll(module)
+            if reason is None:
+                self.unrollable.append((name or type(module).__name__, module))
+            else:
+                self.refused.append(f"{name or type(module).__name__} ({type(module).__name__}) cannot be unrolled: {reason}")
+
+    @property
+    def batch_first(self) -> bool:
+        """Whether inputs put the batch first, by the first recurrent module."""
+        return bool(self.unrollable and self.unrollable[0][1].batch_first)
+
+
+@dataclass
+class PassResult:
+    """What one unrolled pass found, detached from the graph (still on the model's device)."""
+
+    loss: Tensor
+    traces: list[LayerTrace]
+    #: Per layer, ∂L/∂h_t for t = 1..T, each ``(batch, hidden)``.
+    hidden_gradients: list[list[Tensor]]
+
+    def profile(self) -> list[Tensor]:
+        """Per layer, ‖∂L/∂h_t‖ over batch and units for t = 1..T, summed in float64."""
+        return [torch.stack(layer).double().pow(2).sum(dim=(1, 2)).sqrt() for layer in self.hidden_gradients]
+
+    def probe_layers(self) -> list[dict[str, Any]]:
+        """The first sequence's matrices per layer, units × steps, as float32 CPU tensors."""
+
+        def matrix(per_step: list[Tensor]) -> Tensor:
+            return torch.stack(per_step)[:, 0, :].t().float().cpu()
+
+        layers = []
+        for trace, gradients in zip(self.traces, self.hidden_gradients):
+            layer: dict[str, Any] = {"h": matrix(trace.hidden), "dh": matrix(gradients), "gates": []}
+            if trace.cell:
+                layer["c"] = matrix(trace.cell)
+            if trace.gates:
+                size = trace.hidden[0].shape[-1]
+                stacked = matrix(trace.gates)
+                for block, name in enumerate(GATE_NAMES[trace.mode]):
+                    activations = stacked[block * size : (block + 1) * size]
+                    layer["gates"].append({"name": name, "activations": activations, "saturation": _saturation(name, activations)})
+            layers.append(layer)
+        return layers
+
+
+def _saturation(name: str, activations: Tensor) -> float:
+    """The share of activations in a flat part of the gate's function, as rnntop counts it:
+    below 0.1 or above 0.9 for a sigmoid gate, |x| above 0.9 for a tanh candidate."""
+    if activations.numel() == 0:
+        return 0.0
+    if name in ("g", "n"):
+        saturated = activations.abs() > 0.9
+    else:
+        saturated = (activations < 0.1) | (activations > 0.9)
+    return float(saturated.float().mean())
+
+
+def run_pass(
+    model: nn.Module,
+    modules: RecurrentModules,
+    x: Tensor,
+    y: Any,
+    loss_fn: Callable[[Any, Any], Tensor],
+    keep_gates: bool,
+    notes: set[str],
+) -> Optional[PassResult]:
+    """One unrolled pass on ``(x, y)``; None when no recurrent module ran unrolled (the
+    reason is added to ``notes``)."""
+    traces: list[LayerTrace] = []
+    devices = sorted({p.device.index or 0 for p in model.parameters() if p.device.type == "cuda"})
+    modes = [(module, module.training) for module in model.modules()]
+    try:
+        with torch.random.fork_rng(devices=devices), torch.enable_grad(), _unrolled(modules, traces, keep_gates, notes):
+            model.eval()
+            loss = loss_fn(model(x), y)
+            hidden = [h for trace in traces for h in trace.hidden]
+            if not hidden:
+                return None
+            if not isinstance(loss, Tensor) or loss.numel() != 1 or not loss.requires_grad:
+                notes.add("the loss does not depend on the recurrent modules' parameters: no gradient per time step")
+                return None
+            gradients = torch.autograd.grad(loss, hidden, allow_unused=True)
+    finally:
+        for module, training in modes:
+            module.training = training
+
+    per_layer, start = [], 0
+    for trace in traces:
+        count = len(trace.hidden)
+        part = gradients[start : start + count]
+        per_layer.append([g.detach() if g is not None else torch.zeros_like(h) for g, h in zip(part, trace.hidden)])
+        start += count
+    for trace in traces:
+        trace.hidden = [h.detach() for h in trace.hidden]
+        trace.cell = [c.detach() for c in trace.cell]
+        trace.gates = [g.detach() for g in trace.gates]
+    return PassResult(loss.detach().reshape(()), traces, per_layer)
+
+
+@contextlib.contextmanager
+def _unrolled(modules: RecurrentModules, traces: list[LayerTrace], keep_gates: bool, notes: set[str]) -> Iterator[None]:
+    """Makes each unrollable module run unrolled until the block ends, adding its layers'
+    traces to ``traces``; a packed sequence runs fused, and is noted."""
+    saved = []
+    for name, module in modules.unrollable:
+        saved.append((module, module.__dict__.get("forward")))
+
+        def forward(input: Any, hx: Any = None, _module: nn.RNNBase = module, _name: str = name) -> Any:
+            if isinstance(input, PackedSequence):
+                notes.add(f"{_name} ({type(_module).__name__}) cannot be unrolled: it was given a packed sequence")
+                return type(_module).forward(_module, input, hx)
+            output, state, layers = unrolled_forward(_module, _name, input, hx, keep_gates)
+            traces.extend(layers)
+            return output, state
+
+        module.forward = forward  # an instance attribute: nn.Module.__call__ finds it first
+    try:
+        yield
+    finally:
+        for module, own in saved:
+            del module.forward
+            if own is not None:
+                module.forward = own

@@ -1,0 +1,309 @@
+"""``RunLog``: rnntop's run log, written from a PyTorch training loop."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import time
+from typing import Any, Callable, Optional, Union
+
+import torch
+from torch import Tensor, nn
+
+from ._describe import unwrap
+from ._inspector import Inspector
+from ._passes import RecurrentModules
+from ._probe import Probe, batch_size, check_batch
+from ._queue import RecordQueue
+from ._records import end_record, event, norms, run_record, total_norm
+from ._schedule import detail_due, probe_due, step_due
+from ._version import __version__
+
+__all__ = ["RunLog"]
+
+Batch = tuple[Tensor, Any]
+
+
+class RunLog:
+    """Writes rnntop's run log (JSON Lines) from any PyTorch training loop, for
+    ``rnntop replay --follow run.jsonl``.
+
+    Call :meth:`step` after ``loss.backward()`` and before clipping and
+    ``optimizer.step()``, :meth:`eval` after a validation, and :meth:`close` at the end,
+    or use the log as a context manager::
+
+        with RunLog("run.jsonl", model, loss_fn=nn.MSELoss(), probe=(x_probe, y_probe)) as log:
+            for x, y in loader:
+                optimizer.zero_grad()
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                log.step(loss, optimizer, batch=(x, y))
+                optimizer.step()
+
+    Besides each step's loss, learning rate and gradient norm, the log holds what
+    rnntop's own engine reports: ‖∂L/∂h_t‖ per layer and time step (``grad_profile``,
+    on the batch given to :meth:`step`, else on the probe) and the probe sequence's
+    h_t, c_t, gates and ∂L/∂h_t (``probe``: the first sequence of ``probe``, after the
+    step's update). They come from extra passes with each ``nn.RNN``, ``nn.LSTM`` and
+    ``nn.GRU`` unrolled, on rnntop's schedule, spaced so that the log takes at most
+    ``time_share`` of the loop's time in all (the passes get what the step records
+    leave); a pass leaves gradients, random number generators and module modes as they
+    were, and runs in eval mode (no dropout).
+
+    Under ``torch.distributed`` only rank 0 writes; on other ranks every method does
+    nothing. Values stay on the model's device until they are written, twice a second.
+
+    Args:
+        path: the log to write (created, or emptied).
+        model: the model; a DistributedDataParallel wrapper is looked through.
+        loss_fn: ``loss_fn(model(x), y)`` gives the loss; needed for the per-step records.
+        probe: ``(x, y)``, a batch in the layout the model takes.
+        task: one line about the task, shown in the dashboard.
+        baseline: the loss of a model that learned nothing, drawn as a dashed line.
+        total_steps, steps_per_epoch: the run's length, for the dashboard's progress.
+        log_every: a step record every this many steps (default: every step to 1,000,
+            every 10 to 10,000, then every 100).
+        time_share: the share of the loop's time the log may take (``math.inf``: no
+            limit, every record on its schedule).
+
+    Raises:
+        OSError: ``path`` cannot be written.
+        TypeError, ValueError: an argument of the wrong kind, or a probe that the model
+            or the loss refuses (the message says which).
+    """
+
+    def __init__(
+        self,
+        path: Union[str, "os.PathLike[str]"],
+        model: nn.Module,
+        loss_fn: Optional[Callable[[Any, Any], Tensor]] = None,
+        probe: Optional[Batch] = None,
+        *,
+        task: Optional[str] = None,
+        baseline: Optional[float] = None,
+        total_steps: Optional[int] = None,
+        steps_per_epoch: Optional[int] = None,
+        log_every: Optional[int] = None,
+        time_share: float = 0.02,
+    ) -> None:
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"RunLog: model must be a torch.nn.Module, not {type(model).__name__}")
+        if loss_fn is not None and not callable(loss_fn):
+            raise TypeError(f"RunLog: loss_fn must be callable, such as nn.MSELoss(), not {type(loss_fn).__name__}")
+        for name, value in (("total_steps", total_steps), ("steps_per_epoch", steps_per_epoch), ("log_every", log_every)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"RunLog: {name} must be a whole number of at least 1, not {value!r}")
+        if isinstance(time_share, bool) or not isinstance(time_share, (int, float)) or not time_share > 0:
+            raise ValueError(f"RunLog: time_share must be a number above 0 (math.inf for no limit), not {time_share!r}")
+        distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
+        self._active = not distributed or torch.distributed.get_rank() == 0
+        self._closed = False
+        if not self._active:
+            return
+        self._world = torch.distributed.get_world_size() if distributed else 1
+        self._model = unwrap(model)
+        self._modules = RecurrentModules(self._model)
+        checked = Probe.checked(probe, self._model, self._modules, loss_fn) if probe is not None else None
+        self._parameters = list(self._model.parameters())
+        self._task, self._baseline, self._total_steps = task, baseline, total_steps
+        self._steps_per_epoch, self._every = steps_per_epoch, log_every
+        self._notes: set[str] = set(self._modules.refused)
+        self._inspector = Inspector(self._model, self._modules, loss_fn, checked, time_share, self._notes)
+        self._queue = RecordQueue(os.fspath(path))
+        self._said: set[str] = set()
+        self._started = time.perf_counter()
+        self._step = 0
+        self._begun = False
+        self._lr: Optional[float] = None
+        self._last: Optional[dict[str, Any]] = None  # the latest step's record, until written
+        self._last_loss: Any = None
+        self._last_eval: Any = None
+        self._sequences = 0
+        self._time = 0.0  # seconds from the start to the latest step
+        self._rate = (0.0, 0)  # the time and the sequences at the last step record
+        self._detail_waiting = self._probe_waiting = False
+        self._probed_step = -1
+        self._diverged = False
+        atexit.register(self._close_at_exit)
+
+    # MARK: The loop's calls
+
+    def step(self, loss: Union[Tensor, float], optimizer: Optional[torch.optim.Optimizer] = None, batch: Optional[Batch] = None) -> None:
+        """Records one training step: call it after ``loss.backward()``, before clipping
+        and ``optimizer.step()``.
+
+        Args:
+            loss: the step's loss (a tensor or a number).
+            optimizer: gives the learning rate, and the settings in the run record.
+            batch: ``(x, y)`` the loss was computed on: its size, and the gradient profile.
+
+        Raises:
+            RuntimeError: called before ``backward()`` (no parameter has a gradient), or
+                after :meth:`close`.
+        """
+        if not self._active:
+            return
+        self._check_open("step")
+        grads = [p.grad for p in self._parameters if p.grad is not None]
+        if not grads:
+            raise RuntimeError("RunLog.step() was called before loss.backward(): no parameter of the model has a gradient yet")
+        if batch is not None:
+            check_batch(batch)
+        # Everything the log does is charged to its budget: the passes by the inspector,
+        # the rest here.
+        budget = self._inspector.budget
+        began, passes = time.perf_counter(), budget.spent
+        try:
+            self._record_step(loss, optimizer, batch, grads)
+        finally:
+            budget.charge_records(time.perf_counter() - began - (budget.spent - passes))
+
+    def _record_step(self, loss: Union[Tensor, float], optimizer: Optional[torch.optim.Optimizer], batch: Optional[Batch], grads: list[Tensor]) -> None:
+        size = batch_size(batch, self._modules.batch_first) * self._world if batch is not None else None
+        if not self._begun:
+            self._begin(optimizer, size)
+        if self._probe_waiting and (self._step == 1 or self._inspector.allows("probe")):
+            self._write_probe(self._step)  # the weights after the previous step's update
+        self._step += 1
+        step, elapsed = self._step, time.perf_counter() - self._started
+        lr = _number(optimizer.param_groups[0]["lr"]) if optimizer is not None else None
+        if lr is not None and self._lr is not None and lr != self._lr:
+            self._queue.put(event(step - 1, "lr", "the learning rate changed", elapsed, self._lr, lr))
+        self._lr = lr
+        self._sequences += size or 0
+        self._time = elapsed
+        self._last_loss = loss.detach() if isinstance(loss, Tensor) else float(loss)
+        self._last = {"type": "step", "step": step, "loss": self._last_loss, "grad_norm": total_norm(grads)}
+        if self._steps_per_epoch:
+            self._last["epoch"] = round(step / self._steps_per_epoch, 4)
+        if lr is not None:
+            self._last["lr"] = lr
+        if size is not None:
+            self._last["batch"] = size
+        self._last["elapsed"] = round(elapsed, 3)
+        if step_due(step, self._every):
+            self._write_step()
+        self._detail_waiting = self._detail_waiting or detail_due(step)
+        if self._detail_waiting and (step == 1 or self._inspector.allows("profile")):
+            self._write_detail(step, batch)
+        self._probe_waiting = self._probe_waiting or probe_due(step)
+        self._queue.flush_if_due()
+
+    def eval(self, loss: Union[Tensor, float]) -> None:
+        """Records a validation loss at the current step (and that step's record)."""
+        if not self._active:
+            return
+        self._check_open("eval")
+        self._last_eval = loss.detach() if isinstance(loss, Tensor) else float(loss)
+        self._write_step()
+        self._queue.put({"type": "eval", "step": self._step, "loss": self._last_eval})
+
+    def flush(self) -> None:
+        """Writes everything recorded so far."""
+        if self._active and not self._closed:
+            self._queue.flush()
+
+    def close(self, reason: str = "done", message: Optional[str] = None) -> None:
+        """Ends the log: the probe of the last weights, the ``end`` record, and the file
+        synced and closed. Does nothing the second time.
+
+        Args:
+            reason: ``done``, ``quit`` (interrupted) or ``error``.
+            message: what went wrong, for ``error``.
+        """
+        if not self._active or self._closed:
+            return
+        atexit.unregister(self._close_at_exit)
+        try:
+            if not self._begun:
+                self._begin(None, None)
+            if self._step > 0 and self._probed_step != self._step:
+                self._write_probe(self._step)
+            elapsed = time.perf_counter() - self._started
+            end = end_record(reason, message, self._step, self._steps_per_epoch, self._last_loss, self._last_eval, elapsed)
+            self._queue.put(end)
+        finally:
+            self._closed = True
+            self._queue.close()
+
+    def __enter__(self) -> "RunLog":
+        return self
+
+    def __exit__(self, kind: Any, error: Optional[BaseException], traceback: Any) -> None:
+        self._close_after(error)
+
+    # MARK: Records
+
+    def _begin(self, optimizer: Optional[torch.optim.Optimizer], size: Optional[int]) -> None:
+        """The run record, first in the log, once the first step shows the optimizer."""
+        self._begun = True
+        program = f"rnntop-python {__version__} (torch {torch.__version__})"
+        self._queue.put(
+            run_record(
+                program, self._model, self._modules, optimizer, size, self._task, self._baseline, self._total_steps,
+                self._steps_per_epoch, self._every,
+            )
+        )
+        self._say_notes(0)
+        self._queue.flush()
+
+    def _write_step(self) -> None:
+        """The latest step's record, unless it is out already."""
+        record, self._last = self._last, None
+        if record is None:
+            return
+        (then, before), self._rate = self._rate, (self._time, self._sequences)
+        if "batch" in record:
+            span = self._time - then
+            record["seq_per_s"] = round((self._sequences - before) / span) if span > 0 else 0
+        self._queue.put(record)
+
+    def _write_detail(self, step: int, batch: Optional[Batch]) -> None:
+        """The parameter norms, and the gradient profile (on ``batch``, else the probe)."""
+        self._detail_waiting = False
+        grads = [p.grad if p.grad is not None else torch.zeros((), device=p.device) for p in self._parameters]
+        self._queue.put({"type": "param_norms", "step": step, "grad": norms(grads), "weight": norms(self._parameters)})
+        profile = self._inspector.profile(step, batch)
+        if profile is not None:
+            self._queue.put(profile)
+        self._say_notes(step)
+
+    def _write_probe(self, step: int) -> None:
+        """The probe sequence's matrices, for the weights as they are now (after ``step``)."""
+        self._probe_waiting = False
+        self._probed_step = step
+        record = self._inspector.probe_record(step)
+        if record is not None:
+            self._queue.put(*record)
+        self._say_notes(step)
+
+    def _say_notes(self, step: int) -> None:
+        """Each new note once: an event in the log, and a line on stderr."""
+        for note in sorted(self._notes - self._said):
+            self._said.add(note)
+            print(f"rnntop: {note}", file=sys.stderr)
+            self._queue.put(event(step, "note", note, time.perf_counter() - self._started))
+
+    # MARK: Ending
+
+    def _check_open(self, method: str) -> None:
+        if self._closed:
+            raise RuntimeError(f"RunLog.{method}() after close(): the log {self._queue.path!r} is finished")
+
+    def _close_after(self, error: Optional[BaseException]) -> None:
+        if error is None:
+            self.close()
+        elif isinstance(error, KeyboardInterrupt):
+            self.close("quit", "interrupted (KeyboardInterrupt)")
+        else:
+            self.close("error", f"{type(error).__name__}: {error}")
+
+    def _close_at_exit(self) -> None:
+        """The end record when a script ends without close(), also after an uncaught
+        exception or Ctrl-C (which Python leaves in ``sys.last_value``)."""
+        self._close_after(getattr(sys, "last_value", None))
+
+
+def _number(value: Any) -> float:
+    return float(value.item() if isinstance(value, Tensor) else value)
