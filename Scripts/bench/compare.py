@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Prints rnntop's and PyTorch's training throughput side by side.
+"""Prints rnntop's and PyTorch's training throughput side by side, as a Markdown table.
 
 Arguments: RNNTOP_JSON... -- TORCH_JSON..., each a run of `rnntop bench --json` or
 of pytorch_bench.py. Each side's figure for a grid point is the median of its
 runs. The fraction of the CPU's fp32 peak counts the gate products only:
 training = 3 x 2*B*T*G*H*(I+H) flops a step (G = 1, 4, 3 for RNN, LSTM, GRU; the
 backward pass about twice the forward), against cores x FMA lanes x 2 x clock.
+Below the table: the seed example's time (rnntop's runs) and how far apart the
+runs of each side were, which says how noisy the machine was.
 """
 from __future__ import annotations
 
@@ -53,32 +55,56 @@ def peak_flops() -> tuple[float, str]:
     return peak, how
 
 
-def figures(paths: list[str]) -> dict[tuple[str, int, int], float]:
-    runs: dict[tuple[str, int, int], list[float]] = {}
+Key = tuple[str, int, int]
+
+
+def runs(paths: list[str]) -> tuple[dict[Key, list[float]], list[float]]:
+    """Every run's training throughput per grid point, and the seed example's times."""
+    figures: dict[Key, list[float]] = {}
+    seed: list[float] = []
     for path in paths:
         with open(path) as file:
-            for result in json.load(file)["results"]:
-                key = (result["cell"].lower(), result["hidden"], result["batch"])
-                runs.setdefault(key, []).append(result["train_seq_per_s"])
-    return {key: statistics.median(values) for key, values in runs.items()}
+            report = json.load(file)
+        for result in report["results"]:
+            key = (result["cell"].lower(), result["hidden"], result["batch"])
+            figures.setdefault(key, []).append(result["train_seq_per_s"])
+        if report.get("seed_example_ms") is not None:
+            seed.append(report["seed_example_ms"])
+    return figures, seed
+
+
+def spread(figures: dict[Key, list[float]]) -> str:
+    """The grid point whose runs were furthest apart, as (max - min) / median."""
+    if not figures or max(len(values) for values in figures.values()) < 2:
+        return "one run"
+    key, values = max(figures.items(), key=lambda item: (max(item[1]) - min(item[1])) / statistics.median(item[1]))
+    width = (max(values) - min(values)) / statistics.median(values)
+    return f"{100 * width:.0f}% at {key[0]} H={key[1]} B={key[2]}"
 
 
 def main() -> None:
     arguments = sys.argv[1:]
     split = arguments.index("--")
-    ours, theirs = figures(arguments[:split]), figures(arguments[split + 1:])
+    (ours, seed), (theirs, _) = runs(arguments[:split]), runs(arguments[split + 1:])
     peak, how = peak_flops()
     print(how)
-    print(f"{'cell':<5} {'H':>4} {'B':>3}  {'rnntop seq/s':>12} {'PyTorch seq/s':>13} {'ratio':>6}  "
-          f"{'rnntop peak':>11} {'PyTorch peak':>12}")
+    print()
+    print("| cell | H | B | rnntop seq/s | PyTorch seq/s | ratio | rnntop % of peak | PyTorch % of peak |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for key in sorted(ours, key=lambda k: (list(GATES).index(k[0]), k[2], k[1])):
         if key not in theirs:
             continue
         cell, hidden, batch = key
         flops_per_sequence = 3 * 2 * SEQUENCE_LENGTH * GATES[cell] * hidden * (INPUT_SIZE + hidden)
-        mine, torch = ours[key], theirs[key]
-        print(f"{cell:<5} {hidden:>4} {batch:>3}  {mine:>12,.0f} {torch:>13,.0f} {mine / torch:>5.2f}x  "
-              f"{100 * mine * flops_per_sequence / peak:>10.1f}% {100 * torch * flops_per_sequence / peak:>11.1f}%")
+        mine, torch = statistics.median(ours[key]), statistics.median(theirs[key])
+        print(f"| {cell.upper()} | {hidden} | {batch} | {mine:,.0f} | {torch:,.0f} | "
+              f"{mine / torch:.2f}x | {100 * mine * flops_per_sequence / peak:.1f}% | "
+              f"{100 * torch * flops_per_sequence / peak:.1f}% |")
+    print()
+    if seed:
+        print(f"Seed example (100 epochs of LSTM(50, relu) -> Dropout 0.2 -> Dense 1): "
+              f"{statistics.median(seed):.0f} ms (median of {len(seed)} runs).")
+    print(f"Runs furthest apart: rnntop {spread(ours)}; PyTorch {spread(theirs)}.")
 
 
 if __name__ == "__main__":

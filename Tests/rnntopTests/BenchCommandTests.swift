@@ -37,6 +37,21 @@ import Testing
         #expect(outcome.standardOutput.contains("1.0 "), "the reference figure is printed beside ours")
     }
 
+    @Test func scalingPrintsTimeAndMemoryPerLengthAndSize() throws {
+        let outcome = try CommandRunner.run(
+            ["bench", "--scaling", "--quick", "--lengths", "8,24", "--truncation", "10", "--sizes", "16,32"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("windows of 10 steps") })
+        let rows = lines.filter { $0.contains("│") }.map { $0.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(rows.map(\.first) == ["T", "8", "24", "H", "16", "32"])
+        for row in rows where Int(row[0]) != nil {
+            let numbers = row.dropFirst().flatMap { $0.split(separator: " ") }.map { Double($0) }
+            #expect(numbers.allSatisfy { $0 != nil && $0! >= 0 }, "every figure is a number: \(row)")
+            #expect((numbers.first.flatMap { $0 } ?? 0) > 0, "the time comes first: \(row)")
+        }
+    }
+
     @Test func badListsAreRefused() throws {
         let outcome = try CommandRunner.run(["bench", "--cells", "lstm,transformer"])
         #expect(outcome.status == 2)
@@ -44,5 +59,14 @@ import Testing
         let missing = try CommandRunner.run(["bench", "--quick", "--no-seed", "--reference", "/nope.json"])
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("/nope.json: no such file"))
+    }
+
+    /// A point larger than the machine's memory is refused with its figure before
+    /// anything is allocated, in the grid and in a scaling point's own process.
+    @Test func pointsTooLargeForMemoryAreRefused() throws {
+        let grid = try CommandRunner.run(["bench", "--quick", "--no-seed", "--cells", "rnn", "--hidden", "32", "--batch", "100000000"])
+        #expect(grid.status == 2 && grid.standardError.contains("batches of 100000000 × 50 steps needs 3.3 TB of memory"), "\(grid.standardError)")
+        let scaling = try CommandRunner.run(["bench", "--quick", "--scaling", "--lengths", "100000000000", "--sizes", "256"])
+        #expect(scaling.status == 2 && scaling.standardError.contains("× 100000000000 steps needs"), "\(scaling.standardError)")
     }
 }

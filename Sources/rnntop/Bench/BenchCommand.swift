@@ -47,10 +47,27 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Instead of the grid: the time to draw one dashboard frame of a long run, at 80x24 and 200x60.")
     var frameTime = false
 
+    @Flag(help: "Instead of the grid: time and peak memory of LSTM batch 32 as the sequence length grows (hidden 128; all steps backpropagated, and truncated) and as the hidden size grows (50 steps).")
+    var scaling = false
+
+    @Option(name: .customLong("lengths"), help: "Sequence lengths for --scaling (comma-separated).")
+    var scalingLengths = "50,200,1000,5000"
+
+    @Option(name: .customLong("sizes"), help: "Hidden sizes for --scaling (comma-separated).")
+    var scalingSizes = "256,512,1024,2048"
+
+    @Option(help: "Window length of the truncated runs of --scaling.")
+    var truncation = 100
+
+    @Option(help: .hidden)
+    var scalingPoint: String?
+
     func run() throws {
         if frameTime { return try measureFrameTime() }
         if sessionOverhead { return try measureSessionOverhead() }
         if logOverhead { return try measureLogOverhead() }
+        if let scalingPoint { return try measureScalingPoint(scalingPoint) }
+        if scaling { return try measureScaling() }
         let cellKinds = try parseList(cells, option: "--cells") { CellKind(rawValue: $0) }
         let hiddenSizes = try parseList(hidden, option: "--hidden") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         let batchSizes = try parseList(batch, option: "--batch") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
@@ -137,7 +154,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
+    func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
         try text.split(separator: ",").map { item in
             let trimmed = item.trimmingCharacters(in: .whitespaces)
             guard let value = parse(trimmed) else {

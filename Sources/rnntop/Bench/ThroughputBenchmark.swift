@@ -1,4 +1,5 @@
 import RNNCore
+import RNNData
 
 /// Training throughput of one model shape: forward, backpropagation through time and
 /// an Adam update per step, on the bench's fixed problem (sequence length 50, input
@@ -17,6 +18,7 @@ struct ThroughputBenchmark {
         var generator = RandomGenerator(seed: 0)
         let config = ModelConfig(
             cell: cell, activation: .tanh, inputSize: Self.inputSize, hiddenSize: hidden, outputSize: 1)
+        try checkBenchMemory(config, batch: batch, steps: Self.steps)
         let network = try RecurrentNetwork(config: config, generator: &generator)
         let optimizer = try Optimizer(OptimizerSettings(kind: .adam), parameterCount: network.parameterCount)
         let trainer = Trainer(network: network, optimizer: optimizer, clipping: .off, generator: generator)
@@ -26,6 +28,18 @@ struct ThroughputBenchmark {
             steps: Self.steps, size: batch, inputSize: Self.inputSize, inputs: inputs, targets: .values(targets))
         return timing.measureBlocks { trainer.step(data) }
     }
+}
+
+/// Refuses a bench point too large for the machine's memory, with the figure, before
+/// anything is allocated (as training refuses one). `steps` are those one pass
+/// backpropagates through; the inputs are made for `sequenceSteps` (all windows).
+func checkBenchMemory(_ config: ModelConfig, batch: Int, steps: Int, sequenceSteps: Int? = nil) throws {
+    try config.validate()
+    let need = MemoryFootprint(config: config, optimizerStates: 2, batch: batch, steps: steps, evaluation: (0, 0))
+    let inputs = 4 * Double(batch) * Double(sequenceSteps ?? steps) * Double(config.inputSize)
+    try MemoryLimit.check(
+        need.total + inputs, limit: MemoryLimit.machine, setting: "bench",
+        what: "\(config.cell.rawValue.uppercased())(\(config.hiddenSize)) with batches of \(batch) × \(sequenceSteps ?? steps) steps")
 }
 
 /// How long to warm up and how to cut the timed work into blocks.
