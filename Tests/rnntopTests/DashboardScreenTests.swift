@@ -157,10 +157,11 @@ import Training
 }
 
 extension DashboardScreenTests {
-    @Test func theStepAxisEndsOnARoundNumberPastTheLastStep() {
+    @Test func theStepAxisEndsOnTheRoundNumberAtOrPastTheLastStep() {
         #expect(ChartWindow.wholeRange(upTo: 6186) == 0...6500)
-        #expect(ChartWindow.wholeRange(upTo: 6500) == 0...7000)
-        #expect(ChartWindow.wholeRange(upTo: 95) == 0...100)
+        #expect(ChartWindow.wholeRange(upTo: 6500) == 0...6500)
+        #expect(ChartWindow.wholeRange(upTo: 6501) == 0...7000)
+        #expect(ChartWindow.wholeRange(upTo: 96) == 0...100)
         #expect(ChartWindow.wholeRange(upTo: 3) == 0...10)
         #expect(ChartWindow.wholeRange(upTo: 1_234_567) == 0...1_500_000)
     }

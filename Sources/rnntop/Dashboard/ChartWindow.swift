@@ -54,11 +54,12 @@ enum ChartWindow: Equatable {
         return .fixed(low...(low + width))
     }
 
-    /// The x range of the whole run: from 0 to a round number of steps past the last
-    /// (6,186 → 6,500), so the axis holds still while the line grows into it.
+    /// The x range of the whole run: from 0 to the round number of steps at or past
+    /// the last (6,186 → 6,500; 2,000 → 2,000), so the axis holds still while the line
+    /// grows into it, and a run that ends on a round number fills the chart.
     static func wholeRange(upTo last: Double) -> ClosedRange<Double> {
         guard last >= 10 else { return 0...10 }
         let unit = pow(10, (log10(last)).rounded(.down)) / 2
-        return 0...((last / unit).rounded(.down) + 1) * unit
+        return 0...(last / unit).rounded(.up) * unit
     }
 }
