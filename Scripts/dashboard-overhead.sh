@@ -18,7 +18,7 @@ for i in $(seq $N); do
   tpid=$(pgrep -o -f "L $sock")
   while ! tmux -L $sock capture-pane -p | head -1 | grep -q "● done"; do
     ticks=$(awk '{print $14+$15}' /proc/$pid/task/$pid/stat)
-    sleep 0.5
+    sleep 0.1
   done
   end=$(date +%s.%N)
   tticks=$(awk '{print $14+$15}' /proc/$tpid/stat)
