@@ -49,7 +49,7 @@ import Training
 
     @Test func smallLossesAreWrittenInScientificNotation() {
         #expect(format(1e-5) == "1.0e-05" && format(0.0912) == "0.0912")
-        #expect(Format.short(2.5e-4) == "2.5e-04" && Format.short(0.1945) == "0.195")
+        #expect(Format.short(2.5e-4) == "2.5e-4" && Format.short(0.1945) == "0.195" && Format.short(1.2e5) == "1.2e5")
     }
 
     @Test func aClipThresholdIsWrittenOneWayAndTurnsOffAtOnce() throws {

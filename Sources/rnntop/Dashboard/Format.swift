@@ -11,13 +11,15 @@ enum Format {
         return String(format: "%.1e", v)
     }
 
-    /// Three significant digits, for tight places: 0.195, 12.3, 1.2e-05.
+    /// Three significant digits, for tight places: 0.195, 12.3, 1.2e-5 (an
+    /// exponent's padding would cost a legend its last item).
     static func short(_ v: Double) -> String {
         guard v.isFinite else { return value(v) }
         let a = abs(v)
         if a == 0 { return "0" }
         if a >= 1e-3 && a < 1e4 { return String(format: a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v) }
-        return String(format: "%.1e", v)
+        return String(format: "%.1e", v).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e")
+            .replacingOccurrences(of: "e+", with: "e")
     }
 
     /// A learning rate or threshold, written as everywhere else (`Float.settingText`).

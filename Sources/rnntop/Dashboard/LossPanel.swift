@@ -81,7 +81,7 @@ extension LossPanel {
             if let validation = snapshot.validationLoss.last {
                 items.append((context.unicode ? "◆" : "o", theme.style(theme.validation, .bold), "val \(number(validation.value))"))
             }
-            items.append((context.unicode ? "┄" : "-", theme.style(theme.baseline), "baseline \(number(snapshot.baseline.loss))"))
+            items.append((context.unicode ? "┄" : "-", theme.style(theme.baseline), "\(short ? "base" : "baseline") \(number(snapshot.baseline.loss))"))
             return items
         }
 

@@ -30,7 +30,9 @@ struct SettingsPanel {
             for (i, row) in rows.enumerated() {
                 let x = inside.x + (i % 2) * half, y = inside.y + i / 2
                 guard y < inside.maxY else { break }
-                draw(&buffer, x: x, y: y, width: half - 1, name: row.short, nameWidth: 6, value: row.value, key: row.key)
+                // A space between the columns; the right one reaches the border ("lstm 64").
+                let width = i % 2 == 0 ? half - 1 : inside.width - half
+                draw(&buffer, x: x, y: y, width: width, name: row.short, nameWidth: 6, value: row.value, key: row.key)
             }
             used = (rows.count + 1) / 2
         } else {
