@@ -1,0 +1,97 @@
+import Foundation
+import TerminalUI
+import Training
+
+/// The loss panel: for each run its raw loss as a faint band (each pair of pixel
+/// columns from the lowest loss in it to the highest), its smoothed loss as a line
+/// broken where a new model starts, its validations as dots; the baseline dashed
+/// (once when every run has the same); the runs' events as letters on the x axis and
+/// a divergence as a dashed line marked "NaN".
+struct LossPlot {
+    let runs: [PlottedRun]
+    let colors: PlotColors
+    let logScale: Bool
+    let fontSize: Double
+
+    func draw(into svg: inout SVGDocument, area: PlotArea) {
+        let lastStep = runs.map(\.lastStep).max() ?? 0
+        let x = PlotScale(low: 0, high: Double(max(lastStep, 1)), start: area.left, end: area.right, logarithmic: false)
+        var values = runs.flatMap { run in run.raw.flatMap { [$0.low, $0.high] } + run.validation.map(\.loss) }
+        values += runs.compactMap(\.baseline)
+        guard let y = PlotScale(spanning: values, start: area.bottom, end: area.top, logarithmic: logScale) else {
+            svg.text("no finite loss to draw", x: area.left + 8, y: area.top + 20, size: fontSize, fill: colors.muted)
+            return
+        }
+        area.drawAxes(into: &svg, x: x, y: y, colors: colors, fontSize: fontSize)
+        svg.text("step", x: area.right, y: area.bottom + fontSize * 4.4, size: fontSize, fill: colors.muted, anchor: .end)
+        drawBaselines(into: &svg, area: area, y: y)
+        for (index, run) in runs.enumerated() { drawBand(run, color: colors.run(index), into: &svg, area: area, x: x, y: y) }
+        for (index, run) in runs.enumerated() {
+            let color = colors.run(index)
+            for segment in Self.segments(run.smoothed) {
+                let points = segment.compactMap { sample in y.pixel(sample.mean).map { (x: x.pixel(sample.x0 / 2 + sample.x1 / 2)!, y: $0) } }
+                svg.polyline(points, stroke: color, width: 2, dash: colors.dash(index))
+            }
+            for point in run.validation {
+                guard let px = x.pixel(Double(point.step)), let py = y.pixel(point.loss) else { continue }
+                svg.circle(x: px, y: py, radius: 3, fill: color, stroke: colors.background)
+            }
+            drawEvents(run, color: color, into: &svg, area: area, x: x)
+        }
+    }
+
+    /// Each run's baseline as a dashed line, labelled at its right end; one line
+    /// in the theme's baseline colour when all runs share it.
+    private func drawBaselines(into svg: inout SVGDocument, area: PlotArea, y: PlotScale) {
+        let baselines = runs.map(\.baseline)
+        let shared = Set(baselines).count == 1 ? baselines.first ?? nil : nil
+        let lines: [(value: Double, color: String)] =
+            shared.map { [($0, colors.baseline)] }
+            ?? baselines.enumerated().compactMap { index, value in value.map { ($0, colors.run(index)) } }
+        for line in lines {
+            guard let py = y.pixel(line.value) else { continue }
+            svg.line(area.left, py, area.right, py, stroke: line.color, width: 1.2, dash: "6 4")
+            svg.text("baseline \(Format.value(line.value))", x: area.right - 4, y: py - 4, size: fontSize * 0.9, fill: line.color, anchor: .end)
+        }
+    }
+
+    /// The raw loss's spread per two pixel columns, as a faint filled band.
+    private func drawBand(_ run: PlottedRun, color: String, into svg: inout SVGDocument, area: PlotArea, x: PlotScale, y: PlotScale) {
+        let columnWidth = 2.0
+        for segment in Self.segments(run.raw) {
+            var columns: [Int: (low: Double, high: Double)] = [:]
+            for sample in segment {
+                guard let low = y.pixel(sample.low), let high = y.pixel(sample.high) else { continue }
+                let column = Int((x.pixel(sample.x0 / 2 + sample.x1 / 2)! - area.left) / columnWidth)
+                let known = columns[column] ?? (low, high)
+                columns[column] = (max(known.low, low, high), min(known.high, high, low))
+            }
+            let ordered = columns.keys.sorted()
+            guard ordered.count >= 2 else { continue }
+            let centre = { (column: Int) in area.left + (Double(column) + 0.5) * columnWidth }
+            // Wide enough to be seen where the loss barely moves.
+            let upper = ordered.map { (x: centre($0), y: min(columns[$0]!.high, columns[$0]!.low - 1)) }
+            let lower = ordered.reversed().map { (x: centre($0), y: columns[$0]!.low) }
+            svg.polygon(upper + lower, fill: color, opacity: 0.22)
+        }
+    }
+
+    /// Event letters (the dashboard's: m model, r reset, l learning rate, ...) on a
+    /// tick under the x axis, and a divergence as a dashed line from top to bottom.
+    private func drawEvents(_ run: PlottedRun, color: String, into svg: inout SVGDocument, area: PlotArea, x: PlotScale) {
+        for marker in run.markers {
+            guard let px = x.pixel(Double(marker.step)) else { continue }
+            svg.line(px, area.bottom - 6, px, area.bottom, stroke: color, width: 1.5)
+            svg.text(String(ChartData.code(of: marker.kind)), x: px, y: area.bottom - 8, size: fontSize * 0.9, fill: color, anchor: .middle, bold: true)
+        }
+        if let step = run.divergedAt, let px = x.pixel(Double(step)) {
+            svg.line(px, area.top, px, area.bottom, stroke: colors.diverged, width: 1, dash: "2 3")
+            svg.text("NaN", x: px + 3, y: area.top + fontSize, size: fontSize * 0.9, fill: colors.diverged, bold: true)
+        }
+    }
+
+    /// The samples between gaps, each run of them drawn as one piece.
+    static func segments(_ samples: [ChartSample]) -> [[ChartSample]] {
+        samples.split(whereSeparator: \.isGap).map(Array.init)
+    }
+}
