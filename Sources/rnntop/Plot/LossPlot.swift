@@ -2,8 +2,8 @@ import Foundation
 import TerminalUI
 import Training
 
-/// The loss panel: for each run its raw loss as a faint band (each pair of pixel
-/// columns from the lowest loss in it to the highest), its smoothed loss as a line
+/// The loss panel: for each run its raw loss as a faint band (from the lowest loss
+/// to the highest in each column of a few pixels), its smoothed loss as a line
 /// broken where a new model starts, its validations as dots; the baseline dashed
 /// (once when every run has the same); the runs' events as letters on the x axis and
 /// a divergence as a dashed line marked "NaN".
@@ -51,13 +51,14 @@ struct LossPlot {
         for line in lines {
             guard let py = y.pixel(line.value) else { continue }
             svg.line(area.left, py, area.right, py, stroke: line.color, width: 1.2, dash: "6 4")
-            svg.text("baseline \(Format.value(line.value))", x: area.right - 4, y: py - 4, size: fontSize * 0.9, fill: line.color, anchor: .end)
+            svg.text("baseline \(Axis.label(line.value))", x: area.right - 4, y: py - 4, size: fontSize * 0.9, fill: line.color, anchor: .end)
         }
     }
 
-    /// The raw loss's spread per two pixel columns, as a faint filled band.
+    /// The raw loss's spread per column, as a faint filled band; a column is wide
+    /// enough for about three points (2 to 12 pixels), so a short run has a band too.
     private func drawBand(_ run: PlottedRun, color: String, into svg: inout SVGDocument, area: PlotArea, x: PlotScale, y: PlotScale) {
-        let columnWidth = 2.0
+        let columnWidth = min(12, max(2, 3 * area.width / Double(max(run.raw.count, 1))))
         for segment in Self.segments(run.raw) {
             var columns: [Int: (low: Double, high: Double)] = [:]
             for sample in segment {
@@ -72,7 +73,7 @@ struct LossPlot {
             // Wide enough to be seen where the loss barely moves.
             let upper = ordered.map { (x: centre($0), y: min(columns[$0]!.high, columns[$0]!.low - 1)) }
             let lower = ordered.reversed().map { (x: centre($0), y: columns[$0]!.low) }
-            svg.polygon(upper + lower, fill: color, opacity: 0.22)
+            svg.polygon(upper + lower, fill: color, opacity: 0.3)
         }
     }
 

@@ -1,3 +1,5 @@
+import TerminalUI
+
 /// The legend, beside the plots (never over them): each run's line in its colour
 /// and dash, its name and its final smoothed loss (or where it diverged), then a
 /// key to the faint band, the dots and the dashed baseline.
@@ -11,7 +13,7 @@ struct PlotLegend {
     func draw(into svg: inout SVGDocument, left: Double, top: Double, right: Double) -> Double {
         let row = fontSize * 1.5
         var y = top
-        svg.text("runs: final smoothed loss (EMA \(Format.value(smoothing)))", x: left, y: y, size: fontSize * 1.1, fill: colors.title, bold: true)
+        svg.text("runs: final smoothed loss (EMA \(Axis.label(smoothing)))", x: left, y: y, size: fontSize * 1.1, fill: colors.title, bold: true)
         for (index, run) in runs.enumerated() {
             y += row
             let color = colors.run(index)
