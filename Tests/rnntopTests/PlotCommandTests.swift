@@ -74,6 +74,13 @@ import Testing
         // The step axis is labelled with round numbers up to the run's 200 steps.
         #expect(svg.contains(">200</text>") && svg.contains(">100</text>"))
         #expect(outcome.standardError.contains("2 runs plotted"))
+
+        // In mono, greys on white, the runs told apart by their dashes too.
+        let mono = try CommandRunner.run(["plot", rnn, lstm, "-o", output, "--theme", "mono"])
+        #expect(mono.status == 0, "\(mono.standardError)")
+        let monoLines = Self.elements("polyline", in: try String(contentsOfFile: output, encoding: .utf8)).filter { $0["stroke-width"] == "2" }
+        #expect(Set(monoLines.map { $0["stroke-dasharray"] ?? "solid" }) == ["solid", "8 4"])
+        #expect(Set(monoLines.compactMap { $0["stroke"] }) == ["#000000", "#444444"])
     }
 
     @Test func aLogFromAnotherProgramPlotsUnderItsOwnNameEscaped() throws {

@@ -14,8 +14,7 @@ struct LossPlot {
     let fontSize: Double
 
     func draw(into svg: inout SVGDocument, area: PlotArea) {
-        let lastStep = runs.map(\.lastStep).max() ?? 0
-        let x = PlotScale(low: 0, high: Double(max(lastStep, 1)), start: area.left, end: area.right, logarithmic: false)
+        let x = PlotScale(low: 0, high: stepAxisEnd(width: area.width), start: area.left, end: area.right, logarithmic: false)
         var values = runs.flatMap { run in run.raw.flatMap { [$0.low, $0.high] } + run.validation.map(\.loss) }
         values += runs.compactMap(\.baseline)
         guard let y = PlotScale(spanning: values, start: area.bottom, end: area.top, logarithmic: logScale) else {
@@ -38,6 +37,15 @@ struct LossPlot {
             }
             drawEvents(run, color: color, into: &svg, area: area, x: x)
         }
+    }
+
+    /// The round number at or just past the last step (half a tick's spacing at
+    /// most), so a run that ends on one fills the panel.
+    private func stepAxisEnd(width: Double) -> Double {
+        let lastStep = Double(max(runs.map(\.lastStep).max() ?? 1, 1))
+        let ticks = Axis.linearTicks(0, lastStep, count: max(2, Int(width / 90)))
+        let half = ticks.count >= 2 ? (ticks[1] - ticks[0]) / 2 : lastStep
+        return (lastStep / half).rounded(.up) * half
     }
 
     /// Each run's baseline as a dashed line, labelled at its right end; one line
