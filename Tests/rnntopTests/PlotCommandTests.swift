@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import rnntop
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
@@ -134,5 +136,20 @@ import Testing
         #expect(theme.status == 2 && theme.standardError.contains("no theme named 'solarised'"))
         let smoothing = try CommandRunner.run(["plot", good, "-o", output, "--smoothing", "1"])
         #expect(smoothing.status == 2 && smoothing.standardError.contains("--smoothing"))
+    }
+
+    @Test func axesHaveRoundDistinctTicksAndTextIsEscaped() throws {
+        // A log scale over several decades ticks at the decades; over less than one, at round values.
+        let decades = try #require(PlotScale(spanning: [2e-5, 0.3], start: 500, end: 0, logarithmic: true))
+        #expect(decades.ticks(count: 8).map(\.label) == ["1e-4", "1e-3", "1e-2", "1e-1"])
+        let narrow = try #require(PlotScale(spanning: [0.91, 0.95], start: 500, end: 0, logarithmic: true))
+        let labels = narrow.ticks(count: 5).map(\.label)
+        #expect(labels.count >= 2 && Set(labels).count == labels.count, "\(labels)")
+        // NaN, infinities and (on a log scale) zero are left out of the range and not drawn.
+        let scale = try #require(PlotScale(spanning: [.nan, 1, .infinity, 0, 3], start: 0, end: 100, logarithmic: true))
+        #expect(scale.pixel(0) == nil && scale.pixel(.nan) == nil && scale.pixel(3)! > scale.pixel(1)!)
+        #expect(PlotScale(spanning: [.nan, -.infinity], start: 0, end: 100, logarithmic: false) == nil)
+        #expect(SVGDocument.escape("a<b & \"c\" \u{7}") == "a&lt;b &amp; &quot;c&quot; \\u{7}")
+        #expect(SVGDocument.number(12.0) == "12" && SVGDocument.number(3.14159) == "3.1")
     }
 }

@@ -23,13 +23,13 @@ struct GradientPlot {
     private func drawProfile(_ run: PlottedRun, index: Int, into svg: inout SVGDocument, area: PlotArea, titleY: Double) {
         let color = colors.run(index)
         guard let first = run.gradientProfile.first, !first.isEmpty else {
-            svg.text("\(run.name): no gradient profile in the log", x: area.left, y: titleY, size: fontSize, fill: colors.muted)
+            svg.text("\(run.name(upTo: 30)): no gradient profile in the log", x: area.left, y: titleY, size: fontSize, fill: colors.muted)
             return
         }
         let (start, end) = (first.first!, first.last!)
         let layers = run.gradientProfile.count > 1 ? " (layer 1 bold)" : ""
         svg.text(
-            "\(run.name): \(GradientPanel.ratio(first: start, last: end)) \(Health(first: start, last: end).word)\(layers)", x: area.left, y: titleY,
+            "\(run.name(upTo: 30)): \(GradientPanel.ratio(first: start, last: end)) \(Health(first: start, last: end).word)\(layers)", x: area.left, y: titleY,
             size: fontSize, fill: color, bold: true)
         guard area.height >= fontSize * 2 else { return }
         let steps = run.gradientProfile.map(\.count).max() ?? 1

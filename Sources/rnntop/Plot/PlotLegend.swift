@@ -18,7 +18,7 @@ struct PlotLegend {
             y += row
             let color = colors.run(index)
             svg.line(left, y - fontSize * 0.35, left + 24, y - fontSize * 0.35, stroke: color, width: 3, dash: colors.dash(index))
-            svg.text(run.name, x: left + 32, y: y, size: fontSize, fill: colors.text)
+            svg.text(run.name(upTo: Int((right - left - 32) / fontSize * 1.6) - 10), x: left + 32, y: y, size: fontSize, fill: colors.text)
             let final = run.divergedAt.map { "NaN at \(Format.count($0))" } ?? run.finalLoss.map(Format.value) ?? "-"
             svg.text(final, x: right, y: y, size: fontSize, fill: run.divergedAt == nil ? colors.text : colors.diverged, anchor: .end)
         }

@@ -36,6 +36,12 @@ struct PlottedRun {
         lastStep = run.lastStep
     }
 
+    /// The name cut to `limit` characters (with an ellipsis), to fit the legend's
+    /// column and a gradient plot's title.
+    func name(upTo limit: Int) -> String {
+        name.count <= max(limit, 4) ? name : name.prefix(max(limit, 4) - 1) + "…"
+    }
+
     /// The smoothed loss at the run's last step with a finite one.
     var finalLoss: Double? {
         smoothed.last { !$0.isGap && $0.mean.isFinite }?.mean
