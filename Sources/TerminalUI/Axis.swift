@@ -1,9 +1,9 @@
 import Foundation
 
-/// Tick positions and labels for chart axes.
-enum Axis {
+/// Tick positions and labels for chart axes (the terminal's and the SVG plot's).
+public enum Axis {
     /// About `count` "nice" values (1, 2 or 5 times a power of ten) spanning a range.
-    static func linearTicks(_ low: Double, _ high: Double, count: Int) -> [Double] {
+    public static func linearTicks(_ low: Double, _ high: Double, count: Int) -> [Double] {
         guard high > low, count >= 1, (high - low).isFinite else { return [low, high].filter(\.isFinite) }
         let raw = (high - low) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
@@ -13,7 +13,7 @@ enum Axis {
     }
 
     /// Powers of ten between low and high (as exponents), thinned to at most `count`.
-    static func decadeTicks(_ lowExponent: Double, _ highExponent: Double, count: Int) -> [Int] {
+    public static func decadeTicks(_ lowExponent: Double, _ highExponent: Double, count: Int) -> [Int] {
         let first = Int(ceil(lowExponent - 1e-9)), last = Int(floor(highExponent + 1e-9))
         guard last >= first else { return [] }
         let every = max(1, Int(ceil(Double(last - first + 1) / Double(max(count, 1)))))
@@ -22,7 +22,7 @@ enum Axis {
 
     /// A short label: 0.125, 12, 1.5k, 2M, 1e-05; `digits` more decimals where
     /// neighbouring labels would otherwise read the same.
-    static func label(_ value: Double, digits: Int = 0) -> String {
+    public static func label(_ value: Double, digits: Int = 0) -> String {
         if value == 0 { return "0" }
         if !value.isFinite { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
         let a = abs(value)
@@ -33,7 +33,7 @@ enum Axis {
     }
 
     /// Ticks with labels, as short as they can be with no two alike.
-    static func labelled(_ values: [Double]) -> [(value: Double, label: String)] {
+    public static func labelled(_ values: [Double]) -> [(value: Double, label: String)] {
         var digits = 0
         while true {
             let labels = values.map { label($0, digits: digits) }
@@ -58,7 +58,7 @@ enum Axis {
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 
-    static func decadeLabel(_ exponent: Int) -> String {
+    public static func decadeLabel(_ exponent: Int) -> String {
         switch exponent {
         case 0: "1"
         case 1: "10"

@@ -9,6 +9,8 @@ public struct RecordedRun: Sendable {
     /// reader reads back).
     public struct Header: Sendable {
         public let program: String
+        /// The run's own name, when the log gives one (`"name"` in the run record).
+        public var name: String? = nil
         public let settings: RunSettings
         /// The task's name when it is not one of rnntop's (a PyTorch run's).
         public var taskName: String? = nil

@@ -44,7 +44,7 @@ extension RunLogReader {
         if rnntopSettings == nil { missing.formUnion((record ?? .empty).missing) }
         if seed != nil { missing.remove("seed") }
         return RecordedRun.Header(
-            program: object["program"] as? String ?? "unknown",
+            program: object["program"] as? String ?? "unknown", name: (object["name"] as? String).flatMap { $0.isEmpty ? nil : $0 },
             settings: settings, taskName: Self.ownTaskName(record, rnntopSettings: rnntopSettings, summary: summary),
             optimizerName: record?.optimizerName, model: model,
             parameterNames: object["parameter_names"] as? [String] ?? [],

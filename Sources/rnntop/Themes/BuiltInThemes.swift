@@ -30,6 +30,18 @@ enum BuiltInThemes {
             paused     = "#f0e442"
             diverged   = "#ff8c42"
 
+            [runs]
+            # Okabe-Ito, in its order; its blue and vermillion lightened and its black made
+            # light grey to read on the dark background.
+            1          = "#e69f00"
+            2          = "#56b4e9"
+            3          = "#009e73"
+            4          = "#f0e442"
+            5          = "#3a8fd9"
+            6          = "#ec7030"
+            7          = "#cc79a7"
+            8          = "#d0d0d0"
+
             [heatmap]
             diverging  = ["#3a8fd9", "#24262c", "#f08a24"]
             # cividis
@@ -64,6 +76,17 @@ enum BuiltInThemes {
             paused     = "#ffd166"
             diverged   = "#ff6b6b"
 
+            [runs]
+            # The runs of a comparison, first to eighth (the legend, `rnntop plot`).
+            1          = "#6cc6ff"
+            2          = "#ff9e5e"
+            3          = "#7ed38f"
+            4          = "#e88cf0"
+            5          = "#ffd166"
+            6          = "#ff6b6b"
+            7          = "#5ee0d0"
+            8          = "#c0a0ff"
+
             [heatmap]
             # Hidden states, cell states and dL/dh: negative, zero, positive.
             diverging  = ["#3b73d9", "#202228", "#e85d4a"]
@@ -96,6 +119,17 @@ enum BuiltInThemes {
             paused     = "#ffff00"
             diverged   = "#ff6e6e"
 
+            [runs]
+            # The runs of a comparison, first to eighth.
+            1          = "#00d7ff"
+            2          = "#ffaf00"
+            3          = "#00ff87"
+            4          = "#ff5fd7"
+            5          = "#ffff00"
+            6          = "#ff5f5f"
+            7          = "#afafff"
+            8          = "#ffffff"
+
             [heatmap]
             diverging  = ["#3399ff", "#1a1a1a", "#ff4d4d"]
             # inferno
@@ -126,6 +160,17 @@ enum BuiltInThemes {
             paused     = "#8a5b00"
             diverged   = "#c4232f"
 
+            [runs]
+            # The runs of a comparison, first to eighth: dark enough for the off-white.
+            1          = "#1f5f9e"
+            2          = "#b34700"
+            3          = "#137a5a"
+            4          = "#6a3fa0"
+            5          = "#b0206a"
+            6          = "#7a5a10"
+            7          = "#555555"
+            8          = "#2f6f2f"
+
             [heatmap]
             diverging  = ["#2166ac", "#eeeeec", "#b2182b"]
             sequential = ["#440154", "#3b528b", "#21908d", "#5dc863", "#fde725"]
@@ -133,10 +178,23 @@ enum BuiltInThemes {
         "mono": #"""
             # rnntop theme "mono": no colour at all, in the terminal's own foreground and
             # background; bold, dim and reverse carry the emphasis and heatmaps use shades
-            # (░▒▓█). NO_COLOR selects it. The colour keys of other themes mean nothing here.
+            # (░▒▓█). NO_COLOR selects it. The colour keys of other themes mean nothing here
+            # but [runs].
 
             description = "no colour: bold, dim and reverse; shaded heatmaps"
             monochrome = true
+
+            [runs]
+            # The runs of a comparison in greys, for `rnntop plot`, which draws a mono theme in
+            # black on white and tells the runs apart by dash patterns as well.
+            1          = "#000000"
+            2          = "#444444"
+            3          = "#777777"
+            4          = "#222222"
+            5          = "#555555"
+            6          = "#888888"
+            7          = "#333333"
+            8          = "#666666"
             """#,
         "phosphor": #"""
             # rnntop theme "phosphor": a green CRT, with amber for what needs your eye.
@@ -162,6 +220,17 @@ enum BuiltInThemes {
             running    = "#41ff7a"
             paused     = "#ffb000"
             diverged   = "#ff5533"
+
+            [runs]
+            # The runs of a comparison, first to eighth: greens and ambers.
+            1          = "#33ff66"
+            2          = "#ffb000"
+            3          = "#66ffcc"
+            4          = "#ff8c40"
+            5          = "#b3ff66"
+            6          = "#ffd780"
+            7          = "#a0ffa0"
+            8          = "#e0e0a0"
 
             [heatmap]
             diverging  = ["#ffb000", "#0c1a0e", "#41ff7a"]

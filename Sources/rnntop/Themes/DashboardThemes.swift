@@ -4,11 +4,16 @@ import TerminalUI
 /// rnntop's themes: the colour roles its dashboard adds to a theme file, the shipped
 /// `default` every theme falls back to, and where themes are looked up.
 enum DashboardThemes {
-    /// `[series]` colours the charts' lines; `[states]` the run's state in the header.
+    /// `[series]` colours the charts' lines; `[states]` the run's state in the header;
+    /// `[runs]` the runs of a comparison, first to eighth (`rnntop plot`).
     static let roles = ThemeRoles([
         .init("series", ["train", "smoothed", "validation", "baseline", "clip"]),
         .init("states", ["running", "paused", "diverged"]),
+        .init("runs", (1...8).map(String.init)),
     ])
+
+    /// The `[runs]` palette's roles, in order.
+    static let runRoles = (1...8).map { "runs.\($0)" }
 
     /// The shipped `default` theme, which every other theme's missing keys fall back to.
     static let standard: Theme = {
