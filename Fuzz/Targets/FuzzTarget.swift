@@ -62,10 +62,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return false
     }
 
-    /// Roles of the shape rnntop's dashboard declares (`[series]`, `[states]`); the
-    /// reader is the same whatever tables a program names.
+    /// The roles rnntop declares (`[series]`, `[states]`, `[runs]`: the shipped default,
+    /// the base of every theme, must read with them); the reader is the same whatever
+    /// tables a program names.
     static let themeRoles = ThemeRoles([
         .init("series", ["train", "smoothed", "validation", "baseline", "clip"]), .init("states", ["running", "paused", "diverged"]),
+        .init("runs", (1...8).map(String.init)),
     ])
 
     /// The theme read whole (as the base of others is) and over a base, as every
