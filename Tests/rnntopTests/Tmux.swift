@@ -81,11 +81,14 @@ final class Tmux {
     }
 
     /// Waits (at most 30 s) until the screen satisfies `condition`, and returns it.
+    /// A capture can fall in the middle of a redraw (the top of a frame drawn, the
+    /// bottom not yet), so a screen counts once a second capture 20 ms later agrees.
     @discardableResult
     func waitForScreen(_ what: String, _ condition: ([String]) -> Bool) throws -> [String] {
         try wait(for: what) {
-            let lines = try? self.screen()
-            return lines.flatMap { condition($0) ? $0 : nil }
+            guard let lines = try? self.screen(), condition(lines) else { return nil }
+            usleep(20_000)
+            return (try? self.screen()) == lines ? lines : nil
         }
     }
 
