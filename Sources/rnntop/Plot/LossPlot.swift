@@ -15,7 +15,8 @@ struct LossPlot {
 
     func draw(into svg: inout SVGDocument, area: PlotArea) {
         let x = PlotScale(low: 0, high: stepAxisEnd(width: area.width), start: area.left, end: area.right, logarithmic: false)
-        var values = runs.flatMap { run in run.raw.flatMap { [$0.low, $0.high] } + run.validation.map(\.loss) }
+        let losses = runs.flatMap { run in run.raw.flatMap { [$0.low, $0.high] } + run.validation.map(\.loss) }
+        var values = Self.withoutOutliers(losses.filter { !logScale || $0 > 0 })
         values += runs.compactMap(\.baseline)
         guard let y = PlotScale(spanning: values, start: area.bottom, end: area.top, logarithmic: logScale) else {
             svg.text("no finite loss to draw", x: area.left + 8, y: area.top + 20, size: fontSize, fill: colors.muted)
@@ -24,6 +25,7 @@ struct LossPlot {
         area.drawAxes(into: &svg, x: x, y: y, colors: colors, fontSize: fontSize)
         svg.text("step", x: area.right, y: area.bottom + fontSize * 4.4, size: fontSize, fill: colors.muted, anchor: .end)
         drawBaselines(into: &svg, area: area, y: y)
+        svg.beginClip(x: area.left, y: area.top, width: area.right - area.left, height: area.bottom - area.top)
         for (index, run) in runs.enumerated() { drawBand(run, color: colors.run(index), into: &svg, area: area, x: x, y: y) }
         for (index, run) in runs.enumerated() {
             let color = colors.run(index)
@@ -35,8 +37,19 @@ struct LossPlot {
                 guard let px = x.pixel(Double(point.step)), let py = y.pixel(point.loss) else { continue }
                 svg.circle(x: px, y: py, radius: 3, fill: color, stroke: colors.background)
             }
-            drawEvents(run, color: color, into: &svg, area: area, x: x)
         }
+        svg.endClip()
+        for (index, run) in runs.enumerated() { drawEvents(run, color: colors.run(index), into: &svg, area: area, x: x) }
+    }
+
+    /// The values the loss axis spans: without the highest and lowest 1% once there are
+    /// a hundred, as on the dashboard, so that the first steps' large loss does not
+    /// flatten the rest of the curve (what lies beyond runs to the panel's edge).
+    static func withoutOutliers(_ values: [Double]) -> [Double] {
+        let finite = values.filter(\.isFinite).sorted()
+        guard finite.count >= 100 else { return finite }
+        let cut = finite.count / 100
+        return [finite[cut], finite[finite.count - 1 - cut]]
     }
 
     /// The round number at or just past the last step (half a tick's spacing at

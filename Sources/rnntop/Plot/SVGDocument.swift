@@ -19,11 +19,26 @@ struct SVGDocument {
     let width: Int
     let height: Int
     private var elements: [String] = []
+    private var clips = 0
 
     init(width: Int, height: Int, background: String) {
         self.width = width
         self.height = height
         elements.append("<rect width=\"100%\" height=\"100%\" fill=\"\(background)\"/>")
+    }
+
+    /// Starts a group whose drawing is cut at the rectangle (a plot's frame), so that
+    /// a value beyond the scale runs to the edge and not over the axes; `endClip()`
+    /// ends the group.
+    mutating func beginClip(x: Double, y: Double, width: Double, height: Double) {
+        clips += 1
+        elements.append(
+            "<clipPath id=\"clip\(clips)\"><rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\""
+                + " height=\"\(Self.number(height))\"/></clipPath><g clip-path=\"url(#clip\(clips))\">")
+    }
+
+    mutating func endClip() {
+        elements.append("</g>")
     }
 
     mutating func line(
