@@ -1,12 +1,13 @@
 import CKernels
 import Foundation
+import RNNCore
 import Testing
 
 /// The C kernels against plain Swift: the packed product for awkward shapes (every
 /// edge case of the tiling) and the vector exp, sigmoid and tanh against libm.
 @Suite struct KernelTests {
     @Test func packedProductMatchesTheDefinition() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = RandomGenerator(seed: 7)  // seeded: a failure can be replayed
         for (m, n, k) in [(1, 1, 1), (1, 70, 33), (2, 40, 7), (3, 16, 16), (5, 17, 9), (6, 33, 5), (13, 50, 37), (32, 129, 64)] {
             for transposed in [false, true] {
                 let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }

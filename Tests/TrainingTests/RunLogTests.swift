@@ -175,7 +175,7 @@ import Testing
     }
 
     @Test func numbersKeepFourDigitsAndStayJSON() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = RandomGenerator(seed: 7)  // seeded: a failure can be replayed
         func fourDigits(_ value: Double) -> String {
             var line = JSONLine(type: "")
             let start = line.bytes.count

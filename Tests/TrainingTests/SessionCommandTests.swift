@@ -235,4 +235,21 @@ extension SessionCommandTests {
         #expect(Runs.event(extended, "extend")?.newValue == "40")
         session.send(.quit)
     }
+
+    /// A new model, or new weights, gets the run's whole length from its step: one
+    /// made at step 15 of a 20-step run trains to 35, and one made after the run
+    /// finished trains again.
+    @Test func aNewModelOrNewWeightsGetTheRunsWholeLength() throws {
+        let session = try Runs.paused(Runs.sine(steps: 20))
+        Runs.steps(session, 15)
+        session.send(.changeModel(cell: .lstm, hiddenSize: nil))
+        session.send(.resume)
+        let longer = Runs.wait(for: session) { $0.state == .done }
+        #expect(longer.step == 35 && longer.totalSteps == 35, "\(longer.step)")
+        #expect(Runs.event(longer, "extend")?.message.contains("a new model gets the run's whole length") == true)
+        session.send(.resetWeights(seed: 3))
+        let again = Runs.wait(for: session) { $0.state == .done && $0.step == longer.step + 20 }
+        #expect(again.totalSteps == longer.step + 20)
+        session.send(.quit)
+    }
 }
