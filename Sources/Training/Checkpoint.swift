@@ -24,7 +24,11 @@ public struct Checkpoint: Sendable {
         var model: ModelConfig
         var step: Int
         var epochs: Double
+        /// The model's stream: the dropout masks and new weights.
         var generator: RandomGenerator
+        /// The data's stream: the batches (absent in older files, which drew both
+        /// from `generator`).
+        var dataGenerator: RandomGenerator?
         var taskCursor: TaskCursor
         /// Where the text streams' sequences ended, for the next window.
         var carriedState: CarriedState?

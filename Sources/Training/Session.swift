@@ -33,6 +33,9 @@ public struct SessionOptions: Sendable {
     /// Weights to start from instead of the seed's (`--init-from`), checked against the
     /// model when the session is made.
     public var initialWeights: SafetensorsFile?
+    /// The cores this session shares with the other runs of a comparison, taken in
+    /// turns (nil: a run alone, which has them all the time).
+    public var turns: StepTurns?
 
     public init(stopWhenDone: Bool = false, stopOnDivergence: Bool = false, startPaused: Bool = false) {
         self.stopWhenDone = stopWhenDone
@@ -180,6 +183,7 @@ public final class Session: Sendable {
         let clock = ContinuousClock()
         let origin = clock.now
         var lastPublish = -Double.infinity, lastProbe = -Double.infinity
+        var turn = Turn(loop.options.turns)
         while true {
             let commands = inbox.withLock { pending -> [(Command, CommandSource)] in
                 defer { pending.removeAll(keepingCapacity: true) }
@@ -189,16 +193,20 @@ public final class Session: Sendable {
             if loop.quitRequested { break }
             let now = (clock.now - origin).seconds
             if loop.wantsStep {
+                turn.begin()
                 loop.trainStep()
+                turn.stepped()
                 if (clock.now - origin).seconds - lastPublish >= loop.options.publishInterval {
                     publish(loop, now: (clock.now - origin).seconds, lastPublish: &lastPublish, lastProbe: &lastProbe)
                 }
             } else {
+                turn.end()
                 publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)
                 _ = wakeUp.wait(timeout: .now() + .milliseconds(250))
             }
             if loop.quitRequested { break }
         }
+        turn.end()
         finish(loop, now: (clock.now - origin).seconds)
     }
 

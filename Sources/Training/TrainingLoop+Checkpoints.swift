@@ -12,6 +12,7 @@ extension TrainingLoop {
         let rollback = state == .diverged ? backup.saved : nil
         let header = Checkpoint.Header(
             settings: settings, model: network.config, step: step, epochs: epochs, generator: trainer.generator,
+            dataGenerator: dataGenerator,
             taskCursor: task.cursor, carriedState: network.carriedState, optimizer: optimizer.settings, optimizerSteps: optimizer.stepCount,
             optimizerBuffers: names, parameterCount: network.parameterCount, evaluationInterval: evaluationInterval,
             dataFingerprint: dataFingerprint, events: events,
@@ -56,6 +57,8 @@ extension TrainingLoop {
         }
         if let carried = header.carriedState { network.carriedState = carried }
         trainer.generator = header.generator
+        // Files from before the data had a stream of its own drew both from one.
+        dataGenerator = header.dataGenerator ?? header.generator
         step = header.step
         epochs = header.epochs
         evaluationInterval = header.evaluationInterval

@@ -84,7 +84,7 @@ extension TrainingLoop {
             settings.evaluationInterval = interval
             record(.evaluationInterval, old: old, new: "\(interval)", message: "validation every \(interval) steps", source: source)
         case .resetWeights(let seed):
-            var generator = RandomGenerator(seed: seed ?? settings.seed)
+            var generator = RandomGenerator(seed: (seed ?? settings.seed) &+ Self.modelSeedOffset)
             try replaceModel(network.config, generator: &generator)
             record(
                 .reset, new: "\(seed ?? settings.seed)",

@@ -4,11 +4,12 @@ import RNNCore
 extension TrainingLoop {
     /// The run record, first in the log (before a resumed run's events).
     func beginLog(program: String, at step: Int) {
-        log?.begin(
-            RecordedRun.Header(
-                program: program, settings: settings, model: network.config, parameterNames: network.layout.specs.map(\.name),
-                parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, startStep: step,
-                stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize), totalSteps: totalSteps))
+        var header = RecordedRun.Header(
+            program: program, settings: settings, model: network.config, parameterNames: network.layout.specs.map(\.name),
+            parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, startStep: step,
+            stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize), totalSteps: totalSteps)
+        header.name = options.log?.name
+        log?.begin(header)
     }
 
     /// The step record when due, and the gradient profile, parameter norms and probe

@@ -53,6 +53,13 @@ final class TrainingLoop {
     /// Any fixed offset works; it only keeps the sample stream apart from the
     /// training stream of the same seed.
     static let sampleSeedOffset: UInt64 = 0x5A3F
+    /// Draws the batches (which sequences, in which order): the stream that made the
+    /// task goes on here, apart from the model's, so that runs of one seed that differ
+    /// in their model (a comparison: `--cell rnn,lstm`) see the same data in the same order.
+    var dataGenerator: RandomGenerator
+    /// Seeds the weights (the run's seed plus this) and then the dropout masks: the
+    /// model's stream, apart from the data's.
+    static let modelSeedOffset: UInt64 = 0x3C6E
     var events: [Event] = []
     /// Writes to the log or the CSV that failed, a sentence each.
     var writeFailures: [String] = []
@@ -84,13 +91,15 @@ final class TrainingLoop {
         try Self.checkMemory(
             model, optimizer: optimizerSettings.kind, batch: settings.training.batchSize, steps: task.shape.steps, task: task,
             limit: options.memoryLimit, setting: "memory")
-        network = try RecurrentNetwork(config: model, generator: &generator)
+        dataGenerator = generator
+        var modelGenerator = RandomGenerator(seed: settings.seed &+ Self.modelSeedOffset)
+        network = try RecurrentNetwork(config: model, generator: &modelGenerator)
         if checkpoint == nil, let weights = options.initialWeights {
             let values = try PyTorchWeights.parameters(from: weights, path: settings.initialWeightsPath ?? "weights", for: model)
             network.withParameters { _ = $0.update(fromContentsOf: values) }
         }
         let optimizer = try Optimizer(optimizerSettings, parameterCount: network.parameterCount)
-        trainer = Trainer(network: network, optimizer: optimizer, clipping: settings.training.clipping, generator: generator)
+        trainer = Trainer(network: network, optimizer: optimizer, clipping: settings.training.clipping, generator: modelGenerator)
         backup = WeightsBackup(parameterCount: network.parameterCount)
         trainer.backup = backup
         self.settings = settings
@@ -134,7 +143,7 @@ final class TrainingLoop {
     func trainStep() {
         if pendingSteps > 0 { pendingSteps -= 1 }
         let size = settings.training.batchSize
-        let initial = task.nextBatch(size: size, generator: &trainer.generator)
+        let initial = task.nextBatch(size: size, generator: &dataGenerator)
         let batch = task.batch
         let summary = trainer.step(batch, initialState: initial)
         step += 1

@@ -16,8 +16,11 @@ public struct RunLogOptions: Sendable {
     /// Add to existing files instead of starting them afresh: a resumed run goes on
     /// in the log of the run it continues.
     public var append: Bool
+    /// The run's name within a comparison (`lstm`, `lr=1e-2`), for the run record.
+    public var name: String?
 
-    public init(path: String?, csvPath: String? = nil, every: Int? = nil, program: String, append: Bool = false) {
+    public init(path: String?, csvPath: String? = nil, every: Int? = nil, program: String, append: Bool = false, name: String? = nil) {
+        self.name = name
         self.path = path
         self.csvPath = csvPath
         self.every = every
@@ -92,6 +95,7 @@ final class RunLogWriter {
         var line = JSONLine(type: "run")
         line.field("schema", Self.schema)
         line.field("program", info.program)
+        if let name = info.name { line.field("name", name) }
         line.field("start", ISO8601DateFormatter().string(from: Date()))
         line.field("seed", Int(truncatingIfNeeded: info.settings.seed))
         line.field("settings", json: Self.encode(SettingsRecord(info.settings)))
