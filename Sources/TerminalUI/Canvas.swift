@@ -3,10 +3,12 @@
 /// character. A cell shows the dots of the topmost layer that set any there, so a
 /// line drawn on a higher layer is never muddied by the dots beneath it.
 struct Canvas {
-    /// One layer's look: its style, and its character where there is no braille.
+    /// One layer's look: its style, its character where there is no braille, and
+    /// the dash pattern of its dots across (nil for solid).
     struct Pen {
         let style: Style
         let ascii: Unicode.Scalar
+        var dash: LineChart.Dash? = nil
     }
 
     let columns: Int
@@ -38,6 +40,7 @@ struct Canvas {
     /// are ignored.
     mutating func set(_ x: Int, _ y: Int) {
         guard x >= 0, y >= 0, x < width, y < height, !bits.isEmpty else { return }
+        if let dash = pens.last?.dash, x % (dash.on + dash.off) >= dash.on { return }
         let cell = (y / dotsDown) * columns + x / dotsAcross
         bits[bits.count - 1][cell] |= unicode ? Self.brailleBit(x % 2, y % 4) : 1
     }

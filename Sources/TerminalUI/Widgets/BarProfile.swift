@@ -11,6 +11,9 @@ public struct BarProfile: Sendable {
     /// The smallest value the axis must show (the lowest seen over a run, say), so the
     /// bars keep their scale from one frame to the next; nil for this profile's own.
     public var floor: Double?
+    /// The largest value the axis must show (the highest of several profiles drawn
+    /// side by side, so they share a scale); nil for this profile's own.
+    public var ceiling: Double?
 
     public init(values: [Double], style: Style) {
         self.values = values
@@ -21,6 +24,7 @@ public struct BarProfile: Sendable {
         guard !values.isEmpty, area.width >= 6, area.height >= 1 else { return }
         var positives = values.filter { $0 > 0 && $0.isFinite }.map(log10)
         if let floor = self.floor, floor > 0, floor.isFinite { positives.append(log10(floor)) }
+        if let ceiling, ceiling > 0, ceiling.isFinite { positives.append(log10(ceiling)) }
         let low = (positives.min() ?? 0).rounded(.down), high = max((positives.max() ?? 1).rounded(.up), low + 1)
         let labels = [Axis.decadeLabel(Int(high)), Axis.decadeLabel(Int(low))]
         let labelWidth = min(labels.map(\.count).max()!, 6)

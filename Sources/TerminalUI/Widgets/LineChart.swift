@@ -41,13 +41,28 @@ public struct LineChart: Sendable {
         /// What marks a `.points` series' points, and draws any series where there is
         /// no braille.
         public var glyph: Unicode.Scalar
+        /// Dots on and off along x (nil for a solid line): how lines are told apart
+        /// where colours do not show.
+        public var dash: Dash?
 
-        public init(name: String, kind: Kind, samples: [ChartSample], style: Style, glyph: Unicode.Scalar = "*") {
+        public init(name: String, kind: Kind, samples: [ChartSample], style: Style, glyph: Unicode.Scalar = "*", dash: Dash? = nil) {
             self.name = name
             self.kind = kind
             self.samples = samples
             self.style = style
             self.glyph = glyph
+            self.dash = dash
+        }
+    }
+
+    /// A dash pattern: `on` dots drawn, then `off` dots left out, along x.
+    public struct Dash: Sendable, Equatable {
+        public var on: Int
+        public var off: Int
+
+        public init(on: Int, off: Int) {
+            self.on = max(on, 1)
+            self.off = max(off, 0)
         }
     }
 
@@ -118,7 +133,7 @@ public struct LineChart: Sendable {
         drawReferences(&canvas, mapping)
         var pointMarks = [(column: Int, row: Int, glyph: Unicode.Scalar, style: Style)]()
         for (line, columns) in zip(series, binned) {
-            canvas.beginLayer(Canvas.Pen(style: line.style, ascii: line.glyph))
+            canvas.beginLayer(Canvas.Pen(style: line.style, ascii: line.glyph, dash: line.dash))
             switch line.kind {
             case .band: drawBand(columns, on: &canvas, mapping)
             case .line: drawLine(columns, on: &canvas, mapping)

@@ -47,6 +47,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Instead of the grid: the time to draw one dashboard frame of a long run, at 80x24 and 200x60.")
     var frameTime = false
 
+    @Flag(help: "Instead of the grid: the runs of a comparison trained side by side (taking the cores in turns) against one after another.")
+    var compare = false
+
     @Flag(help: "Instead of the grid: time and peak memory of LSTM batch 32 as the sequence length grows (hidden 128; all steps backpropagated, and truncated) and as the hidden size grows (50 steps).")
     var scaling = false
 
@@ -66,6 +69,7 @@ struct BenchCommand: ParsableCommand {
         if frameTime { return try measureFrameTime() }
         if sessionOverhead { return try measureSessionOverhead() }
         if logOverhead { return try measureLogOverhead() }
+        if compare { return try measureComparison() }
         if let scalingPoint { return try measureScalingPoint(scalingPoint) }
         if scaling { return try measureScaling() }
         let cellKinds = try parseList(cells, option: "--cells") { CellKind(rawValue: $0) }
@@ -151,6 +155,21 @@ struct BenchCommand: ParsableCommand {
                 String(
                     format: "%-5@ %4d %4d %9.1f %10.1f %5.1f%% %12d", cell.rawValue as NSString, hidden, batch, plain, logged,
                     100 * (1 - logged / plain), bytes))
+        }
+    }
+
+    private func measureComparison() throws {
+        let rounds = quick ? 1 : 3
+        print("side by side: a comparison's runs in sessions taking the cores in turns, against the same runs one after another")
+        print("(adding task, T=50, validation off; \(rounds) round\(rounds == 1 ? "" : "s") alternately, medians)")
+        print("comparison                          steps each   one by one   side by side   throughput kept")
+        for comparison in CompareBenchmark.cases(quick: quick) {
+            let benchmark = CompareBenchmark(comparison: comparison, rounds: rounds)
+            let (sequential, together) = try benchmark.measure()
+            print(
+                String(
+                    format: "%-35@ %10d %10.2f s %12.2f s %16.1f%%", comparison.title as NSString, comparison.steps, sequential,
+                    together, 100 * sequential / together))
         }
     }
 

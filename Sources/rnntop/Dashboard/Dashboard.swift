@@ -3,15 +3,17 @@ import RNNCore
 import TerminalUI
 import Training
 
-/// The full-screen monitor: draws the session's snapshots at most 30 times a second,
+/// The full-screen monitor: draws the sessions' snapshots at most 30 times a second,
 /// and only when something changed, and turns keys into commands and view changes.
-/// Or, for `rnntop replay`, draws a run log at a cursor that the arrows move.
+/// Or, for `rnntop replay`, draws run logs at a cursor that the arrows move.
+/// Several runs (a comparison, several logs) are drawn over each other; one of them,
+/// the focused run, fills the heatmap and settings and takes the keys.
 /// Runs on the main thread, the only one that calls curses.
 final class Dashboard {
     /// Where the pictures come from.
     enum Source {
-        case live(Session)
-        case replay(ReplayFeed)
+        case live([LiveRun])
+        case replay(ReplaySet)
     }
 
     private let source: Source
@@ -28,8 +30,8 @@ final class Dashboard {
     }
 
     private var lastFrame: FrameKey?
-    /// Events already looked at for failed writes.
-    private var seenEvents = 0
+    /// Events already looked at for failed writes, per run.
+    private var seenEvents: [Int] = []
 
     init(source: Source, terminal: Terminal, themes: ThemeCycle, hint: String? = nil) {
         self.source = source
@@ -38,8 +40,8 @@ final class Dashboard {
         started = clock.now
         view.hint = hint
         switch source {
-        case .live(let session):
-            if let warning = session.warnings.first { note(warning, seconds: 8) }
+        case .live(let runs):
+            if let warning = runs.first?.session.warnings.first { note(warning, seconds: 8) }
         case .replay(let feed):
             view.replay = feed.position
             if let first = feed.notes.first { note(first, seconds: 8) }
@@ -58,8 +60,8 @@ final class Dashboard {
     /// Runs until the user quits or a signal comes; a live session is told to quit
     /// (`Session.wait()` then gives its end).
     func run(signals: SignalWatch) {
-        if case .live(let session) = source {
-            session.start()
+        if case .live(let runs) = source {
+            for run in runs { run.session.start() }
             // The training threads exist now (the session's own from its queue):
             // drawing gives way to them, so the dashboard costs training little.
             DrawingThread.yieldToWork()
@@ -82,15 +84,15 @@ final class Dashboard {
                 }
             }
             if quitting || signals.received != nil {
-                if case .live(let session) = source { session.send(.quit) }
+                if case .live(let runs) = source { for run in runs { run.session.send(.quit) } }
                 return
             }
             guard now - lastFrame >= (frameWanted ? Self.keyFrameInterval : Self.progressFrameInterval) else { continue }
             if case .replay(let feed) = source, followedLogGrew(feed) { frameWanted = true }
-            guard let snapshot = currentSnapshot else { continue }
-            noteFailedWrites(snapshot)
-            if changed(snapshot) || frameWanted {
-                draw(snapshot)
+            guard let runs = currentRuns else { continue }
+            noteFailedWrites(runs)
+            if changed(runs) || frameWanted {
+                draw(runs)
                 frameWanted = false
             }
             // Also when nothing changed: the next look is an interval away.
@@ -98,17 +100,22 @@ final class Dashboard {
         }
     }
 
-    /// The picture to draw: the session's latest, or the log's at the cursor (nil
-    /// while a followed log has no run record yet).
-    private var currentSnapshot: Snapshot? {
+    /// The pictures to draw: the sessions' latest, or the logs' at the cursor (nil
+    /// while no followed log has a run record yet).
+    private var currentRuns: [ShownRun]? {
         switch source {
-        case .live(let session): session.snapshot
-        case .replay(let feed): feed.snapshot
+        case .live(let runs): runs.map { ShownRun(name: $0.name, snapshot: $0.session.snapshot) }
+        case .replay(let feed): feed.runs
         }
     }
 
+    /// The focused run's picture, the one keys act on.
+    private func focused(_ runs: [ShownRun]) -> Snapshot {
+        runs[min(view.focusedRun, runs.count - 1)].snapshot
+    }
+
     /// Reads what a followed log gained; true when there is more to show.
-    private func followedLogGrew(_ feed: ReplayFeed) -> Bool {
+    private func followedLogGrew(_ feed: ReplaySet) -> Bool {
         do {
             guard try feed.poll() else { return false }
         } catch {
@@ -135,17 +142,41 @@ final class Dashboard {
             view.replay = feed.position
             return false
         }
-        guard let snapshot = currentSnapshot, let action = KeyMap.action(for: key, snapshot: snapshot) else {
+        guard let runs = currentRuns, let action = KeyMap.action(for: key, snapshot: focused(runs)) else {
             return key == .character("q") || key == .character("Q")
         }
-        let last = Double(TimeChart.lastStep(snapshot, view))
+        let snapshot = focused(runs)
+        let last = Double(TimeChart.lastStep(runs, view))
         switch action {
         case .quit: return true
         case .command(let command):
             switch source {
-            case .live(let session): session.send(command)
+            case .live(let live): live.send(command, key: key, focused: view.focusedRun, toAll: view.actOnAll)
             case .replay: note("a recorded run takes no commands: \(command.name) is for a live run")
             }
+        case .pickRun(let index):
+            guard runs.count > 1 else {
+                note("one run: 1-8 , . pick a run of a comparison (rnntop --cell rnn,lstm,gru)")
+                return false
+            }
+            guard index < runs.count else {
+                note("there are \(runs.count) runs")
+                return false
+            }
+            note(view.focus(run: index, of: runs))
+        case .cycleRun(let delta):
+            guard runs.count > 1 else {
+                note("one run: 1-8 , . pick a run of a comparison (rnntop --cell rnn,lstm,gru)")
+                return false
+            }
+            note(view.focus(run: (view.focusedRun + delta + runs.count) % runs.count, of: runs))
+        case .toggleAllRuns:
+            guard case .live(let live) = source, live.count > 1 else {
+                note(runs.count > 1 ? "recorded runs take no commands" : "one run: A is for a comparison's runs")
+                return false
+            }
+            view.actOnAll.toggle()
+            note(view.actOnAll ? "keys act on every run (A: the focused run only)" : "keys act on \(runs[view.focusedRun].name) only")
         case .refused(let why): note(why)
         case .toggleLogScale: view.logLoss.toggle()
         case .cycleSmoothing:
@@ -162,7 +193,7 @@ final class Dashboard {
             view.window = .whole
             view.cursor = nil
         case .dismiss: view.cursor = nil
-        case .exportScreen: exportScreen(snapshot)
+        case .exportScreen: exportScreen(runs)
         case .cycleHeatmap: view.heatmapMode = (view.heatmapMode + 1) % HeatmapPanel.modes(of: snapshot.model).count
         case .cycleTheme:
             if let error = themes.advance() {
@@ -204,13 +235,18 @@ final class Dashboard {
     }
 
     /// A write that failed (the log, the CSV, a checkpoint, the weights) stays on the
-    /// message line a while, whatever events come after it.
-    private func noteFailedWrites(_ snapshot: Snapshot) {
-        guard case .live = source, snapshot.eventCount > seenEvents else { return }
-        let fresh = snapshot.events.suffix(min(snapshot.eventCount - seenEvents, snapshot.events.count))
-        seenEvents = snapshot.eventCount
-        if let failure = fresh.last(where: { $0.kind == .writeFailed || ([.checkpoint, .weights].contains($0.kind) && !$0.applied) }) {
-            note(failure.message, seconds: 8)
+    /// message line a while, whatever events come after it; in a comparison, with
+    /// the run's name.
+    private func noteFailedWrites(_ runs: [ShownRun]) {
+        guard case .live = source else { return }
+        if seenEvents.count != runs.count { seenEvents = Array(repeating: 0, count: runs.count) }
+        for (index, run) in runs.enumerated() where run.snapshot.eventCount > seenEvents[index] {
+            let snapshot = run.snapshot
+            let fresh = snapshot.events.suffix(min(snapshot.eventCount - seenEvents[index], snapshot.events.count))
+            seenEvents[index] = snapshot.eventCount
+            if let failure = fresh.last(where: { $0.kind == .writeFailed || ([.checkpoint, .weights].contains($0.kind) && !$0.applied) }) {
+                note((run.name.isEmpty ? "" : "\(run.name): ") + failure.message, seconds: 8)
+            }
         }
     }
 
@@ -232,10 +268,10 @@ final class Dashboard {
 
     /// The screen as drawn, to an SVG file in the current folder; the message line
     /// names it (or says why it could not be written).
-    private func exportScreen(_ snapshot: Snapshot) {
+    private func exportScreen(_ runs: [ShownRun]) {
         let size = terminal.size
-        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: themes.current, context: drawingContext, now: now)
-        let name = ScreenExport.fileName(step: snapshot.step)
+        let screen = screen(runs)
+        let name = ScreenExport.fileName(step: focused(runs).step)
         do {
             try ScreenExport.write(screen.render(width: size.width, height: size.height), theme: themes.current, to: name)
             note("screen saved to \(name)", seconds: 5)
@@ -248,11 +284,12 @@ final class Dashboard {
         view.message = (text, now + seconds)
     }
 
-    private func changed(_ s: Snapshot) -> Bool {
+    private func changed(_ runs: [ShownRun]) -> Bool {
         let size = terminal.size
+        let s = focused(runs)
         let frame = FrameKey(
-            step: s.step, events: s.eventCount, state: s.state, probe: s.probeStep, second: Int(s.elapsedSeconds),
-            width: size.width, height: size.height)
+            step: runs.reduce(0) { $0 + $1.snapshot.step }, events: runs.reduce(0) { $0 + $1.snapshot.eventCount }, state: s.state,
+            probe: s.probeStep, second: Int(runs.map(\.snapshot.elapsedSeconds).max() ?? 0), width: size.width, height: size.height)
         defer { lastFrame = frame }
         guard let last = lastFrame else { return true }
         return last != frame || (view.message.map { $0.until < now } ?? false)
@@ -265,10 +302,13 @@ final class Dashboard {
         return context
     }
 
-    private func draw(_ snapshot: Snapshot) {
+    private func screen(_ runs: [ShownRun]) -> DashboardScreen {
+        DashboardScreen(snapshot: focused(runs), view: view, theme: themes.current, context: drawingContext, now: now, runs: runs)
+    }
+
+    private func draw(_ runs: [ShownRun]) {
         let size = terminal.size
-        let screen = DashboardScreen(snapshot: snapshot, view: view, theme: themes.current, context: drawingContext, now: now)
-        terminal.draw(screen.render(width: size.width, height: size.height))
+        terminal.draw(screen(runs).render(width: size.width, height: size.height))
         if let message = view.message, message.until < now { view.message = nil }
     }
 }

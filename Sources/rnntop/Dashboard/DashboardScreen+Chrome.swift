@@ -14,6 +14,7 @@ extension DashboardScreen {
         let segments: [(text: String, priority: Int, style: Style)] = [
             ("rnntop", 5, theme.style(theme.title, .bold)),
             (s.taskTitle + (s.settings.task.sequenceLength.map { " T=\($0)" } ?? ""), 3, theme.style(theme.foreground)),
+            (runLabel, 0, RunPalette(theme: theme, context: context).style(focusedRun, .bold)),
             (model, 1, theme.style(theme.foreground)),
             (optimizer, 2, theme.style(theme.foreground)),
             (!s.unknownSettings.contains("clip") ? "clip \(training.clipping.text)" : "", 6, theme.style(theme.foreground)),
@@ -38,6 +39,15 @@ extension DashboardScreen {
         }
         buffer.text(area.maxX - state.count, area.y, state, theme.style(stateColor, .bold))
     }
+
+    /// Which run of several the header and the panels on the right show, and how
+    /// many there are: "▶ lstm (2/3)"; "(all)" when keys act on every run.
+    private var runLabel: String {
+        guard runs.count > 1 else { return "" }
+        return "\(context.unicode ? "▶" : ">") \(runs[focusedRun].name) (\(focusedRun + 1)/\(runs.count))" + (view.actOnAll ? " keys: all" : "")
+    }
+
+    private var focusedRun: Int { min(view.focusedRun, max(runs.count - 1, 0)) }
 
     /// "adam lr 0.01", with what a recorded run's log left out left out here too.
     private var optimizer: String {
@@ -93,7 +103,12 @@ extension DashboardScreen {
     /// The keys that fit, with help and quit always at the right end.
     func drawFooter(_ buffer: inout Buffer, _ area: Rect) {
         func width(_ items: ArraySlice<(String, String)>) -> Int { items.reduce(0) { $0 + $1.0.count + $1.1.count + 3 } }
-        let keys = view.replay == nil ? KeyMap.footer : KeyMap.replayFooter
+        var keys = view.replay == nil ? KeyMap.footer : KeyMap.replayFooter
+        if runs.count > 1 {
+            // A comparison's first want: which run the keys act on.
+            keys.insert(("1-\(min(runs.count, 8)),.", "run"), at: 1)
+            if view.replay == nil { keys.insert(("A", "all"), at: 2) }
+        }
         let always = keys.suffix(2)
         // Ends in two spaces, so the bottom-right cell, which curses cannot write, is blank.
         var x = area.maxX - width(always)

@@ -16,6 +16,9 @@ struct DashboardScreen {
     let context: RenderContext
     /// Seconds on the dashboard's clock, for transient messages.
     let now: Double
+    /// Every run of a comparison or of several logs, `snapshot` being the focused
+    /// one's; empty or one for a run alone.
+    var runs: [ShownRun] = []
 
     func render(width: Int, height: Int) -> Buffer {
         var buffer = Buffer(width: width, height: height, fill: Cell(" ", theme.style(theme.foreground)))
@@ -28,9 +31,9 @@ struct DashboardScreen {
         let (messageRow, footerRow) = bottom.splitTop(1)
         drawHeader(&buffer, header)
         let layout = Layout(body: body, hasSample: snapshot.textSample != nil)
-        LossPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .loss, context: context)
+        LossPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .loss, context: context, runs: runs)
             .render(into: &buffer, area: layout.loss)
-        GradientPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .gradients, context: context)
+        GradientPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .gradients, context: context, runs: runs)
             .render(into: &buffer, area: layout.gradients)
         HeatmapPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .heatmap, replay: view.replay)
             .render(into: &buffer, area: layout.heatmap, context: context)

@@ -11,8 +11,15 @@ struct GradientPanel {
     let theme: Theme
     let focused: Bool
     let context: RenderContext
+    /// Every run of a comparison (the focused one is `snapshot`); one run or none
+    /// draws the run alone.
+    var runs: [ShownRun] = []
 
     func render(into buffer: inout Buffer, area: Rect) {
+        guard runs.count <= 1 else {
+            renderComparison(into: &buffer, area: area)
+            return
+        }
         let profiles = snapshot.hiddenGradientProfile
         let layer = min(view.layer, max(profiles.count - 1, 0))
         let layerText = profiles.count > 1 ? " layer \(layer + 1)/\(profiles.count)" : ""
@@ -40,27 +47,42 @@ struct GradientPanel {
     }
 
     /// The global gradient norm over training, on the loss chart's time axis: its
-    /// spread as a band, its smoothed value as a line, and the clip threshold.
-    private func drawNorms(into buffer: inout Buffer, area: Rect) {
-        let raw = ChartData.samples(snapshot.gradientNorm, breaks: ChartData.breaks(snapshot))
-        let smoothed = ChartData.smoothed(raw, weight: view.smoothing)
+    /// spread as a band, its smoothed value as a line, and the clip threshold. In a
+    /// comparison, every run's line in its colour, the focused run's band and clip.
+    func drawNorms(into buffer: inout Buffer, area: Rect) {
+        let shown = runs.count > 1 ? runs : [ShownRun(name: "", snapshot: snapshot)]
+        let focus = min(view.focusedRun, shown.count - 1)
+        let palette = RunPalette(theme: theme, context: context)
+        let raw = shown.map { ChartData.samples($0.snapshot.gradientNorm, breaks: ChartData.breaks($0.snapshot)) }
+        let smoothed = raw.map { ChartData.smoothed($0, weight: view.smoothing) }
         let clipping = snapshot.settings.training.clipping
         let clipsNorm = !clipping.isOff && clipping.mode == .norm
         var heading = "gradient norm"
-        if let cursor = view.cursor, let at = smoothed.last(where: { !$0.isGap && $0.x0 <= Double(cursor) && $0.mean.isFinite }) {
+        if shown.count > 1 { heading += " of \(shown[focus].name)" }
+        if let cursor = view.cursor, let at = smoothed[focus].last(where: { !$0.isGap && $0.x0 <= Double(cursor) && $0.mean.isFinite }) {
             heading += " at step \(Format.count(cursor)): \(Format.short(at.mean))"
-        } else if let last = smoothed.last(where: { $0.mean.isFinite }) {
+        } else if let last = smoothed[focus].last(where: { $0.mean.isFinite }) {
             heading += " \(Format.short(last.mean))"
         }
         heading += " before clipping"
         if clipsNorm { heading += "  ┄ clip \(clipping.threshold.settingText)" }
         buffer.text(area.x, area.y, heading, theme.style(theme.muted), limit: area.width)
-        var chart = TimeChart.make(snapshot: snapshot, view: view, theme: theme)
+        var chart = TimeChart.make(snapshot: snapshot, lastStep: TimeChart.lastStep(shown, view), view: view, theme: theme)
         chart.logScale = true
-        chart.series = [
-            .init(name: "‖g‖ spread", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":"),
-            .init(name: "‖g‖", kind: .line, samples: smoothed, style: theme.style(theme.smoothed, .bold), glyph: "*"),
-        ]
+        if shown.count == 1 {
+            chart.series = [
+                .init(name: "‖g‖ spread", kind: .band, samples: raw[0], style: theme.style(theme.train, .dim), glyph: ":"),
+                .init(name: "‖g‖", kind: .line, samples: smoothed[0], style: theme.style(theme.smoothed, .bold), glyph: "*"),
+            ]
+        } else {
+            chart.series = [.init(name: "‖g‖ spread", kind: .band, samples: raw[focus], style: palette.style(focus, .dim), glyph: ":")]
+            for index in shown.indices.filter({ $0 != focus }) + [focus] {
+                chart.series.append(
+                    .init(
+                        name: shown[index].name, kind: .line, samples: smoothed[index], style: palette.style(index, .bold),
+                        glyph: palette.glyph(index), dash: palette.dash(index)))
+            }
+        }
         if clipsNorm {
             chart.references = [.init(label: "clip", value: Double(clipping.threshold), style: theme.style(theme.clip))]
         }

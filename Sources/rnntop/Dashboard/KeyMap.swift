@@ -14,6 +14,9 @@ enum Action: Equatable {
     case dismiss
     /// Writes the screen as an SVG file.
     case exportScreen
+    /// A comparison: the run that the heatmap and settings show and keys act on (by
+    /// number from 0, or the next or previous), and whether keys act on every run.
+    case pickRun(Int), cycleRun(Int), toggleAllRuns
     case toggleHelp, quit
     /// A key that does nothing now, and why.
     case refused(String)
@@ -69,8 +72,12 @@ enum KeyMap {
             case "l": return .toggleLogScale
             case "e": return .cycleSmoothing
             case "x": return .cycleXAxis
-            case "<", ",": return .pan(-0.25)
-            case ">", ".": return .pan(0.25)
+            case "<": return .pan(-0.25)
+            case ">": return .pan(0.25)
+            case ",": return .cycleRun(-1)
+            case ".": return .cycleRun(1)
+            case "1", "2", "3", "4", "5", "6", "7", "8": return .pickRun(Int(String(c))! - 1)
+            case "A": return .toggleAllRuns
             case "{": return .zoomIn
             case "}": return .zoomOut
             case "0": return .showWholeRun
@@ -118,6 +125,7 @@ enum KeyMap {
         "h       next heatmap          l       log loss scale",
         "t       next theme            tab     next panel",
         "p       save the screen as SVG",
+        "1-8 , . several logs: the one the heatmap shows",
         "? esc   close this help       q       quit",
         "loss: the raw loss's spread as a faint band, the smoothed",
         "      loss a bold line, validation ◆, the baseline dashed",
@@ -139,12 +147,12 @@ enum KeyMap {
         "m       next cell             r       reset the weights",
         "u       roll back a divergence   s    save a checkpoint",
         "w       save the weights (safetensors, PyTorch's names)",
+        "1-8 , . a comparison's run that keys act on   A  every run",
         "left right  loss, gradients: the cursor; heatmap: layer",
         "up down     loss: zoom; gradients: layer; heatmap: unit",
         "{ } < > 0   zoom in, out; pan back, forward; the whole run",
-        "x       x axis: steps, epochs, time    e  smoothing",
-        "h       next heatmap          l       log loss scale",
-        "t       next theme            tab     next panel",
+        "x  x axis: steps, epochs, time   e  smoothing   l  log loss",
+        "h  next heatmap        t  next theme        tab  next panel",
         "p       save the screen as SVG   ? esc  close   q  quit",
         "loss: the raw loss's spread as a faint band, the smoothed",
         "      loss a bold line, validation ◆, the baseline dashed",

@@ -13,8 +13,15 @@ struct LossPanel {
     let theme: Theme
     let focused: Bool
     let context: RenderContext
+    /// Every run of a comparison (the focused one is `snapshot`); one run or none
+    /// draws the run alone.
+    var runs: [ShownRun] = []
 
     func render(into buffer: inout Buffer, area: Rect) {
+        guard runs.count <= 1 else {
+            renderComparison(into: &buffer, area: area)
+            return
+        }
         let series = Series(snapshot: snapshot, view: view, theme: theme, context: context)
         // A short panel keeps every row for the plot: the legend goes in its title.
         let compact = area.height < 12
@@ -34,7 +41,7 @@ struct LossPanel {
             buffer.text(row.x, row.y, readout, theme.style(theme.highlight), limit: row.width)
             plotArea = rest
         }
-        var chart = TimeChart.make(snapshot: snapshot, view: view, theme: theme)
+        var chart = TimeChart.make(snapshot: snapshot, lastStep: TimeChart.lastStep([ShownRun(name: "", snapshot: snapshot)], view), view: view, theme: theme)
         chart.logScale = view.logLoss
         chart.ignoresOutliers = true
         chart.series = series.chartSeries

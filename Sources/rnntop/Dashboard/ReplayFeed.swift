@@ -76,6 +76,14 @@ final class ReplayFeed {
         atEnd = true
     }
 
+    /// To `step` (within the run), following the end or not: where another log of a
+    /// replay of several has its cursor.
+    func show(step: Int, atEnd: Bool) {
+        let start = reader.run?.header.startStep ?? 0
+        cursor = atEnd ? lastStep : min(max(step, start), lastStep)
+        self.atEnd = atEnd
+    }
+
     /// What the header says about the cursor.
     var position: ViewState.ReplayPosition {
         ViewState.ReplayPosition(step: cursor, lastStep: lastStep, following: following && atEnd, ended: reader.run?.ending != nil)

@@ -8,6 +8,10 @@ struct ViewState {
     }
 
     var focus = Focus.loss
+    /// Of several runs, the one the heatmap and settings show and keys act on.
+    var focusedRun = 0
+    /// Whether keys act on every run of a comparison, not the focused one only.
+    var actOnAll = false
     /// Index into the heatmap modes of the current model (h, c, gates, ∂L/∂h).
     var heatmapMode = 0
     /// The layer the gradient and heatmap panels show.

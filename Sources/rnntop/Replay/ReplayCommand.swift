@@ -4,23 +4,27 @@ import RNNData
 import TerminalUI
 import Training
 
-/// `rnntop replay PATH.jsonl [--follow]`: the dashboard drawn from a run log, with a
-/// cursor through the run's time; `--follow` tails a log that is still being written.
-/// Without a terminal it prints what the log holds.
+/// `rnntop replay PATH.jsonl... [--follow]`: the dashboard drawn from run logs, with
+/// a cursor through the runs' time; `--follow` tails logs that are still being
+/// written. Several logs are drawn over each other, aligned by step, as a comparison
+/// is. Without a terminal it prints what each log holds.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Show a run log (--log) in the dashboard, finished or still growing.",
+        abstract: "Show run logs (--log) in the dashboard, finished or still growing, one or several overlaid.",
         discussion: """
             Left and right move through the run's time by 1%, page up and down by 10%, home \
             and end go to its start and end; the charts, the gradient profile and the heatmap \
             show the run as it was at that step. With --follow the dashboard keeps up with a \
-            log that another rnntop is writing, like tail -f, while the cursor is at the end.
+            log that another rnntop is writing, like tail -f, while the cursor is at the end. \
+            Several logs (the runs of a comparison, or runs of other programs) are overlaid, \
+            aligned by step, each named by its file unless the log names it; 1-8 , . pick \
+            the one the heatmap and settings show.
             """
     )
 
-    @Argument(help: "The run log, as written by rnntop --log.")
-    var path: String
+    @Argument(help: "The run logs, as written by rnntop --log (at most 8).")
+    var paths: [String]
 
     @Flag(help: "Keep reading as the log grows.")
     var follow = false
@@ -28,11 +32,33 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Dashboard colours: a theme's name or a .toml path.")
     var theme: String?
 
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give a run log to replay") }
+        if paths.count > RunGrid.maximumRuns { throw ValidationError("\(paths.count) logs; a replay overlays at most \(RunGrid.maximumRuns)") }
+    }
+
     func run() throws {
         let colors = try ThemeChoice(theme)
-        let signals = SignalWatch(session: nil)
+        let signals = SignalWatch(sessions: [])
         defer { signals.stop() }
-        // Following, the log may not be there yet, or not have its run record: wait.
+        let feeds = try paths.map { path in (path, try Self.feed(path, follow: follow, signals: signals)) }
+        let set = ReplaySet(feeds)
+        guard isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0, let terminal = Terminal(color: !colors.noColor) else {
+            for (path, feed) in feeds {
+                for note in feed.notes { printError(Escaping.escape(note)) }
+                for line in Self.summary(of: feed, path: path) { print(Escaping.escape(line)) }
+            }
+            return
+        }
+        Dashboard(source: .replay(set), terminal: terminal, themes: colors.cycle).run(signals: signals)
+        terminal.restore()
+        for note in set.notes { printError(Escaping.escape(note)) }
+        if let signal = signals.received { throw ExitCode(128 + signal) }
+    }
+
+    /// The log at `path` read whole, or, following, once it exists and has its run
+    /// record (waiting for both, until a signal).
+    private static func feed(_ path: String, follow: Bool, signals: SignalWatch) throws -> ReplayFeed {
         var waiting = false
         func wait() throws {
             if let signal = signals.received { throw ExitCode(128 + signal) }
@@ -49,16 +75,7 @@ struct ReplayCommand: ParsableCommand {
                 try reader.update()
             }
         }
-        let feed = try ReplayFeed(reader: reader, following: follow)
-        guard isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0, let terminal = Terminal(color: !colors.noColor) else {
-            for note in feed.notes { printError(Escaping.escape(note)) }
-            for line in Self.summary(of: feed, path: path) { print(Escaping.escape(line)) }
-            return
-        }
-        Dashboard(source: .replay(feed), terminal: terminal, themes: colors.cycle).run(signals: signals)
-        terminal.restore()
-        for note in feed.notes { printError(Escaping.escape(note)) }
-        if let signal = signals.received { throw ExitCode(128 + signal) }
+        return try ReplayFeed(reader: reader, following: follow)
     }
 
     /// What a log holds, in three lines.

@@ -5,8 +5,9 @@ import Training
 
 /// Commands for a run without keys: a line each, such as `lr 5e-4` or `pause`, read
 /// from standard input (when it is not a terminal) or from a file or FIFO given with
-/// `--control`. Each is sent to the session like a key, and logged as an event from
-/// "control". A line that is not a command is reported on standard error and skipped.
+/// `--control`. Each is sent to the session (to every run of a comparison) like a
+/// key, and logged as an event from "control". A line that is not a command is
+/// reported on standard error and skipped.
 ///
 /// A FIFO is opened again after each writer closes it (`echo pause > ctl` works any
 /// number of times); a regular file is followed as it grows, like `tail -f`.
@@ -16,11 +17,11 @@ final class ControlInput: Sendable {
         case path(String)
     }
 
-    private let session: Session
+    private let sessions: [Session]
     private let source: Source
 
-    init(session: Session, source: Source) {
-        self.session = session
+    init(sessions: [Session], source: Source) {
+        self.sessions = sessions
         self.source = source
     }
 
@@ -75,7 +76,7 @@ final class ControlInput: Sendable {
     private func handle(_ line: String, number: Int, from origin: String) {
         do {
             guard let command = try ControlLine.parse(line) else { return }
-            session.send(command, from: .control)
+            for session in sessions { session.send(command, from: .control) }
         } catch {
             printError(Escaping.escape("\(origin): line \(number): \(error)"))
         }

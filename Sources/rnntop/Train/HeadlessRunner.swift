@@ -3,30 +3,39 @@ import RNNCore
 import RNNData
 import Training
 
-/// Trains without a terminal: a session on its queue, a progress line per epoch on
-/// standard error in the spirit of Keras (`epoch 3/100  step 12/400  loss 0.0912
-/// val 0.0950 ...`), a summary at the end; a refused command or a failed write on
-/// standard error as it happens. SIGINT, SIGTERM and SIGHUP end the run cleanly: the
-/// checkpoint (if one is configured) is written, and the exit status is 130, 143 or 129.
+/// Trains without a terminal: the sessions on their queues (one, or the runs of a
+/// comparison sharing the cores), a progress line per epoch on standard error in
+/// the spirit of Keras (`epoch 3/100  step 12/400  loss 0.0912 val 0.0950 ...`), a
+/// summary at the end (a table for a comparison); a refused command or a failed
+/// write on standard error as it happens. SIGINT, SIGTERM and SIGHUP end the runs
+/// cleanly: their checkpoints (if configured) are written, and the exit status is
+/// 130, 143 or 129.
 struct HeadlessRunner {
-    let session: Session
+    let runs: [LiveRun]
 
-    /// Runs to the end and returns the exit status: 0 done, 1 diverged or a write
-    /// failed (the log, the CSV, the checkpoint, the weights), 128 + the signal when
-    /// interrupted.
+    /// Runs to the end and returns the exit status: 0 done, 1 a run diverged or a
+    /// write failed (the log, the CSV, the checkpoint, the weights), 128 + the
+    /// signal when interrupted.
     func run() -> Int32 {
-        for warning in session.warnings { printError(warning) }
-        let start = session.snapshot
-        report(describe(start))
-        let signals = SignalWatch(session: session)
-        session.start()
-        let end = session.wait()
+        for warning in runs[0].session.warnings { printError(warning) }
+        report(describe(runs.map { ($0.name, $0.session.snapshot) }))
+        let signals = SignalWatch(sessions: runs.map(\.session))
+        for run in runs { run.session.start() }
+        let ends = runs.map { $0.session.wait() }
         signals.stop()
-        let last = end.snapshot
+        for (run, end) in zip(runs, ends) {
+            let prefix = run.name.isEmpty ? "" : "\(run.name): "
+            if let error = end.checkpointError { printError(prefix + error) }
+            if let error = end.weightsError { printError(prefix + error) }
+        }
+        if runs.count > 1 {
+            for line in Self.table(zip(runs, ends).map { ($0.name, $1) }) { report(line) }
+            if let signal = signals.received { return 128 + signal }
+            return ends.allSatisfy(Self.succeeded) ? 0 : 1
+        }
+        let end = ends[0], last = end.snapshot
         let validation = last.validationLoss.last.map { "validation \(format($0.value)), " } ?? ""
         let trained = last.epochLoss.map { "loss \(format($0.value)) (mean of the last \($0.steps) steps), " } ?? ""
-        if let error = end.checkpointError { printError(error) }
-        if let error = end.weightsError { printError(error) }
         if let signal = signals.received {
             report("interrupted at step \(last.step); \(trained)\(validation)baseline \(format(last.baseline.loss))")
             return 128 + signal
@@ -39,135 +48,75 @@ struct HeadlessRunner {
             report(
                 "done: \(last.step) steps in \(String(format: "%.2f", last.elapsedSeconds)) s; "
                     + "\(trained)\(validation)baseline \(format(last.baseline.loss))")
-            return end.writeFailures.isEmpty && end.checkpointError == nil && end.weightsError == nil ? 0 : 1
+            return Self.succeeded(end) ? 0 : 1
         }
     }
 
-    /// A refused command (from standard input, a control file or the command line)
-    /// or a failed write, on standard error at once: headless, nothing else shows it.
-    @Sendable static func reportProblem(_ event: Event) {
-        guard !event.applied else { return }
-        printError(Escaping.escape("step \(event.step): \(event.message)"))
+    /// Whether a run ended without diverging and wrote everything it had to.
+    private static func succeeded(_ end: SessionEnd) -> Bool {
+        end.reason != .diverged && end.writeFailures.isEmpty && end.checkpointError == nil && end.weightsError == nil
     }
 
-    private func describe(_ snapshot: Snapshot) -> String {
+    /// A comparison's summary: a row per run (its steps, last epoch's mean loss, last
+    /// and best validation, average rate, how it ended), then the baseline.
+    static func table(_ ends: [(name: String, end: SessionEnd)]) -> [String] {
+        let header = ["run", "steps", "loss", "validation", "best val", "seq/s", "ended"]
+        var rows = [header]
+        for (name, end) in ends {
+            let last = end.snapshot
+            let history = last.validationLoss
+            let best = (history.buckets.map(\.minimum) + history.recent.map(\.value)).filter(\.isFinite).min()
+            rows.append([
+                name, Format.count(last.step), last.epochLoss.map { format($0.value) } ?? "-",
+                last.validationLoss.last.map { format($0.value) } ?? "-", best.map(format) ?? "-",
+                Format.rate(perSecond: last.sequencesPerSecond), end.reason.rawValue,
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var lines = rows.map { row in
+            zip(row, widths).enumerated().map { column, cell in
+                column == 0 ? cell.0.padding(toLength: cell.1, withPad: " ", startingAt: 0) : String(repeating: " ", count: cell.1 - cell.0.count) + cell.0
+            }.joined(separator: "  ")
+        }
+        if let first = ends.first?.end.snapshot {
+            lines.append("loss: the mean of each run's last epoch; baseline \(format(first.baseline.loss)) (\(first.baseline.predictor))")
+        }
+        return lines
+    }
+
+    /// A refused command (from standard input, a control file or the command line)
+    /// or a failed write, on standard error at once, with the run's name in a
+    /// comparison: headless, nothing else shows it.
+    static func problemReporter(run name: String) -> @Sendable (Event) -> Void {
+        let prefix = name.isEmpty ? "" : "\(name): "
+        return { event in
+            guard !event.applied else { return }
+            printError(Escaping.escape("\(prefix)step \(event.step): \(event.message)"))
+        }
+    }
+
+    /// The task, then each run's model and optimizer (named in a comparison), and
+    /// the baseline.
+    private func describe(_ runs: [(name: String, snapshot: Snapshot)]) -> String {
+        let first = runs[0].snapshot
+        let baseline = "baseline \(format(first.baseline.loss)) (\(first.baseline.predictor))"
+        guard runs.count > 1 else {
+            let resumed = first.step > 0 ? "; resumed at step \(first.step)" : ""
+            return "\(first.taskSummary)\n\(Self.model(first)); \(baseline)\(resumed)"
+        }
+        let models = runs.map { name, snapshot in "\(name): \(Self.model(snapshot))" }
+        return "\(first.taskSummary)\n\(models.joined(separator: "\n"))\n\(baseline); the \(runs.count) runs take turns on the cores"
+    }
+
+    private static func model(_ snapshot: Snapshot) -> String {
         let config = snapshot.model, training = snapshot.settings.training
         let layers = config.layers == 1 ? "" : " x\(config.layers)"
         var model = "\(config.cell.rawValue.uppercased())(\(config.hiddenSize), \(config.activation.rawValue))\(layers)"
         if config.outputDropout > 0 { model += " -> Dropout(\(config.outputDropout))" }
         model += " -> Dense(\(config.outputSize), \(config.head == .everyStep ? "every step" : "last step"))"
-        let resumed = snapshot.step > 0 ? "; resumed at step \(snapshot.step)" : ""
-        return "\(snapshot.taskSummary)\n\(model), \(snapshot.parameterCount) parameters; "
-            + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate.settingText), batch \(training.batchSize); "
-            + "baseline \(format(snapshot.baseline.loss)) (\(snapshot.baseline.predictor))\(resumed)"
+        return "\(model), \(snapshot.parameterCount) parameters; "
+            + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate.settingText), batch \(training.batchSize)"
     }
-}
-
-/// Turns step records into progress lines in the spirit of Keras:
-/// `epoch 3/100  step 40/40  loss 0.0912  val 0.0950  1.2e4 seq/s  eta 0:12`, with
-/// the step counted within the epoch and the loss the epoch's running mean. A line
-/// ends every epoch when there are at most 20 (else at most one a second), comes
-/// every 10 seconds within a long epoch, and always ends the run.
-final class ProgressLines: Sendable {
-    /// Seconds between lines within an epoch.
-    static let interval = 10.0
-
-    private struct State {
-        var loss = 0.0
-        var rows = 0
-        var lastLine = 0.0
-        var totalSteps = 0
-        var totalEpochs = 1
-        var stepsPerEpoch = 1
-    }
-
-    private let state = Locked(State())
-    private let emit: @Sendable (String) -> Void
-
-    /// - Parameter emit: where lines go (standard error).
-    init(emit: @escaping @Sendable (String) -> Void = report) {
-        self.emit = emit
-    }
-
-    /// The run's length, once the session knows it (before it starts).
-    func expect(steps: Int, epochs: Int, stepsPerEpoch: Int) {
-        state.withLock {
-            $0.totalSteps = steps
-            $0.totalEpochs = max(epochs, 1)
-            $0.stepsPerEpoch = max(stepsPerEpoch, 1)
-        }
-    }
-
-    func observe(_ record: StepRecord) {
-        let line = state.withLock { s -> String? in
-            s.loss += record.loss * Double(record.batchSize)
-            s.rows += record.batchSize
-            let last = record.step == s.totalSteps
-            let due =
-                record.endsEpoch
-                ? s.totalEpochs <= 20 || last || record.elapsed - s.lastLine >= 1
-                : last || record.elapsed - s.lastLine >= Self.interval
-            let line = due ? Self.line(record, s) : nil
-            if due { s.lastLine = record.elapsed }
-            if record.endsEpoch {
-                s.loss = 0
-                s.rows = 0
-            }
-            return line
-        }
-        if let line { emit(line) }
-    }
-
-    private static func line(_ record: StepRecord, _ s: State) -> String {
-        let epoch = min(max(Int((record.epochs - 1e-9).rounded(.up)), 1), s.totalEpochs)
-        let rate = Double(record.sequences) / max(record.elapsed, 1e-9)
-        let remaining = record.elapsed / Double(record.step) * Double(max(s.totalSteps - record.step, 0))
-        let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
-        // The step within the epoch, from the epochs' fraction: right after a resume too.
-        let inEpoch = Int(((record.epochs - (record.epochs - 1e-9).rounded(.down)) * Double(s.stepsPerEpoch)).rounded())
-        return "epoch \(epoch)/\(s.totalEpochs)  step \(inEpoch)/\(s.stepsPerEpoch)  "
-            + "loss \(format(s.loss / Double(max(s.rows, 1))))\(validation)  \(Format.scientific(rate)) seq/s  "
-            + "eta \(Format.duration(remaining.rounded()))"
-    }
-}
-
-/// SIGINT, SIGTERM and SIGHUP (a closed ssh session, a killed terminal), noted (see
-/// `received`) and turned into a quit command for the session, if there is one: the
-/// run ends as it would on `q`, its checkpoint and log written.
-final class SignalWatch {
-    private var sources: [DispatchSourceSignal] = []
-    private let caught = CaughtSignal()
-
-    init(session: Session?) {
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number, SIG_IGN)  // the dispatch source handles it instead
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [caught] in
-                caught.note(number)
-                session?.send(.quit, from: .program)
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// The first signal received, if any.
-    var received: Int32? { caught.first }
-
-    func stop() {
-        for source in sources { source.cancel() }
-    }
-}
-
-/// The first signal that arrived.
-private final class CaughtSignal: Sendable {
-    private let value = Locked<Int32?>(nil)
-
-    func note(_ signal: Int32) {
-        value.withLock { if $0 == nil { $0 = signal } }
-    }
-
-    var first: Int32? { value.withLock { $0 } }
 }
 
 /// A loss or a metric as progress lines and summaries give it (see `Format.value`).

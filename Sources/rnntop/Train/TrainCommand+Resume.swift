@@ -9,10 +9,10 @@ import Training
 /// with a reason. None is ignored.
 extension TrainCommand {
     /// The session that continues the checkpoint at `resume`.
-    func resumedSession(_ options: SessionOptions) throws -> Session {
+    func resumedSession(_ options: SessionOptions, _ choices: RunChoices) throws -> Session {
         guard let resume else { preconditionFailure("resumedSession without --resume") }
         let saved = try Checkpoint.read(resume)
-        let contradictions = contradictions(of: saved)
+        let contradictions = contradictions(of: saved, choices)
         guard contradictions.isEmpty else {
             throw InputError(
                 file: resume,
@@ -22,13 +22,13 @@ extension TrainCommand {
         }
         let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
         return try Session(
-            resuming: saved, length: length, checkpointPath: checkpoint ?? resume, weightsPath: saveWeights, changes: changes(to: saved),
+            resuming: saved, length: length, checkpointPath: checkpoint ?? resume, weightsPath: saveWeights, changes: changes(to: saved, choices),
             options: options)
     }
 
     /// Flags that would make another run than the one saved: the model, the task and
     /// its data, the seed, the initialisation, the momentum (no command changes it).
-    private func contradictions(of saved: Checkpoint) -> [String] {
+    private func contradictions(of saved: Checkpoint, _ choices: RunChoices) -> [String] {
         let model = saved.model, settings = saved.settings
         func differs<T: Equatable>(_ given: T?, _ kept: T?, _ flag: String, _ shown: (T) -> String) -> String? {
             guard let given, given != kept else { return nil }
@@ -36,14 +36,14 @@ extension TrainCommand {
         }
         let textWindow = settings.task.kind == .text
         return [
-            differs(cell, model.cell, "--cell", \.rawValue),
-            differs(hidden, model.hiddenSize, "--hidden", String.init),
-            differs(layers, model.layers, "--layers", String.init),
-            differs(activation, model.activation, "--activation", \.rawValue),
+            differs(choices.cell, model.cell, "--cell", \.rawValue),
+            differs(choices.hidden, model.hiddenSize, "--hidden", String.init),
+            differs(choices.layers, model.layers, "--layers", String.init),
+            differs(choices.activation, model.activation, "--activation", \.rawValue),
             differs(task, settings.task.kind, "--task", \.rawValue),
             differs(preset, nil, "--preset", \.rawValue),
             differs(seed, settings.seed, "--seed", String.init),
-            differs(initialization, model.initialization, "--init", \.rawValue),
+            differs(choices.initialization, model.initialization, "--init", \.rawValue),
             differs(momentum, settings.training.optimizer.momentum, "--momentum", { "\($0)" }),
             differs(validationSplit, settings.task.validationSplit, "--val-split", { "\($0)" }),
             differs(data.map(Self.absolute), settings.task.dataPath.map(Self.absolute), "--data", { $0 }),
@@ -55,7 +55,8 @@ extension TrainCommand {
 
     /// The commands that bring the saved run to the flags given: each is applied
     /// before the first step, and one that cannot be is refused with its reason.
-    private func changes(to saved: Checkpoint) -> [Command] {
+    private func changes(to saved: Checkpoint, _ choices: RunChoices) -> [Command] {
+        let (optimizer, lr, batch, dropout, clip) = (choices.optimizer, choices.lr, choices.batch, choices.dropout, choices.clip)
         let training = saved.settings.training
         var changes: [Command] = []
         if let optimizer, optimizer != training.optimizer.kind { changes.append(.switchOptimizer(optimizer)) }

@@ -32,44 +32,44 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fill gaps in a CSV series instead of refusing them: previous or linear.")
     var fill: FillMethod?
 
-    @Option(help: "Recurrent cell: rnn, lstm or gru.")
-    var cell: CellKind?
+    @Option(help: "Recurrent cell: rnn, lstm or gru; a list (rnn,lstm,gru) trains one run per value, side by side.")
+    var cell: ValueList<CellKind>?
 
-    @Option(help: "Activation of the cell: tanh or relu.")
-    var activation: Activation?
+    @Option(help: "Activation of the cell: tanh or relu (or a list).")
+    var activation: ValueList<Activation>?
 
-    @Option(help: "Hidden units per layer.")
-    var hidden: Int?
+    @Option(help: "Hidden units per layer (or a list: 32,128).")
+    var hidden: ValueList<Int>?
 
-    @Option(help: "Stacked recurrent layers.")
-    var layers: Int?
+    @Option(help: "Stacked recurrent layers (or a list).")
+    var layers: ValueList<Int>?
 
     @Option(name: .customLong("seq-len"), help: "Time steps per sequence (for copy, the delay).")
     var sequenceLength: Int?
 
-    @Option(help: "Sequences per batch.")
-    var batch: Int?
+    @Option(help: "Sequences per batch (or a list).")
+    var batch: ValueList<Int>?
 
-    @Option(help: "Learning rate.")
-    var lr: Float?
+    @Option(help: "Learning rate (or a list: 1e-3,1e-2).")
+    var lr: ValueList<Float>?
 
-    @Option(help: "Optimizer: sgd, adam, rmsprop or adagrad.")
-    var optimizer: OptimizerKind?
+    @Option(help: "Optimizer: sgd, adam, rmsprop or adagrad (or a list).")
+    var optimizer: ValueList<OptimizerKind>?
 
     @Option(help: "Momentum (SGD, RMSProp).")
     var momentum: Float?
 
-    @Option(help: "Gradient clipping threshold; 0 turns clipping off.")
-    var clip: Float?
+    @Option(help: "Gradient clipping threshold; 0 turns clipping off (or a list).")
+    var clip: ValueList<Float>?
 
     @Option(name: .customLong("clip-mode"), help: "Clip by global norm or by value.")
     var clipMode: ClipMode?
 
-    @Option(help: "Dropout between layers and before the head.")
-    var dropout: Float?
+    @Option(help: "Dropout between layers and before the head (or a list).")
+    var dropout: ValueList<Float>?
 
-    @Option(name: .customLong("init"), help: "Initialisation: torch, keras or identity.")
-    var initialization: InitScheme?
+    @Option(name: .customLong("init"), help: "Initialisation: torch, keras or identity (or a list).")
+    var initialization: ValueList<InitScheme>?
 
     @Option(help: "Training steps (batches).")
     var steps: Int?
@@ -147,138 +147,61 @@ struct TrainCommand: ParsableCommand {
         if let control, !FileManager.default.fileExists(atPath: control) {
             throw InputError(file: control, field: "--control", problem: "no such file: create it first (touch, or mkfifo for a FIFO)")
         }
+        let grid = try runGrid()
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
-            var options = SessionOptions()
-            options.log = logOptions
-            let session = try makeSession(options)
+            let runs = try makeRuns(grid) { _ in SessionOptions() }
             if let terminal = Terminal(color: !colors.noColor) {
-                if let control { ControlInput(session: session, source: .path(control)).start() }
-                let status = runDashboard(session, terminal, colors.cycle)
+                if let control { ControlInput(sessions: runs.map(\.session), source: .path(control)).start() }
+                let status = runDashboard(runs, terminal, colors.cycle)
                 if status != 0 { throw ExitCode(status) }
                 return
             }
             printError("TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "") is not a terminal curses knows; training headless")
         }
-        let progress = ProgressLines()
-        var options = SessionOptions(stopWhenDone: true, stopOnDivergence: true)
-        options.stepObserver = { progress.observe($0) }
-        options.eventObserver = HeadlessRunner.reportProblem
-        options.log = logOptions
-        let session = try makeSession(options)
+        var progress = [String: ProgressLines]()
+        for run in grid.runs { progress[run.name] = ProgressLines(name: run.name) }
+        let runs = try makeRuns(grid) { run in
+            var options = SessionOptions(stopWhenDone: true, stopOnDivergence: true)
+            options.stepObserver = { [lines = progress[run.name]!] in lines.observe($0) }
+            options.eventObserver = HeadlessRunner.problemReporter(run: run.name)
+            return options
+        }
+        let sessions = runs.map(\.session)
         if let control {
-            ControlInput(session: session, source: .path(control)).start()
+            ControlInput(sessions: sessions, source: .path(control)).start()
         } else if isatty(STDIN_FILENO) == 0 {
-            ControlInput(session: session, source: .standardInput).start()
+            ControlInput(sessions: sessions, source: .standardInput).start()
         }
-        let snapshot = session.snapshot
-        let epochs: Int
-        switch snapshot.settings.training.length {
-        case .epochs(let n): epochs = n
-        case .steps(let n): epochs = (n + snapshot.stepsPerEpoch - 1) / snapshot.stepsPerEpoch
+        for run in runs {
+            let snapshot = run.session.snapshot
+            let epochs: Int
+            switch snapshot.settings.training.length {
+            case .epochs(let n): epochs = n
+            case .steps(let n): epochs = (n + snapshot.stepsPerEpoch - 1) / snapshot.stepsPerEpoch
+            }
+            progress[run.name]!.expect(steps: snapshot.totalSteps, epochs: epochs, stepsPerEpoch: snapshot.stepsPerEpoch)
         }
-        progress.expect(steps: snapshot.totalSteps, epochs: epochs, stepsPerEpoch: snapshot.stepsPerEpoch)
-        let status = HeadlessRunner(session: session).run()
+        let status = HeadlessRunner(runs: runs).run()
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// The run log the flags ask for, if any.
-    private var logOptions: RunLogOptions? {
-        guard log != nil || csv != nil else { return nil }
-        // A resumed run goes on in the log it wrote before (the same path given again).
-        return RunLogOptions(path: log, csvPath: csv, every: logEvery, program: "rnntop \(RNNTop.version)", append: resume != nil)
-    }
-
-    /// The dashboard until the user quits or a signal ends the run; the terminal is
-    /// back to normal before the summary is printed.
-    private func runDashboard(_ session: Session, _ terminal: Terminal, _ themes: ThemeCycle) -> Int32 {
-        let signals = SignalWatch(session: session)
-        let hint = isDefaultRun ? "a vanilla RNN cannot carry a number across 50 steps: press m for an LSTM" : nil
-        Dashboard(source: .live(session), terminal: terminal, themes: themes, hint: hint).run(signals: signals)
-        let end = session.wait()
-        terminal.restore()
-        signals.stop()
-        for warning in session.warnings { printError(warning) }
-        // Shown on the message line when they happened; the screen is gone now.
-        for failure in end.writeFailures { printError(failure) }
-        if let error = end.checkpointError { printError(error) }
-        if let error = end.weightsError { printError(error) }
-        let last = end.snapshot
-        let loss = last.epochLoss.map { "\(format($0.value)) (mean of the last \($0.steps) steps)" } ?? "-"
-        report(
-            "stopped at step \(last.step); loss \(loss), "
-                + "validation \(last.validationLoss.last.map { format($0.value) } ?? "-"), baseline \(format(last.baseline.loss))")
-        let failed = !end.writeFailures.isEmpty || end.checkpointError != nil || end.weightsError != nil
-        return signals.received.map { 128 + $0 } ?? (failed ? 1 : 0)
-    }
-
-    /// `rnntop` with nothing to say: the lesson, the adding problem with a vanilla RNN.
-    private var isDefaultRun: Bool {
-        task == nil && preset == nil && cell == nil && resume == nil && data == nil && initFrom == nil
-    }
-
-    /// A new session from the flags, or the one a checkpoint saved.
-    private func makeSession(_ options: SessionOptions) throws -> Session {
-        if let saveWeights { try AtomicFile.checkWritable(saveWeights, flag: "save-weights") }
-        guard resume == nil else { return try resumedSession(options) }
-        var generator = RandomGenerator(seed: seed ?? 1)
-        let kind = preset == .seed ? .seed : task ?? .adding
-        let taskOptions = TaskOptions(
-            kind: kind, dataPath: data, columns: column, sequenceLength: sequenceLength,
-            validationSplit: validationSplit, fill: fill)
-        // The task is made here once to learn its defaults; the session makes its own
-        // from the same seed.
-        let defaults = try makeTask(taskOptions, generator: &generator)
-        let weights = try initFrom.map { try SafetensorsFile.read($0) }
-        let shape = try initFrom.flatMap { path in try weights.map { try PyTorchWeights.shape(of: $0, path: path) } }
-        let training = try resolvedSettings(for: defaults, weights: shape)
-        let settings = RunSettings(
-            task: taskOptions, training: training, seed: seed ?? 1, evaluationInterval: evaluationInterval,
-            checkpointPath: checkpoint, initialWeightsPath: initFrom, weightsPath: saveWeights)
-        var options = options
-        options.initialWeights = weights
-        return try Session(settings: settings, options: options)
-    }
-
-    /// The task's defaults, then the model of the weights to start from, then every flag
-    /// that was given, validated.
-    private func resolvedSettings(for task: any TrainingTask, weights: PyTorchWeights.Shape?) throws -> TaskDefaults {
-        var s = task.defaults
-        if isDefaultRun { s.cell = .rnn }
-        if let weights {
-            s.cell = weights.cell
-            s.hiddenSize = weights.hiddenSize
-            s.layers = weights.layers
-            if let activation = weights.activation { s.activation = activation }
+    /// The runs the flags' lists ask for (one when no flag lists several values).
+    func runGrid() throws -> RunGrid {
+        let grid = try RunGrid([
+            .init("cell", cell, \.cell, namesItself: true),
+            .init("activation", activation, \.activation, namesItself: true),
+            .init("hidden", hidden, \.hidden),
+            .init("layers", layers, \.layers),
+            .init("lr", lr, \.lr),
+            .init("optimizer", optimizer, \.optimizer, namesItself: true),
+            .init("init", initialization, \.initialization),
+            .init("clip", clip, \.clip),
+            .init("dropout", dropout, \.dropout),
+            .init("batch", batch, \.batch),
+        ])
+        if grid.isComparison && resume != nil {
+            throw ValidationError("--resume continues one run: give one value per flag (a comparison writes a checkpoint per run)")
         }
-        if let cell { s.cell = cell }
-        if let activation { s.activation = activation }
-        if let hidden { s.hiddenSize = hidden }
-        if let layers { s.layers = layers }
-        if let dropout {
-            s.dropout = dropout
-            s.outputDropout = dropout
-        }
-        if let initialization { s.initialization = initialization }
-        if let optimizer, optimizer != s.optimizer.kind { s.optimizer = OptimizerSettings(kind: optimizer) }
-        if let lr { s.optimizer.learningRate = lr }
-        if let momentum { s.optimizer.momentum = momentum }
-        if let clip { s.clipping.threshold = clip }
-        if let clipMode { s.clipping.mode = clipMode }
-        if let batch {
-            guard batch >= 1 else { throw ConfigError(setting: "batch", problem: "must be at least 1 (got \(batch))") }
-            s.batchSize = batch
-        }
-        if let steps {
-            guard steps >= 1 else { throw ConfigError(setting: "steps", problem: "must be at least 1 (got \(steps))") }
-            s.length = .steps(steps)
-        }
-        if let epochs {
-            guard epochs >= 1 else { throw ConfigError(setting: "epochs", problem: "must be at least 1 (got \(epochs))") }
-            s.length = .epochs(epochs)
-        }
-        try task.modelConfig(from: s).validate()
-        try s.optimizer.validate()
-        try s.clipping.validate()
-        return s
+        return grid
     }
 }

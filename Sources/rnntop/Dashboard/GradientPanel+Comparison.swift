@@ -1,0 +1,55 @@
+import TerminalUI
+import Training
+
+/// The gradient panel of a comparison: one ‖∂L/∂h_t‖ profile per run, stacked, on
+/// one shared log scale so their heights compare (small multiples), each with its
+/// name, its first/last ratio and its word; under them every run's gradient norm.
+extension GradientPanel {
+    func renderComparison(into buffer: inout Buffer, area: Rect) {
+        let inside = theme.panel("∂L/∂h_t by step, each run" + (view.layer > 0 ? " layer \(view.layer + 1)" : ""), focused: focused)
+            .render(into: &buffer, area: area, context: context)
+        guard inside.height >= 4 else { return }
+        let (top, bottom) = inside.splitTop(max(runs.count, inside.height * 11 / 20))
+        let profiles = runs.map { run -> [Double]? in
+            let layers = run.snapshot.hiddenGradientProfile
+            return layers.isEmpty ? nil : layers[min(view.layer, layers.count - 1)]
+        }
+        // One scale for all: from the lowest floor to the highest value of any run.
+        let values = profiles.compactMap { $0 }.flatMap { $0 }.filter { $0 > 0 && $0.isFinite }
+        let floors = runs.compactMap(\.snapshot.hiddenGradientFloor)
+        let floor = (floors + values).min(), ceiling = values.max()
+        let palette = RunPalette(theme: theme, context: context)
+        let focus = min(view.focusedRun, runs.count - 1)
+        let rowsEach = top.height / runs.count
+        let nameWidth = min(runs.map(\.name.count).max() ?? 0, 12) + 2
+        for (index, run) in runs.enumerated() {
+            let block = Rect(x: top.x, y: top.y + index * rowsEach, width: top.width, height: rowsEach)
+            let mark = index == focus ? (context.unicode ? "▶" : ">") : " "
+            let name = String((mark + run.name).prefix(nameWidth)).padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            guard let profile = profiles[index], let first = profile.first, let last = profile.last else {
+                buffer.text(block.x, block.y, name + " waiting for the first step", palette.style(index), limit: block.width)
+                continue
+            }
+            let health = Health(first: first, last: last)
+            let verdict = "\(Self.ratio(first: first, last: last)) \(health.word)"
+            var bars = BarProfile(values: profile, style: palette.style(index))
+            bars.labelStyle = theme.style(theme.muted)
+            bars.floor = floor
+            bars.ceiling = ceiling
+            if rowsEach >= 3 {
+                // The name and verdict over the bars.
+                let x = block.x + buffer.text(block.x, block.y, name, palette.style(index, .bold))
+                buffer.text(x, block.y, verdict, theme.style(health.color(theme)), limit: block.maxX - x)
+                bars.render(into: &buffer, area: Rect(x: block.x, y: block.y + 1, width: block.width, height: rowsEach - 1), context: context)
+            } else {
+                // Name, bars and verdict on one row each.
+                let verdictWidth = min(verdict.count, max(0, block.width - nameWidth - 16))
+                buffer.text(block.x, block.y, name, palette.style(index, .bold))
+                let barArea = Rect(x: block.x + nameWidth, y: block.y, width: block.width - nameWidth - verdictWidth - 1, height: rowsEach)
+                bars.render(into: &buffer, area: barArea, context: context)
+                buffer.text(block.maxX - verdictWidth, block.y, verdict, theme.style(health.color(theme)), limit: verdictWidth)
+            }
+        }
+        drawNorms(into: &buffer, area: bottom)
+    }
+}

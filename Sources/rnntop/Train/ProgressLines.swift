@@ -1,0 +1,75 @@
+import Foundation
+import Training
+
+/// Turns step records into progress lines in the spirit of Keras:
+/// `epoch 3/100  step 40/40  loss 0.0912  val 0.0950  1.2e4 seq/s  eta 0:12`, with
+/// the step counted within the epoch and the loss the epoch's running mean. A line
+/// ends every epoch when there are at most 20 (else at most one a second), comes
+/// every 10 seconds within a long epoch, and always ends the run. A run of a
+/// comparison has its name in front (`lstm: epoch 3/100 ...`).
+final class ProgressLines: Sendable {
+    /// Seconds between lines within an epoch.
+    static let interval = 10.0
+
+    private struct State {
+        var loss = 0.0
+        var rows = 0
+        var lastLine = 0.0
+        var totalSteps = 0
+        var totalEpochs = 1
+        var stepsPerEpoch = 1
+    }
+
+    private let state = Locked(State())
+    private let prefix: String
+    private let emit: @Sendable (String) -> Void
+
+    /// - Parameters:
+    ///   - name: the run's name in a comparison; empty for a run alone.
+    ///   - emit: where lines go (standard error).
+    init(name: String = "", emit: @escaping @Sendable (String) -> Void = report) {
+        prefix = name.isEmpty ? "" : "\(name): "
+        self.emit = emit
+    }
+
+    /// The run's length, once the session knows it (before it starts).
+    func expect(steps: Int, epochs: Int, stepsPerEpoch: Int) {
+        state.withLock {
+            $0.totalSteps = steps
+            $0.totalEpochs = max(epochs, 1)
+            $0.stepsPerEpoch = max(stepsPerEpoch, 1)
+        }
+    }
+
+    func observe(_ record: StepRecord) {
+        let line = state.withLock { s -> String? in
+            s.loss += record.loss * Double(record.batchSize)
+            s.rows += record.batchSize
+            let last = record.step == s.totalSteps
+            let due =
+                record.endsEpoch
+                ? s.totalEpochs <= 20 || last || record.elapsed - s.lastLine >= 1
+                : last || record.elapsed - s.lastLine >= Self.interval
+            let line = due ? Self.line(record, s) : nil
+            if due { s.lastLine = record.elapsed }
+            if record.endsEpoch {
+                s.loss = 0
+                s.rows = 0
+            }
+            return line
+        }
+        if let line { emit(prefix + line) }
+    }
+
+    private static func line(_ record: StepRecord, _ s: State) -> String {
+        let epoch = min(max(Int((record.epochs - 1e-9).rounded(.up)), 1), s.totalEpochs)
+        let rate = Double(record.sequences) / max(record.elapsed, 1e-9)
+        let remaining = record.elapsed / Double(record.step) * Double(max(s.totalSteps - record.step, 0))
+        let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
+        // The step within the epoch, from the epochs' fraction: right after a resume too.
+        let inEpoch = Int(((record.epochs - (record.epochs - 1e-9).rounded(.down)) * Double(s.stepsPerEpoch)).rounded())
+        return "epoch \(epoch)/\(s.totalEpochs)  step \(inEpoch)/\(s.stepsPerEpoch)  "
+            + "loss \(format(s.loss / Double(max(s.rows, 1))))\(validation)  \(Format.scientific(rate)) seq/s  "
+            + "eta \(Format.duration(remaining.rounded()))"
+    }
+}

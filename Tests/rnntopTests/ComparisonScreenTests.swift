@@ -1,0 +1,74 @@
+import Foundation
+import RNNCore
+import RNNData
+import TerminalUI
+import Testing
+import Training
+
+@testable import rnntop
+
+/// The dashboard of a comparison drawn from real runs: a legend with every run, the
+/// focused one marked; one gradient profile per run with its word; a table where
+/// there is room; the header and the panels on the right for the focused run; and
+/// without colour, runs told apart by their lines' dashes.
+@Suite struct ComparisonScreenTests {
+    /// The three cells on the adding problem, 30 steps each.
+    static let runs: [ShownRun] = {
+        [CellKind.rnn, .lstm, .gru].map { cell in
+            let snapshot = try! DashboardScreenTests.snapshot(cell: cell, steps: 30)
+            return ShownRun(name: cell.rawValue, snapshot: snapshot)
+        }
+    }()
+
+    static func render(focus: Int = 0, width: Int, height: Int, theme: Theme = DashboardThemes.standard, color: Bool = true) -> Buffer {
+        var view = ViewState()
+        view.focusedRun = focus
+        return DashboardScreen(
+            snapshot: runs[focus].snapshot, view: view, theme: theme, context: RenderContext(unicode: true, color: color), now: 0,
+            runs: runs
+        ).render(width: width, height: height)
+    }
+
+    @Test(arguments: [(80, 24), (120, 40), (200, 60)])
+    func everyRunIsInTheLegendAndHasItsProfile(_ width: Int, _ height: Int) throws {
+        let lines = Self.render(focus: 1, width: width, height: height).lines
+        let screen = lines.joined(separator: "\n")
+        #expect(lines[0].contains("▶ lstm (2/3)") && lines[0].contains("LSTM(64, tanh)"))
+        let legend = try #require(lines.first { $0.contains("▶lstm") })
+        #expect(legend.contains("rnn") && legend.contains("gru"))
+        // Small multiples: each run's name and word in the gradient panel.
+        for run in Self.runs {
+            let profile = run.snapshot.hiddenGradientProfile[0]
+            let word = Health(first: profile.first!, last: profile.last!).word
+            #expect(lines.contains { $0.contains(" \(run.name) ") && $0.contains(word) } || lines.contains { $0.contains("▶\(run.name)") && $0.contains(word) }, "\(run.name)")
+        }
+        // The settings panel shows the focused run's cell.
+        #expect(screen.contains("lstm 64"))
+        #expect(lines.last!.contains("1-3,. run") && lines.last!.contains("A all"))
+    }
+
+    @Test func aTallPanelHasTheTableOfRuns() throws {
+        let lines = Self.render(width: 200, height: 60).lines
+        let header = try #require(lines.firstIndex { $0.contains("run") && $0.contains("best val") && $0.contains("seq/s") })
+        for (offset, run) in Self.runs.enumerated() {
+            let row = lines[header + 1 + offset]
+            #expect(row.contains(run.name) && row.contains("30") && row.contains("done"), "\(row)")
+        }
+        #expect(lines[header + 1].contains("▶"), "the focused run's row is marked")
+        #expect(!Self.render(width: 80, height: 24).lines.joined().contains("best val"), "no room at 80x24")
+    }
+
+    @Test func withoutColourTheRunsDifferInTheirDashes() throws {
+        let colored = Self.render(width: 120, height: 40)
+        let plain = Self.render(width: 120, height: 40, color: false)
+        let legend = try #require(plain.lines.first { $0.contains("▶rnn") })
+        #expect(legend.contains("━ ▶rnn") && legend.contains("╍ lstm") && legend.contains("┈ gru"))
+        #expect(colored.lines.first { $0.contains("▶rnn") }!.contains("━ lstm"))
+        // The colours are the theme's [runs] palette.
+        let theme = DashboardThemes.standard
+        let legendRow = try #require(colored.lines.firstIndex { $0.contains("▶rnn") })
+        let row = colored.lines[legendRow]
+        let sample = try #require(row.range(of: "━ lstm"))
+        #expect(colored[row.distance(from: row.startIndex, to: sample.lowerBound), legendRow].style.foreground == .rgb(theme.color("runs.2")))
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import TestSupport
+import Testing
+
+@testable import RNNCore
+@testable import Training
+@testable import rnntop
+
+/// Several runs in one command: the lists of values that make them, their names and
+/// files, the headless table and exit status, and the replay of their logs.
+@Suite struct ComparisonTests {
+    static func grid(_ arguments: [String]) throws -> RunGrid {
+        try TrainCommand.parse(arguments).runGrid()
+    }
+
+    @Test func listsMakeEveryCombinationNamedByWhatDiffers() throws {
+        let cells = try Self.grid(["--cell", "rnn,lstm,gru"])
+        #expect(cells.runs.map(\.name) == ["rnn", "lstm", "gru"])
+        #expect(cells.runs.map(\.choices.cell) == [.rnn, .lstm, .gru])
+
+        let both = try Self.grid(["--cell", "rnn,lstm", "--lr", "1e-3,1e-2", "--hidden", "32"])
+        #expect(both.runs.map(\.name) == ["rnn lr=1e-3", "rnn lr=1e-2", "lstm lr=1e-3", "lstm lr=1e-2"])
+        #expect(both.runs.allSatisfy { $0.choices.hidden == 32 })
+        #expect(both.runs.map(\.choices.lr) == [1e-3, 1e-2, 1e-3, 1e-2])
+
+        let alone = try Self.grid(["--cell", "lstm", "--lr", "0.01"])
+        #expect(!alone.isComparison && alone.runs.map(\.name) == [""])
+        #expect(try Self.grid(["--optimizer", "adam,sgd", "--init", "torch,keras"]).runs.map(\.name) == [
+            "adam init=torch", "adam init=keras", "sgd init=torch", "sgd init=keras",
+        ])
+    }
+
+    @Test func moreThanEightRunsOrAValueTwiceIsRefused() throws {
+        #expect(throws: ConfigError.self) { try Self.grid(["--cell", "rnn,lstm,gru", "--lr", "1e-3,1e-2,1e-1"]) }
+        #expect(throws: ConfigError.self) { try Self.grid(["--cell", "lstm,lstm"]) }
+        #expect(throws: (any Error).self) { try Self.grid(["--cell", "rnn,lstn"]) }
+        #expect(throws: (any Error).self) { try Self.grid(["--lr", "1e-3,"]) }
+        #expect(throws: (any Error).self) { try Self.grid(["--cell", "rnn,lstm", "--resume", "x.ckpt"]) }
+
+        let outcome = try CommandRunner.run(["--cell", "rnn,lstm,gru", "--lr", "1e-3,1e-2,1e-1", "--headless"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("--cell, --lr: 3 x 3 values make 9 runs; a comparison holds at most 8"))
+    }
+
+    @Test func eachRunHasItsOwnFilesNamedAfterIt() {
+        let files = RunFiles(name: "lstm lr=1e-2")
+        #expect(files.path("run.jsonl") == "run.lstm_lr=1e-2.jsonl")
+        #expect(files.path("logs/v1.2/run.csv") == "logs/v1.2/run.lstm_lr=1e-2.csv")
+        #expect(files.path("logs/run") == "logs/run.lstm_lr=1e-2")
+        #expect(files.path(".hidden") == ".hidden.lstm_lr=1e-2")
+        #expect(RunFiles(name: nil).path("run.jsonl") == "run.jsonl")
+    }
+
+    @Test func headlessRunsWriteALogEachAndEndWithATable() throws {
+        let folder = try Fixtures.temporaryFolder().path
+        let outcome = try CommandRunner.run([
+            "--task", "sine", "--cell", "rnn,gru", "--hidden", "8", "--steps", "40", "--headless", "--log", "\(folder)/run.jsonl",
+            "--csv", "\(folder)/run.csv", "--checkpoint", "\(folder)/run.ckpt",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardError.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("rnn: RNN(8, tanh)") } && lines.contains { $0.hasPrefix("gru: GRU(8, tanh)") })
+        #expect(lines.contains { $0.hasPrefix("rnn: epoch ") } && lines.contains { $0.hasPrefix("gru: epoch ") })
+        let header = try #require(lines.firstIndex { $0.hasPrefix("run ") && $0.contains("validation") && $0.contains("ended") })
+        #expect(lines[header + 1].hasPrefix("rnn ") && lines[header + 1].hasSuffix("done") && lines[header + 1].contains(" 40 "))
+        #expect(lines[header + 2].hasPrefix("gru ") && lines[header + 2].hasSuffix("done"))
+        for name in ["rnn", "gru"] {
+            let log = try String(contentsOfFile: "\(folder)/run.\(name).jsonl", encoding: .utf8)
+            #expect(log.hasPrefix(#"{"type":"run","schema":1,"program":"rnntop"#) && log.contains(#""name":"\#(name)""#))
+            #expect(FileManager.default.fileExists(atPath: "\(folder)/run.\(name).csv"))
+            #expect(try Checkpoint.read("\(folder)/run.\(name).ckpt").settings.training.cell == (name == "rnn" ? .rnn : .gru))
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/run.jsonl"))
+    }
+
+    @Test func aRunThatDivergesMakesTheExitStatusOne() throws {
+        let outcome = try CommandRunner.run([
+            "--task", "sine", "--cell", "rnn", "--activation", "relu", "--hidden", "16", "--optimizer", "sgd", "--lr", "0.01,1e9",
+            "--clip", "0", "--steps", "60", "--headless",
+        ])
+        #expect(outcome.status == 1, "\(outcome.standardError)")
+        let lines = outcome.standardError.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("lr=0.01 ") && $0.hasSuffix("done") })
+        #expect(lines.contains { $0.hasPrefix("lr=1e9 ") && $0.hasSuffix("diverged") })
+    }
+
+    @Test func severalLogsReplayTogetherNamedByTheirRecordOrFile() throws {
+        let folder = try Fixtures.temporaryFolder().path
+        let made = try CommandRunner.run([
+            "--task", "sine", "--cell", "lstm,gru", "--hidden", "8", "--steps", "30", "--headless", "--log", "\(folder)/cmp.jsonl",
+        ])
+        #expect(made.status == 0, "\(made.standardError)")
+        let other = try CommandRunner.run(["--task", "sine", "--hidden", "8", "--steps", "60", "--headless", "--log", "\(folder)/plain.jsonl"])
+        #expect(other.status == 0, "\(other.standardError)")
+        let paths = ["\(folder)/cmp.lstm.jsonl", "\(folder)/cmp.gru.jsonl", "\(folder)/plain.jsonl"]
+        let set = ReplaySet(try paths.map { ($0, try ReplayFeed(reader: try RunLogReader(path: $0), following: false)) })
+        let runs = try #require(set.runs)
+        #expect(runs.map(\.name) == ["lstm", "gru", "plain"])
+        #expect(set.position.lastStep == 60 && set.position.ended)
+        // One cursor for all: the shorter runs stop at their last step.
+        set.moveToStart()
+        set.move(by: 0.5)
+        let middle = try #require(set.runs)
+        #expect(middle[2].snapshot.step == set.position.step && (25...35).contains(set.position.step))
+        #expect(middle[0].snapshot.step == min(set.position.step, 30))
+        set.moveToEnd()
+        #expect(try #require(set.runs).map(\.snapshot.step) == [30, 30, 60])
+
+        let summary = try CommandRunner.run(["replay"] + paths)
+        #expect(summary.status == 0, "\(summary.standardError)")
+        #expect(summary.standardOutput.contains("cmp.lstm.jsonl: rnntop") && summary.standardOutput.contains("plain.jsonl: rnntop"))
+        #expect(try CommandRunner.run(["replay"] + Array(repeating: paths[0], count: 9)).status == 2)
+    }
+}
