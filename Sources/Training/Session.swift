@@ -195,10 +195,12 @@ public final class Session: Sendable {
             if loop.wantsStep {
                 turn.begin()
                 loop.trainStep()
-                turn.stepped()
                 if (clock.now - origin).seconds - lastPublish >= loop.options.publishInterval {
                     publish(loop, now: (clock.now - origin).seconds, lastPublish: &lastPublish, lastProbe: &lastProbe)
                 }
+                // A probe is work too: done in the turn, it never runs beside
+                // another session's step, whose threads would wait for a core.
+                turn.stepped()
             } else {
                 turn.end()
                 publish(loop, now: now, lastPublish: &lastPublish, lastProbe: &lastProbe)

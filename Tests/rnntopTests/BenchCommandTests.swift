@@ -37,6 +37,22 @@ import Testing
         #expect(outcome.standardOutput.contains("1.0 "), "the reference figure is printed beside ours")
     }
 
+    @Test func compareSaysWhatShareOfTheThroughputRunsSideBySideKeep() throws {
+        let outcome = try CommandRunner.run(["bench", "--compare", "--quick"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("throughput kept") })
+        let rows = lines.filter { $0.hasSuffix("%") }
+        #expect(rows.count == 2 && rows[0].hasPrefix("rnn, lstm, gru (H64, B32)"), "\(lines)")
+        #expect(rows[0].split(separator: " ").dropLast().last.flatMap { Double($0) } ?? 0 > 0, "three rates: \(rows[0])")
+    }
+
+    @Test func theSessionAndLogOverheadsAreMeasured() throws {
+        let outcome = try CommandRunner.run(["bench", "--session-overhead", "--quick"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.split(separator: "\n").filter { $0.hasSuffix("%") }.count == 4, "\(outcome.standardOutput)")
+    }
+
     @Test func scalingPrintsTimeAndMemoryPerLengthAndSize() throws {
         let outcome = try CommandRunner.run(
             ["bench", "--scaling", "--quick", "--lengths", "8,24", "--truncation", "10", "--sizes", "16,32"])

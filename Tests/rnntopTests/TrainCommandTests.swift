@@ -18,6 +18,20 @@ import Testing
         #expect(lines.last?.hasPrefix("done: 200 steps") == true)
     }
 
+    @Test func aLongRunsEpochsEndOnTheirLastStepDespiteRounding() {
+        // A million steps of 1/100 epoch each sum to a hair more or less than 10,000.
+        for drift in [-2e-7, 2e-7] {
+            let lines = Locked<[String]>([])
+            let progress = ProgressLines { line in lines.withLock { $0.append(line) } }
+            progress.expect(steps: 1_000_000, epochs: 10_000, stepsPerEpoch: 100)
+            progress.observe(
+                StepRecord(
+                    step: 492_200, epochs: 4922 + drift, endsEpoch: true, loss: 1, gradientNorm: 1, clipped: false, learningRate: 0.01,
+                    batchSize: 1, validationLoss: nil, elapsed: 100, sequences: 492_200))
+            #expect(lines.withLock { $0 }.first?.hasPrefix("epoch 4922/10000  step 100/100  loss 1.0000") == true, "\(lines.withLock { $0 })")
+        }
+    }
+
     @Test func progressLinesCountStepsWithinTheEpochAndComeEveryTenSecondsInALongOne() {
         let lines = Locked<[String]>([])
         let progress = ProgressLines { line in lines.withLock { $0.append(line) } }

@@ -56,13 +56,14 @@ def test_a_training_loop_writes_every_record_on_rnntops_schedule(tmp_path: Path)
     model = Regressor("lstm", 3, 16, layers=2, batch_first=True)
     probe = batches(1, seed=9, size=4)[0]
     log = RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=probe, task="noise: random targets", baseline=1.0,
-                 total_steps=60, time_share=math.inf)  # fmt: skip
+                 total_steps=60, time_share=math.inf, name="lstm x2")  # fmt: skip
     with log:
         train(model, batches(60), log, scheduler_step=40)
     written = records(tmp_path / "run.jsonl")
 
     run = written[0]
     assert run["type"] == "run" and run["schema"] == 1 and run["program"].startswith("rnntop-python ")
+    assert run["name"] == "lstm x2", "what replay and plot call it among several logs"
     assert run["parameter_names"] == [name for name, _ in model.named_parameters()]
     assert run["parameters"] == sum(p.numel() for p in model.parameters())
     assert run["settings"]["optimizer"]["name"] == "sgd" and run["settings"]["optimizer"]["momentum"] == 0.9

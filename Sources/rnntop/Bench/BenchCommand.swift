@@ -159,17 +159,17 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func measureComparison() throws {
-        let rounds = quick ? 1 : 3
-        print("side by side: a comparison's runs in sessions taking the cores in turns, against the same runs one after another")
-        print("(adding task, T=50, validation off; \(rounds) round\(rounds == 1 ? "" : "s") alternately, medians)")
-        print("comparison                          steps each   one by one   side by side   throughput kept")
+        // This machine's noise is some 10% on a window of a few seconds: five rounds.
+        let rounds = quick ? 1 : 5
+        print("side by side: a comparison's runs in sessions taking the cores in turns; each run's steps counted at its rate alone")
+        print("(adding task, T=50, snapshots and probes, no validation; \(rounds) round\(rounds == 1 ? "" : "s"), medians)")
+        print("comparison                          alone steps/s          throughput kept")
         for comparison in CompareBenchmark.cases(quick: quick) {
-            let benchmark = CompareBenchmark(comparison: comparison, rounds: rounds)
-            let (sequential, together) = try benchmark.measure()
+            let (alone, kept) = try CompareBenchmark(comparison: comparison, rounds: rounds).measure()
+            let rates = alone.map { String(format: "%.1f", $0) }.joined(separator: ", ")
             print(
-                String(
-                    format: "%-35@ %10d %10.2f s %12.2f s %16.1f%%", comparison.title as NSString, comparison.steps, sequential,
-                    together, 100 * sequential / together))
+                comparison.title.padding(toLength: 36, withPad: " ", startingAt: 0) + rates.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + String(format: " %6.1f%%", 100 * kept))
         }
     }
 

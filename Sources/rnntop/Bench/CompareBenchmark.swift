@@ -3,18 +3,21 @@ import RNNCore
 import RNNData
 import Training
 
-/// What training runs side by side costs: the runs of a comparison trained one after
-/// another, each alone in a session, and all at once in sessions that take the
-/// cores in turns (as `rnntop --cell rnn,lstm,gru` does), alternately `rounds` times;
-/// the medians of the wall times. Each run takes `steps` steps on the adding task
-/// (T = 50), validation off; snapshots and probes as on the dashboard.
+/// What training runs side by side costs: each run of a comparison alone in a
+/// session, then all at once in sessions that take the cores in turns (as
+/// `rnntop --cell rnn,lstm,gru` does), over the same window of time after a warm-up,
+/// `rounds` times; the medians. Each run's steps side by side are counted at its
+/// rate alone: the share of the window they would have taken alone is the share of
+/// the machine's throughput the comparison kept. The adding task (T = 50), with
+/// snapshots and probes as on the dashboard, validation off.
 struct CompareBenchmark {
     /// One comparison: its runs' settings and how it is described.
     struct Case {
         let title: String
         let runs: [(cell: CellKind, hidden: Int, lr: Float)]
         let batch: Int
-        let steps: Int
+        /// Seconds each measurement lasts: a large model's steps take a tenth of one.
+        let seconds: Double
     }
 
     /// The lesson (three cells, small), and two learning rates of a large LSTM (each
@@ -23,27 +26,31 @@ struct CompareBenchmark {
         [
             Case(
                 title: "rnn, lstm, gru (H64, B32)", runs: [(.rnn, 64, 0.01), (.lstm, 64, 0.01), (.gru, 64, 0.01)], batch: 32,
-                steps: quick ? 60 : 400),
-            Case(title: "lstm lr=1e-3, lr=1e-2 (H512, B32)", runs: [(.lstm, 512, 1e-3), (.lstm, 512, 1e-2)], batch: 32, steps: quick ? 3 : 20),
+                seconds: quick ? 0.3 : 5),
+            Case(
+                title: "lstm lr=1e-3, lr=1e-2 (H512, B32)", runs: [(.lstm, 512, 1e-3), (.lstm, 512, 1e-2)], batch: 32,
+                seconds: quick ? 0.5 : 8),
         ]
     }
 
     let comparison: Case
     let rounds: Int
 
-    /// Seconds for all runs one after another and side by side (medians).
-    func measure() throws -> (sequential: Double, together: Double) {
+    /// Each run's steps per second alone, and the share of the throughput kept side
+    /// by side (medians over the rounds).
+    func measure() throws -> (alone: [Double], kept: Double) {
         let settings = try comparison.runs.map(settings)
-        var sequential = [Double](), together = [Double]()
+        var alone = [[Double]](), kept = [Double]()
         for _ in 0..<rounds {
-            sequential.append(try settings.reduce(0) { $0 + (try time([$1], turns: nil)) })
-            together.append(try time(settings, turns: StepTurns()))
+            let rates = try settings.map { try stepsPerSecond([$0], turns: nil)[0] }
+            let together = try stepsPerSecond(settings, turns: StepTurns())
+            alone.append(rates)
+            // A run that made no step alone in the window (a quick look at a large
+            // model) says nothing about sharing.
+            kept.append(zip(together, rates).reduce(0) { $0 + ($1.1 > 0 ? $1.0 / $1.1 : .nan) })
         }
-        return (median(sequential), median(together))
+        return (settings.indices.map { run in median(alone.map { $0[run] }) }, median(kept))
     }
-
-    /// Sequences trained in all by one measurement.
-    var sequences: Int { comparison.runs.count * comparison.steps * comparison.batch }
 
     private func settings(_ run: (cell: CellKind, hidden: Int, lr: Float)) throws -> RunSettings {
         var scratch = RandomGenerator(seed: 0)
@@ -52,21 +59,30 @@ struct CompareBenchmark {
         defaults.hiddenSize = run.hidden
         defaults.batchSize = comparison.batch
         defaults.optimizer.learningRate = run.lr
-        defaults.length = .steps(comparison.steps)
-        return RunSettings(task: TaskOptions(kind: .adding), training: defaults, seed: 1, evaluationInterval: Int.max / 2)
+        defaults.length = .steps(1 << 40)
+        return RunSettings(task: TaskOptions(kind: .adding), training: defaults, seed: 1, evaluationInterval: 1 << 40)
     }
 
-    /// Wall seconds from starting the sessions to the last one's end.
-    private func time(_ runs: [RunSettings], turns: StepTurns?) throws -> Double {
+    /// Each session's steps per second of wall time over the window, all started
+    /// together after the warm-up.
+    private func stepsPerSecond(_ runs: [RunSettings], turns: StepTurns?) throws -> [Double] {
         let sessions = try runs.map { settings in
-            var options = SessionOptions(stopWhenDone: true)
+            var options = SessionOptions()
             options.turns = turns
             return try Session(settings: settings, options: options)
         }
+        for session in sessions { session.start() }
+        Thread.sleep(forTimeInterval: 0.5)
         let clock = ContinuousClock()
         let start = clock.now
-        for session in sessions { session.start() }
-        for session in sessions { _ = session.wait() }
-        return (clock.now - start).seconds
+        let first = sessions.map(\.snapshot.step)
+        Thread.sleep(forTimeInterval: comparison.seconds)
+        let last = sessions.map(\.snapshot.step)
+        let seconds = (clock.now - start).seconds
+        for session in sessions {
+            session.send(.quit)
+            _ = session.wait()
+        }
+        return zip(first, last).map { Double($1 - $0) / seconds }
     }
 }

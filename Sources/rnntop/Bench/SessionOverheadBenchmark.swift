@@ -48,8 +48,8 @@ struct SessionOverheadBenchmark {
         defaults.cell = cell
         defaults.hiddenSize = hidden
         defaults.batchSize = batch
-        defaults.length = .steps(Int.max / 2)
-        return RunSettings(task: TaskOptions(kind: .adding), training: defaults, seed: 1, evaluationInterval: Int.max / 2)
+        defaults.length = .steps(1 << 40)
+        return RunSettings(task: TaskOptions(kind: .adding), training: defaults, seed: 1, evaluationInterval: 1 << 40)
     }
 
     private func bare(_ settings: RunSettings) throws -> Double {

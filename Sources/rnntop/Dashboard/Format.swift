@@ -22,6 +22,18 @@ enum Format {
             .replacingOccurrences(of: "e+", with: "e")
     }
 
+    /// A run's name in at most `width` characters: its values without their flags
+    /// ("rnn hidden=16 lr=1e-3" as "rnn 16 1e-3"), then, if that is still too long,
+    /// cut in the middle with "…".
+    static func fit(_ name: String, _ width: Int) -> String {
+        guard name.count > width else { return name }
+        let text = name.split(separator: " ").map { $0.split(separator: "=").last.map(String.init) ?? "" }.joined(separator: " ")
+        guard text.count > width else { return text }
+        guard width > 1 else { return String(text.prefix(max(width, 0))) }
+        let tail = (width - 1) / 2
+        return String(text.prefix(width - 1 - tail)) + "…" + String(text.suffix(tail))
+    }
+
     /// A learning rate or threshold, written as everywhere else (`Float.settingText`).
     static func setting(_ v: Float) -> String { v.settingText }
 

@@ -6,10 +6,13 @@ import Training
 /// name, its first/last ratio and its word; under them every run's gradient norm.
 extension GradientPanel {
     func renderComparison(into buffer: inout Buffer, area: Rect) {
-        let inside = theme.panel("∂L/∂h_t by step, each run" + (view.layer > 0 ? " layer \(view.layer + 1)" : ""), focused: focused)
-            .render(into: &buffer, area: area, context: context)
+        // Whole rows per run (the panel's inside, less its border); what is left over
+        // goes to the norms' chart.
+        let rowsEach = max(1, (area.height - 2) * 11 / 20 / runs.count)
+        let title = "∂L/∂h_t by step, each run" + (rowsEach < 3 ? " (t1/tT)" : "") + (view.layer > 0 ? " layer \(view.layer + 1)" : "")
+        let inside = theme.panel(title, focused: focused).render(into: &buffer, area: area, context: context)
         guard inside.height >= 4 else { return }
-        let (top, bottom) = inside.splitTop(max(runs.count, inside.height * 11 / 20))
+        let (top, bottom) = inside.splitTop(rowsEach * runs.count)
         let profiles = runs.map { run -> [Double]? in
             let layers = run.snapshot.hiddenGradientProfile
             return layers.isEmpty ? nil : layers[min(view.layer, layers.count - 1)]
@@ -20,18 +23,21 @@ extension GradientPanel {
         let floor = (floors + values).min(), ceiling = values.max()
         let palette = RunPalette(theme: theme, context: context)
         let focus = min(view.focusedRun, runs.count - 1)
-        let rowsEach = top.height / runs.count
-        let nameWidth = min(runs.map(\.name.count).max() ?? 0, 12) + 2
-        for (index, run) in runs.enumerated() {
+        // The names' column: at most two fifths of the panel; a longer name is cut
+        // in its middle.
+        let nameWidth = min(runs.map { Format.fit($0.name, top.width * 2 / 5 - 2).count }.max() ?? 0, top.width * 2 / 5 - 2) + 2
+        for (index, run) in runs.enumerated() where (index + 1) * rowsEach <= top.height {
             let block = Rect(x: top.x, y: top.y + index * rowsEach, width: top.width, height: rowsEach)
             let mark = index == focus ? (context.unicode ? "▶" : ">") : " "
-            let name = String((mark + run.name).prefix(nameWidth)).padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            let name = (mark + Format.fit(run.name, nameWidth - 2)).padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             guard let profile = profiles[index], let first = profile.first, let last = profile.last else {
                 buffer.text(block.x, block.y, name + " waiting for the first step", palette.style(index), limit: block.width)
                 continue
             }
             let health = Health(first: first, last: last)
-            let verdict = "\(Self.ratio(first: first, last: last)) \(health.word)"
+            // A row to itself says what the number is; beside the bars, the title does.
+            let ratio = Self.ratio(first: first, last: last)
+            let verdict = "\(rowsEach >= 3 ? ratio : String(ratio.dropFirst("t1/tT ".count))) \(health.word)"
             var bars = BarProfile(values: profile, style: palette.style(index))
             bars.labelStyle = theme.style(theme.muted)
             bars.floor = floor
@@ -43,7 +49,7 @@ extension GradientPanel {
                 bars.render(into: &buffer, area: Rect(x: block.x, y: block.y + 1, width: block.width, height: rowsEach - 1), context: context)
             } else {
                 // Name, bars and verdict on one row each.
-                let verdictWidth = min(verdict.count, max(0, block.width - nameWidth - 16))
+                let verdictWidth = min(verdict.count, max(0, block.width - nameWidth - 12))
                 buffer.text(block.x, block.y, name, palette.style(index, .bold))
                 let barArea = Rect(x: block.x + nameWidth, y: block.y, width: block.width - nameWidth - verdictWidth - 1, height: rowsEach)
                 bars.render(into: &buffer, area: barArea, context: context)

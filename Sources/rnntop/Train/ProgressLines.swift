@@ -62,12 +62,15 @@ final class ProgressLines: Sendable {
     }
 
     private static func line(_ record: StepRecord, _ s: State) -> String {
-        let epoch = min(max(Int((record.epochs - 1e-9).rounded(.up)), 1), s.totalEpochs)
+        // Half a step: the epochs, summed a step's fraction at a time, drift from the
+        // whole number at an epoch's end by more than 1e-9 after a million steps.
+        let tolerance = 0.5 / Double(s.stepsPerEpoch)
+        let epoch = min(max(Int((record.epochs - tolerance).rounded(.up)), 1), s.totalEpochs)
         let rate = Double(record.sequences) / max(record.elapsed, 1e-9)
         let remaining = record.elapsed / Double(record.step) * Double(max(s.totalSteps - record.step, 0))
         let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
         // The step within the epoch, from the epochs' fraction: right after a resume too.
-        let inEpoch = Int(((record.epochs - (record.epochs - 1e-9).rounded(.down)) * Double(s.stepsPerEpoch)).rounded())
+        let inEpoch = Int(((record.epochs - (record.epochs - tolerance).rounded(.down)) * Double(s.stepsPerEpoch)).rounded())
         return "epoch \(epoch)/\(s.totalEpochs)  step \(inEpoch)/\(s.stepsPerEpoch)  "
             + "loss \(format(s.loss / Double(max(s.rows, 1))))\(validation)  \(Format.scientific(rate)) seq/s  "
             + "eta \(Format.duration(remaining.rounded()))"

@@ -26,6 +26,7 @@ def run_record(
     total_steps: Optional[int],
     steps_per_epoch: Optional[int],
     every: Optional[int],
+    name: Optional[str] = None,
 ) -> dict[str, Any]:
     """The first record: what the run is (see the schema's ``run``)."""
     seed = torch.initial_seed()  # what torch.manual_seed set, if the script set it
@@ -41,7 +42,7 @@ def run_record(
         task_record["baseline"] = {"loss": float(baseline), "predictor": "given by the training script"}
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     named = list(model.named_parameters())
-    return {
+    record: dict[str, Any] = {
         "type": "run",
         "schema": 1,
         "program": program,
@@ -57,6 +58,9 @@ def run_record(
         "total_steps": total_steps or 0,
         "log_every": every or "auto",
     }
+    if name:
+        record["name"] = name
+    return record
 
 
 def event(step: int, name: str, message: str, elapsed: float, old: Optional[float] = None, new: Optional[float] = None) -> dict[str, Any]:

@@ -60,6 +60,8 @@ class RunLog:
         loss_fn: ``loss_fn(model(x), y)`` gives the loss; needed for the per-step records.
         probe: ``(x, y)``, a batch in the layout the model takes.
         task: one line about the task, shown in the dashboard.
+        name: the run's name among others (``"lstm lr=1e-3"``): ``rnntop replay`` and
+            ``rnntop plot`` of several logs name the run by it, else by its file name.
         baseline: the loss of a model that learned nothing, drawn as a dashed line.
         total_steps, steps_per_epoch: the run's length, for the dashboard's progress.
         log_every: a step record every this many steps (default: every step to 1,000,
@@ -81,6 +83,7 @@ class RunLog:
         probe: Optional[Batch] = None,
         *,
         task: Optional[str] = None,
+        name: Optional[str] = None,
         baseline: Optional[float] = None,
         total_steps: Optional[int] = None,
         steps_per_epoch: Optional[int] = None,
@@ -91,9 +94,11 @@ class RunLog:
             raise TypeError(f"RunLog: model must be a torch.nn.Module, not {type(model).__name__}")
         if loss_fn is not None and not callable(loss_fn):
             raise TypeError(f"RunLog: loss_fn must be callable, such as nn.MSELoss(), not {type(loss_fn).__name__}")
-        for name, value in (("total_steps", total_steps), ("steps_per_epoch", steps_per_epoch), ("log_every", log_every)):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"RunLog: name must be a string, not {type(name).__name__}")
+        for argument, value in (("total_steps", total_steps), ("steps_per_epoch", steps_per_epoch), ("log_every", log_every)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                raise ValueError(f"RunLog: {name} must be a whole number of at least 1, not {value!r}")
+                raise ValueError(f"RunLog: {argument} must be a whole number of at least 1, not {value!r}")
         if isinstance(time_share, bool) or not isinstance(time_share, (int, float)) or not time_share > 0:
             raise ValueError(f"RunLog: time_share must be a number above 0 (math.inf for no limit), not {time_share!r}")
         distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
@@ -107,6 +112,7 @@ class RunLog:
         checked = Probe.checked(probe, self._model, self._modules, loss_fn) if probe is not None else None
         self._parameters = list(self._model.parameters())
         self._task, self._baseline, self._total_steps = task, baseline, total_steps
+        self._name = name
         self._steps_per_epoch, self._every = steps_per_epoch, log_every
         self._notes: set[str] = set(self._modules.refused)
         self._inspector = Inspector(self._model, self._modules, loss_fn, checked, time_share, self._notes)
@@ -242,7 +248,7 @@ class RunLog:
         self._queue.put(
             run_record(
                 program, self._model, self._modules, optimizer, size, self._task, self._baseline, self._total_steps,
-                self._steps_per_epoch, self._every,
+                self._steps_per_epoch, self._every, self._name,
             )
         )
         self._say_notes(0)
