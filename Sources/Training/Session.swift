@@ -185,15 +185,14 @@ public final class Session: Sendable {
         var lastPublish = -Double.infinity, lastProbe = -Double.infinity
         var turn = Turn(loop.options.turns)
         while true {
-            let commands = inbox.withLock { pending -> [(Command, CommandSource)] in
-                defer { pending.removeAll(keepingCapacity: true) }
-                return pending
-            }
-            for (command, source) in commands { loop.apply(command, from: source) }
+            applyPendingCommands(loop)
             if loop.quitRequested { break }
             let now = (clock.now - origin).seconds
             if loop.wantsStep {
                 turn.begin()
+                // What came while waiting for the cores (a quit, a pause) comes first.
+                applyPendingCommands(loop)
+                guard loop.wantsStep else { continue }
                 loop.trainStep()
                 if (clock.now - origin).seconds - lastPublish >= loop.options.publishInterval {
                     publish(loop, now: (clock.now - origin).seconds, lastPublish: &lastPublish, lastProbe: &lastProbe)
@@ -210,6 +209,14 @@ public final class Session: Sendable {
         }
         turn.end()
         finish(loop, now: (clock.now - origin).seconds)
+    }
+
+    private func applyPendingCommands(_ loop: TrainingLoop) {
+        let commands = inbox.withLock { pending -> [(Command, CommandSource)] in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        for (command, source) in commands { loop.apply(command, from: source) }
     }
 
     private func publish(_ loop: TrainingLoop, now: Double, lastPublish: inout Double, lastProbe: inout Double) {

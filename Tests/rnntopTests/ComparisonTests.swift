@@ -74,6 +74,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/run.jsonl"))
     }
 
+    @Test func aControlLineGoesToEveryRunAndItsFileIsEachRunsOwn() throws {
+        let folder = try Fixtures.temporaryFolder().path
+        let control = "\(folder)/ctl"
+        try "checkpoint \(folder)/now.ckpt\nlr 0.005\nquit\n".write(toFile: control, atomically: true, encoding: .utf8)
+        let outcome = try CommandRunner.run([
+            "--task", "sine", "--cell", "rnn,gru", "--hidden", "8", "--steps", "1000000", "--headless", "--control", control,
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        for (name, cell) in [("rnn", CellKind.rnn), ("gru", .gru)] {
+            let saved = try Checkpoint.read("\(folder)/now.\(name).ckpt")
+            #expect(saved.settings.training.cell == cell && saved.step < 1_000_000)
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/now.ckpt"))
+        let table = outcome.standardError.split(separator: "\n").filter { $0.hasSuffix("quit") }
+        #expect(table.count == 2, "both runs stopped: \(outcome.standardError)")
+    }
+
     @Test func aRunThatDivergesMakesTheExitStatusOne() throws {
         let outcome = try CommandRunner.run([
             "--task", "sine", "--cell", "rnn", "--activation", "relu", "--hidden", "16", "--optimizer", "sgd", "--lr", "0.01,1e9",

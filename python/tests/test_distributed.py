@@ -43,6 +43,9 @@ with RunLog(path, model, loss_fn=nn.MSELoss(), probe=probe, time_share=math.inf)
 if rank == 0:
     with open(sys.argv[2], "w") as file:
         json.dump(seen, file)
+# Both ranks reach the teardown together: gloo aborts a rank now and then ("terminate
+# called without an active exception") when the other has already destroyed the group.
+dist.barrier()
 dist.destroy_process_group()
 """
 

@@ -20,11 +20,11 @@ extension [LiveRun] {
     /// that key (`+` doubles each run's learning rate, whatever it is).
     func send(_ command: Command, key: Key, focused: Int, toAll: Bool) {
         guard toAll && count > 1 else {
-            self[Swift.min(focused, count - 1)].session.send(command)
+            self[Swift.min(focused, count - 1)].send(command)
             return
         }
         for run in self {
-            if case .command(let own) = KeyMap.action(for: key, snapshot: run.session.snapshot) { run.session.send(own) }
+            if case .command(let own) = KeyMap.action(for: key, snapshot: run.session.snapshot) { run.send(own) }
         }
     }
 }

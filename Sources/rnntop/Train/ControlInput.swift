@@ -17,11 +17,11 @@ final class ControlInput: Sendable {
         case path(String)
     }
 
-    private let sessions: [Session]
+    private let runs: [LiveRun]
     private let source: Source
 
-    init(sessions: [Session], source: Source) {
-        self.sessions = sessions
+    init(runs: [LiveRun], source: Source) {
+        self.runs = runs
         self.source = source
     }
 
@@ -76,7 +76,7 @@ final class ControlInput: Sendable {
     private func handle(_ line: String, number: Int, from origin: String) {
         do {
             guard let command = try ControlLine.parse(line) else { return }
-            for session in sessions { session.send(command, from: .control) }
+            for run in runs { run.send(command, from: .control) }
         } catch {
             printError(Escaping.escape("\(origin): line \(number): \(error)"))
         }

@@ -7,9 +7,26 @@ import Training
 
 /// A run of the session a command line asks for, and its name in a comparison
 /// (empty for a run alone).
-struct LiveRun {
+struct LiveRun: Sendable {
     let name: String
     let session: Session
+
+    /// Sends `command`, a file it names made this run's own in a comparison
+    /// (`checkpoint x.ckpt` writes `x.lstm.ckpt` for the run `lstm`, so that the runs
+    /// do not overwrite each other), unless it is the run's own file already.
+    func send(_ command: Command, from source: CommandSource = .key) {
+        guard !name.isEmpty else { return session.send(command, from: source) }
+        let settings = session.snapshot.settings
+        let files = RunFiles(name: name)
+        switch command {
+        case .saveCheckpoint(let path?) where path != settings.checkpointPath:
+            session.send(.saveCheckpoint(path: files.path(path)), from: source)
+        case .saveWeights(let path?) where path != settings.weightsPath:
+            session.send(.saveWeights(path: files.path(path)), from: source)
+        default:
+            session.send(command, from: source)
+        }
+    }
 }
 
 /// Making the runs: one session per combination of the flags' values, each with

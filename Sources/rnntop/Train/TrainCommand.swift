@@ -151,7 +151,7 @@ struct TrainCommand: ParsableCommand {
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
             let runs = try makeRuns(grid) { _ in SessionOptions() }
             if let terminal = Terminal(color: !colors.noColor) {
-                if let control { ControlInput(sessions: runs.map(\.session), source: .path(control)).start() }
+                if let control { ControlInput(runs: runs, source: .path(control)).start() }
                 let status = runDashboard(runs, terminal, colors.cycle)
                 if status != 0 { throw ExitCode(status) }
                 return
@@ -166,11 +166,10 @@ struct TrainCommand: ParsableCommand {
             options.eventObserver = HeadlessRunner.problemReporter(run: run.name)
             return options
         }
-        let sessions = runs.map(\.session)
         if let control {
-            ControlInput(sessions: sessions, source: .path(control)).start()
+            ControlInput(runs: runs, source: .path(control)).start()
         } else if isatty(STDIN_FILENO) == 0 {
-            ControlInput(sessions: sessions, source: .standardInput).start()
+            ControlInput(runs: runs, source: .standardInput).start()
         }
         for run in runs {
             let snapshot = run.session.snapshot
