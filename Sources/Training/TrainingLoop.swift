@@ -148,11 +148,12 @@ final class TrainingLoop {
         let summary = trainer.step(batch, initialState: initial)
         step += 1
         let epochBefore = epochs
-        epochs += 1 / Double(task.stepsPerEpoch(batchSize: size))
+        epochs = Self.advance(epochs, stepsPerEpoch: task.stepsPerEpoch(batchSize: size))
+        let endsEpoch = Int(epochs) > Int(epochBefore)
         sequences += batch.size
         stepsTaken += 1
         defer {
-            let record = report(summary, batchSize: batch.size, endsEpoch: Int(epochs + 1e-9) > Int(epochBefore + 1e-9))
+            let record = report(summary, batchSize: batch.size, endsEpoch: endsEpoch)
             if let log {
                 logStep(record, to: log)
                 noteWriteFailures()
@@ -170,7 +171,7 @@ final class TrainingLoop {
             diverge(summary)
             return
         }
-        let validated = validationDue(endsEpoch: Int(epochs + 1e-9) > Int(epochBefore + 1e-9))
+        let validated = validationDue(endsEpoch: endsEpoch)
         if validated { validate() }
         if step >= totalSteps && state == .running {
             if !validated { validate() }
@@ -178,6 +179,15 @@ final class TrainingLoop {
             record(.done, message: "finished after \(step) steps", source: .program)
             if options.stopWhenDone { end(.done) }
         }
+    }
+
+    /// The epochs done after one more step of `stepsPerEpoch`. A step's fraction
+    /// summed a million times drifts from the whole number at an epoch's end by more
+    /// than 1e-7: within half a step of it, the epoch is whole.
+    static func advance(_ epochs: Double, stepsPerEpoch: Int) -> Double {
+        let perEpoch = Double(max(stepsPerEpoch, 1))
+        let next = epochs + 1 / perEpoch
+        return abs(next - next.rounded()) < 0.5 / perEpoch ? next.rounded() : next
     }
 
     /// The step's figures, told to the step observer if there is one.

@@ -75,3 +75,20 @@ import Testing
         #expect(idle.wait().reason == .quit)
     }
 }
+
+/// Epochs counted a step's fraction at a time, over a long run.
+@Suite struct EpochCountTests {
+    @Test(arguments: [3, 97, 100, 4_096])
+    func everyEpochEndsOnItsLastStepAfterAMillionSteps(_ stepsPerEpoch: Int) {
+        var epochs = 0.0
+        var ends = [Int]()
+        for step in 1...1_000_000 {
+            let before = epochs
+            epochs = TrainingLoop.advance(epochs, stepsPerEpoch: stepsPerEpoch)
+            if Int(epochs) > Int(before) { ends.append(step) }
+        }
+        #expect(ends.count == 1_000_000 / stepsPerEpoch)
+        #expect(ends.enumerated().allSatisfy { $1 == ($0 + 1) * stepsPerEpoch })
+        #expect(abs(epochs - 1_000_000 / Double(stepsPerEpoch)) < 1e-6)
+    }
+}
