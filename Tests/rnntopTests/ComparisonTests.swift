@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TestSupport
 import Testing
+import TerminalUI
 
 @testable import RNNCore
 @testable import Training
@@ -123,6 +124,29 @@ import Testing
         #expect(middle[0].snapshot.step == min(set.position.step, 30))
         set.moveToEnd()
         #expect(try #require(set.runs).map(\.snapshot.step) == [30, 30, 60])
+
+        // Another program's minimal log (the README's) joins them, named by its file.
+        let foreign = "\(folder)/my-trainer.jsonl"
+        try """
+            {"type":"run","schema":1,"program":"my-trainer 2.1","model":{"cell":"gru","hidden":32},"task":{"summary":"my series","baseline":{"loss":0.9,"predictor":"persistence"}}}
+            {"type":"step","step":1,"loss":0.95,"lr":0.001}
+            {"type":"step","step":2,"loss":0.91,"lr":0.001}
+            {"type":"eval","step":2,"loss":0.93}
+            {"type":"end","reason":"done","step":2}
+
+            """.write(toFile: foreign, atomically: true, encoding: .utf8)
+        let mixed = ReplaySet(try (paths + [foreign]).map { ($0, try ReplayFeed(reader: try RunLogReader(path: $0), following: false)) })
+        let shown = try #require(mixed.runs)
+        #expect(shown.map(\.name) == ["lstm", "gru", "plain", "my-trainer"])
+        for focus in shown.indices {
+            var view = ViewState()
+            view.focusedRun = focus
+            view.replay = mixed.position
+            let screen = DashboardScreen(snapshot: shown[focus].snapshot, view: view, theme: DashboardThemes.standard, context: .full, now: 0, runs: shown)
+                .render(width: 120, height: 40).lines.joined(separator: "\n")
+            #expect(screen.contains("my-trainer") && screen.contains("waiting for the first step"), "no profile in its log")
+            #expect(screen.contains("(\(focus + 1)/4)"))
+        }
 
         let summary = try CommandRunner.run(["replay"] + paths)
         #expect(summary.status == 0, "\(summary.standardError)")
