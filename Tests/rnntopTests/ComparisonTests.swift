@@ -42,6 +42,8 @@ import TerminalUI
         let outcome = try CommandRunner.run(["--cell", "rnn,lstm,gru", "--lr", "1e-3,1e-2,1e-1", "--headless"])
         #expect(outcome.status == 2)
         #expect(outcome.standardError.contains("--cell, --lr: 3 x 3 values make 9 runs; a comparison holds at most 8"))
+        let bad = try CommandRunner.run(["--task", "sine", "--batch", "8,0", "--headless"])
+        #expect(bad.status == 2 && bad.standardError.contains("batch: must be at least 1 (got 0) (run batch=0)"), "\(bad.standardError)")
     }
 
     @Test func eachRunHasItsOwnFilesNamedAfterIt() {

@@ -37,12 +37,20 @@ extension TrainCommand {
     /// name before the extension (`run.lstm.jsonl`).
     func makeRuns(_ grid: RunGrid, options: (RunGrid.Run) -> SessionOptions) throws -> [LiveRun] {
         let turns = grid.isComparison ? StepTurns() : nil
+        let count = grid.runs.count
         return try grid.runs.map { run in
             var runOptions = options(run)
             runOptions.turns = turns
+            // The runs live at once: each may plan for its share of the memory.
+            runOptions.memoryLimit /= Double(count)
             let files = RunFiles(name: grid.isComparison ? run.name : nil)
             runOptions.log = logOptions(files)
-            return LiveRun(name: run.name, session: try makeSession(runOptions, run.choices, files))
+            do {
+                return LiveRun(name: run.name, session: try makeSession(runOptions, run.choices, files))
+            } catch let error as ConfigError where count > 1 {
+                let share = error.problem.contains("of memory") ? ", one of \(count) sharing the machine's \(MemoryFootprint.describe(MemoryLimit.machine))" : ""
+                throw ConfigError(setting: error.setting, problem: "\(error.problem) (run \(run.name)\(share))")
+            }
         }
     }
 
