@@ -35,6 +35,11 @@ import TerminalUI
     @Test func moreThanEightRunsOrAValueTwiceIsRefused() throws {
         #expect(throws: ConfigError.self) { try Self.grid(["--cell", "rnn,lstm,gru", "--lr", "1e-3,1e-2,1e-1"]) }
         #expect(throws: ConfigError.self) { try Self.grid(["--cell", "lstm,lstm"]) }
+        // Ten lists of 100 values: 1e20 combinations, refused without overflowing.
+        let hundred = (1...100).map(String.init).joined(separator: ",")
+        let many = ["--hidden", "--layers", "--batch"].flatMap { [$0, hundred] }
+            + ["--lr", "--clip", "--dropout"].flatMap { [$0, (1...100).map { "0.00\($0)" }.joined(separator: ",")] }
+        #expect(throws: ConfigError.self) { try Self.grid(many) }
         #expect(throws: (any Error).self) { try Self.grid(["--cell", "rnn,lstn"]) }
         #expect(throws: (any Error).self) { try Self.grid(["--lr", "1e-3,"]) }
         #expect(throws: (any Error).self) { try Self.grid(["--cell", "rnn,lstm", "--resume", "x.ckpt"]) }

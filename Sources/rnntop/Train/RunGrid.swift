@@ -83,12 +83,13 @@ struct RunGrid {
                 throw ConfigError(setting: "--\(axis.flag)", problem: "\(twice) is listed twice (each run of a comparison differs from the others)")
             }
         }
-        let count = axes.reduce(1) { $0 * $1.texts.count }
-        guard count <= Self.maximumRuns else {
+        // In floating point: ten long lists would overflow an Int.
+        let count = axes.reduce(1.0) { $0 * Double($1.texts.count) }
+        guard count <= Double(Self.maximumRuns) else {
             let lists = axes.filter { $0.texts.count > 1 }
             throw ConfigError(
                 setting: lists.map { "--\($0.flag)" }.joined(separator: ", "),
-                problem: "\(lists.map { "\($0.texts.count)" }.joined(separator: " x ")) values make \(count) runs; "
+                problem: "\(lists.map { "\($0.texts.count)" }.joined(separator: " x ")) values make \(count < 1e15 ? "\(Int(count))" : "\(count)") runs; "
                     + "a comparison holds at most \(Self.maximumRuns)")
         }
         var runs = [(names: [String], choices: RunChoices)]([([], RunChoices())])
