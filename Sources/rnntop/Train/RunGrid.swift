@@ -21,11 +21,6 @@ struct ValueList<Value: ExpressibleByArgument>: ExpressibleByArgument {
         self.values = values
         self.texts = texts
     }
-
-    init(_ value: Value, text: String) {
-        values = [value]
-        texts = [text]
-    }
 }
 
 /// The settings one run of a comparison takes from the flags that may list values;
