@@ -47,6 +47,17 @@ import Training
         #expect(lines.last!.contains("1-3,. run") && lines.last!.contains("A all"))
     }
 
+    @Test func numbersCommasAndAPickRunsAndAngleBracketsStillPan() {
+        let snapshot = Self.runs[0].snapshot
+        func action(_ c: Character) -> Action? { KeyMap.action(for: .character(c), snapshot: snapshot) }
+        #expect(action("1") == .pickRun(0) && action("8") == .pickRun(7))
+        #expect(action("9") == nil, "nine runs are refused: no key for a ninth")
+        #expect(action(",") == .cycleRun(-1) && action(".") == .cycleRun(1))
+        #expect(action("A") == .toggleAllRuns)
+        #expect(action("<") == .pan(-0.25) && action(">") == .pan(0.25))
+        #expect(action("0") == .showWholeRun)
+    }
+
     @Test func aTallPanelHasTheTableOfRuns() throws {
         let lines = Self.render(width: 200, height: 60).lines
         let header = try #require(lines.firstIndex { $0.contains("run") && $0.contains("best val") && $0.contains("seq/s") })

@@ -57,6 +57,10 @@ import Training
         try tmux.send("?", literal: true)
         try tmux.waitForScreen("the help to go") { !$0.joined().contains("┌ keys") }
 
+        // The keys that pick a comparison's run say what they are for.
+        try tmux.send("2", literal: true)
+        try tmux.waitForScreen("the note on run keys") { $0[22].contains("one run: 1-8 , . pick a run of a comparison") }
+
         // m makes the model an LSTM on the same task.
         try tmux.send("m", literal: true)
         try tmux.waitForScreen("the LSTM") { $0[0].contains("LSTM(64, tanh)") }

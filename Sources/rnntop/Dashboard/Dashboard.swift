@@ -146,7 +146,7 @@ final class Dashboard {
             return key == .character("q") || key == .character("Q")
         }
         let snapshot = focused(runs)
-        let last = Double(TimeChart.lastStep(runs, view))
+        let last = Double(TimeChart.lastStep(snapshot, runs, view))
         switch action {
         case .quit: return true
         case .command(let command):

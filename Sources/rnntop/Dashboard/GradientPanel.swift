@@ -67,7 +67,7 @@ struct GradientPanel {
         heading += " before clipping"
         if clipsNorm { heading += "  ┄ clip \(clipping.threshold.settingText)" }
         buffer.text(area.x, area.y, heading, theme.style(theme.muted), limit: area.width)
-        var chart = TimeChart.make(snapshot: snapshot, lastStep: TimeChart.lastStep(shown, view), view: view, theme: theme)
+        var chart = TimeChart.make(snapshot: snapshot, runs: runs, view: view, theme: theme)
         chart.logScale = true
         if shown.count == 1 {
             chart.series = [

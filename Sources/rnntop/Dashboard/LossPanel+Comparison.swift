@@ -30,23 +30,13 @@ extension LossPanel {
         let palette = RunPalette(theme: theme, context: context)
         let focus = min(view.focusedRun, runs.count - 1)
         let curves = runs.map { Curve($0.snapshot, smoothing: view.smoothing) }
-        // A short panel keeps every row for the plot: the legend goes in its title.
-        let compact = area.height < 12
-        let inside = theme.panel("loss", focused: focused).render(into: &buffer, area: area, context: context)
-        guard inside.height >= 3 else { return }
-        var plotArea = inside
-        if compact {
-            let titleRow = Rect(x: area.x + 7, y: area.y, width: area.width - 8, height: 1)
-            drawRunLegend(into: &buffer, area: titleRow, palette: palette, curves: curves, focus: focus, inBorder: true)
-        } else {
-            let (legendRow, rest) = inside.splitTop(1)
-            drawRunLegend(into: &buffer, area: legendRow, palette: palette, curves: curves, focus: focus, inBorder: false)
-            plotArea = rest
-            if rest.height - (runs.count + 1) >= 8 {
-                let (table, below) = rest.splitTop(runs.count + 1)
-                drawRunTable(into: &buffer, area: table, palette: palette, curves: curves, focus: focus)
-                plotArea = below
-            }
+        guard let (legend, inBorder, rest) = frame(into: &buffer, area: area) else { return }
+        drawLegend(runLegendItems(width: legend.width, curves: curves, focus: focus, inBorder: inBorder), into: &buffer, area: legend, inBorder: inBorder)
+        var plotArea = rest
+        if !inBorder && rest.height - (runs.count + 1) >= 8 {
+            let (table, below) = rest.splitTop(runs.count + 1)
+            drawRunTable(into: &buffer, area: table, palette: palette, curves: curves, focus: focus)
+            plotArea = below
         }
         if let cursor = view.cursor {
             let (row, rest) = plotArea.splitTop(1)
@@ -54,9 +44,7 @@ extension LossPanel {
             buffer.text(row.x, row.y, "step \(Format.count(cursor)): " + values.joined(separator: "  "), theme.style(theme.highlight), limit: row.width)
             plotArea = rest
         }
-        var chart = TimeChart.make(snapshot: snapshot, lastStep: TimeChart.lastStep(runs, view), view: view, theme: theme)
-        chart.logScale = view.logLoss
-        chart.ignoresOutliers = true
+        var chart = lossChart()
         var series: [LineChart.Series] = [
             .init(name: "raw", kind: .band, samples: curves[focus].raw, style: palette.style(focus, .dim), glyph: ":")
         ]
@@ -75,46 +63,32 @@ extension LossPanel {
                     glyph: palette.glyph(index), dash: palette.dash(index)))
         }
         chart.series = series
-        chart.references = [.init(label: "baseline", value: snapshot.baseline.loss, style: theme.style(theme.baseline))]
         chart.render(into: &buffer, area: plotArea, context: context)
     }
 
     /// Each run's line sample, name and latest smoothed loss (the focused run's name
-    /// bold, after a ▶), then the baseline, as many as fit; where not all runs fit
-    /// with their values, their names alone. Then the scale note at the right.
-    private func drawRunLegend(
-        into buffer: inout Buffer, area: Rect, palette: RunPalette, curves: [Curve], focus: Int, inBorder: Bool
-    ) {
-        let pad = inBorder ? " " : ""
-        let gap = inBorder ? "  " : "   "
+    /// bold, after a ▶), then the baseline; where not all runs fit in `width` with
+    /// their values, their names alone.
+    private func runLegendItems(width: Int, curves: [Curve], focus: Int, inBorder: Bool) -> [LegendItem] {
+        let palette = RunPalette(theme: theme, context: context)
         let number = inBorder ? Format.short : Format.value
-        func items(values: Bool) -> [(sample: String, sampleStyle: Style, text: String, bold: Bool)] {
-            var items = runs.indices.map { index in
+        func items(values: Bool) -> [LegendItem] {
+            runs.indices.map { index in
                 let mark = index == focus ? (context.unicode ? "▶" : ">") : ""
                 let value = values ? " " + (curves[index].latest.map(number) ?? "-") : ""
-                return (palette.sample(index), palette.style(index, .bold), mark + runs[index].name + value, index == focus)
+                return LegendItem(
+                    sample: palette.sample(index), sampleStyle: palette.style(index, .bold), text: mark + runs[index].name + value,
+                    bold: index == focus)
             }
-            items.append((context.unicode ? "┄" : "-", theme.style(theme.baseline), "\(inBorder ? "base" : "baseline") \(number(snapshot.baseline.loss))", false))
-            return items
-        }
-        func width(_ item: (sample: String, sampleStyle: Style, text: String, bold: Bool)) -> Int {
-            gap.count + item.sample.count + 1 + item.text.count
         }
         var shown = items(values: true)
-        if shown.prefix(runs.count).map(width).reduce(0, +) + 2 * pad.count > area.width { shown = items(values: false) }
-        var x = area.x + buffer.text(area.x, area.y, pad, theme.style(theme.border))
-        for (n, item) in shown.enumerated() {
-            let needed = (n > 0 ? gap.count : 0) + item.sample.count + 1 + item.text.count + pad.count
-            guard x + needed <= area.maxX else { break }
-            if n > 0 { x += buffer.text(x, area.y, gap, theme.style(theme.border)) }
-            x += buffer.text(x, area.y, item.sample, item.sampleStyle)
-            x += buffer.text(x, area.y, " " + item.text, theme.style(theme.foreground, item.bold ? .bold : []))
-        }
-        x += buffer.text(x, area.y, pad, theme.style(theme.border))
-        let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
-        if !note.isEmpty && x + note.count + 2 < area.maxX {
-            buffer.text(area.maxX - note.count - pad.count, area.y, pad + note + pad, theme.style(theme.muted))
-        }
+        let gap = inBorder ? 2 : 3, pad = inBorder ? 2 : 0
+        if shown.reduce(pad, { $0 + $1.width(gap: gap) }) > width { shown = items(values: false) }
+        return shown + [
+            LegendItem(
+                sample: context.unicode ? "┄" : "-", sampleStyle: theme.style(theme.baseline),
+                text: "\(inBorder ? "base" : "baseline") \(number(snapshot.baseline.loss))")
+        ]
     }
 
     /// A row per run: its smoothed loss, last and best validation, steps and rate;

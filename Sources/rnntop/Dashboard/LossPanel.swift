@@ -23,30 +23,70 @@ struct LossPanel {
             return
         }
         let series = Series(snapshot: snapshot, view: view, theme: theme, context: context)
-        // A short panel keeps every row for the plot: the legend goes in its title.
-        let compact = area.height < 12
-        let inside = theme.panel("loss", focused: focused).render(into: &buffer, area: area, context: context)
-        guard inside.height >= 3 else { return }
-        var plotArea = inside
-        if compact {
-            let titleRow = Rect(x: area.x + 7, y: area.y, width: area.width - 8, height: 1)
-            series.drawLegend(into: &buffer, area: titleRow, gap: "  ", inBorder: true, rawLast: true)
-        } else {
-            let (legendRow, rest) = inside.splitTop(1)
-            series.drawLegend(into: &buffer, area: legendRow, gap: "   ", inBorder: false, rawLast: false)
-            plotArea = rest
-        }
+        guard let (legend, inBorder, rest) = frame(into: &buffer, area: area) else { return }
+        drawLegend(series.legendItems(short: inBorder), into: &buffer, area: legend, inBorder: inBorder)
+        var plotArea = rest
         if let cursor = view.cursor, let readout = series.readout(at: cursor) {
-            let (row, rest) = plotArea.splitTop(1)
+            let (row, below) = plotArea.splitTop(1)
             buffer.text(row.x, row.y, readout, theme.style(theme.highlight), limit: row.width)
-            plotArea = rest
+            plotArea = below
         }
-        var chart = TimeChart.make(snapshot: snapshot, lastStep: TimeChart.lastStep([ShownRun(name: "", snapshot: snapshot)], view), view: view, theme: theme)
+        var chart = lossChart()
+        chart.series = series.chartSeries
+        chart.render(into: &buffer, area: plotArea, context: context)
+    }
+
+    /// A legend's item: a sample of its line in the line's style, and its text.
+    struct LegendItem {
+        let sample: String
+        let sampleStyle: Style
+        let text: String
+        var bold = false
+
+        /// Columns it takes after a gap of `gap`.
+        func width(gap: Int) -> Int { gap + sample.count + 1 + text.count }
+    }
+
+    /// Draws the frame and says where the legend goes: a short panel keeps every row
+    /// for the plot and puts its legend in its title, in the border; a taller one
+    /// gives it a row of its own. The rows under it are the rest; nil when the panel
+    /// has no room inside.
+    func frame(into buffer: inout Buffer, area: Rect) -> (legend: Rect, inBorder: Bool, rest: Rect)? {
+        let inside = theme.panel("loss", focused: focused).render(into: &buffer, area: area, context: context)
+        guard inside.height >= 3 else { return nil }
+        if area.height < 12 {
+            return (Rect(x: area.x + 7, y: area.y, width: area.width - 8, height: 1), true, inside)
+        }
+        let (row, rest) = inside.splitTop(1)
+        return (row, false, rest)
+    }
+
+    /// The items that fit, then the scale note at the right if it fits too. In the
+    /// border each piece of text has a space either side, and items are closer.
+    func drawLegend(_ items: [LegendItem], into buffer: inout Buffer, area: Rect, inBorder: Bool) {
+        let pad = inBorder ? " " : "", gap = inBorder ? "  " : "   "
+        var x = area.x + buffer.text(area.x, area.y, pad, theme.style(theme.border))
+        for (n, item) in items.enumerated() {
+            guard x + item.width(gap: n > 0 ? gap.count : 0) + pad.count <= area.maxX else { break }
+            if n > 0 { x += buffer.text(x, area.y, gap, theme.style(theme.border)) }
+            x += buffer.text(x, area.y, item.sample, item.sampleStyle)
+            x += buffer.text(x, area.y, " " + item.text, theme.style(theme.foreground, item.bold ? .bold : []))
+        }
+        x += buffer.text(x, area.y, pad, theme.style(theme.border))
+        let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
+        if !note.isEmpty && x + note.count + 2 < area.maxX {
+            buffer.text(area.maxX - note.count - pad.count, area.y, pad + note + pad, theme.style(theme.muted))
+        }
+    }
+
+    /// The chart both pictures share: the time axis, the scale the user chose,
+    /// spikes cut at the 1st and 99th percentiles, and the baseline.
+    func lossChart() -> LineChart {
+        var chart = TimeChart.make(snapshot: snapshot, runs: runs, view: view, theme: theme)
         chart.logScale = view.logLoss
         chart.ignoresOutliers = true
-        chart.series = series.chartSeries
         chart.references = [.init(label: "baseline", value: snapshot.baseline.loss, style: theme.style(theme.baseline))]
-        chart.render(into: &buffer, area: plotArea, context: context)
+        return chart
     }
 }
 
@@ -76,42 +116,28 @@ extension LossPanel {
         }
 
         /// The legend's items: a sample of each series' line in its style, its name
-        /// and its latest value (the smoothing's weight too, unless `short`).
-        func legendItems(short: Bool) -> [(glyph: String, glyphStyle: Style, text: String)] {
+        /// and its latest value (the smoothing's weight too, unless `short`; short, in
+        /// a title where room is scarce, the values come before the raw band's key).
+        func legendItems(short: Bool) -> [LegendItem] {
             let smoothedValue = smoothed.last { $0.mean.isFinite }?.mean
             let smoothing = short ? "" : view.smoothing > 0 ? " (ema \(view.smoothing))" : " (mean)"
             let number = short ? Format.short : Format.value
-            var items: [(String, Style, String)] = [
-                (context.unicode ? "━" : "*", theme.style(theme.smoothed, .bold), "\(smoothedValue.map(number) ?? "-")\(smoothing)"),
-                (context.unicode ? "⣿" : ":", theme.style(theme.train, .dim), "raw"),
+            let raw = LegendItem(sample: context.unicode ? "⣿" : ":", sampleStyle: theme.style(theme.train, .dim), text: "raw")
+            var items = [
+                LegendItem(
+                    sample: context.unicode ? "━" : "*", sampleStyle: theme.style(theme.smoothed, .bold),
+                    text: "\(smoothedValue.map(number) ?? "-")\(smoothing)")
             ]
+            if !short { items.append(raw) }
             if let validation = snapshot.validationLoss.last {
-                items.append((context.unicode ? "◆" : "o", theme.style(theme.validation, .bold), "val \(number(validation.value))"))
+                items.append(LegendItem(sample: context.unicode ? "◆" : "o", sampleStyle: theme.style(theme.validation, .bold), text: "val \(number(validation.value))"))
             }
-            items.append((context.unicode ? "┄" : "-", theme.style(theme.baseline), "\(short ? "base" : "baseline") \(number(snapshot.baseline.loss))"))
+            items.append(
+                LegendItem(
+                    sample: context.unicode ? "┄" : "-", sampleStyle: theme.style(theme.baseline),
+                    text: "\(short ? "base" : "baseline") \(number(snapshot.baseline.loss))"))
+            if short { items.append(raw) }
             return items
-        }
-
-        /// The items that fit, `gap` between them, then the scale note at the right
-        /// if it fits too. In the border, each piece of text has a space either side;
-        /// where room is short, `rawLast` keeps the values before the raw band's key.
-        func drawLegend(into buffer: inout Buffer, area: Rect, gap: String, inBorder: Bool, rawLast: Bool) {
-            let pad = inBorder ? " " : ""
-            var items = legendItems(short: inBorder)
-            if rawLast { items.append(items.remove(at: 1)) }
-            var x = area.x
-            for (n, item) in items.enumerated() {
-                let needed = (n > 0 ? gap.count : pad.count) + item.glyph.count + 1 + item.text.count + pad.count
-                guard x + needed <= area.maxX else { break }
-                if n > 0 { x += buffer.text(x, area.y, gap, theme.style(theme.border)) } else { x += buffer.text(x, area.y, pad, theme.style(theme.border)) }
-                x += buffer.text(x, area.y, item.glyph, item.glyphStyle)
-                x += buffer.text(x, area.y, " " + item.text, theme.style(theme.foreground))
-            }
-            x += buffer.text(x, area.y, pad, theme.style(theme.border))
-            let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
-            if !note.isEmpty && x + note.count + 2 < area.maxX {
-                buffer.text(area.maxX - note.count - pad.count, area.y, pad + note + pad, theme.style(theme.muted))
-            }
         }
 
         /// The values at the cursor's step: the raw loss there (or the nearest kept),
