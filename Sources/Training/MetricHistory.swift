@@ -11,14 +11,45 @@
 /// - Complexity: `append` is amortised O(1); memory is at most `2 * exactPoints`
 ///   points plus `maxBuckets` buckets, however many points were appended.
 public struct MetricHistory: Sendable, Equatable, Codable {
-    /// One exact value.
+    /// One step's value; or, from a log that kept one step record in several, the
+    /// kept step's value with a summary of the steps it stands for.
     public struct Point: Sendable, Equatable, Codable {
         public let step: Int
         public let value: Double
+        /// The steps up to and including `step` that this point stands for, when
+        /// more than itself.
+        public var span: Span? = nil
+
+        /// The lowest and highest value the point stands for.
+        public var low: Double { span?.minimum ?? value }
+        public var high: Double { span?.maximum ?? value }
+        /// The first step it stands for.
+        public var firstStep: Int { step - (span?.steps ?? 1) + 1 }
+    }
+
+    /// What a sampled point says of the steps it stands for: how many, and their
+    /// minimum, maximum and mean. A NaN or an infinity among them makes the minimum
+    /// or maximum non-finite.
+    public struct Span: Sendable, Equatable, Codable {
+        public let steps: Int
+        public let minimum: Double
+        public let maximum: Double
+        public let mean: Double
+
+        public init(steps: Int, minimum: Double, maximum: Double, mean: Double) {
+            self.steps = steps
+            self.minimum = minimum
+            self.maximum = maximum
+            self.mean = mean
+        }
+
+        /// Whether a NaN or an infinity was among its values.
+        public var blownUp: Bool { !(minimum.isFinite && maximum.isFinite && mean.isFinite) }
     }
 
     /// Consecutive old points merged. NaN and infinities are counted, not averaged,
-    /// so a blow-up stays visible in a merged past.
+    /// so a blow-up stays visible in a merged past. `count` is the finite steps it
+    /// holds: a sampled point counts as the steps it stands for.
     public struct Bucket: Sendable, Equatable, Codable {
         public internal(set) var firstStep: Int
         public internal(set) var lastStep: Int
@@ -39,16 +70,18 @@ public struct MetricHistory: Sendable, Equatable, Codable {
             add(point)
         }
 
+        /// Adds a point: one step, or the steps its span stands for (at their mean).
         mutating func add(_ point: Point) {
             lastStep = point.step
-            guard point.value.isFinite else {
+            let (steps, mean) = point.span.map { ($0.steps, $0.mean) } ?? (1, point.value)
+            guard point.low.isFinite, point.high.isFinite, mean.isFinite else {
                 nonFinite += 1
                 return
             }
-            count += 1
-            minimum = Swift.min(minimum, point.value)
-            maximum = Swift.max(maximum, point.value)
-            mean += (point.value - mean) / Double(count)
+            count += steps
+            minimum = Swift.min(minimum, point.low)
+            maximum = Swift.max(maximum, point.high)
+            self.mean += (mean - self.mean) * Double(steps) / Double(count)
         }
 
         mutating func merge(_ other: Bucket) {
@@ -97,7 +130,7 @@ public struct MetricHistory: Sendable, Equatable, Codable {
         guard (1...(1 << 20)).contains(exactPoints), (2...(1 << 16)).contains(maxBuckets),
             recent.count < 2 * exactPoints, buckets.count <= maxBuckets, (1...(1 << 50)).contains(pointsPerBucket),
             (0...pointsPerBucket).contains(pointsInLastBucket), count >= recent.count, plausible.contains(count),
-            recent.allSatisfy({ plausible.contains($0.step) }),
+            recent.allSatisfy({ plausible.contains($0.step) && (1...(1 << 53)).contains($0.span?.steps ?? 1) }),
             buckets.allSatisfy({ [$0.firstStep, $0.lastStep, $0.count, $0.nonFinite].allSatisfy(plausible.contains) })
         else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "a history whose sizes do not fit together"))
@@ -110,8 +143,10 @@ public struct MetricHistory: Sendable, Equatable, Codable {
         recent.reserveCapacity(2 * exactPoints)
     }
 
-    public mutating func append(step: Int, value: Double) {
-        recent.append(Point(step: step, value: value))
+    /// Adds a step's value; `span` when the value is a log's kept step standing for
+    /// several (see `Span`).
+    public mutating func append(step: Int, value: Double, span: Span? = nil) {
+        recent.append(Point(step: step, value: value, span: span))
         count += 1
         if recent.count >= 2 * exactPoints {
             for point in recent[0..<exactPoints] { archive(point) }
@@ -131,10 +166,12 @@ public struct MetricHistory: Sendable, Equatable, Codable {
         var sum = 0.0, count = 0, covered = 0
         for point in recent.reversed() {
             guard point.step >= first else { return count > 0 ? (sum / Double(count), covered) : nil }
-            covered += 1
-            if point.value.isFinite {
-                sum += point.value
-                count += 1
+            // A sampled point counts as the steps it stands for, at their mean.
+            let (steps, value) = point.span.map { ($0.steps, $0.mean) } ?? (1, point.value)
+            covered += steps
+            if value.isFinite {
+                sum += value * Double(steps)
+                count += steps
             }
         }
         for bucket in buckets.reversed() where bucket.lastStep >= first {

@@ -28,6 +28,8 @@ public struct RecordedRun: Sendable {
         /// zeros that stand in for it: "parameters", "seed", "optimizer", "lr", "batch",
         /// "clip", "dropout".
         public var missing: Set<String> = []
+        /// Where another program's model trains (`cpu`, `cuda:0`), when its log says.
+        public var device: String? = nil
     }
 
     /// The scalars of the logged steps, a column each (float32, so a million steps
@@ -52,8 +54,14 @@ public struct RecordedRun: Sendable {
 
     public let header: Header
     public internal(set) var steps = Steps()
+    /// The summaries of the step records that stand for several steps, by row of
+    /// `steps` (rows ascending; few: one a kept record past step 1,000).
+    public internal(set) var spans: [(row: Int, loss: MetricHistory.Span?, gradientNorm: MetricHistory.Span?)] = []
+    /// What the training process cost, as the step records that say it gave it.
+    public internal(set) var resources: [ResourceUse] = []
     public internal(set) var evaluations: [(step: Int, loss: Double)] = []
-    public internal(set) var gradientProfiles: [(step: Int, layers: [[Double]])] = []
+    /// ‖∂L/∂h_t‖ per layer and time step; `sequences` when taken on part of a batch.
+    public internal(set) var gradientProfiles: [(step: Int, layers: [[Double]], sequences: Int?)] = []
     public internal(set) var parameterNorms: [(step: Int, gradient: [Double], weight: [Double])] = []
     public internal(set) var probes: [(step: Int, report: ProbeReport)] = []
     /// A character model's generated text.
@@ -63,23 +71,37 @@ public struct RecordedRun: Sendable {
     public internal(set) var models: [(step: Int, model: ModelConfig, parameterNames: [String])] = []
     public internal(set) var ending: Ending?
 
-    /// Adds a step record's figures (NaN for what it left out). Steps only go
-    /// forward: one that does not starts the run again from there (see `rewind`).
-    mutating func appendStep(
-        _ step: Int, epoch: Double, loss: Double, learningRate: Double, gradientNorm: Double, clipped: Bool, batchSize: Int,
-        sequencesPerSecond: Double, elapsed: Double
-    ) {
+    /// Adds a step record's figures (NaN for what it left out), standing for
+    /// `standsFor` steps (at most those since the record before), with the summaries
+    /// of those steps the record gives. Steps only go forward: one that does not
+    /// starts the run again from there (see `rewind`).
+    mutating func appendStep(_ step: Int, batchSize: Int, standsFor: Int, _ fields: StepScanner.Fields, resources: ResourceUse?) {
         if let last = steps.step.last, step <= Int(last) { rewind(keepingThrough: step - 1) }
         func orZero(_ value: Double) -> Float { value.isNaN ? 0 : Float(value) }
+        let previous = steps.step.last.map(Int.init) ?? header.startStep
+        let standsFor = min(standsFor, max(step - previous, 1))
+        if standsFor > 1 {
+            func span(_ minimum: StepScanner.Fields.Key, _ maximum: StepScanner.Fields.Key, _ mean: StepScanner.Fields.Key,
+                      _ values: (Double, Double, Double)) -> MetricHistory.Span? {
+                guard fields.gave(minimum), fields.gave(maximum), fields.gave(mean) else { return nil }
+                return MetricHistory.Span(steps: standsFor, minimum: values.0, maximum: values.1, mean: values.2)
+            }
+            let loss = span(.lossMinimum, .lossMaximum, .lossMean, (fields.lossMinimum, fields.lossMaximum, fields.lossMean))
+            let gradientNorm = span(
+                .gradientNormMinimum, .gradientNormMaximum, .gradientNormMean,
+                (fields.gradientNormMinimum, fields.gradientNormMaximum, fields.gradientNormMean))
+            if loss != nil || gradientNorm != nil { spans.append((steps.step.count, loss, gradientNorm)) }
+        }
+        if let resources { self.resources.append(resources) }
         steps.step.append(Int32(clamping: step))
-        steps.epoch.append(orZero(epoch))
-        steps.loss.append(Float(loss))
-        steps.learningRate.append(Float(learningRate))
-        steps.gradientNorm.append(Float(gradientNorm))
-        steps.clipped.append(clipped)
+        steps.epoch.append(orZero(fields.epoch))
+        steps.loss.append(Float(fields.loss))
+        steps.learningRate.append(Float(fields.learningRate))
+        steps.gradientNorm.append(Float(fields.gradientNorm))
+        steps.clipped.append(fields.clipped == 1)
         steps.batchSize.append(Int32(clamping: batchSize))
-        steps.sequencesPerSecond.append(orZero(sequencesPerSecond))
-        steps.elapsed.append(orZero(elapsed))
+        steps.sequencesPerSecond.append(orZero(fields.sequencesPerSecond))
+        steps.elapsed.append(orZero(fields.elapsed))
     }
 
     /// Forgets everything recorded after `step`: a resumed run went back to a
@@ -97,6 +119,8 @@ public struct RecordedRun: Sendable {
             steps.sequencesPerSecond.removeSubrange(kept...)
             steps.elapsed.removeSubrange(kept...)
         }
+        spans.removeAll { $0.row >= kept }
+        resources.removeAll { $0.step > step }
         evaluations.removeAll { $0.step > step }
         gradientProfiles.removeAll { $0.step > step }
         parameterNorms.removeAll { $0.step > step }
@@ -118,10 +142,16 @@ public struct RecordedRun: Sendable {
         let upTo = Self.count(steps.step, atMost: step)
         var loss = MetricHistory(), gradientNorm = MetricHistory(), validation = MetricHistory()
         var elapsed = MetricHistory(), epochs = MetricHistory()
+        var nextSpan = spans.startIndex
         for i in 0..<upTo {
             let s = Int(steps.step[i])
-            loss.append(step: s, value: Double(steps.loss[i]))
-            gradientNorm.append(step: s, value: Double(steps.gradientNorm[i]))
+            var span: (loss: MetricHistory.Span?, gradientNorm: MetricHistory.Span?) = (nil, nil)
+            if nextSpan < spans.endIndex, spans[nextSpan].row == i {
+                span = (spans[nextSpan].loss, spans[nextSpan].gradientNorm)
+                nextSpan += 1
+            }
+            loss.append(step: s, value: Double(steps.loss[i]), span: span.loss)
+            gradientNorm.append(step: s, value: Double(steps.gradientNorm[i]), span: span.gradientNorm)
             elapsed.append(step: s, value: Double(steps.elapsed[i]))
             epochs.append(step: s, value: Double(steps.epoch[i]))
         }
@@ -135,6 +165,7 @@ public struct RecordedRun: Sendable {
             for (i, norm) in record.gradient.enumerated() { parameterHistories[i].append(step: record.step, value: norm) }
         }
         let probe = probes.last { $0.step <= step }
+        let profile = gradientProfiles.last { $0.step <= step }
         let shownEvents = events.filter { $0.step <= step }
         let modelStart = shownEvents.last { $0.applied && ($0.kind == .model || $0.kind == .reset) }?.step ?? 0
         let floor = gradientProfiles.lazy.filter { $0.step > modelStart && $0.step <= step }
@@ -160,7 +191,7 @@ public struct RecordedRun: Sendable {
         let state: Snapshot.State =
             shownEvents.last { [.diverged, .pause, .resume, .rollback].contains($0.kind) }?.kind == .diverged
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
-        return Snapshot(
+        var snapshot = Snapshot(
             settings: settings, model: model, parameterNames: names, parameterCount: parameterCount,
             taskSummary: header.taskSummary, taskTitle: header.taskName ?? header.settings.task.title, baseline: header.baseline,
             state: state,
@@ -171,7 +202,7 @@ public struct RecordedRun: Sendable {
             stepsPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) / Double(max(steps.batchSize[last], 1)) : 0,
             events: Array(shownEvents.suffix(100)), eventCount: shownEvents.count, loss: loss, validationLoss: validation,
             gradientNorm: gradientNorm, elapsedByStep: elapsed, epochsByStep: epochs, parameterGradientNorms: parameterHistories,
-            hiddenGradientProfile: gradientProfiles.last { $0.step <= step }?.layers ?? [], hiddenGradientFloor: floor,
+            hiddenGradientProfile: profile?.layers ?? [], hiddenGradientFloor: floor,
             probe: probe?.report,
             probeStep: probe?.step ?? 0,
             modelChanges: models.filter { $0.step <= step }.map {
@@ -180,6 +211,14 @@ public struct RecordedRun: Sendable {
             markers: shownEvents.compactMap { event in event.changesTraining ? event.kind.map { .init(step: event.step, kind: $0) } : nil },
             canRollBack: false, textSample: samples.last { $0.step <= step }?.text, unknownSettings: unknown,
             optimizerName: header.optimizerName)
+        snapshot.hiddenGradientProfileStep = profile?.step ?? 0
+        snapshot.hiddenGradientProfileSequences = profile?.sequences
+        snapshot.resources = resources.last { $0.step <= step }.map { use in
+            var use = use
+            use.device = header.device
+            return use
+        }
+        return snapshot
     }
 
     /// The settings a command changed, from its event's new value.

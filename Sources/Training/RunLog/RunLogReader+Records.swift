@@ -53,7 +53,7 @@ extension RunLogReader {
             baseline: task["baseline"].flatMap { try? Self.decode(Baseline.self, $0) } ?? Baseline(loss: .nan, predictor: "unknown"),
             startStep: try stepNumber(object["step"]) ?? 0,
             stepsPerEpoch: try wholeNumber(object["steps_per_epoch"], "steps_per_epoch", in: 1...Int(Int32.max)) ?? 1,
-            totalSteps: totalSteps, missing: missing)
+            totalSteps: totalSteps, missing: missing, device: object["device"] as? String)
     }
 
     /// The name a log gives its task when it is not one of rnntop's own (whose title
@@ -154,9 +154,12 @@ extension RunLogReader {
     /// A scanned value (NaN when absent) as a whole number in `range`.
     func wholeNumber(_ value: Double, _ field: String, in range: ClosedRange<Int>) throws(InputError) -> Int? {
         guard !value.isNaN else { return nil }
-        guard let whole = Int(exactly: value), range.contains(whole) else {
+        guard let whole = Int(exactly: value) else {
             let shown = value.isInfinite ? (value > 0 ? "Infinity" : "-Infinity") : "\(value)"
             throw problem("\(shown) is not a whole number from \(range.lowerBound) to \(range.upperBound)", field: field)
+        }
+        guard range.contains(whole) else {
+            throw problem("\(whole) is out of range (\(range.lowerBound) to \(range.upperBound))", field: field)
         }
         return whole
     }

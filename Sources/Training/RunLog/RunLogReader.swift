@@ -29,6 +29,8 @@ public final class RunLogReader {
     private var chunk = [UInt8](repeating: 0, count: 1 << 20)
     private var pending: [UInt8] = []
     var lineNumber = 0
+    /// Whether the note about unreadable resource figures was given (once a log).
+    private var warnedResources = false
 
     /// Opens a log; a missing or unreadable file is refused here.
     public convenience init(path: String) throws(InputError) {
@@ -98,7 +100,7 @@ public final class RunLogReader {
         // rnntop's own step records take the fast way; any other spelling (spaces, key
         // order, nested values) the general one.
         if run != nil, let fields = StepScanner.scan(line) {
-            try appendStep(fields)
+            try appendStep(fields, to: &run!)
             return
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
@@ -115,17 +117,20 @@ public final class RunLogReader {
         let step = try stepNumber(object["step"]) ?? 0
         switch type {
         case "step":
-            guard object["step"] != nil else { throw problem("a step record without a \"step\"") }
-            recorded.appendStep(
-                step, epoch: Self.number(object["epoch"]), loss: Self.number(object["loss"]), learningRate: Self.number(object["lr"]),
-                gradientNorm: Self.number(object["grad_norm"]), clipped: object["clipped"] as? Bool ?? false,
-                batchSize: try wholeNumber(object["batch"], "batch", in: Self.sizeRange) ?? 0,
-                sequencesPerSecond: Self.number(object["seq_per_s"]), elapsed: Self.number(object["elapsed"]))
+            // The same fields as the scanner's, with the whole numbers' types checked.
+            var fields = StepScanner.Fields()
+            for key in StepScanner.Fields.Key.allCases {
+                guard let value = object[key.name], !(value is NSNull) else { continue }
+                if key == .step || key == .batch || key == .steps { _ = try wholeNumber(value, key.name, in: 0...Int.max) }
+                fields.set(key, Self.number(value))
+            }
+            try appendStep(fields, to: &recorded)
         case "eval":
             recorded.evaluations.append((step, Self.number(object["loss"])))
         case "grad_profile":
             guard let layers = object["layers"] as? [[Any]] else { throw problem("a grad_profile without \"layers\"") }
-            recorded.gradientProfiles.append((step, layers.map { $0.map(Self.number) }))
+            let sequences = try wholeNumber(object["sequences"], "sequences", in: 1...Int(Int32.max))
+            recorded.gradientProfiles.append((step, layers.map { $0.map(Self.number) }, sequences))
         case "param_norms":
             let gradient = (object["grad"] as? [Any] ?? []).map(Self.number), weight = (object["weight"] as? [Any] ?? []).map(Self.number)
             recorded.parameterNorms.append((step, gradient, weight))
@@ -153,15 +158,34 @@ public final class RunLogReader {
         }
     }
 
-    /// A step record read by the scanner, its step and batch checked.
-    private func appendStep(_ fields: StepScanner.Fields) throws(InputError) {
+    /// A step record, its whole numbers checked: the step, the batch, and the steps a
+    /// sampled record stands for (at most those since the record before it).
+    private func appendStep(_ fields: StepScanner.Fields, to recorded: inout RecordedRun) throws(InputError) {
         guard let step = try wholeNumber(fields.step, "step", in: Self.stepRange) else {
             throw problem("a step record without a \"step\"")
         }
         let batch = try wholeNumber(fields.batch, "batch", in: Self.sizeRange) ?? 0
-        run!.appendStep(
-            step, epoch: fields.epoch, loss: fields.loss, learningRate: fields.learningRate, gradientNorm: fields.gradientNorm,
-            clipped: fields.clipped == 1, batchSize: batch, sequencesPerSecond: fields.sequencesPerSecond, elapsed: fields.elapsed)
+        let steps = try wholeNumber(fields.steps, "steps", in: 1...Int(Int32.max)) ?? 1
+        recorded.appendStep(step, batchSize: batch, standsFor: steps, fields, resources: resources(fields, step: step))
+    }
+
+    /// What the process cost, when the record says: a CPU share and byte counts that
+    /// are not finite and at least 0 are left out, with a note the first time.
+    private func resources(_ fields: StepScanner.Fields, step: Int) -> ResourceUse? {
+        guard fields.gave(.cpuPercent) else { return nil }
+        let keys: [(StepScanner.Fields.Key, Double)] = [
+            (.cpuPercent, fields.cpuPercent), (.residentBytes, fields.residentBytes), (.devicePeakBytes, fields.devicePeakBytes),
+        ]
+        if let bad = keys.first(where: { fields.gave($0.0) && !($0.1.isFinite && $0.1 >= 0) }) {
+            if !warnedResources {
+                warnedResources = true
+                notes.append("\(path): line \(lineNumber): \(bad.0.name) \(bad.1) is not a count; the process's figures of such records are left out")
+            }
+            return nil
+        }
+        return ResourceUse(
+            step: step, cpuPercent: fields.cpuPercent, residentBytes: fields.gave(.residentBytes) ? fields.residentBytes : nil,
+            devicePeakBytes: fields.gave(.devicePeakBytes) ? fields.devicePeakBytes : nil)
     }
 
     func problem(_ text: String, field: String? = nil, at line: Int? = nil) -> InputError {

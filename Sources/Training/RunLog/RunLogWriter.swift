@@ -43,6 +43,12 @@ final class RunLogWriter {
     private let every: Int?
     private var lastFlush = 0.0
     private var lastLogged = (elapsed: 0.0, sequences: 0)
+    /// The steps since the last step record, summarised.
+    private var span = StepSpanAccumulator()
+    /// The step of the last resource use written, so each measurement goes out once.
+    private var lastResourceStep: Int?
+    /// The step of the last gradient profile written.
+    private(set) var lastDetailStep: Int?
 
     /// Opens the files: creates or empties them, or with `append` goes on after their
     /// last whole line. A path that cannot be written is bad input.
@@ -111,9 +117,15 @@ final class RunLogWriter {
         flush(now: 0)
     }
 
-    func step(_ record: StepRecord) {
-        let span = record.elapsed - lastLogged.elapsed
-        let rate = span > 0 ? Double(record.sequences - lastLogged.sequences) / span : 0
+    /// Notes a step; writes its record when it is `due`. A record that stands for
+    /// several steps (those since the last record) carries their loss's and gradient
+    /// norm's minimum, maximum and mean; one after a new measurement of what the
+    /// process costs carries that.
+    func step(_ record: StepRecord, due: Bool, resources: ResourceUse?) {
+        span.add(loss: record.loss, gradientNorm: record.gradientNorm)
+        guard due else { return }
+        let seconds = record.elapsed - lastLogged.elapsed
+        let rate = seconds > 0 ? Double(record.sequences - lastLogged.sequences) / seconds : 0
         lastLogged = (record.elapsed, record.sequences)
         var line = JSONLine(type: "step")
         line.field("step", record.step)
@@ -125,6 +137,19 @@ final class RunLogWriter {
         line.field("batch", record.batchSize)
         line.field("seq_per_s", rate.rounded())
         line.field("elapsed", Self.rounded(record.elapsed, digits: 3))
+        if let (loss, gradientNorm) = span.take() {
+            line.field("steps", loss.steps)
+            for (key, value) in [("loss", loss), ("grad_norm", gradientNorm)] {
+                line.field("\(key)_min", Float(value.minimum))
+                line.field("\(key)_max", Float(value.maximum))
+                line.field("\(key)_mean", Float(value.mean))
+            }
+        }
+        if let resources, resources.step != lastResourceStep {
+            lastResourceStep = resources.step
+            line.field("cpu_percent", Self.rounded(resources.cpuPercent, digits: 1))
+            if let bytes = resources.residentBytes { line.field("rss_bytes", Int(bytes)) }
+        }
         write(&line)
         if let csv {
             let validation = record.validationLoss.map { "\(Float($0))" } ?? ""
@@ -148,6 +173,7 @@ final class RunLogWriter {
     /// ‖∂L/∂h_t‖ per layer and time step, to float32's precision (other programs'
     /// profiles are compared with these to 1e-4).
     func gradientProfile(step: Int, profile: [[Double]]) {
+        lastDetailStep = step
         var line = JSONLine(type: "grad_profile")
         line.field("step", step)
         line.key("layers")

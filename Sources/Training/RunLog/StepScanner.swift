@@ -10,22 +10,76 @@ enum StepScanner {
     /// A step record's values as they were written, NaN for what it left out;
     /// `RunLogReader` checks the ones that become integers.
     struct Fields {
+        /// The keys a step record may hold (README.md, "Run logs"; the schema).
+        enum Key: Int, CaseIterable {
+            case step, epoch, loss, learningRate, gradientNorm, clipped, batch, sequencesPerSecond, elapsed
+            /// The steps a sampled record stands for, and their summaries.
+            case steps, lossMinimum, lossMaximum, lossMean, gradientNormMinimum, gradientNormMaximum, gradientNormMean
+            /// What the process costs, when the record says.
+            case cpuPercent, residentBytes, devicePeakBytes
+
+            /// The key as the log spells it.
+            var name: String {
+                switch self {
+                case .step: "step"
+                case .epoch: "epoch"
+                case .loss: "loss"
+                case .learningRate: "lr"
+                case .gradientNorm: "grad_norm"
+                case .clipped: "clipped"
+                case .batch: "batch"
+                case .sequencesPerSecond: "seq_per_s"
+                case .elapsed: "elapsed"
+                case .steps: "steps"
+                case .lossMinimum: "loss_min"
+                case .lossMaximum: "loss_max"
+                case .lossMean: "loss_mean"
+                case .gradientNormMinimum: "grad_norm_min"
+                case .gradientNormMaximum: "grad_norm_max"
+                case .gradientNormMean: "grad_norm_mean"
+                case .cpuPercent: "cpu_percent"
+                case .residentBytes: "rss_bytes"
+                case .devicePeakBytes: "device_peak_bytes"
+                }
+            }
+        }
+
         var step = Double.nan, epoch = Double.nan, loss = Double.nan, learningRate = Double.nan
         var gradientNorm = Double.nan, clipped = Double.nan, batch = Double.nan
         var sequencesPerSecond = Double.nan, elapsed = Double.nan
+        var steps = Double.nan
+        var lossMinimum = Double.nan, lossMaximum = Double.nan, lossMean = Double.nan
+        var gradientNormMinimum = Double.nan, gradientNormMaximum = Double.nan, gradientNormMean = Double.nan
+        var cpuPercent = Double.nan, residentBytes = Double.nan, devicePeakBytes = Double.nan
+        /// Which keys the record gave, a bit each: a NaN value and an absent one
+        /// differ for the summaries (a NaN there says a step blew up).
+        private var given: UInt32 = 0
 
-        /// Sets the value of `keys[slot]`.
-        mutating func set(_ slot: Int, _ value: Double) {
-            switch slot {
-            case 0: step = value
-            case 1: epoch = value
-            case 2: loss = value
-            case 3: learningRate = value
-            case 4: gradientNorm = value
-            case 5: clipped = value
-            case 6: batch = value
-            case 7: sequencesPerSecond = value
-            default: elapsed = value
+        /// Whether the record gave `key`.
+        func gave(_ key: Key) -> Bool { given & (1 << key.rawValue) != 0 }
+
+        mutating func set(_ key: Key, _ value: Double) {
+            given |= 1 << key.rawValue
+            switch key {
+            case .step: step = value
+            case .epoch: epoch = value
+            case .loss: loss = value
+            case .learningRate: learningRate = value
+            case .gradientNorm: gradientNorm = value
+            case .clipped: clipped = value
+            case .batch: batch = value
+            case .sequencesPerSecond: sequencesPerSecond = value
+            case .elapsed: elapsed = value
+            case .steps: steps = value
+            case .lossMinimum: lossMinimum = value
+            case .lossMaximum: lossMaximum = value
+            case .lossMean: lossMean = value
+            case .gradientNormMinimum: gradientNormMinimum = value
+            case .gradientNormMaximum: gradientNormMaximum = value
+            case .gradientNormMean: gradientNormMean = value
+            case .cpuPercent: cpuPercent = value
+            case .residentBytes: residentBytes = value
+            case .devicePeakBytes: devicePeakBytes = value
             }
         }
     }
@@ -51,7 +105,7 @@ enum StepScanner {
                 let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
                 if let slot = keys.firstIndex(where: { $0.elementsEqual(key) }) {
                     guard let value = scalar(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) else { return false }
-                    fields.set(slot, value)
+                    fields.set(Fields.Key(rawValue: slot)!, value)
                 }
                 i = valueEnd
             }
@@ -60,9 +114,8 @@ enum StepScanner {
         return whole ? fields : nil
     }
 
-    /// The keys it knows, in the order of `Fields.set`'s slots.
-    private static let keys: [[UInt8]] = ["step", "epoch", "loss", "lr", "grad_norm", "clipped", "batch", "seq_per_s", "elapsed"]
-        .map { Array($0.utf8) }
+    /// The keys' bytes, in the order of `Fields.Key`.
+    private static let keys: [[UInt8]] = Fields.Key.allCases.map { Array($0.name.utf8) }
 
     /// A number, true/false (1/0), null (NaN), or a quoted non-finite value.
     private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {

@@ -5,9 +5,10 @@ import Training
 /// The snapshot's histories as chart samples: the same for exact points and merged
 /// buckets, so the chart draws the whole run one way.
 enum ChartData {
-    /// Each merged bucket (its minimum, maximum and mean) and each exact point, with
-    /// a gap at every `breaks` step (a new model: its curve is not joined to the
-    /// last one's).
+    /// Each merged bucket (its minimum, maximum and mean), each exact point, and each
+    /// point a log kept for several steps (their minimum, maximum and mean, over the
+    /// steps it stands for), with a gap at every `breaks` step (a new model: its
+    /// curve is not joined to the last one's).
     static func samples(_ history: MetricHistory, breaks: [Int] = []) -> [ChartSample] {
         var samples = [ChartSample]()
         samples.reserveCapacity(history.buckets.count + history.recent.count + breaks.count)
@@ -28,8 +29,15 @@ enum ChartData {
                     blownUp: bucket.nonFinite > 0))
         }
         for point in history.recent {
-            breakBefore(point.step)
-            samples.append(ChartSample(x: Double(point.step), y: point.value))
+            breakBefore(point.firstStep)
+            guard let span = point.span else {
+                samples.append(ChartSample(x: Double(point.step), y: point.value))
+                continue
+            }
+            samples.append(
+                ChartSample(
+                    x0: Double(point.firstStep), x1: Double(point.step), low: span.minimum, high: span.maximum, mean: span.mean,
+                    weight: Double(span.steps), blownUp: span.blownUp))
         }
         return samples
     }
