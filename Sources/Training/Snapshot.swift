@@ -85,6 +85,14 @@ public struct Snapshot: Sendable {
     public var unknownSettings: Set<String> = []
     /// The optimizer's name when a replayed run used one rnntop does not have.
     public var optimizerName: String? = nil
+    /// The step `hiddenGradientProfile` is from: the current step in a run rnntop
+    /// trains, the last profile up to the step shown in a log's.
+    public var hiddenGradientProfileStep = 0
+    /// When another program took the profile on part of a batch: on how many sequences.
+    public var hiddenGradientProfileSequences: Int? = nil
+    /// What the training process costs: measured of itself by a run rnntop trains
+    /// (about once a second), as the log recorded it up to the step shown in a replay.
+    public var resources: ResourceUse? = nil
 
     /// The training loss a summary should give: the mean over the last epoch (or over
     /// the steps since the model was last replaced, when fewer), and how many steps

@@ -22,10 +22,15 @@ extension TrainingLoop {
         log?.sample(step: step, text: sample)
     }
 
+    /// Measures what the process costs, about once a second (see `ProcessMeter`).
+    func measureResourcesIfDue(now: Double) {
+        if let use = processMeter.measure(at: now, step: step) { resources = use }
+    }
+
     func snapshot() -> Snapshot {
         let elapsed = (clock.now - started).seconds
         let (sequenceRate, stepRate) = rates(elapsed: elapsed)
-        return Snapshot(
+        var snapshot = Snapshot(
             settings: settings, model: network.config, parameterNames: network.layout.specs.map(\.name),
             parameterCount: network.parameterCount, taskSummary: task.summary, taskTitle: task.title, baseline: task.baseline,
             state: state,
@@ -37,6 +42,9 @@ extension TrainingLoop {
             parameterGradientNorms: parameterGradientNorms, hiddenGradientProfile: hiddenProfile,
             hiddenGradientFloor: hiddenGradientFloor, probe: probe, probeStep: probeStep, modelChanges: modelChanges,
             markers: markers, canRollBack: !backup.isEmpty, textSample: textSample)
+        snapshot.hiddenGradientProfileStep = hiddenProfileStep
+        snapshot.resources = resources
+        return snapshot
     }
 
     /// Sequences and steps a second: lately while running, over the whole training

@@ -41,10 +41,15 @@ final class TrainingLoop {
     var epochsByStep = MetricHistory()
     var parameterGradientNorms: [MetricHistory]
     var hiddenProfile: [[Double]] = []
+    /// The step `hiddenProfile` is from (the last step taken).
+    var hiddenProfileStep = 0
     /// The smallest positive ‖∂L/∂h_t‖ since the model was made.
     var hiddenGradientFloor: Double?
     var probe: ProbeReport?
     var probeStep = 0
+    var processMeter = ProcessMeter()
+    /// What the process cost at the last measurement.
+    var resources: ResourceUse?
     var textSample: String?
     var lastSample = -Double.infinity
     /// Draws the text samples, apart from the training's generator, so that sampling
@@ -215,6 +220,7 @@ final class TrainingLoop {
             }
         }
         if floor.isFinite { hiddenGradientFloor = floor }
+        hiddenProfileStep = step
     }
 
     /// Keeps count of the time the run does not train, and starts the rate afresh

@@ -32,6 +32,20 @@ import Testing
         #expect(exit.status == 0 && DashboardTmuxTests.isNormal(exit.modes))
     }
 
+    @Test func anOldGradientProfileSaysItsStep() throws {
+        let lines = [DataAgeScreenTests.run, DataAgeScreenTests.profile(at: 1, ratio: 1e-10)] + DataAgeScreenTests.steps(spikeAt: nil)
+        let log = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "old-profile.jsonl")
+        let tmux = try Tmux(["replay", log], width: 80, height: 24)
+        try tmux.waitForScreen("the profile's step at the end") { $0.contains { $0.contains("∂L/∂h_t step 1, 1,499 ago vanishing") } }
+        try tmux.send("Left")
+        // 1% back lands on the kept record at or before it.
+        try tmux.waitForScreen("its age 1% earlier") { screen in
+            screen[0].contains("step 1,480 of") && screen.contains { $0.contains("∂L/∂h_t step 1, 1,479 ago vanishing") }
+        }
+        try tmux.send("q", literal: true)
+        #expect(try tmux.exit().status == 0)
+    }
+
     @Test func followKeepsUpWithAGrowingLog() throws {
         let log = try Fixtures.temporaryFolder().appendingPathComponent("growing.jsonl").path
         let writer = Process()

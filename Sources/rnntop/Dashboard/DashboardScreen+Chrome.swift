@@ -1,4 +1,5 @@
 import RNNCore
+import RNNData
 import TerminalUI
 import Training
 
@@ -21,6 +22,7 @@ extension DashboardScreen {
             ("step \(Format.count(s.step)) of \(Format.count(s.totalSteps))", 0, theme.style(theme.foreground, .bold)),
             ("epoch \(String(format: "%.1f", s.epochs))", 7, theme.style(theme.foreground)),
             (rate, 4, theme.style(theme.foreground)),
+            (resources, 6, theme.style(theme.muted)),
             (Format.duration(s.elapsedSeconds), 8, theme.style(theme.foreground)),
         ].filter { !$0.text.isEmpty }
         let (state, stateColor) = self.state
@@ -64,6 +66,17 @@ extension DashboardScreen {
         case .done: snapshot.sequencesPerSecond > 0 ? "avg \(Format.rate(perSecond: snapshot.sequencesPerSecond)) seq/s" : ""
         case .paused, .diverged: ""
         }
+    }
+
+    /// What the training process costs, as `top` shows it: "cpu 187% 312 MB", and
+    /// for another program's run on a GPU its device and the most its tensors took
+    /// there ("cuda:0 1.2 GB peak"). Nothing until the first measurement.
+    private var resources: String {
+        guard let use = snapshot.resources else { return "" }
+        var parts = ["cpu \(Int(use.cpuPercent.rounded()))%"]
+        if let bytes = use.residentBytes { parts.append(MemoryFootprint.describe(bytes)) }
+        if let peak = use.devicePeakBytes { parts.append("\(use.device.map { Escaping.escape($0) } ?? "device") \(MemoryFootprint.describe(peak)) peak") }
+        return parts.joined(separator: " ")
     }
 
     /// The state word and its colour: the run's, or a replay's (following a log that

@@ -36,16 +36,18 @@ extension GradientPanel {
             }
             let health = Health(first: first, last: last)
             // A row to itself says what the number is; beside the bars, the title does.
-            let ratio = Self.ratio(first: first, last: last)
-            let verdict = "\(rowsEach >= 3 ? ratio : String(ratio.dropFirst("t1/tT ".count))) \(health.word)"
-            var bars = BarProfile(values: profile, style: palette.style(index))
+            // A profile from an earlier step says which, and is dim once it is old.
+            let ratio = Self.ratio(first: first, last: last), age = DataAge(profileOf: run.snapshot)
+            var verdict = "\(rowsEach >= 3 ? ratio : String(ratio.dropFirst("t1/tT ".count))) \(health.word)"
+            if !age.isCurrent { verdict += rowsEach >= 3 ? " · \(age.text)" : " (\(age.shortText))" }
+            var bars = BarProfile(values: profile, style: palette.style(index, age.isOld ? .dim : []))
             bars.labelStyle = theme.style(theme.muted)
             bars.floor = floor
             bars.ceiling = ceiling
             if rowsEach >= 3 {
                 // The name and verdict over the bars.
                 let x = block.x + buffer.text(block.x, block.y, name, palette.style(index, .bold))
-                buffer.text(x, block.y, verdict, theme.style(health.color(theme)), limit: block.maxX - x)
+                buffer.text(x, block.y, verdict, theme.style(age.isOld ? theme.muted : health.color(theme)), limit: block.maxX - x)
                 bars.render(into: &buffer, area: Rect(x: block.x, y: block.y + 1, width: block.width, height: rowsEach - 1), context: context)
             } else {
                 // Name, bars and verdict on one row each.
@@ -53,7 +55,8 @@ extension GradientPanel {
                 buffer.text(block.x, block.y, name, palette.style(index, .bold))
                 let barArea = Rect(x: block.x + nameWidth, y: block.y, width: block.width - nameWidth - verdictWidth - 1, height: rowsEach)
                 bars.render(into: &buffer, area: barArea, context: context)
-                buffer.text(block.maxX - verdictWidth, block.y, verdict, theme.style(health.color(theme)), limit: verdictWidth)
+                buffer.text(
+                    block.maxX - verdictWidth, block.y, verdict, theme.style(age.isOld ? theme.muted : health.color(theme)), limit: verdictWidth)
             }
         }
         drawNorms(into: &buffer, area: bottom)

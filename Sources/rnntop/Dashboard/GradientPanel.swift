@@ -22,12 +22,9 @@ struct GradientPanel {
         }
         let profiles = snapshot.hiddenGradientProfile
         let layer = min(view.layer, max(profiles.count - 1, 0))
-        let layerText = profiles.count > 1 ? " layer \(layer + 1)/\(profiles.count)" : ""
-        var verdict = ""
-        if let profile = profiles.indices.contains(layer) ? profiles[layer] : nil, let first = profile.first, let last = profile.last {
-            verdict = "  \(Self.ratio(first: first, last: last)) \(Health(first: first, last: last).word)"
-        }
-        let inside = theme.panel("∂L/∂h_t by step\(layerText)\(verdict)", focused: focused).render(into: &buffer, area: area, context: context)
+        let age = DataAge(profileOf: snapshot)
+        let inside = theme.panel(title(profiles, layer: layer, age: age, width: area.width - 4), focused: focused, old: age.isOld)
+            .render(into: &buffer, area: area, context: context)
         guard inside.height >= 4, profiles.indices.contains(layer) else {
             buffer.text(inside.x, inside.y, "waiting for the first step", theme.style(theme.muted), limit: inside.width)
             return
@@ -35,7 +32,7 @@ struct GradientPanel {
         let (top, bottom) = inside.splitTop(inside.height * 11 / 20)
         let profile = profiles[layer]
         let health = Health(first: profile.first ?? .nan, last: profile.last ?? .nan)
-        var bars = BarProfile(values: profile, style: theme.style(health.color(theme)))
+        var bars = BarProfile(values: profile, style: theme.style(health.color(theme), age.isOld ? .dim : []))
         bars.labelStyle = theme.style(theme.muted)
         bars.floor = snapshot.hiddenGradientFloor
         let (barArea, caption) = top.splitTop(top.height - 1)
@@ -44,6 +41,27 @@ struct GradientPanel {
             caption.x, caption.y, "t=1..\(profile.count): \(health.explanation)", theme.style(theme.muted),
             limit: caption.width)
         drawNorms(into: &buffer, area: bottom)
+    }
+
+    /// "∂L/∂h_t by step  t1/tT 0.12 healthy"; over a profile from an earlier step,
+    /// that step and how long ago, the verdict being that step's ("∂L/∂h_t at step 1
+    /// · 1,499 steps ago  t1/tT 5.3e-11 vanishing"), and on how many sequences when it
+    /// was taken on part of a batch. Shorter forms where the panel is narrow.
+    private func title(_ profiles: [[Double]], layer: Int, age: DataAge, width: Int) -> String {
+        let layerText = profiles.count > 1 ? " layer \(layer + 1)/\(profiles.count)" : ""
+        var ratio = "", word = ""
+        if profiles.indices.contains(layer), let first = profiles[layer].first, let last = profiles[layer].last {
+            (ratio, word) = ("  " + Self.ratio(first: first, last: last), " " + Health(first: first, last: last).word)
+        }
+        let part = snapshot.hiddenGradientProfileSequences.map { ", \($0) seq" } ?? ""
+        guard !age.isCurrent else { return "∂L/∂h_t by step\(layerText)\(part)\(ratio)\(word)" }
+        return DataAge.fitting(
+            [
+                "∂L/∂h_t \(age.text)\(layerText)\(part)\(ratio)\(word)",
+                "∂L/∂h_t \(age.shortText)\(layerText)\(part)\(ratio)\(word)",
+                "∂L/∂h_t \(age.shortText)\(layerText)\(part)\(word)",
+                "∂L/∂h_t \(age.shortText)\(word)",
+            ], width: width)
     }
 
     /// The global gradient norm over training, on the loss chart's time axis: its

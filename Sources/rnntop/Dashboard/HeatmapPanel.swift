@@ -51,10 +51,18 @@ struct HeatmapPanel {
             saturation = "  sat \(Int((gate.saturation * 100).rounded()))%"
         }
         let layerText = probe.hidden.count > 1 ? " layer \(layer + 1)" : ""
-        let title = "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(saturation)  step \(snapshot.probeStep)"
-        // "sat" says little on its own: spelled out where the title has room.
-        let explained = saturation.isEmpty ? title : title + "  (sat: share of units near 0 or 1)"
-        let inside = panel(&buffer, area, context, title: explained.count + 4 <= area.width ? explained : title)
+        // The probe's step, and how long ago it was when that is not the step shown.
+        let age = DataAge(probeOf: snapshot)
+        let head = "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(saturation)"
+        let step = "step \(Format.count(snapshot.probeStep))"
+        let title = DataAge.fitting(
+            [
+                // "sat" says little on its own: spelled out where the title has room.
+                "\(head)  \(age.isCurrent ? step : age.text)" + (saturation.isEmpty ? "" : "  (sat: share of units near 0 or 1)"),
+                "\(head)  \(age.isCurrent ? step : age.text)",
+                "\(head)  \(age.isCurrent ? step : age.shortText)",
+            ], width: area.width - 4)
+        let inside = panel(&buffer, area, context, title: title, old: age.isOld)
         guard inside.height >= 3 else { return }
         var heatmap = Heatmap(rows: matrix.units, columns: matrix.steps, values: matrix.values, map: map)
         heatmap.logScale = logScale
@@ -81,7 +89,7 @@ struct HeatmapPanel {
         }
     }
 
-    private func panel(_ buffer: inout Buffer, _ area: Rect, _ context: RenderContext, title: String) -> Rect {
-        theme.panel(title, focused: focused).render(into: &buffer, area: area, context: context)
+    private func panel(_ buffer: inout Buffer, _ area: Rect, _ context: RenderContext, title: String, old: Bool = false) -> Rect {
+        theme.panel(title, focused: focused, old: old).render(into: &buffer, area: area, context: context)
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import RNNCore
+import TerminalUI
+import TestSupport
+import Testing
+import Training
+
+@testable import rnntop
+
+/// Nothing on screen is older than it says: a replayed log's gradient profile and
+/// probe give their step when it is not the step shown (dim once old), a log that
+/// kept one step record in ten still draws every spike in the loss band, and the
+/// header says what the training process costs.
+@Suite struct DataAgeScreenTests {
+    static let run = #"{"type":"run","schema":1,"program":"my-trainer","model":{"cell":"lstm","hidden":8},"total_steps":1500,"device":"cuda:0"}"#
+
+    /// A profile over 50 time steps whose first step's norm is `ratio` times its last's.
+    static func profile(at step: Int, ratio: Double) -> String {
+        let norms = (0..<50).map { t in 0.1 * pow(ratio, Double(49 - t) / 49) }
+        return #"{"type":"grad_profile","step":\#(step),"layers":[[\#(norms.map { "\($0)" }.joined(separator: ","))]]}"#
+    }
+
+    /// Step records 1 to 1,500, every one to 1,000 and every tenth after, as rnntop's
+    /// schedule keeps them; the tenths summarise their steps, one of them with a spike.
+    static func steps(spikeAt spike: Int?) -> [String] {
+        var generator = RandomGenerator(seed: 7)
+        var lines = (1...1000).map { step in
+            #"{"type":"step","step":\#(step),"loss":\#(0.3 + 0.4 * generator.nextDouble()),"grad_norm":1}"#
+        }
+        for step in stride(from: 1010, through: 1500, by: 10) {
+            let high = step == spike ? 1000 : 0.55
+            lines.append(
+                #"{"type":"step","step":\#(step),"loss":0.5,"grad_norm":1,"steps":10,"loss_min":0.45,"loss_max":\#(high),"loss_mean":0.5,"#
+                    + #""grad_norm_min":1,"grad_norm_max":1,"grad_norm_mean":1}"#)
+        }
+        return lines
+    }
+
+    static func screen(_ lines: [String], at step: Int? = nil, width: Int = 120, height: Int = 40) throws -> Buffer {
+        let path = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "run.jsonl")
+        let reader = try RunLogReader(path: path)
+        try reader.update()
+        let run = try #require(reader.run)
+        var view = ViewState()
+        view.replay = ViewState.ReplayPosition(step: step ?? run.lastStep, lastStep: run.lastStep, following: false, ended: true)
+        return DashboardScreen(snapshot: run.snapshot(at: step ?? run.lastStep), view: view, theme: DashboardThemes.standard, context: .full, now: 0)
+            .render(width: width, height: height)
+    }
+
+    /// The row and column where `text` starts on screen.
+    static func find(_ text: String, in buffer: Buffer) -> (x: Int, y: Int)? {
+        for (y, line) in buffer.lines.enumerated() {
+            if let range = line.range(of: text) { return (line.distance(from: line.startIndex, to: range.lowerBound), y) }
+        }
+        return nil
+    }
+
+    @Test func anOldProfileGivesItsStepAndItsVerdictIsThatSteps() throws {
+        let theme = DashboardThemes.standard
+        let old = try Self.screen([Self.run, Self.profile(at: 1, ratio: 1e-10)] + Self.steps(spikeAt: nil))
+        let title = try #require(Self.find("∂L/∂h_t", in: old))
+        let titleLine = old.lines[title.y]
+        #expect(titleLine.contains("∂L/∂h_t at step 1 · 1,499 steps ago  t1/tT 1.0e-10 vanishing"), "\(titleLine)")
+        #expect(old[title.x, title.y].style.foreground == theme.style(theme.muted).foreground, "a profile 1,499 steps old is dim")
+
+        let recent = try Self.screen([Self.run, Self.profile(at: 1, ratio: 1e-10), Self.profile(at: 1490, ratio: 0.2)] + Self.steps(spikeAt: nil))
+        let fresh = try #require(Self.find("∂L/∂h_t", in: recent))
+        #expect(recent.lines[fresh.y].contains("∂L/∂h_t at step 1,490 · 10 steps ago  t1/tT 0.2000 healthy"), "\(recent.lines[fresh.y])")
+        #expect(recent[fresh.x, fresh.y].style == theme.style(theme.title, .bold), "10 steps of 1,500 are not old")
+
+        // At the profile's own step it is simply the profile; at 80 columns the age
+        // stays and the ratio goes.
+        let atItsStep = try Self.screen([Self.run, Self.profile(at: 1490, ratio: 0.2)] + Self.steps(spikeAt: nil), at: 1490)
+        #expect(atItsStep.lines.contains { $0.contains("∂L/∂h_t by step  t1/tT 0.2000 healthy") })
+        let narrow = try Self.screen([Self.run, Self.profile(at: 1, ratio: 1e-10)] + Self.steps(spikeAt: nil), width: 80, height: 24)
+        #expect(narrow.lines.contains { $0.contains("∂L/∂h_t step 1, 1,499 ago vanishing") }, "\(narrow.lines.joined(separator: "\n"))")
+    }
+
+    @Test func aSpikeBetweenTwoKeptRecordsIsInTheBand() throws {
+        func upperBandDots(_ buffer: Buffer) throws -> Int {
+            // The loss panel's top three plot rows, over the steps past 1,000 (clear
+            // of the "1k" label's tick).
+            let legend = try #require(Self.find("⣿ raw", in: buffer))
+            let axis = try #require(Self.find("1k", in: buffer))
+            return (legend.y + 1...legend.y + 3).reduce(0) { count, y in
+                count + (axis.x + 4..<buffer.width * 3 / 5 - 1).filter { x in (0x2801...0x28FF).contains(buffer[x, y].character.value) }.count
+            }
+        }
+        let plain = try Self.screen([Self.run] + Self.steps(spikeAt: nil))
+        let spiked = try Self.screen([Self.run] + Self.steps(spikeAt: 1250))
+        #expect(try upperBandDots(plain) == 0, "the kept records' spread stays in the middle")
+        #expect(try upperBandDots(spiked) >= 3, "the spike reaches the top:\n\(spiked.lines.prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test func theHeaderSaysWhatTheProcessCosts() throws {
+        var lines = [Self.run] + Self.steps(spikeAt: nil)
+        lines.append(#"{"type":"step","step":1501,"loss":0.5,"cpu_percent":187.4,"rss_bytes":312000000,"device_peak_bytes":1200000000}"#)
+        let header = try Self.screen(lines).lines[0]
+        #expect(header.contains("cpu 187% 312 MB cuda:0 1.2 GB peak"), "\(header)")
+        #expect(!(try Self.screen([Self.run] + Self.steps(spikeAt: nil)).lines[0].contains("cpu")), "no figures, nothing made up")
+    }
+}
