@@ -60,7 +60,7 @@ public struct MetricHistory: Sendable, Equatable, Codable {
         public internal(set) var mean: Double
 
         init(_ point: Point) {
-            firstStep = point.step
+            firstStep = point.firstStep
             lastStep = point.step
             count = 0
             nonFinite = 0

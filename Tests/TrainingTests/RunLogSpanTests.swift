@@ -56,6 +56,64 @@ import Testing
         #expect(replayed.loss.mean(ofLast: 100).map { $0.steps } == 100, "a sampled point counts as its steps")
     }
 
+    @Test func theBandOfAHundredThousandStepLogKeepsEverySpike() throws {
+        // Every step's loss as the session saw it, and the log of the same run.
+        let losses = Locked([Double]())
+        let path = try RunLogTests.folder().appendingPathComponent("long.jsonl").path
+        var options = SessionOptions(stopWhenDone: true)
+        options.log = RunLogOptions(path: path, program: "rnntop test")
+        options.stepObserver = { record in losses.withLock { $0.append(record.loss) } }
+        let settings = Runs.sine(steps: 100_000) {
+            $0.task.sequenceLength = 4
+            $0.training.batchSize = 1
+            $0.evaluationInterval = 50_000
+        }
+        let session = try Session(settings: settings, options: options)
+        session.start()
+        _ = session.wait()
+        let raw = losses.withLock { $0 }
+        #expect(raw.count == 100_000)
+
+        let reader = try RunLogReader(path: path)
+        try reader.update()
+        let history = try #require(reader.run).snapshot(at: 100_000).loss
+        #expect(history.recent.count == 1000 + 900 + 900, "a record each step to 1,000, each 10 to 10,000, then each 100")
+        // Each merged bucket and each point spans the extremes of the raw loss over
+        // its steps (to float32, which the log keeps).
+        func extremes(_ first: Int, _ last: Int) -> (Double, Double) {
+            let window = raw[(first - 1)...(last - 1)]
+            return (window.min()!, window.max()!)
+        }
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-6 * abs(b) }
+        var covered = 0
+        for bucket in history.buckets {
+            let (low, high) = extremes(bucket.firstStep, bucket.lastStep)
+            #expect(close(bucket.minimum, low) && close(bucket.maximum, high), "steps \(bucket.firstStep)-\(bucket.lastStep)")
+            covered = bucket.lastStep
+        }
+        for point in history.recent {
+            #expect(point.firstStep == covered + 1, "no step is left out")
+            let (low, high) = extremes(point.firstStep, point.step)
+            #expect(close(point.low, low) && close(point.high, high), "steps \(point.firstStep)-\(point.step)")
+            covered = point.step
+        }
+        #expect(covered == 100_000)
+    }
+
+    @Test func mergedSampledPointsKeepTheirStepsExtremesAndMean() {
+        var history = MetricHistory(exactPoints: 4, maxBuckets: 2)
+        for n in 1...12 {
+            let spike = n == 5 ? 1000.0 : 1
+            history.append(step: 10 * n, value: 0.5, span: MetricHistory.Span(steps: 10, minimum: 0.25, maximum: spike, mean: 0.5))
+        }
+        #expect(history.buckets.first?.firstStep == 1 && history.buckets.contains { $0.maximum == 1000 })
+        for bucket in history.buckets {
+            #expect(bucket.count == bucket.lastStep - bucket.firstStep + 1, "a sampled point counts as its steps")
+            #expect(bucket.minimum == 0.25 && bucket.mean == 0.5)
+        }
+        #expect(history.mean(ofLast: 30).map { $0.steps } == 30)
+    }
+
     @Test func aSpikeBetweenKeptRecordsSurvivesAndOldLogsStillRead() throws {
         let run = #"{"type":"run","schema":1,"program":"other","model":{"cell":"lstm","hidden":8}}"#
         let spiked = #"{"type":"step","step":20,"loss":0.5,"grad_norm":1,"steps":10,"loss_min":0.4,"loss_max":1000,"loss_mean":100.4,"grad_norm_min":0.5,"grad_norm_max":90,"grad_norm_mean":9.5}"#
