@@ -10,6 +10,10 @@ extension RunLogReader {
     static let stepRange = 0...Int(Int32.max)
     /// Batch sizes and counts shown from a log.
     static let sizeRange = 0...Int(Int32.max)
+    /// The steps a sampled step record stands for.
+    static let spanRange = 1...Int(Int32.max)
+    /// A step record's fields that are whole numbers, and their ranges.
+    static let wholeNumberRanges: [StepScanner.Fields.Key: ClosedRange<Int>] = [.step: stepRange, .batch: sizeRange, .steps: spanRange]
 
     /// The run record. Only `schema` is required: a log from another program may
     /// give a plain model (`{"cell": "lstm", "hidden": 32}`) and leave out rnntop's

@@ -117,11 +117,11 @@ public final class RunLogReader {
         let step = try stepNumber(object["step"]) ?? 0
         switch type {
         case "step":
-            // The same fields as the scanner's, with the whole numbers' types checked.
+            // The same fields as the scanner's, the whole numbers checked as such.
             var fields = StepScanner.Fields()
             for key in StepScanner.Fields.Key.allCases {
                 guard let value = object[key.name], !(value is NSNull) else { continue }
-                if key == .step || key == .batch || key == .steps { _ = try wholeNumber(value, key.name, in: 0...Int.max) }
+                if let range = Self.wholeNumberRanges[key] { _ = try wholeNumber(value, key.name, in: range) }
                 fields.set(key, Self.number(value))
             }
             try appendStep(fields, to: &recorded)
@@ -165,7 +165,7 @@ public final class RunLogReader {
             throw problem("a step record without a \"step\"")
         }
         let batch = try wholeNumber(fields.batch, "batch", in: Self.sizeRange) ?? 0
-        let steps = try wholeNumber(fields.steps, "steps", in: 1...Int(Int32.max)) ?? 1
+        let steps = try wholeNumber(fields.steps, "steps", in: Self.spanRange) ?? 1
         recorded.appendStep(step, batchSize: batch, standsFor: steps, fields, resources: resources(fields, step: step))
     }
 
