@@ -53,14 +53,17 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         let colors = PlotColors(theme: try DashboardThemes.catalog().load(theme))
         try AtomicFile.checkWritable(output, flag: "output")
-        let runs = try Self.distinctNames(logs.map { path in try Self.read(path, smoothing: smoothing) })
+        let recorded = try logs.map { path in (path: path, run: try Self.read(path)) }
+        // A comparison's logs in its order, as the dashboard showed and coloured its runs.
+        let order = ComparisonPlace.order(recorded.map(\.run.header.comparison))
+        let runs = Self.distinctNames(order.map { PlottedRun(recorded[$0].run, path: recorded[$0].path, smoothing: smoothing) })
         let picture = RunPlot(runs: runs, colors: colors, width: width, height: height, logScale: logScale, smoothing: smoothing)
         try AtomicFile.write(Array(picture.svg().utf8), to: output)
         printError("\(Escaping.escape(output)): \(runs.count) run\(runs.count == 1 ? "" : "s") plotted")
     }
 
     /// A log read to its end; one without a step is refused, there being nothing to draw.
-    static func read(_ path: String, smoothing: Double) throws(InputError) -> PlottedRun {
+    static func read(_ path: String) throws(InputError) -> RecordedRun {
         let reader = try RunLogReader(path: path)
         try reader.update()
         try reader.finish()
@@ -68,7 +71,7 @@ struct PlotCommand: ParsableCommand {
         guard let run = reader.run, !run.steps.step.isEmpty else {
             throw InputError(file: path, problem: "has no step records: no loss to plot")
         }
-        return PlottedRun(run, path: path, smoothing: smoothing)
+        return run
     }
 
     /// The runs, the second and later of a name told apart by their place (`a (2)`).
