@@ -13,11 +13,13 @@ struct PlotCommand: ParsableCommand {
         abstract: "Draw run logs' loss curves and gradient profiles as an SVG file.",
         discussion: """
             Each log is a run, named by the log (a "name" in its run record) or by its file \
-            name. The loss panel shows each run's smoothed loss as a line over its raw loss \
-            as a faint band, its validations as dots, the baseline dashed and events as \
-            letters on the step axis; the right side a legend with each run's final smoothed \
-            loss, and each run's last ∂L/∂h_t profile on a log scale with the ratio of its \
-            first step to its last.
+            name; a comparison's logs (rnntop --cell rnn,lstm --log run.jsonl) come in the \
+            comparison's order and the dashboard's colours, however they are listed. The loss \
+            panel shows each run's smoothed loss as a line over its raw loss as a faint band, \
+            its validations as dots, the baseline dashed and events as letters on the step \
+            axis; the right side a legend with each run's final smoothed loss, and each run's \
+            last ∂L/∂h_t profile on one log scale for all runs, with the ratio of its first \
+            step to its last and, when it is not from the run's last step, its step.
             """
     )
 
