@@ -24,7 +24,7 @@ extension LossPlot {
     /// it, at the first place from the right where it covers no line, dot, event or
     /// other label, and no band if it can; on a backing of the background colour, so
     /// that grid lines do not run through it. A plot with no such place has the label
-    /// above its frame, at the right.
+    /// above its frame, at the right, after a piece of the dashed line.
     func labelBaselines(_ lines: [BaselineLine], into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea) {
         let size = fontSize * 0.9
         var outsideRight = area.right
@@ -34,8 +34,10 @@ extension LossPlot {
             guard let spot = candidates.first(where: { obstacles.isClear($0.box, ofBands: true) })
                 ?? candidates.first(where: { obstacles.isClear($0.box, ofBands: false) })
             else {
+                let width = SVGDocument.textWidth(text, size: size), sampleY = area.top - 4 - size * 0.3
+                svg.line(outsideRight - width - 22, sampleY, outsideRight - width - 4, sampleY, stroke: line.color, width: 1.2, dash: "6 4")
                 svg.text(text, x: outsideRight, y: area.top - 4, size: size, fill: line.color, anchor: .end)
-                outsideRight -= SVGDocument.textWidth(text, size: size) + size
+                outsideRight -= width + 22 + size
                 continue
             }
             let box = spot.box
