@@ -45,7 +45,8 @@ struct GradientPlot {
         let (name, short) = (run.name(upTo: 30), run.name(upTo: 12))
         guard let first = run.gradientProfile.first, let start = first.first, let end = first.last else {
             let text = SVGDocument.fitting(
-                ["\(name): no gradient profile in the log", "\(name): no gradient profile", "\(short): no gradient profile"], width: width, size: fontSize)
+                ["\(name): no gradient profile in the log", "\(name): no gradient profile", "\(short): no gradient profile"],
+                width: width, size: fontSize)
             svg.text(text, x: left, y: y, size: fontSize, fill: colors.muted)
             return
         }
@@ -81,7 +82,8 @@ struct GradientPlot {
         let dim = run.profileIsOld ? 0.45 : 1
         for (layer, norms) in run.gradientProfile.enumerated().reversed() {
             let points = norms.enumerated().compactMap { step, norm in y.pixel(norm).map { (x: x.pixel(Double(step + 1))!, y: $0) } }
-            svg.polyline(points, stroke: colors.run(index), width: layer == 0 ? 2 : 1, dash: colors.dash(index), opacity: (layer == 0 ? 1 : 0.6) * dim)
+            svg.polyline(
+                points, stroke: colors.run(index), width: layer == 0 ? 2 : 1, dash: colors.dash(index), opacity: (layer == 0 ? 1 : 0.6) * dim)
         }
     }
 }

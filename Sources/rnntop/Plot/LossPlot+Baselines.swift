@@ -41,7 +41,8 @@ extension LossPlot {
                 continue
             }
             let box = spot.box
-            svg.filledRectangle(x: box.left, y: box.top, width: box.right - box.left, height: box.bottom - box.top, fill: colors.background, opacity: 0.9)
+            svg.filledRectangle(
+                x: box.left, y: box.top, width: box.right - box.left, height: box.bottom - box.top, fill: colors.background, opacity: 0.9)
             svg.text(text, x: spot.x, y: spot.y, size: size, fill: line.color, anchor: .end)
             obstacles.addBox(box)
         }
