@@ -27,7 +27,7 @@ struct GradientPlot {
         // height; in every panel when one has it, so that the panels stay the same
         // height and a value at the same height in each. Else the step is in the title.
         let roomy = height - gap - fontSize * 0.4 - fontSize * 1.2 >= fontSize * 3
-        let ageLine = roomy && runs.contains { $0.profileStepsBeforeEnd > 0 } ? fontSize * 1.2 : 0
+        let ageLine = roomy && runs.contains { !$0.gradientProfileAge.isCurrent } ? fontSize * 1.2 : 0
         for (index, run) in runs.enumerated() {
             let top = area.top + fontSize * 0.5 + Double(index) * height
             let plot = PlotArea(left: area.left, top: top + fontSize * 1.6 + ageLine, right: area.right, bottom: top + height - gap + fontSize * 1.2)
@@ -52,7 +52,8 @@ struct GradientPlot {
         }
         let ratio = GradientPanel.ratio(first: start, last: end), word = Health(first: start, last: end).word
         let layers = run.gradientProfile.count > 1 ? " (layer 1 bold)" : ""
-        let step = run.profileStepsBeforeEnd > 0 ? run.gradientProfileStep.map { "at step \(Format.count($0))" } : nil
+        let age = run.gradientProfileAge
+        let step = age.isCurrent ? nil : "at step \(Format.count(age.dataStep))"
         let titles =
             if let step, !ageBelow {
                 ["\(name) \(step): \(ratio) \(word)\(layers)", "\(name) \(step): \(ratio) \(word)", "\(short) \(step): \(word)"]
@@ -60,13 +61,12 @@ struct GradientPlot {
                 ["\(name): \(ratio) \(word)\(layers)", "\(name): \(ratio) \(word)", "\(short): \(ratio) \(word)", "\(short): \(word)"]
             }
         let title = SVGDocument.fitting(titles, width: width, size: fontSize, bold: true)
-        svg.text(title, x: left, y: y, size: fontSize, fill: run.profileIsOld ? colors.muted : colors.run(index), bold: true)
+        svg.text(title, x: left, y: y, size: fontSize, fill: age.isOld ? colors.muted : colors.run(index), bold: true)
         guard let at = step, ageBelow else { return }
-        let before = Format.count(run.profileStepsBeforeEnd)
-        let plural = run.profileStepsBeforeEnd == 1 ? "" : "s"
-        let age = SVGDocument.fitting(
+        let (before, plural) = (Format.count(age.stepsAgo), age.stepsAgo == 1 ? "" : "s")
+        let line = SVGDocument.fitting(
             ["\(at) · \(before) step\(plural) before the end", "\(at) · \(before) before the end", at], width: width, size: fontSize * 0.9)
-        svg.text(age, x: left, y: y + fontSize * 1.2, size: fontSize * 0.9, fill: run.profileIsOld ? colors.muted : colors.text)
+        svg.text(line, x: left, y: y + fontSize * 1.2, size: fontSize * 0.9, fill: age.isOld ? colors.muted : colors.text)
     }
 
     /// The profile's lines on the shared scale `y`, with the panel's axes.
@@ -79,7 +79,7 @@ struct GradientPlot {
             return
         }
         area.drawAxes(into: &svg, x: x, y: y, colors: colors, fontSize: fontSize * 0.85, xSpacing: 70, ySpacing: 22)
-        let dim = run.profileIsOld ? 0.45 : 1
+        let dim = run.gradientProfileAge.isOld ? 0.45 : 1
         for (layer, norms) in run.gradientProfile.enumerated().reversed() {
             let points = norms.enumerated().compactMap { step, norm in y.pixel(norm).map { (x: x.pixel(Double(step + 1))!, y: $0) } }
             svg.polyline(

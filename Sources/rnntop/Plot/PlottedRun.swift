@@ -17,9 +17,9 @@ struct PlottedRun {
     let markers: [Snapshot.Marker]
     /// ‖∂L/∂h_t‖ per layer and time step, from the log's last `grad_profile`.
     let gradientProfile: [[Double]]
-    /// The step that profile is from (another program's log may have its last
-    /// profile long before its last step).
-    let gradientProfileStep: Int?
+    /// How old that profile is at the run's last step, by the dashboard's rule
+    /// (another program's log may have its last profile long before its last step).
+    let gradientProfileAge: DataAge
     /// The first step whose loss was NaN or infinite, when the run blew up.
     let divergedAt: Int?
     let lastStep: Int
@@ -33,9 +33,8 @@ struct PlottedRun {
         validation = run.evaluations
         baseline = run.header.baseline.loss.isFinite ? run.header.baseline.loss : nil
         markers = snapshot.markers
-        let profile = run.gradientProfiles.last { $0.step <= run.lastStep }
-        gradientProfile = profile?.layers ?? []
-        gradientProfileStep = profile?.step
+        gradientProfile = snapshot.hiddenGradientProfile
+        gradientProfileAge = DataAge(profileOf: snapshot)
         let firstBlownUp = zip(run.steps.step, run.steps.loss).first { !$0.1.isFinite }.map { Int($0.0) }
         divergedAt = run.events.first { $0.kind == .diverged }?.step ?? firstBlownUp
         lastStep = run.lastStep
@@ -45,18 +44,6 @@ struct PlottedRun {
     /// column and a gradient plot's title.
     func name(upTo limit: Int) -> String {
         name.count <= max(limit, 4) ? name : name.prefix(max(limit, 4) - 1) + "…"
-    }
-
-    /// The steps from the gradient profile's step to the run's last: 0 for a profile
-    /// of the last step (or none).
-    var profileStepsBeforeEnd: Int {
-        gradientProfileStep.map { max(lastStep - $0, 0) } ?? 0
-    }
-
-    /// Whether the profile is older than a tenth of the run, the age at which the
-    /// dashboard dims a panel: its verdict is no longer the run's.
-    var profileIsOld: Bool {
-        profileStepsBeforeEnd > lastStep / 10
     }
 
     /// The smoothed loss at the run's last step with a finite one.
