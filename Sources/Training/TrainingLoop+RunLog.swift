@@ -9,6 +9,7 @@ extension TrainingLoop {
             parameterCount: network.parameterCount, taskSummary: task.summary, baseline: task.baseline, startStep: step,
             stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize), totalSteps: totalSteps)
         header.name = options.log?.name
+        header.comparison = options.log?.comparison
         log?.begin(header)
     }
 

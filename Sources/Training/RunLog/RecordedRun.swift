@@ -11,6 +11,8 @@ public struct RecordedRun: Sendable {
         public let program: String
         /// The run's own name, when the log gives one (`"name"` in the run record).
         public var name: String? = nil
+        /// The run's place in the comparison it was trained in, when it was one of several.
+        public var comparison: ComparisonPlace? = nil
         public let settings: RunSettings
         /// The task's name when it is not one of rnntop's (a PyTorch run's).
         public var taskName: String? = nil

@@ -47,7 +47,7 @@ extension RunLogReader {
         if parameterCount == nil { missing.insert("parameters") }
         if rnntopSettings == nil { missing.formUnion((record ?? .empty).missing) }
         if seed != nil { missing.remove("seed") }
-        return RecordedRun.Header(
+        var header = RecordedRun.Header(
             program: object["program"] as? String ?? "unknown", name: (object["name"] as? String).flatMap { $0.isEmpty ? nil : $0 },
             settings: settings, taskName: Self.ownTaskName(record, rnntopSettings: rnntopSettings, summary: summary),
             optimizerName: record?.optimizerName, model: model,
@@ -58,6 +58,18 @@ extension RunLogReader {
             startStep: try stepNumber(object["step"]) ?? 0,
             stepsPerEpoch: try wholeNumber(object["steps_per_epoch"], "steps_per_epoch", in: 1...Int(Int32.max)) ?? 1,
             totalSteps: totalSteps, missing: missing, device: object["device"] as? String)
+        header.comparison = try comparisonPlace(object["comparison"])
+        return header
+    }
+
+    /// The run record's `comparison`, `{"run": 2, "runs": 3}`: the run's place among a
+    /// comparison's runs; nil when the record has none.
+    private func comparisonPlace(_ value: Any?) throws(InputError) -> ComparisonPlace? {
+        guard let place = value as? [String: Any],
+            let runs = try wholeNumber(place["runs"], "comparison.runs", in: 1...Int(Int32.max)),
+            let run = try wholeNumber(place["run"], "comparison.run", in: 1...runs)
+        else { return nil }
+        return ComparisonPlace(run: run, of: runs)
     }
 
     /// The name a log gives its task when it is not one of rnntop's own (whose title

@@ -18,9 +18,15 @@ public struct RunLogOptions: Sendable {
     public var append: Bool
     /// The run's name within a comparison (`lstm`, `lr=1e-2`), for the run record.
     public var name: String?
+    /// The run's place within a comparison, for the run record.
+    public var comparison: ComparisonPlace?
 
-    public init(path: String?, csvPath: String? = nil, every: Int? = nil, program: String, append: Bool = false, name: String? = nil) {
+    public init(
+        path: String?, csvPath: String? = nil, every: Int? = nil, program: String, append: Bool = false, name: String? = nil,
+        comparison: ComparisonPlace? = nil
+    ) {
         self.name = name
+        self.comparison = comparison
         self.path = path
         self.csvPath = csvPath
         self.every = every
@@ -102,6 +108,7 @@ final class RunLogWriter {
         line.field("schema", Self.schema)
         line.field("program", info.program)
         if let name = info.name { line.field("name", name) }
+        if let comparison = info.comparison { line.field("comparison", json: "{\"run\":\(comparison.run),\"runs\":\(comparison.runs)}") }
         line.field("start", ISO8601DateFormatter().string(from: Date()))
         line.field("seed", Int(truncatingIfNeeded: info.settings.seed))
         line.field("settings", json: Self.encode(SettingsRecord(info.settings)))

@@ -6,11 +6,14 @@ import Training
 /// the cursor is past it. One log is the replay of one run.
 final class ReplaySet {
     /// Each log's feed and the name its run is shown by: the log's own name for it,
-    /// else the file's name without its folder and extension.
+    /// else the file's name without its folder and extension. A comparison's logs
+    /// come in the comparison's order, whatever order they were given in, so that
+    /// each run has the colour it had when it trained.
     let feeds: [(name: String, feed: ReplayFeed)]
 
     init(_ feeds: [(path: String, feed: ReplayFeed)]) {
-        self.feeds = feeds.map { path, feed in
+        let order = ComparisonPlace.order(feeds.map { $0.feed.run?.header.comparison })
+        self.feeds = order.map { feeds[$0] }.map { path, feed in
             (feed.run?.header.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, feed)
         }
     }

@@ -17,6 +17,12 @@ struct RunPalette {
     ]
 
     func color(_ run: Int) -> RGB {
+        Self.color(run, in: theme)
+    }
+
+    /// The colour of the `run`th run shown (from 0) in `theme`, its `[runs]` palette
+    /// repeating after the eighth: the one rule for the dashboard and `rnntop plot`.
+    static func color(_ run: Int, in theme: Theme) -> RGB {
         theme.color(DashboardThemes.runRoles[run % DashboardThemes.runRoles.count])
     }
 

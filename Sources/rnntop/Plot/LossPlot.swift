@@ -5,8 +5,9 @@ import Training
 /// The loss panel: for each run its raw loss as a faint band (from the lowest loss
 /// to the highest in each column of a few pixels), its smoothed loss as a line
 /// broken where a new model starts, its validations as dots; the baseline dashed
-/// (once when every run has the same); the runs' events as letters on the x axis and
-/// a divergence as a dashed line marked "NaN".
+/// (once when every run has the same) and labelled where it covers no data; the
+/// runs' events as letters on the x axis and a divergence as a dashed line marked
+/// "NaN".
 struct LossPlot {
     let runs: [PlottedRun]
     let colors: PlotColors
@@ -24,22 +25,31 @@ struct LossPlot {
         }
         area.drawAxes(into: &svg, x: x, y: y, colors: colors, fontSize: fontSize)
         svg.text("step", x: area.right, y: area.bottom + fontSize * 4.4, size: fontSize, fill: colors.muted, anchor: .end)
-        drawBaselines(into: &svg, area: area, y: y)
+        let baselines = baselineLines(y: y)
+        for line in baselines { svg.line(area.left, line.y, area.right, line.y, stroke: line.color, width: 1.2, dash: "6 4") }
+        var obstacles = PlotObstacles()
         svg.beginClip(x: area.left, y: area.top, width: area.right - area.left, height: area.bottom - area.top)
-        for (index, run) in runs.enumerated() { drawBand(run, color: colors.run(index), into: &svg, area: area, x: x, y: y) }
+        for (index, run) in runs.enumerated() {
+            drawBand(run, color: colors.run(index), into: &svg, obstacles: &obstacles, area: area, x: x, y: y)
+        }
         for (index, run) in runs.enumerated() {
             let color = colors.run(index)
             for segment in Self.segments(run.smoothed) {
                 let points = segment.compactMap { sample in y.pixel(sample.mean).map { (x: x.pixel(sample.x0 / 2 + sample.x1 / 2)!, y: $0) } }
                 svg.polyline(points, stroke: color, width: 2, dash: colors.dash(index))
+                obstacles.addLine(points)
             }
             for point in run.validation {
                 guard let px = x.pixel(Double(point.step)), let py = y.pixel(point.loss) else { continue }
                 svg.circle(x: px, y: py, radius: 3, fill: color, stroke: colors.background)
+                obstacles.addBox(PlotBox(left: px - 4, top: py - 4, right: px + 4, bottom: py + 4))
             }
         }
         svg.endClip()
-        for (index, run) in runs.enumerated() { drawEvents(run, color: colors.run(index), into: &svg, area: area, x: x) }
+        for (index, run) in runs.enumerated() {
+            drawEvents(run, color: colors.run(index), into: &svg, obstacles: &obstacles, area: area, x: x)
+        }
+        labelBaselines(baselines, into: &svg, obstacles: &obstacles, area: area)
     }
 
     /// The values the loss axis spans: without the highest and lowest 1% once there are
@@ -61,24 +71,12 @@ struct LossPlot {
         return (lastStep / half).rounded(.up) * half
     }
 
-    /// Each run's baseline as a dashed line, labelled at its right end; one line
-    /// in the theme's baseline colour when all runs share it.
-    private func drawBaselines(into svg: inout SVGDocument, area: PlotArea, y: PlotScale) {
-        let baselines = runs.map(\.baseline)
-        let shared = Set(baselines).count == 1 ? baselines.first ?? nil : nil
-        let lines: [(value: Double, color: String)] =
-            shared.map { [($0, colors.baseline)] }
-            ?? baselines.enumerated().compactMap { index, value in value.map { ($0, colors.run(index)) } }
-        for line in lines {
-            guard let py = y.pixel(line.value) else { continue }
-            svg.line(area.left, py, area.right, py, stroke: line.color, width: 1.2, dash: "6 4")
-            svg.text("baseline \(Axis.label(line.value))", x: area.right - 4, y: py - 4, size: fontSize * 0.9, fill: line.color, anchor: .end)
-        }
-    }
-
     /// The raw loss's spread per column, as a faint filled band; a column is wide
     /// enough for about three points (2 to 12 pixels), so a short run has a band too.
-    private func drawBand(_ run: PlottedRun, color: String, into svg: inout SVGDocument, area: PlotArea, x: PlotScale, y: PlotScale) {
+    private func drawBand(
+        _ run: PlottedRun, color: String, into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea, x: PlotScale,
+        y: PlotScale
+    ) {
         let columnWidth = min(12, max(2, 3 * area.width / Double(max(run.raw.count, 1))))
         for segment in Self.segments(run.raw) {
             var columns: [Int: (low: Double, high: Double)] = [:]
@@ -95,20 +93,27 @@ struct LossPlot {
             let upper = ordered.map { (x: centre($0), y: min(columns[$0]!.high, columns[$0]!.low - 1)) }
             let lower = ordered.reversed().map { (x: centre($0), y: columns[$0]!.low) }
             svg.polygon(upper + lower, fill: color, opacity: 0.3)
+            obstacles.addBand(upper + lower)
         }
     }
 
     /// Event letters (the dashboard's: m model, r reset, l learning rate, ...) on a
     /// tick under the x axis, and a divergence as a dashed line from top to bottom.
-    private func drawEvents(_ run: PlottedRun, color: String, into svg: inout SVGDocument, area: PlotArea, x: PlotScale) {
+    private func drawEvents(
+        _ run: PlottedRun, color: String, into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea, x: PlotScale
+    ) {
         for marker in run.markers {
             guard let px = x.pixel(Double(marker.step)) else { continue }
+            let letter = String(ChartData.code(of: marker.kind))
             svg.line(px, area.bottom - 6, px, area.bottom, stroke: color, width: 1.5)
-            svg.text(String(ChartData.code(of: marker.kind)), x: px, y: area.bottom - 8, size: fontSize * 0.9, fill: color, anchor: .middle, bold: true)
+            svg.text(letter, x: px, y: area.bottom - 8, size: fontSize * 0.9, fill: color, anchor: .middle, bold: true)
+            obstacles.addBox(PlotBox(text: letter, x: px, y: area.bottom - 8, size: fontSize * 0.9, anchor: .middle))
         }
         if let step = run.divergedAt, let px = x.pixel(Double(step)) {
             svg.line(px, area.top, px, area.bottom, stroke: colors.diverged, width: 1, dash: "2 3")
             svg.text("NaN", x: px + 3, y: area.top + fontSize, size: fontSize * 0.9, fill: colors.diverged, bold: true)
+            obstacles.addLine([(px, area.top), (px, area.bottom)])
+            obstacles.addBox(PlotBox(text: "NaN", x: px + 3, y: area.top + fontSize, size: fontSize * 0.9, anchor: .start))
         }
     }
 

@@ -1,9 +1,9 @@
 import TerminalUI
 
 /// The plot's colours, from a theme: its background, text and series colours, and
-/// its `[runs]` palette for the runs' lines. A monochrome theme (which has no
-/// colours of its own) draws black on white, its runs in the palette's greys, told
-/// apart by dash patterns.
+/// for the runs' lines the colours the dashboard gives the same runs (`RunPalette`).
+/// A monochrome theme (which has no colours of its own) draws black on white, its
+/// runs in the palette's greys, told apart by dash patterns.
 struct PlotColors {
     let background: String
     let text: String
@@ -12,12 +12,12 @@ struct PlotColors {
     let title: String
     let baseline: String
     let diverged: String
-    private let runs: [String]
+    private let theme: Theme
     private let monochrome: Bool
 
     init(theme: Theme) {
+        self.theme = theme
         monochrome = theme.monochrome
-        runs = DashboardThemes.runRoles.map { theme.color($0).hex }
         if monochrome {
             (background, text, muted, grid, title) = ("#ffffff", "#000000", "#555555", "#cccccc", "#000000")
             (baseline, diverged) = ("#777777", "#000000")
@@ -27,9 +27,9 @@ struct PlotColors {
         }
     }
 
-    /// The colour of the `index`th run (the palette repeats after its last colour).
+    /// The colour of the `index`th run: the dashboard's for the run in that place.
     func run(_ index: Int) -> String {
-        runs[index % runs.count]
+        RunPalette.color(index, in: theme).hex
     }
 
     /// The dash pattern of the `index`th run's line: solid in colour themes; in a

@@ -13,11 +13,13 @@ struct PlotCommand: ParsableCommand {
         abstract: "Draw run logs' loss curves and gradient profiles as an SVG file.",
         discussion: """
             Each log is a run, named by the log (a "name" in its run record) or by its file \
-            name. The loss panel shows each run's smoothed loss as a line over its raw loss \
-            as a faint band, its validations as dots, the baseline dashed and events as \
-            letters on the step axis; the right side a legend with each run's final smoothed \
-            loss, and each run's last ∂L/∂h_t profile on a log scale with the ratio of its \
-            first step to its last.
+            name; a comparison's logs (rnntop --cell rnn,lstm --log run.jsonl) come in the \
+            comparison's order and the dashboard's colours, however they are listed. The loss \
+            panel shows each run's smoothed loss as a line over its raw loss as a faint band, \
+            its validations as dots, the baseline dashed and events as letters on the step \
+            axis; the right side a legend with each run's final smoothed loss, and each run's \
+            last ∂L/∂h_t profile on one log scale for all runs, with the ratio of its first \
+            step to its last and, when it is not from the run's last step, its step.
             """
     )
 
@@ -53,14 +55,17 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         let colors = PlotColors(theme: try DashboardThemes.catalog().load(theme))
         try AtomicFile.checkWritable(output, flag: "output")
-        let runs = try Self.distinctNames(logs.map { path in try Self.read(path, smoothing: smoothing) })
+        let recorded = try logs.map { path in (path: path, run: try Self.read(path)) }
+        // A comparison's logs in its order, as the dashboard showed and coloured its runs.
+        let order = ComparisonPlace.order(recorded.map(\.run.header.comparison))
+        let runs = Self.distinctNames(order.map { PlottedRun(recorded[$0].run, path: recorded[$0].path, smoothing: smoothing) })
         let picture = RunPlot(runs: runs, colors: colors, width: width, height: height, logScale: logScale, smoothing: smoothing)
         try AtomicFile.write(Array(picture.svg().utf8), to: output)
         printError("\(Escaping.escape(output)): \(runs.count) run\(runs.count == 1 ? "" : "s") plotted")
     }
 
     /// A log read to its end; one without a step is refused, there being nothing to draw.
-    static func read(_ path: String, smoothing: Double) throws(InputError) -> PlottedRun {
+    static func read(_ path: String) throws(InputError) -> RecordedRun {
         let reader = try RunLogReader(path: path)
         try reader.update()
         try reader.finish()
@@ -68,7 +73,7 @@ struct PlotCommand: ParsableCommand {
         guard let run = reader.run, !run.steps.step.isEmpty else {
             throw InputError(file: path, problem: "has no step records: no loss to plot")
         }
-        return PlottedRun(run, path: path, smoothing: smoothing)
+        return run
     }
 
     /// The runs, the second and later of a name told apart by their place (`a (2)`).

@@ -13,7 +13,10 @@ struct PlotLegend {
     func draw(into svg: inout SVGDocument, left: Double, top: Double, right: Double) -> Double {
         let row = fontSize * 1.5
         var y = top
-        svg.text("runs: final smoothed loss (EMA \(Axis.label(smoothing)))", x: left, y: y, size: fontSize * 1.1, fill: colors.title, bold: true)
+        let title = SVGDocument.fitting(
+            ["runs: final smoothed loss (EMA \(Axis.label(smoothing)))", "final smoothed loss (EMA \(Axis.label(smoothing)))", "final smoothed loss"],
+            width: right - left, size: fontSize * 1.1, bold: true)
+        svg.text(title, x: left, y: y, size: fontSize * 1.1, fill: colors.title, bold: true)
         for (index, run) in runs.enumerated() {
             y += row
             let color = colors.run(index)
@@ -22,9 +25,13 @@ struct PlotLegend {
             let final = run.divergedAt.map { "NaN at \(Format.count($0))" } ?? run.finalLoss.map(Format.value) ?? "-"
             svg.text(final, x: right, y: y, size: fontSize, fill: run.divergedAt == nil ? colors.text : colors.diverged, anchor: .end)
         }
-        for key in ["faint band: raw loss · dots: validation", "dashed: baseline · letters: events (m model, r reset, l lr, ...)"] {
+        let keys = [
+            ["faint band: raw loss · dots: validation", "band: raw loss · dots: validation", "band: raw · dots: validation"],
+            ["dashed: baseline · letters: events (m model, r reset, l lr, ...)", "dashed: baseline · letters: events", "dashed: baseline"],
+        ]
+        for key in keys {
             y += row
-            svg.text(key, x: left, y: y, size: fontSize * 0.85, fill: colors.muted)
+            svg.text(SVGDocument.fitting(key, width: right - left, size: fontSize * 0.85), x: left, y: y, size: fontSize * 0.85, fill: colors.muted)
         }
         return y
     }

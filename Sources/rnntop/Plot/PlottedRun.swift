@@ -17,6 +17,9 @@ struct PlottedRun {
     let markers: [Snapshot.Marker]
     /// ‖∂L/∂h_t‖ per layer and time step, from the log's last `grad_profile`.
     let gradientProfile: [[Double]]
+    /// How old that profile is at the run's last step, by the dashboard's rule
+    /// (another program's log may have its last profile long before its last step).
+    let gradientProfileAge: DataAge
     /// The first step whose loss was NaN or infinite, when the run blew up.
     let divergedAt: Int?
     let lastStep: Int
@@ -31,6 +34,7 @@ struct PlottedRun {
         baseline = run.header.baseline.loss.isFinite ? run.header.baseline.loss : nil
         markers = snapshot.markers
         gradientProfile = snapshot.hiddenGradientProfile
+        gradientProfileAge = DataAge(profileOf: snapshot)
         let firstBlownUp = zip(run.steps.step, run.steps.loss).first { !$0.1.isFinite }.map { Int($0.0) }
         divergedAt = run.events.first { $0.kind == .diverged }?.step ?? firstBlownUp
         lastStep = run.lastStep

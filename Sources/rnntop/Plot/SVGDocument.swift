@@ -75,6 +75,13 @@ struct SVGDocument {
                 + " fill=\"none\"" + Self.stroke(stroke, width: 1, dash: nil, opacity: 1) + "/>")
     }
 
+    /// A rectangle filled with `fill` and no outline: a label's backing.
+    mutating func filledRectangle(x: Double, y: Double, width: Double, height: Double, fill: String, opacity: Double) {
+        elements.append(
+            "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\""
+                + " fill=\"\(fill)\" fill-opacity=\"\(Self.number(opacity))\"/>")
+    }
+
     /// Text at (x, y), its baseline on y; text from a log is escaped (control
     /// characters made visible, then XML's special characters).
     mutating func text(

@@ -38,13 +38,13 @@ extension TrainCommand {
     func makeRuns(_ grid: RunGrid, options: (RunGrid.Run) -> SessionOptions) throws -> [LiveRun] {
         let turns = grid.isComparison ? StepTurns() : nil
         let count = grid.runs.count
-        return try grid.runs.map { run in
+        return try grid.runs.enumerated().map { index, run in
             var runOptions = options(run)
             runOptions.turns = turns
             // The runs live at once: each may plan for its share of the memory.
             runOptions.memoryLimit /= Double(count)
             let files = RunFiles(name: grid.isComparison ? run.name : nil)
-            runOptions.log = logOptions(files)
+            runOptions.log = logOptions(files, place: grid.isComparison ? ComparisonPlace(run: index + 1, of: count) : nil)
             do {
                 return LiveRun(name: run.name, session: try makeSession(runOptions, run.choices, files))
             } catch let error as ConfigError where count > 1 {
@@ -54,13 +54,14 @@ extension TrainCommand {
         }
     }
 
-    /// The run log the flags ask for, if any.
-    private func logOptions(_ files: RunFiles) -> RunLogOptions? {
+    /// The run log the flags ask for, if any; a comparison's run's log says its place,
+    /// so that replay and plot show the runs in the comparison's order and colours.
+    private func logOptions(_ files: RunFiles, place: ComparisonPlace?) -> RunLogOptions? {
         guard log != nil || csv != nil else { return nil }
         // A resumed run goes on in the log it wrote before (the same path given again).
         return RunLogOptions(
             path: log.map(files.path), csvPath: csv.map(files.path), every: logEvery, program: "rnntop \(RNNTop.version)",
-            append: resume != nil, name: files.name)
+            append: resume != nil, name: files.name, comparison: place)
     }
 
     /// `rnntop` with nothing to say: the lesson, the adding problem with a vanilla RNN.
