@@ -10,7 +10,7 @@ import Training
 /// Nothing on screen is older than it says: a replayed log's gradient profile and
 /// probe give their step when it is not the step shown (dim once old), a log that
 /// kept one step record in ten still draws every spike in the loss band, and the
-/// header says what the training process costs.
+/// header says what the training process costs; the plot's band keeps the spikes too.
 @Suite struct DataAgeScreenTests {
     static let run = #"{"type":"run","schema":1,"program":"my-trainer","model":{"cell":"lstm","hidden":8},"total_steps":1500,"device":"cuda:0"}"#
 
@@ -90,6 +90,25 @@ import Training
         let spiked = try Self.screen([Self.run] + Self.steps(spikeAt: 1250))
         #expect(try upperBandDots(plain) == 0, "the kept records' spread stays in the middle")
         #expect(try upperBandDots(spiked) >= 3, "the spike reaches the top:\n\(spiked.lines.prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test func aSpikeBetweenTwoKeptRecordsIsInThePlotsBand() throws {
+        /// The highest point (smallest y) of the loss band over the steps past 1,000, as
+        /// a fraction of the loss panel's height from its bottom.
+        func bandTop(_ spike: Int?) throws -> Double {
+            let log = try Fixtures.write(([Self.run] + Self.steps(spikeAt: spike)).joined(separator: "\n") + "\n", named: "run.jsonl")
+            let svg = try PlotTruthTests.plot([log])
+            let frame = try #require(PlotCommandTests.elements("rect", in: svg).first { $0["fill"] == "none" })
+            let (left, top) = (Double(frame["x"]!)!, Double(frame["y"]!)!)
+            let (width, height) = (Double(frame["width"]!)!, Double(frame["height"]!)!)
+            let band = PlotCommandTests.elements("polygon", in: svg).filter { $0["fill-opacity"] == "0.3" }.flatMap(PlotTruthTests.points)
+            // Steps past 1,000 of 1,500: the right third of the panel.
+            let late = band.filter { $0.x > left + width * 0.7 && $0.x <= left + width }
+            let highest = try #require(late.map(\.y).min())
+            return (top + height - highest) / height
+        }
+        #expect(try bandTop(nil) < 0.8, "the kept records' spread stays below the top")
+        #expect(try bandTop(1250) >= 1, "the spike reaches the top of the panel")
     }
 
     @Test func theHeaderSaysWhatTheProcessCosts() throws {
