@@ -52,13 +52,20 @@ struct GradientPlot {
         }
         let ratio = GradientPanel.ratio(first: start, last: end), word = Health(first: start, last: end).word
         let layers = run.gradientProfile.count > 1 ? " (layer 1 bold)" : ""
+        let part = run.gradientProfileSequences.map { ", on \($0) sequence\($0 == 1 ? "" : "s")" } ?? ""
         let age = run.gradientProfileAge
         let step = age.isCurrent ? nil : "at step \(Format.count(age.dataStep))"
         let titles =
             if let step, !ageBelow {
-                ["\(name) \(step): \(ratio) \(word)\(layers)", "\(name) \(step): \(ratio) \(word)", "\(short) \(step): \(word)"]
+                [
+                    "\(name) \(step): \(ratio) \(word)\(layers)\(part)", "\(name) \(step): \(ratio) \(word)\(layers)",
+                    "\(name) \(step): \(ratio) \(word)", "\(short) \(step): \(word)",
+                ]
             } else {
-                ["\(name): \(ratio) \(word)\(layers)", "\(name): \(ratio) \(word)", "\(short): \(ratio) \(word)", "\(short): \(word)"]
+                [
+                    "\(name): \(ratio) \(word)\(layers)\(part)", "\(name): \(ratio) \(word)\(layers)", "\(name): \(ratio) \(word)",
+                    "\(short): \(ratio) \(word)", "\(short): \(word)",
+                ]
             }
         let title = SVGDocument.fitting(titles, width: width, size: fontSize, bold: true)
         svg.text(title, x: left, y: y, size: fontSize, fill: age.isOld ? colors.muted : colors.run(index), bold: true)

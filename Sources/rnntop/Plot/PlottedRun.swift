@@ -20,6 +20,8 @@ struct PlottedRun {
     /// How old that profile is at the run's last step, by the dashboard's rule
     /// (another program's log may have its last profile long before its last step).
     let gradientProfileAge: DataAge
+    /// When another program took that profile on part of a batch: on how many sequences.
+    let gradientProfileSequences: Int?
     /// The first step whose loss was NaN or infinite, when the run blew up.
     let divergedAt: Int?
     let lastStep: Int
@@ -35,6 +37,7 @@ struct PlottedRun {
         markers = snapshot.markers
         gradientProfile = snapshot.hiddenGradientProfile
         gradientProfileAge = DataAge(profileOf: snapshot)
+        gradientProfileSequences = snapshot.hiddenGradientProfileSequences
         let firstBlownUp = zip(run.steps.step, run.steps.loss).first { !$0.1.isFinite }.map { Int($0.0) }
         divergedAt = run.events.first { $0.kind == .diverged }?.step ?? firstBlownUp
         lastStep = run.lastStep
