@@ -36,6 +36,8 @@ public enum Command: Sendable, Equatable {
     case extend(steps: Int?)
     /// Ends the run.
     case quit
+    /// A change relative to the run's value when it is applied (a key's).
+    case adjust(Adjustment)
 
     /// The kind of event the command records.
     public var eventKind: EventKind {
@@ -57,6 +59,7 @@ public enum Command: Sendable, Equatable {
         case .saveWeights: .weights
         case .extend: .extend
         case .quit: .quit
+        case .adjust(let change): change.eventKind
         }
     }
 

@@ -126,6 +126,8 @@ extension TrainingLoop {
         case .quit:
             record(.quit, message: "stopped at step \(step)", source: source)
             end(.quit)
+        case .adjust(let change):
+            try perform(try self.command(for: change), source: source)
         }
     }
 

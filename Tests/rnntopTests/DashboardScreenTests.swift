@@ -118,18 +118,17 @@ import Training
     }
 
     @Test func keysBecomeTheCommandsTheirHelpPromises() throws {
+        // Changes relative to the run's values are the loop's to make (AdjustmentTests).
         let snapshot = try Self.snapshot()
-        let lr = snapshot.settings.training.optimizer.learningRate
-        #expect(KeyMap.action(for: .character("+"), snapshot: snapshot) == .command(.setLearningRate(lr * 2)))
-        #expect(KeyMap.action(for: .character("-"), snapshot: snapshot) == .command(.setLearningRate(lr / 2)))
-        #expect(KeyMap.action(for: .character(" "), snapshot: snapshot) == .command(.extend(steps: nil)), "a finished run goes on")
-        #expect(KeyMap.action(for: .character("m"), snapshot: snapshot) == .command(.changeModel(cell: .lstm, hiddenSize: nil)))
+        #expect(KeyMap.action(for: .character("+"), snapshot: snapshot) == .command(.adjust(.learningRate(times: 2))))
+        #expect(KeyMap.action(for: .character("-"), snapshot: snapshot) == .command(.adjust(.learningRate(times: 0.5))))
+        #expect(KeyMap.action(for: .character(" "), snapshot: snapshot) == .command(.adjust(.pauseOrResume)))
+        #expect(KeyMap.action(for: .character("m"), snapshot: snapshot) == .command(.adjust(.nextCell)))
         #expect(KeyMap.action(for: .character("q"), snapshot: snapshot) == .quit)
         #expect(KeyMap.action(for: .tab, snapshot: snapshot) == .focusNext)
         #expect(KeyMap.action(for: .character("x"), snapshot: snapshot) == .cycleXAxis)
         #expect(KeyMap.action(for: .character("z"), snapshot: snapshot) == nil)
-        #expect(snapshot.settings.training.clipping.threshold == 1)
-        #expect(KeyMap.action(for: .character("]"), snapshot: snapshot) == .command(.setClipping(threshold: 2, mode: nil)))
+        #expect(KeyMap.action(for: .character("]"), snapshot: snapshot) == .command(.adjust(.clipping(up: true))))
     }
 
     @Test func theVerdictOnTheGradientReadsPlainly() {
@@ -172,16 +171,14 @@ extension DashboardScreenTests {
     /// The rest of the keys the help promises, including the ones that refuse.
     @Test func everyOtherKeyDoesWhatItsHelpSays() throws {
         let snapshot = try Self.snapshot()
-        let training = snapshot.settings.training
         func action(_ c: Character) -> Action? { KeyMap.action(for: .character(c), snapshot: snapshot) }
-        #expect(training.optimizer.kind == .adam)
-        #expect(action("o") == .command(.switchOptimizer(.rmsprop)), "o goes sgd → adam → rmsprop → adagrad → sgd")
+        #expect(action("o") == .command(.adjust(.nextOptimizer)), "o goes sgd → adam → rmsprop → adagrad → sgd")
         #expect(action("n") == .command(.step))
-        #expect(action("B") == .command(.setBatchSize(training.batchSize * 2)))
-        #expect(action("b") == .command(.setBatchSize(training.batchSize / 2)))
-        #expect(action("D") == .command(.setDropout(0.1)))
-        #expect(action("d") == .command(.setDropout(0)))
-        #expect(action("[") == .command(.setClipping(threshold: 0.5, mode: nil)))
+        #expect(action("B") == .command(.adjust(.batchSize(doubled: true))))
+        #expect(action("b") == .command(.adjust(.batchSize(doubled: false))))
+        #expect(action("D") == .command(.adjust(.dropout(by: 0.1))))
+        #expect(action("d") == .command(.adjust(.dropout(by: -0.1))))
+        #expect(action("[") == .command(.adjust(.clipping(up: false))))
         #expect(action("\\") == .command(.setClipping(threshold: 0, mode: nil)))
         #expect(action("r") == .command(.resetWeights(seed: nil)))
         #expect(action("s") == .command(.saveCheckpoint(path: "rnntop.ckpt")))
@@ -189,7 +186,6 @@ extension DashboardScreenTests {
         #expect(action("h") == .cycleHeatmap && action("l") == .toggleLogScale && action("e") == .cycleSmoothing)
         #expect(action("t") == .cycleTheme && action("?") == .toggleHelp)
         #expect(KeyMap.action(for: .backTab, snapshot: snapshot) == .focusPrevious)
-        #expect(KeyMap.action(for: .character("m"), snapshot: snapshot) == .command(.changeModel(cell: .lstm, hiddenSize: nil)))
         #expect(KeyMap.action(for: .up, snapshot: snapshot) == .move(dx: 0, dy: -1))
     }
 

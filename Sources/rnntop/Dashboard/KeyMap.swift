@@ -24,8 +24,10 @@ enum Action: Equatable {
 
 /// The keys, their actions, and how the help overlay and the footer describe them.
 enum KeyMap {
+    /// A key's action. Keys that change a value relative to the run's send the
+    /// change, which the training loop applies to the value it holds then: every
+    /// press counts, however fast they come.
     static func action(for key: Key, snapshot: Snapshot) -> Action? {
-        let training = snapshot.settings.training
         switch key {
         case .tab: return .focusNext
         case .backTab: return .focusPrevious
@@ -36,34 +38,19 @@ enum KeyMap {
         case .escape: return .dismiss
         case .character(let c):
             switch c {
-            case " ":
-                switch snapshot.state {
-                case .running: return .command(.pause)
-                case .done where snapshot.step >= snapshot.totalSteps: return .command(.extend(steps: nil))
-                default: return .command(.resume)
-                }
+            case " ": return .command(.adjust(.pauseOrResume))
             case "n": return .command(.step)
-            case "+", "=": return .command(.setLearningRate(training.optimizer.learningRate * 2))
-            case "-", "_": return .command(.setLearningRate(training.optimizer.learningRate / 2))
-            case "]":
-                let current = training.clipping.isOff ? 0 : training.clipping.threshold
-                guard let next = clipLadder.first(where: { $0 > current * 1.0001 }) else { return .refused("clipping is at its largest") }
-                return .command(.setClipping(threshold: current == 0 ? 1 : next, mode: nil))
-            case "[":
-                guard !training.clipping.isOff else { return .refused("clipping is off") }
-                let lower = clipLadder.last { $0 < training.clipping.threshold * 0.9999 }
-                return .command(.setClipping(threshold: lower ?? 0, mode: nil))
-            case "\\":
-                guard !training.clipping.isOff else { return .refused("clipping is off") }
-                return .command(.setClipping(threshold: 0, mode: nil))
-            case "o":
-                return .command(.switchOptimizer(training.optimizer.kind.cycled()))
-            case "b": return training.batchSize > 1 ? .command(.setBatchSize(max(1, training.batchSize / 2))) : .refused("the batch is 1")
-            case "B": return .command(.setBatchSize(training.batchSize * 2))
-            case "d": return .command(.setDropout(max(0, (snapshot.model.outputDropout * 10).rounded() / 10 - 0.1)))
-            case "D": return .command(.setDropout(min(0.9, (snapshot.model.outputDropout * 10).rounded() / 10 + 0.1)))
-            case "m":
-                return .command(.changeModel(cell: snapshot.model.cell.cycled(), hiddenSize: nil))
+            case "+", "=": return .command(.adjust(.learningRate(times: 2)))
+            case "-", "_": return .command(.adjust(.learningRate(times: 0.5)))
+            case "]": return .command(.adjust(.clipping(up: true)))
+            case "[": return .command(.adjust(.clipping(up: false)))
+            case "\\": return .command(.setClipping(threshold: 0, mode: nil))
+            case "o": return .command(.adjust(.nextOptimizer))
+            case "b": return .command(.adjust(.batchSize(doubled: false)))
+            case "B": return .command(.adjust(.batchSize(doubled: true)))
+            case "d": return .command(.adjust(.dropout(by: -0.1)))
+            case "D": return .command(.adjust(.dropout(by: 0.1)))
+            case "m": return .command(.adjust(.nextCell))
             case "r": return .command(.resetWeights(seed: nil))
             case "u": return snapshot.canRollBack ? .command(.rollBack) : .refused("nothing to roll back to yet")
             case "s": return .command(.saveCheckpoint(path: snapshot.settings.checkpointPath ?? "rnntop.ckpt"))
@@ -90,10 +77,6 @@ enum KeyMap {
         default: return nil
         }
     }
-
-    /// The thresholds `]` and `[` step through: round values, so a few presses go a
-    /// long way; below the smallest, `[` turns clipping off.
-    static let clipLadder: [Float] = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 1000]
 
     /// How a key moves a replay's cursor through the run.
     enum ReplayMove: Equatable {

@@ -1,7 +1,7 @@
 extension CaseIterable where Self: Equatable, AllCases.Index == Int {
     /// The case `offset` places after this one in declaration order, wrapping
     /// around: what a key that cycles through the choices moves to.
-    func cycled(by offset: Int = 1) -> Self {
+    public func cycled(by offset: Int = 1) -> Self {
         let all = Self.allCases
         let index = all.firstIndex(of: self)!
         let count = all.count
