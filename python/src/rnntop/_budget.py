@@ -16,8 +16,9 @@ class Budget:
     The step records are charged what they take (:meth:`charge_records`). The passes
     get what the records leave, split between their kinds by ``weights``: each kind has
     an account that fills at its part of that rate, and a pass of the kind is allowed
-    when the account holds what the kind's last charged pass took. So each kind comes
-    at a steady pace, as often as the share pays for.
+    when the account holds what the next one is expected to cost (what the last took,
+    unless :meth:`charge` is told otherwise). So each kind comes at a steady pace, as
+    often as the share pays for.
 
     A pass can also be noted without being charged (:meth:`exempt`): the first of each
     kind, whose time holds PyTorch's warm-up (the first calls of the unrolled ops), and
