@@ -3,10 +3,11 @@
 # problem (B 32, T 50) on the CPU, trained for STEPS steps without and with a RunLog
 # at its default schedule, alternating, PAIRS times, in the Python environment of
 # Scripts/python-env.sh. Prints each pair, the median ratios of their wall-clock and
-# CPU times, and the CPU time inside RunLog's calls against the rest of the loop (the
-# figure a busy machine disturbs least).
-#   Scripts/runlog-overhead.sh [PAIRS] [STEPS] [THREADS]   (default: 5 pairs of 1000 steps,
-#                                                          torch's own number of threads)
+# CPU times, the CPU time inside RunLog's calls against the rest of the loop (the
+# figure a busy machine disturbs least), and the gradient profiles and probes the last
+# log holds.
+#   Scripts/runlog-overhead.sh [PAIRS] [STEPS] [THREADS] [--cell C] [--hidden H] [--layers L]
+#   (default: 5 pairs of 1000 steps, torch's own number of threads, LSTM H 128, 1 layer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=$(Scripts/python-env.sh)

@@ -2,10 +2,12 @@
 same weights, without and with a RunLog, alternating; the wall-clock and the CPU time
 (this process's, which other load on the machine disturbs less) of each loop, and the
 CPU time spent inside RunLog's calls against the loop's own, which a busy machine blurs
-least."""
+least; and how many gradient profiles and probes the last log holds, and where."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -47,16 +49,24 @@ def loop(model: nn.Module, start: dict, data: list, log_path: Path | None) -> tu
 
 
 def main() -> None:
-    pairs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    if len(sys.argv) > 3:
-        torch.set_num_threads(int(sys.argv[3]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pairs", type=int, nargs="?", default=5)
+    parser.add_argument("steps", type=int, nargs="?", default=1000)
+    parser.add_argument("threads", type=int, nargs="?", help="torch's threads (default: its own number)")
+    parser.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="lstm")
+    parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--layers", type=int, default=1)
+    arguments = parser.parse_args()
+    pairs, steps = arguments.pairs, arguments.steps
+    if arguments.threads:
+        torch.set_num_threads(arguments.threads)
     torch.manual_seed(0)
     generator = torch.Generator().manual_seed(0)
     data = [adding_batch(32, 50, generator) for _ in range(steps)]
-    model = AddingModel("lstm", 128, 1)
+    model = AddingModel(arguments.cell, arguments.hidden, arguments.layers)
     start = {key: value.clone() for key, value in model.state_dict().items()}
-    print(f"LSTM H128 B32 T50, {steps} steps a loop, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    shape = f"{arguments.cell.upper()} H{arguments.hidden}" + (f" x{arguments.layers}" if arguments.layers > 1 else "")
+    print(f"{shape} B32 T50, {steps} steps a loop, torch {torch.__version__}, {torch.get_num_threads()} threads")
     loop(model, start, data[:50], None)  # warm up
     walls, cpus, shares = [], [], []
     with tempfile.TemporaryDirectory() as folder:
@@ -71,13 +81,21 @@ def main() -> None:
                 f"({cpu:.2f} s CPU, {inside:.2f} s of it inside RunLog): {walls[-1]:.4f} wall, {cpus[-1]:.4f} CPU, "
                 f"+{100 * shares[-1]:.2f}% CPU inside RunLog"
             )
-        text = (Path(folder) / "run.jsonl").read_text()
-        profiles, probes = text.count('"type":"grad_profile"'), text.count('"type":"probe"')
+        records = [json.loads(line) for line in (Path(folder) / "run.jsonl").read_text().splitlines()]
+    profiles = [r for r in records if r["type"] == "grad_profile"]
+    probes = [r["step"] for r in records if r["type"] == "probe"]
+    sequences = sorted({r.get("sequences", 32) for r in profiles})
     print(
         f"median with the log / without: {statistics.median(walls):.4f} wall clock, {statistics.median(cpus):.4f} CPU; "
-        f"CPU time inside RunLog's calls: +{100 * statistics.median(shares):.2f}% of the loop's own ({pairs} pairs); "
-        f"the last log's gradient profiles: {profiles}, probes: {probes}"
+        f"CPU time inside RunLog's calls: +{100 * statistics.median(shares):.2f}% of the loop's own ({pairs} pairs)\n"
+        f"the last log: {len(profiles)} gradient profiles (at steps {_steps([r['step'] for r in profiles])}; "
+        f"on {', '.join(map(str, sequences))} of 32 sequences), {len(probes)} probes (at steps {_steps(probes)})"
     )
+
+
+def _steps(steps: list[int]) -> str:
+    """``1, 40, 81, ..., 1500``: the first three and the last of a list of steps."""
+    return ", ".join(map(str, steps)) if len(steps) <= 5 else f"{', '.join(map(str, steps[:3]))}, ..., {steps[-1]}"
 
 
 if __name__ == "__main__":

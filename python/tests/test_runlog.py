@@ -156,10 +156,11 @@ def test_a_tiny_budget_spaces_the_passes_out(tmp_path: Path) -> None:
     with RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=batches(1)[0], time_share=1e-9) as log:
         train(model, batches(40), log)
     written = records(tmp_path / "run.jsonl")
-    # The first profile and probe, and the probe of the last weights, cost nothing of the budget.
-    assert [r["step"] for r in of(written, "grad_profile")] == [1]
+    # The first passes and those of the last step (at close: total_steps was not given)
+    # cost nothing of the budget; nothing else fits it.
+    assert [r["step"] for r in of(written, "grad_profile")] == [1, 40]
     assert [r["step"] for r in of(written, "probe")] == [1, 40]
-    assert [r["step"] for r in of(written, "param_norms")] == [1]
+    assert [r["step"] for r in of(written, "param_norms")] == [1, 40]
     assert len(of(written, "step")) == 40
 
 

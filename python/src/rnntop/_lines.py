@@ -28,7 +28,7 @@ class LineFile:
             raise type(error)(error.errno, f"cannot write the run log: {error.strerror}", path) from None
         self.path = path
         self._lines: list[str] = []
-        self.last_flush = time.monotonic()
+        self.last_flush = time.perf_counter()
         self._broken = False
 
     def write(self, line: str) -> None:
@@ -36,7 +36,7 @@ class LineFile:
         self._lines.append(line)
 
     def flush(self) -> None:
-        self.last_flush = time.monotonic()
+        self.last_flush = time.perf_counter()
         if not self._lines or self._fd < 0:
             return
         data = ("\n".join(self._lines) + "\n").encode()

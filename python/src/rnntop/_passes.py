@@ -1,8 +1,8 @@
 """Extra passes of the user's model with its recurrent modules unrolled.
 
 A pass runs ``loss_fn(model(x), y)`` once with every ``nn.RNN``, ``nn.LSTM`` and
-``nn.GRU`` swapped, for that pass only, for the step-by-step version in
-:mod:`rnntop._unroll`, and back-propagates the loss to every ``h_t`` alone. The
+``nn.GRU`` swapped, for that pass only, for the version in :mod:`rnntop._unroll` that
+keeps every time step's state, and back-propagates the loss to every ``h_t``. The
 training state is left as it was: no parameter's ``.grad`` is touched (the gradient
 is asked for the hidden states only), the random number generators are restored,
 and every module's training flag is put back (the pass itself runs in eval mode, so
@@ -25,8 +25,9 @@ __all__ = ["PassResult", "RecurrentModules", "run_pass"]
 
 
 class RecurrentModules:
-    """The recurrent modules of a model, found once: those that can be unrolled, and
-    a sentence for each that cannot."""
+    """The recurrent modules of a model, found once: those that can be unrolled, a
+    sentence for each that cannot, and whether inputs put the batch first (by the first
+    that can)."""
 
     def __init__(self, model: nn.Module) -> None:
         self.unrollable: list[tuple[str, nn.RNNBase]] = []
@@ -39,45 +40,45 @@ class RecurrentModules:
                 self.unrollable.append((name or type(module).__name__, module))
             else:
                 self.refused.append(f"{name or type(module).__name__} ({type(module).__name__}) cannot be unrolled: {reason}")
-
-    @property
-    def batch_first(self) -> bool:
-        """Whether inputs put the batch first, by the first recurrent module."""
-        return bool(self.unrollable and self.unrollable[0][1].batch_first)
+        self.batch_first = bool(self.unrollable and self.unrollable[0][1].batch_first)
 
 
 @dataclass
 class PassResult:
-    """What one unrolled pass found, detached from the graph (still on the model's device)."""
+    """What one unrolled pass found (on the model's device): the loss, and per layer its
+    states over time and ∂L/∂h_t (each ``(steps, batch, ...)``)."""
 
     loss: Tensor
     traces: list[LayerTrace]
-    #: Per layer, ∂L/∂h_t for t = 1..T, each ``(batch, hidden)``.
-    hidden_gradients: list[list[Tensor]]
 
     def profile(self) -> list[Tensor]:
         """Per layer, ‖∂L/∂h_t‖ over batch and units for t = 1..T, summed in float64."""
-        return [torch.stack(layer).double().pow(2).sum(dim=(1, 2)).sqrt() for layer in self.hidden_gradients]
+        return [_gradient(trace).double().pow(2).sum(dim=(1, 2)).sqrt() for trace in self.traces]
 
     def probe_layers(self) -> list[dict[str, Any]]:
         """The first sequence's matrices per layer, units × steps, as float32 CPU tensors."""
 
-        def matrix(per_step: list[Tensor]) -> Tensor:
-            return torch.stack(per_step)[:, 0, :].t().float().cpu()
+        def matrix(over_time: Tensor) -> Tensor:
+            return over_time[:, 0, :].t().float().cpu()
 
         layers = []
-        for trace, gradients in zip(self.traces, self.hidden_gradients):
-            layer: dict[str, Any] = {"h": matrix(trace.hidden), "dh": matrix(gradients), "gates": []}
-            if trace.cell:
+        for trace in self.traces:
+            layer: dict[str, Any] = {"h": matrix(trace.hidden), "dh": matrix(_gradient(trace)), "gates": []}
+            if trace.cell is not None:
                 layer["c"] = matrix(trace.cell)
-            if trace.gates:
-                size = trace.hidden[0].shape[-1]
+            if trace.gates is not None:
+                size = trace.hidden.shape[-1]
                 stacked = matrix(trace.gates)
                 for block, name in enumerate(GATE_NAMES[trace.mode]):
                     activations = stacked[block * size : (block + 1) * size]
                     layer["gates"].append({"name": name, "activations": activations, "saturation": _saturation(name, activations)})
             layers.append(layer)
         return layers
+
+
+def _gradient(trace: LayerTrace) -> Tensor:
+    """∂L/∂h_t of a layer whose output the loss did not reach is 0."""
+    return trace.gradient if trace.gradient is not None else torch.zeros_like(trace.hidden)
 
 
 def _saturation(name: str, activations: Tensor) -> float:
@@ -106,36 +107,25 @@ def run_pass(
     traces: list[LayerTrace] = []
     devices = sorted({p.device.index or 0 for p in model.parameters() if p.device.type == "cuda"})
     modes = [(module, module.training) for module in model.modules()]
+    anchor = torch.zeros((), requires_grad=True)  # asking for its gradient runs the modules' backward
     try:
-        with torch.random.fork_rng(devices=devices), torch.enable_grad(), _unrolled(modules, traces, keep_gates, notes):
+        with torch.random.fork_rng(devices=devices), torch.enable_grad(), _unrolled(modules, traces, keep_gates, notes, anchor):
             model.eval()
             loss = loss_fn(model(x), y)
-            hidden = [h for trace in traces for h in trace.hidden]
-            if not hidden:
+            if not traces:
                 return None
             if not isinstance(loss, Tensor) or loss.numel() != 1 or not loss.requires_grad:
                 notes.add("the loss does not depend on the recurrent modules' parameters: no gradient per time step")
                 return None
-            gradients = torch.autograd.grad(loss, hidden, allow_unused=True)
+            torch.autograd.grad(loss, anchor, allow_unused=True)
     finally:
         for module, training in modes:
             module.training = training
-
-    per_layer, start = [], 0
-    for trace in traces:
-        count = len(trace.hidden)
-        part = gradients[start : start + count]
-        per_layer.append([g.detach() if g is not None else torch.zeros_like(h) for g, h in zip(part, trace.hidden)])
-        start += count
-    for trace in traces:
-        trace.hidden = [h.detach() for h in trace.hidden]
-        trace.cell = [c.detach() for c in trace.cell]
-        trace.gates = [g.detach() for g in trace.gates]
-    return PassResult(loss.detach().reshape(()), traces, per_layer)
+    return PassResult(loss.detach().reshape(()), traces)
 
 
 @contextlib.contextmanager
-def _unrolled(modules: RecurrentModules, traces: list[LayerTrace], keep_gates: bool, notes: set[str]) -> Iterator[None]:
+def _unrolled(modules: RecurrentModules, traces: list[LayerTrace], keep_gates: bool, notes: set[str], anchor: Tensor) -> Iterator[None]:
     """Makes each unrollable module run unrolled until the block ends, adding its layers'
     traces to ``traces``; a packed sequence runs fused, and is noted."""
     saved = []
@@ -146,7 +136,7 @@ def _unrolled(modules: RecurrentModules, traces: list[LayerTrace], keep_gates: b
             if isinstance(input, PackedSequence):
                 notes.add(f"{_name} ({type(_module).__name__}) cannot be unrolled: it was given a packed sequence")
                 return type(_module).forward(_module, input, hx)
-            output, state, layers = unrolled_forward(_module, _name, input, hx, keep_gates)
+            output, state, layers = unrolled_forward(_module, _name, input, hx, keep_gates, anchor)
             traces.extend(layers)
             return output, state
 

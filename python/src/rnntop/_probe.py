@@ -1,4 +1,4 @@
-"""Batches as the log takes them: ``(x, y)`` pairs, their size, and the probe's first sequence."""
+"""Batches as the log takes them: ``(x, y)`` pairs, their size, their first sequences, and the probe."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from torch import Tensor, nn
 
 from ._passes import RecurrentModules
 
-__all__ = ["Probe", "batch_size", "check_batch"]
+__all__ = ["Probe", "batch_size", "check_batch", "leading_sequences"]
 
 
 def check_batch(batch: Any, what: str = "batch") -> None:
@@ -39,16 +39,32 @@ def first_sequence(x: Tensor, y: Any, batch_first: bool) -> tuple[Tensor, Any]:
 
     The target's batch dimension is the input's if it has that size there, else its
     first dimension of that size; a target without one is used whole."""
+    cut = leading_sequences(x, y, batch_first, 1)
+    if cut is not None:
+        return cut
     dim = _batch_dim(x, batch_first)
-    if dim is None or x.shape[dim] == 1:
+    return (x, y) if dim is None else (x.narrow(dim, 0, 1), y)
+
+
+def leading_sequences(x: Tensor, y: Any, batch_first: bool, count: int) -> Optional[tuple[Tensor, Any]]:
+    """The first ``count`` sequences of a batch and their targets, or None when the
+    target cannot be cut to match: a tensor target is cut along the input's batch
+    dimension if it has the batch's size there, else along its first dimension of that
+    size; a target that is None stays None.
+
+    Cost: views, no copy."""
+    dim = _batch_dim(x, batch_first)
+    if dim is None or x.shape[dim] <= count:
         return x, y
     size = x.shape[dim]
-    first = x.narrow(dim, 0, 1)
+    first = x.narrow(dim, 0, count)
+    if y is None:
+        return first, None
     if isinstance(y, Tensor):
         for candidate in (dim, 0):
             if candidate < y.dim() and y.shape[candidate] == size:
-                return first, y.narrow(candidate, 0, 1)
-    return first, y
+                return first, y.narrow(candidate, 0, count)
+    return None
 
 
 class Probe:

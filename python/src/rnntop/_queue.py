@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, Optional
 
+from ._host import settle
 from ._lines import LineFile
 from ._records import event, line
 
@@ -14,8 +14,9 @@ __all__ = ["RecordQueue"]
 class RecordQueue:
     """Records wait here with their tensors still on the model's device, and become
     lines when they are written: at least twice a second (``flush_if_due``), on
-    ``flush``, and on ``close``. Writing them is also where a NaN or an infinite loss
-    or gradient norm is first seen on the host, and becomes a ``diverged`` event."""
+    ``flush``, and on ``close``; the step records' tensors then come to the host in one
+    transfer. Writing them is also where a NaN or an infinite loss or gradient norm is
+    first seen on the host, and becomes a ``diverged`` event."""
 
     def __init__(self, path: str) -> None:
         self._lines = LineFile(path)
@@ -30,18 +31,23 @@ class RecordQueue:
         """Queues a record; ``layers`` is a probe's, as JSON text already."""
         self._pending.append((record, layers))
 
-    def flush_if_due(self) -> None:
-        if time.monotonic() - self._lines.last_flush >= LineFile.interval:
+    def flush_if_due(self, now: float) -> None:
+        """Writes what is queued if the last write is ``LineFile.interval`` old at
+        ``now`` (``time.perf_counter()``)."""
+        if now - self._lines.last_flush >= LineFile.interval:
             self.flush()
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
+        settle([record for record, _ in pending if record["type"] == "step"])
         for record, layers in pending:
             text = line(record, layers)
             self._lines.write(text)
             if record["type"] == "step" and not self._diverged and ('"NaN"' in text or 'Infinity"' in text):
                 self._diverged = True
-                message = f"diverged at step {record['step']}: the loss or the gradient norm is not finite"
+                step, steps = record["step"], record.get("steps", 1)
+                at = f"at step {step}" if steps == 1 else f"by step {step} (in the {steps} steps it stands for)"
+                message = f"diverged {at}: the loss or the gradient norm is not finite"
                 self._lines.write(line(event(record["step"], "diverged", message, record["elapsed"])))
         self._lines.flush()
 

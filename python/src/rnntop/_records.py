@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional
+import functools
+from typing import Any, Optional, Sequence, Union
 
 import torch
 from torch import Tensor, nn
@@ -12,7 +13,7 @@ from ._describe import model_record, optimizer_settings
 from ._format import dumps, float32, matrix, number
 from ._passes import PassResult, RecurrentModules
 
-__all__ = ["end_record", "event", "line", "norms", "probe_layers", "run_record", "total_norm"]
+__all__ = ["end_record", "event", "gradient_norms", "line", "norms", "probe_layers", "run_record"]
 
 
 def run_record(
@@ -27,6 +28,7 @@ def run_record(
     steps_per_epoch: Optional[int],
     every: Optional[int],
     name: Optional[str] = None,
+    device: Optional[torch.device] = None,
 ) -> dict[str, Any]:
     """The first record: what the run is (see the schema's ``run``)."""
     seed = torch.initial_seed()  # what torch.manual_seed set, if the script set it
@@ -60,6 +62,8 @@ def run_record(
     }
     if name:
         record["name"] = name
+    if device is not None:
+        record["device"] = str(device)
     return record
 
 
@@ -78,13 +82,15 @@ def event(step: int, name: str, message: str, elapsed: float, old: Optional[floa
     }
 
 
-def total_norm(grads: list[Tensor]) -> Tensor:
-    """The global L2 norm of the gradients, as ``clip_grad_norm_`` computes it (on their device).
-    Cost: one pass over the gradients, as clipping takes."""
-    device = grads[0].device
-    with torch.no_grad():
-        norms = [torch.linalg.vector_norm(g) for g in grads]
-        return torch.linalg.vector_norm(torch.stack([n if n.device == device else n.to(device) for n in norms]))
+def gradient_norms(grads: list[Tensor]) -> Sequence[Tensor]:
+    """Each gradient's L2 norm (0-d tensors on the gradient's device), in one call as
+    ``clip_grad_norm_`` computes them; the global gradient norm is the norm of these.
+    Cost: one pass over the gradients, as clipping takes (and no autograd context to
+    enter, but for gradients that have a graph of their own: ``create_graph=True``)."""
+    if grads[0].requires_grad:
+        with torch.no_grad():
+            return torch._foreach_norm(grads)
+    return torch._foreach_norm(grads)
 
 
 def norms(tensors: list[Tensor]) -> Tensor:
@@ -93,24 +99,44 @@ def norms(tensors: list[Tensor]) -> Tensor:
     return torch.stack([torch.linalg.vector_norm(t.detach().double()).to(device) for t in tensors])
 
 
-#: The step record's keys, in the order rnntop writes them.
-_STEP_KEYS = ("step", "epoch", "loss", "lr", "grad_norm", "batch", "seq_per_s", "elapsed")
+#: The step record's keys, in the order rnntop writes them. Its values are numbers only
+#: (or the strings for NaN and the infinities), as rnntop's fast reader of step records
+#: expects.
+_STEP_KEYS = (
+    "step", "epoch", "loss", "lr", "grad_norm", "batch", "seq_per_s", "elapsed",
+    "steps", "loss_min", "loss_max", "loss_mean", "grad_norm_min", "grad_norm_max", "grad_norm_mean",
+    "cpu_percent", "rss_bytes", "device_peak_bytes",
+)  # fmt: skip
 
 
 def line(record: dict[str, Any], layers: Optional[str] = None) -> str:
-    """The record as one line of JSON, its tensors brought to the CPU as float32 values;
-    ``layers``: a probe's matrices, as JSON text already."""
+    """The record as one line of JSON, its tensors brought to the CPU as float32 values
+    (a step record's are numbers already: see :func:`rnntop._host.settle`); ``layers``: a
+    probe's matrices, as JSON text already."""
     if record["type"] == "step":  # most of a log: written without the json module
-        fields = [f'"{key}":{_text(record[key])}' for key in _STEP_KEYS if key in record]
+        fields = [f'"{key}":{_text(key, record[key])}' for key in _STEP_KEYS if key in record]
         return '{"type":"step",' + ",".join(fields) + "}"
     plain = {key: _plain(value) for key, value in record.items()}
     return dumps(plain, {"layers": layers} if layers is not None else None)
 
 
-def _text(value: Any) -> str:
+#: Step record fields that are rounded decimals already (``round(elapsed, 3)``): written as
+#: they are, with no float32 rounding to undo.
+_DECIMALS = frozenset(("epoch", "elapsed", "cpu_percent"))
+
+
+def _text(key: str, value: Union[int, float]) -> str:
     if isinstance(value, int):
         return str(value)
-    return number(value.item() if isinstance(value, Tensor) else value)
+    if key in _DECIMALS:
+        return repr(value)
+    return _rate_text(value) if key == "lr" else number(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _rate_text(value: float) -> str:
+    """A learning rate's text: it changes seldom, and each step record has it."""
+    return number(value)
 
 
 def _plain(value: Any) -> Any:

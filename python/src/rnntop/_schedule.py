@@ -1,59 +1,40 @@
-"""When records are due: rnntop's schedules, and a time budget for the unrolled passes."""
+"""When records are due: the step records' interval, and how often the unrolled passes
+may come at most (the time budget in :mod:`rnntop._budget` spaces them further).
+
+Each function gives the next step due after ``step``, so that a step only compares two
+numbers."""
 
 from __future__ import annotations
 
-import time
 from typing import Optional
 
-__all__ = ["Budget", "detail_due", "probe_due", "step_due"]
+__all__ = ["next_detail", "next_probe", "next_record"]
+
+#: The probe's first steps: early steps change most.
+_EARLY_PROBES = (1, 2, 5, 10, 20, 50, 100)
 
 
-def step_due(step: int, every: Optional[int]) -> bool:
-    """A step record every ``every`` steps; by default every step to 1,000, every 10 to
+def next_record(step: int, every: Optional[int]) -> int:
+    """Step records every ``every`` steps; by default every step to 1,000, every 10 to
     10,000, then every 100."""
-    interval = every or (1 if step <= 1000 else 10 if step <= 10_000 else 100)
-    return step % interval == 0
+    interval = every or (1 if step < 1000 else 10 if step < 10_000 else 100)
+    return (step // interval + 1) * interval
 
 
-def detail_due(step: int) -> bool:
-    """The gradient profile and parameter norms: step 1, every 10 steps to 1,000, every
-    100 to 10,000, then every 500."""
-    return step == 1 or step % (10 if step <= 1000 else 100 if step <= 10_000 else 500) == 0
+def next_detail(step: int) -> int:
+    """The gradient profile and the parameter norms at most: step 1, every 10 steps to
+    10,000, then every 100."""
+    if step < 1:
+        return 1
+    interval = 10 if step < 10_000 else 100
+    return (step // interval + 1) * interval
 
 
-def probe_due(step: int) -> bool:
-    """The probe's matrices: steps 1, 2, 5, 10, 20, 50, 100, …"""
-    decade = 1
-    while decade * 10 <= step:
-        decade *= 10
-    return step in (decade, 2 * decade, 5 * decade)
-
-
-class Budget:
-    """Keeps a log's work to a share of the training loop's time.
-
-    Everything the log does is charged: each step's record, and the unrolled passes. A
-    pass that is due waits until the time spent so far, plus what the last pass of its
-    kind took, is within ``share`` of the time since the loop started; so the passes get
-    what the step records leave. The first and the last passes of a run come anyway;
-    they are charged too, so the passes after the first wait until the loop has paid.
-    """
-
-    def __init__(self, share: float) -> None:
-        self.share = share
-        self.started = time.perf_counter()
-        self.spent = 0.0
-        self.last: dict[str, float] = {}
-
-    def allows(self, kind: str) -> bool:
-        expected = self.last.get(kind, 0.0)
-        return self.spent + expected <= self.share * (time.perf_counter() - self.started)
-
-    def charge(self, kind: str, seconds: float) -> None:
-        """Notes what a pass took."""
-        self.last[kind] = seconds
-        self.spent += seconds
-
-    def charge_records(self, seconds: float) -> None:
-        """Notes what writing records took."""
-        self.spent += seconds
+def next_probe(step: int) -> int:
+    """The probe's matrices at most: steps 1, 2, 5, 10, 20, 50, 100, then every 100 to
+    10,000, then every 1,000 (a probe is large: its units × steps matrices)."""
+    for due in _EARLY_PROBES:
+        if step < due:
+            return due
+    interval = 100 if step < 10_000 else 1000
+    return (step // interval + 1) * interval

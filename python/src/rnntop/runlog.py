@@ -6,7 +6,7 @@ import atexit
 import os
 import sys
 import time
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 import torch
 from torch import Tensor, nn
@@ -16,13 +16,19 @@ from ._inspector import Inspector
 from ._passes import RecurrentModules
 from ._probe import Probe, batch_size, check_batch
 from ._queue import RecordQueue
-from ._records import end_record, event, norms, run_record, total_norm
-from ._schedule import detail_due, probe_due, step_due
+from ._records import end_record, event, gradient_norms, norms, run_record
+from ._schedule import next_detail, next_probe, next_record
+from ._span import StepSpan
+from ._usage import Usage
 from ._version import __version__
 
 __all__ = ["RunLog"]
 
 Batch = tuple[Tensor, Any]
+
+#: A gradient profile should come at least this many times a run (every 2.5% of it):
+#: a pass that costs more than the budget gives in that time runs on fewer sequences.
+_PROFILES_PER_RUN = 40
 
 
 class RunLog:
@@ -46,10 +52,25 @@ class RunLog:
     on the batch given to :meth:`step`, else on the probe) and the probe sequence's
     h_t, c_t, gates and ∂L/∂h_t (``probe``: the first sequence of ``probe``, after the
     step's update). They come from extra passes with each ``nn.RNN``, ``nn.LSTM`` and
-    ``nn.GRU`` unrolled, on rnntop's schedule, spaced so that the log takes at most
-    ``time_share`` of the loop's time in all (the passes get what the step records
-    leave); a pass leaves gradients, random number generators and module modes as they
-    were, and runs in eval mode (no dropout).
+    ``nn.GRU`` unrolled; a pass leaves gradients, random number generators and module
+    modes as they were, and runs in eval mode (no dropout).
+
+    The log keeps to ``time_share`` of the loop's time: the step records take what they
+    need, and the passes what is left, half to the gradient profiles (with the parameter
+    norms) and half to the probes, each kind at a steady pace, as often as its half pays
+    for (at most every 10 steps for a profile, every 100 for a probe).
+    After step 1's, a profile takes the batch's first sequence, then twice as many
+    whenever twice the last pass fits in what the profiles get in a fortieth of the run,
+    half as many when the last did not fit (the record says how many: ``sequences``).
+    Step 1 and the last step always get a profile, the parameter norms and a probe: the
+    last step's inside the last :meth:`step` when ``total_steps`` says which it is, else
+    at :meth:`close` (on the last batch given to :meth:`step`, with the weights after its
+    update). These are not charged: the first pass of a kind holds PyTorch's warm-up,
+    which says nothing of what the next will cost.
+
+    A step record that stands for several steps (one in 10 is kept past step 1,000)
+    carries their loss's and gradient norm's minimum, maximum and mean; about once a
+    second, one says what the process costs (CPU, resident memory, a GPU's peak).
 
     Under ``torch.distributed`` only rank 0 writes; on other ranks every method does
     nothing. Values stay on the model's device until they are written, twice a second.
@@ -63,7 +84,9 @@ class RunLog:
         name: the run's name among others (``"lstm lr=1e-3"``): ``rnntop replay`` and
             ``rnntop plot`` of several logs name the run by it, else by its file name.
         baseline: the loss of a model that learned nothing, drawn as a dashed line.
-        total_steps, steps_per_epoch: the run's length, for the dashboard's progress.
+        total_steps, steps_per_epoch: the run's length, for the dashboard's progress;
+            ``total_steps`` also says which step is the last, whose profile is then of
+            its own weights.
         log_every: a step record every this many steps (default: every step to 1,000,
             every 10 to 10,000, then every 100).
         time_share: the share of the loop's time the log may take (``math.inf``: no
@@ -111,6 +134,7 @@ class RunLog:
         self._modules = RecurrentModules(self._model)
         checked = Probe.checked(probe, self._model, self._modules, loss_fn) if probe is not None else None
         self._parameters = list(self._model.parameters())
+        self._device = self._parameters[0].device if self._parameters else None
         self._task, self._baseline, self._total_steps = task, baseline, total_steps
         self._name = name
         self._steps_per_epoch, self._every = steps_per_epoch, log_every
@@ -125,12 +149,18 @@ class RunLog:
         self._last: Optional[dict[str, Any]] = None  # the latest step's record, until written
         self._last_loss: Any = None
         self._last_eval: Any = None
+        self._last_batch: Optional[Batch] = None
+        self._grad_norms: Sequence[Tensor] = ()  # the latest step's, of each parameter with a gradient
+        self._graded: Optional[list[bool]] = None  # which parameters have one, when not all do
+        self._span = StepSpan()
+        self._usage = Usage(self._device)
         self._sequences = 0
         self._time = 0.0  # seconds from the start to the latest step
         self._rate = (0.0, 0)  # the time and the sequences at the last step record
         self._detail_waiting = self._probe_waiting = False
-        self._probed_step = -1
-        self._diverged = False
+        # The next steps due for a step record, a gradient profile and a probe.
+        self._record_at, self._detail_at, self._probe_at = next_record(0, log_every), next_detail(0), next_probe(0)
+        self._probed_step = self._detailed_step = -1
         atexit.register(self._close_at_exit)
 
     # MARK: The loop's calls
@@ -150,20 +180,21 @@ class RunLog:
         """
         if not self._active:
             return
-        self._check_open("step")
-        grads = [p.grad for p in self._parameters if p.grad is not None]
-        if not grads:
-            raise RuntimeError("RunLog.step() was called before loss.backward(): no parameter of the model has a gradient yet")
-        if batch is not None:
-            check_batch(batch)
         # Everything the log does is charged to its budget: the passes by the inspector,
         # the rest here.
         budget = self._inspector.budget
-        began, passes = time.perf_counter(), budget.spent
+        began, passes = time.perf_counter(), budget.passes
         try:
+            if self._closed:
+                self._check_open("step")
+            grads = [grad for grad in (p.grad for p in self._parameters) if grad is not None]
+            if not grads:
+                raise RuntimeError("RunLog.step() was called before loss.backward(): no parameter of the model has a gradient yet")
+            if batch is not None:
+                check_batch(batch)
             self._record_step(loss, optimizer, batch, grads)
         finally:
-            budget.charge_records(time.perf_counter() - began - (budget.spent - passes))
+            budget.charge_records(time.perf_counter() - began - (budget.passes - passes))
 
     def _record_step(self, loss: Union[Tensor, float], optimizer: Optional[torch.optim.Optimizer], batch: Optional[Batch], grads: list[Tensor]) -> None:
         size = batch_size(batch, self._modules.batch_first) * self._world if batch is not None else None
@@ -171,30 +202,38 @@ class RunLog:
             self._begin(optimizer, size)
         if self._probe_waiting and (self._step == 1 or self._inspector.allows("probe")):
             self._write_probe(self._step)  # the weights after the previous step's update
-        self._step += 1
-        step, elapsed = self._step, time.perf_counter() - self._started
+        self._step = step = self._step + 1
+        now = time.perf_counter()
+        elapsed = now - self._started
         lr = _number(optimizer.param_groups[0]["lr"]) if optimizer is not None else None
         if lr is not None and self._lr is not None and lr != self._lr:
             self._queue.put(event(step - 1, "lr", "the learning rate changed", elapsed, self._lr, lr))
         self._lr = lr
         self._sequences += size or 0
         self._time = elapsed
-        self._last_loss = loss.detach() if isinstance(loss, Tensor) else float(loss)
-        self._last = {"type": "step", "step": step, "loss": self._last_loss, "grad_norm": total_norm(grads)}
+        self._last_loss = value = _scalar(loss)
+        self._last_batch = batch
+        self._grad_norms = norms = gradient_norms(grads)  # the step's only work on the device
+        self._graded = None if len(grads) == len(self._parameters) else [p.grad is not None for p in self._parameters]
+        self._span.add(value, norms)
+        record = self._last = {"type": "step", "step": step, "loss": value, "grad_norm": norms, "elapsed": round(elapsed, 3)}
         if self._steps_per_epoch:
-            self._last["epoch"] = round(step / self._steps_per_epoch, 4)
+            record["epoch"] = round(step / self._steps_per_epoch, 4)
         if lr is not None:
-            self._last["lr"] = lr
+            record["lr"] = lr
         if size is not None:
-            self._last["batch"] = size
-        self._last["elapsed"] = round(elapsed, 3)
-        if step_due(step, self._every):
-            self._write_step()
-        self._detail_waiting = self._detail_waiting or detail_due(step)
-        if self._detail_waiting and (step == 1 or self._inspector.allows("profile")):
-            self._write_detail(step, batch)
-        self._probe_waiting = self._probe_waiting or probe_due(step)
-        self._queue.flush_if_due()
+            record["batch"] = size
+        if step == self._record_at:
+            self._record_at = next_record(step, self._every)
+            self._write_step(now)
+        if step == self._detail_at:
+            self._detail_at, self._detail_waiting = next_detail(step), True
+        last = step == self._total_steps
+        if last or (self._detail_waiting and (step == 1 or self._inspector.allows("profile"))):
+            self._write_detail(step, batch, charged=not last)
+        if step == self._probe_at:
+            self._probe_at, self._probe_waiting = next_probe(step), True
+        self._queue.flush_if_due(now)
 
     def eval(self, loss: Union[Tensor, float]) -> None:
         """Records a validation loss at the current step (and that step's record)."""
@@ -202,7 +241,7 @@ class RunLog:
             return
         self._check_open("eval")
         self._last_eval = loss.detach() if isinstance(loss, Tensor) else float(loss)
-        self._write_step()
+        self._write_step(time.perf_counter())
         self._queue.put({"type": "eval", "step": self._step, "loss": self._last_eval})
 
     def flush(self) -> None:
@@ -211,8 +250,9 @@ class RunLog:
             self._queue.flush()
 
     def close(self, reason: str = "done", message: Optional[str] = None) -> None:
-        """Ends the log: the probe of the last weights, the ``end`` record, and the file
-        synced and closed. Does nothing the second time.
+        """Ends the log: the last step's record, its gradient profile and parameter norms
+        (when the last :meth:`step` did not write them), the probe of the last weights,
+        the ``end`` record, and the file synced and closed. Does nothing the second time.
 
         Args:
             reason: ``done``, ``quit`` (interrupted) or ``error``.
@@ -224,8 +264,11 @@ class RunLog:
         try:
             if not self._begun:
                 self._begin(None, None)
+            self._write_step(time.perf_counter())
+            if self._step > 0 and self._detailed_step != self._step:
+                self._write_detail(self._step, self._last_batch, charged=False)
             if self._step > 0 and self._probed_step != self._step:
-                self._write_probe(self._step)
+                self._write_probe(self._step, charged=False)
             elapsed = time.perf_counter() - self._started
             end = end_record(reason, message, self._step, self._steps_per_epoch, self._last_loss, self._last_eval, elapsed)
             self._queue.put(end)
@@ -248,38 +291,65 @@ class RunLog:
         self._queue.put(
             run_record(
                 program, self._model, self._modules, optimizer, size, self._task, self._baseline, self._total_steps,
-                self._steps_per_epoch, self._every, self._name,
+                self._steps_per_epoch, self._every, self._name, self._device,
             )
         )
         self._say_notes(0)
         self._queue.flush()
 
-    def _write_step(self) -> None:
-        """The latest step's record, unless it is out already."""
+    def _write_step(self, now: float) -> None:
+        """The latest step's record, unless it is out already, standing for the steps
+        since the previous one; about once a second (at ``now``) with what the process
+        costs."""
         record, self._last = self._last, None
         if record is None:
             return
+        span = self._span.take()
+        if span is not None:
+            record["span"] = span
         (then, before), self._rate = self._rate, (self._time, self._sequences)
         if "batch" in record:
             span = self._time - then
             record["seq_per_s"] = round((self._sequences - before) / span) if span > 0 else 0
+        if self._usage.due(now):
+            record.update(self._usage.report())
         self._queue.put(record)
 
-    def _write_detail(self, step: int, batch: Optional[Batch]) -> None:
-        """The parameter norms, and the gradient profile (on ``batch``, else the probe)."""
+    def _write_detail(self, step: int, batch: Optional[Batch], charged: bool = True) -> None:
+        """The parameter norms (the gradients' as the latest step saw them, before
+        clipping), and the gradient profile (on ``batch``, else the probe)."""
         self._detail_waiting = False
-        grads = [p.grad if p.grad is not None else torch.zeros((), device=p.device) for p in self._parameters]
-        self._queue.put({"type": "param_norms", "step": step, "grad": norms(grads), "weight": norms(self._parameters)})
-        profile = self._inspector.profile(step, batch)
+        self._detailed_step = step
+        self._queue.put({"type": "param_norms", "step": step, "grad": self._parameter_grad_norms(), "weight": norms(self._parameters)})
+        profile = self._inspector.profile(step, batch, self._horizon(), charged)
         if profile is not None:
             self._queue.put(profile)
         self._say_notes(step)
 
-    def _write_probe(self, step: int) -> None:
+    def _parameter_grad_norms(self) -> Tensor:
+        """The latest step's gradient norm of every parameter, 0 where it had none."""
+        device = self._grad_norms[0].device
+        found = torch.stack([norm.to(device) for norm in self._grad_norms])
+        if self._graded is None:
+            return found
+        every = found.new_zeros(len(self._parameters))
+        every[torch.tensor(self._graded, device=device)] = found
+        return every
+
+    def _horizon(self) -> float:
+        """The seconds of the loop within which the next gradient profile should come: a
+        fortieth of the run's expected length when ``total_steps`` gives it, else of
+        its length so far."""
+        run = self._time
+        if self._total_steps and self._step < self._total_steps:
+            run *= self._total_steps / self._step
+        return run / _PROFILES_PER_RUN
+
+    def _write_probe(self, step: int, charged: bool = True) -> None:
         """The probe sequence's matrices, for the weights as they are now (after ``step``)."""
         self._probe_waiting = False
         self._probed_step = step
-        record = self._inspector.probe_record(step)
+        record = self._inspector.probe_record(step, charged)
         if record is not None:
             self._queue.put(*record)
         self._say_notes(step)
@@ -313,3 +383,19 @@ class RunLog:
 
 def _number(value: Any) -> float:
     return float(value.item() if isinstance(value, Tensor) else value)
+
+
+def _scalar(loss: Union[Tensor, float]) -> Union[Tensor, float]:
+    """The loss as the log keeps it: a 0-d tensor, detached, or a number.
+
+    Raises:
+        ValueError: a tensor of more than one number.
+    """
+    if not isinstance(loss, Tensor):
+        return float(loss)
+    value = loss.detach()
+    if not value.dim():
+        return value
+    if value.numel() != 1:
+        raise ValueError(f"RunLog.step(): the loss must be one number, not a tensor of shape {tuple(loss.shape)}")
+    return value.reshape(())
