@@ -99,7 +99,7 @@ import Training
         view.heatmapMode = 2
         #expect(Self.render(snapshot, width: 200, height: 60, view: view).lines.joined().contains("(sat: share of units near 0 or 1)"))
         #expect(DashboardScreenTests.render(snapshot, view: view).joined().contains("sat "))
-        #expect(KeyMap.helpLines.contains { $0.hasPrefix("sat:") })
+        #expect(KeyMap.helpLines(replay: false).contains { $0.hasPrefix("sat:") })
     }
 
     @Test func aWideWindowIsUsedInFull() throws {

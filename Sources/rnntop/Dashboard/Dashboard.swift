@@ -133,22 +133,22 @@ final class Dashboard {
             if [.escape, .character("?"), .character("q"), .character("Q")].contains(key) { view.showHelp = false }
             return false
         }
-        if case .replay(let feed) = source, let move = KeyMap.replayMove(for: key) {
+        guard let runs = currentRuns else { return key == .character("q") || key == .character("Q") }
+        let replaying: Bool
+        if case .replay = source { replaying = true } else { replaying = false }
+        guard let action = KeyMap.action(for: key, snapshot: focused(runs), replay: replaying) else { return false }
+        let snapshot = focused(runs)
+        let last = Double(TimeChart.lastStep(snapshot, runs, view))
+        switch action {
+        case .quit: return true
+        case .replay(let move):
+            guard case .replay(let feed) = source else { return false }
             switch move {
             case .by(let fraction): feed.move(by: fraction)
             case .start: feed.moveToStart()
             case .end: feed.moveToEnd()
             }
             view.replay = feed.position
-            return false
-        }
-        guard let runs = currentRuns, let action = KeyMap.action(for: key, snapshot: focused(runs)) else {
-            return key == .character("q") || key == .character("Q")
-        }
-        let snapshot = focused(runs)
-        let last = Double(TimeChart.lastStep(snapshot, runs, view))
-        switch action {
-        case .quit: return true
         case .command(let command):
             switch source {
             case .live(let live): live.send(command, key: key, focused: view.focusedRun, toAll: view.actOnAll)

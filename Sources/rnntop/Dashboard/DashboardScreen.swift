@@ -50,7 +50,7 @@ struct DashboardScreen {
         drawMessage(&buffer, messageRow)
         drawFooter(&buffer, footerRow)
         if view.showHelp {
-            let lines = view.replay == nil ? KeyMap.helpLines : KeyMap.replayHelpLines
+            let lines = KeyMap.helpLines(replay: view.replay != nil)
             Overlay(title: "keys  (esc closes)", lines: lines, style: theme.style(theme.foreground), titleStyle: theme.style(theme.title, .bold))
                 .render(into: &buffer, area: body, context: context)
         }
