@@ -14,6 +14,9 @@ import Training
             let mode: KeyBinding.Modes = replay ? .replay : .live
             let help = KeyMap.helpLines(replay: replay)
             #expect(help.allSatisfy { $0.count <= 66 }, "the help fits an 80-column screen")
+            // The body of an 80×24 screen (less header, message and footer rows) holds
+            // the overlay and its border.
+            #expect(help.count <= DashboardScreen.minimumHeight - 3 - 2, "the help fits 24 rows")
             var seen: [Key] = []
             for binding in KeyBinding.all where binding.modes.contains(mode) {
                 #expect(help.contains { $0.contains("\(binding.label)  \(binding.help)") }, "\(binding.label) in the help")
