@@ -3,7 +3,7 @@
 #
 #   Scripts/fuzz.sh TARGET SECONDS [libFuzzer options...]
 #
-# TARGET is csv, text, theme, log, checkpoint or control (Fuzz/Targets/FuzzTarget.swift);
+# TARGET is csv, text, theme, log, checkpoint, control or weights (Fuzz/Targets/FuzzTarget.swift);
 # `all` runs every target one after another, SECONDS each. The fuzzer starts from the
 # seeds in Fuzz/Corpus/TARGET, with the tokens of Fuzz/Dictionaries/TARGET.dict, and keeps
 # what it learns in .build-fuzz/corpus/TARGET (outside the repository). An input that makes a target trap, abort, leak or hang is
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(csv text theme log checkpoint control)
+targets=(csv text theme log checkpoint control weights)
 if [ $# -lt 2 ]; then
   echo "usage: Scripts/fuzz.sh TARGET|all SECONDS [libFuzzer options...] (targets: ${targets[*]})" >&2
   exit 2

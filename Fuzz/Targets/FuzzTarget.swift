@@ -27,6 +27,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case checkpoint
     /// Lines of commands (`--control`, standard input).
     case control
+    /// A weights file (`--init-from`): safetensors from anywhere, read, its model's
+    /// shape taken from its tensors, and put in place in a session of that shape.
+    case weights
 
     /// Runs the reader on `bytes`; whether it accepted them.
     @discardableResult
@@ -38,6 +41,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .log: return Self.log(bytes)
         case .checkpoint: return Self.checkpoint(bytes)
         case .control: return Self.control(bytes)
+        case .weights: return Self.weights(bytes)
         }
     }
 
@@ -109,6 +113,23 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let session = try? Session(resuming: saved, checkpointPath: scratchFolder + "/resumed.ckpt", options: options)
         _ = session?.snapshot
         return session != nil
+    }
+
+    /// As `--init-from` on the sine task: the file read, the cell, size, layers and
+    /// activation from its tensors, and the session that starts from its values.
+    private static func weights(_ bytes: [UInt8]) -> Bool {
+        let path = scratchFile("safetensors", bytes)
+        guard let file = try? SafetensorsFile.read(path), let shape = try? PyTorchWeights.shape(of: file, path: path) else { return false }
+        var training = TaskDefaults(
+            cell: shape.cell, hiddenSize: shape.hiddenSize, optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-2), batchSize: 2,
+            length: .steps(1))
+        training.layers = shape.layers
+        training.activation = shape.activation ?? .tanh
+        let settings = RunSettings(task: TaskOptions(kind: .sine, sequenceLength: 4), training: training, seed: 1, initialWeightsPath: path)
+        var options = SessionOptions()
+        options.memoryLimit = memoryLimit
+        options.initialWeights = file
+        return (try? Session(settings: settings, options: options)) != nil
     }
 
     private static func control(_ bytes: [UInt8]) -> Bool {
