@@ -14,7 +14,30 @@ extension TrainingLoop {
 
     /// Applies one command, or throws why it cannot be.
     func perform(_ command: Command, source: CommandSource) throws {
-        let training = settings.training
+        switch command {
+        case .pause, .resume, .step, .extend, .quit:
+            try performRunControl(command, source: source)
+        case .setLearningRate, .setClipping, .switchOptimizer, .setBatchSize, .setDropout, .setTruncation, .setEvaluationInterval:
+            try performSetting(command, source: source)
+        case .resetWeights, .changeModel, .rollBack:
+            try performModelChange(command, source: source)
+        case .saveCheckpoint(let path):
+            guard let target = path ?? settings.checkpointPath else {
+                throw CommandRefusal("no checkpoint path: start with --checkpoint PATH")
+            }
+            try saveCheckpoint(to: target, source: source)
+        case .saveWeights(let path):
+            guard let target = path ?? settings.weightsPath else {
+                throw CommandRefusal("no weights path: start with --save-weights PATH")
+            }
+            try saveWeights(to: target, source: source)
+        case .adjust(let change):
+            try perform(try self.command(for: change), source: source)
+        }
+    }
+
+    /// Pausing, resuming, single steps, more steps for a finished run, and the end.
+    private func performRunControl(_ command: Command, source: CommandSource) throws {
         switch command {
         case .pause:
             guard state == .running else { throw CommandRefusal("the run is \(state.rawValue), not running") }
@@ -34,6 +57,21 @@ extension TrainingLoop {
             guard state != .running else { throw CommandRefusal("single steps are for a paused run") }
             pendingSteps += 1
             record(.step, message: "one step", source: source)
+        case .extend(let steps):
+            guard state == .done else { throw CommandRefusal("only a finished run can be extended; this one is \(state.rawValue)") }
+            try extend(by: steps, source: source)
+        case .quit:
+            record(.quit, message: "stopped at step \(step)", source: source)
+            end(.quit)
+        default:
+            preconditionFailure("\(command) is not a run control")
+        }
+    }
+
+    /// A new value of one of the training settings, checked before it is applied.
+    private func performSetting(_ command: Command, source: CommandSource) throws {
+        let training = settings.training
+        switch command {
         case .setLearningRate(let rate):
             var changed = trainer.optimizer.settings
             changed.learningRate = rate
@@ -83,6 +121,14 @@ extension TrainingLoop {
             evaluationInterval = interval
             settings.evaluationInterval = interval
             record(.evaluationInterval, old: old, new: "\(interval)", message: "validation every \(interval) steps", source: source)
+        default:
+            preconditionFailure("\(command) is not a setting")
+        }
+    }
+
+    /// New weights, a new model, or the weights from before the last update.
+    private func performModelChange(_ command: Command, source: CommandSource) throws {
+        switch command {
         case .resetWeights(let seed):
             var generator = RandomGenerator(seed: (seed ?? settings.seed) &+ Self.modelSeedOffset)
             try replaceModel(network.config, generator: &generator)
@@ -110,24 +156,8 @@ extension TrainingLoop {
             backup.restore(into: network, trainer.optimizer)
             if state == .diverged { state = .paused }
             record(.rollback, message: "weights and optimizer state from before the last update", source: source)
-        case .extend(let steps):
-            guard state == .done else { throw CommandRefusal("only a finished run can be extended; this one is \(state.rawValue)") }
-            try extend(by: steps, source: source)
-        case .saveCheckpoint(let path):
-            guard let target = path ?? settings.checkpointPath else {
-                throw CommandRefusal("no checkpoint path: start with --checkpoint PATH")
-            }
-            try saveCheckpoint(to: target, source: source)
-        case .saveWeights(let path):
-            guard let target = path ?? settings.weightsPath else {
-                throw CommandRefusal("no weights path: start with --save-weights PATH")
-            }
-            try saveWeights(to: target, source: source)
-        case .quit:
-            record(.quit, message: "stopped at step \(step)", source: source)
-            end(.quit)
-        case .adjust(let change):
-            try perform(try self.command(for: change), source: source)
+        default:
+            preconditionFailure("\(command) is not a model change")
         }
     }
 
