@@ -5,8 +5,11 @@ import Foundation
 /// for a PyTorch run on a GPU the most memory its tensors took there. A value this
 /// process measured of itself, or one a log recorded at `step`.
 public struct ResourceUse: Sendable, Equatable {
-    /// The step it was measured at.
+    /// The step it was measured at, and the seconds since the run started then (NaN
+    /// when a log does not say): a rate of CPU use is of its moment, so a replay far
+    /// past it says which step it is from.
     public var step: Int
+    public var elapsed: Double
     public var cpuPercent: Double
     public var residentBytes: Double?
     /// `torch.cuda.max_memory_allocated`, from a PyTorch run's log.
@@ -14,8 +17,15 @@ public struct ResourceUse: Sendable, Equatable {
     /// Where the model trains (`cpu`, `cuda:0`), when a log says.
     public var device: String?
 
-    public init(step: Int, cpuPercent: Double, residentBytes: Double?, devicePeakBytes: Double? = nil, device: String? = nil) {
+    /// Seconds within which a measurement is of the moment shown: a few of the
+    /// writers' intervals of about a second.
+    public static let freshness = 5.0
+
+    public init(
+        step: Int, elapsed: Double, cpuPercent: Double, residentBytes: Double?, devicePeakBytes: Double? = nil, device: String? = nil
+    ) {
         self.step = step
+        self.elapsed = elapsed
         self.cpuPercent = cpuPercent
         self.residentBytes = residentBytes
         self.devicePeakBytes = devicePeakBytes
@@ -34,7 +44,7 @@ struct ProcessMeter {
     private var last: (wall: Double, cpu: Double)?
 
     /// The use since the last call, once `interval` has passed since it (the first
-    /// call only starts the count); nil before that.
+    /// call only starts the count); nil before that. `wall` is the run's elapsed time.
     mutating func measure(at wall: Double, step: Int) -> ResourceUse? {
         let cpu = Self.cpuSeconds()
         guard let last else {
@@ -44,7 +54,7 @@ struct ProcessMeter {
         guard wall - last.wall >= Self.interval else { return nil }
         self.last = (wall, cpu)
         let percent = max(0, (cpu - last.cpu) / (wall - last.wall) * 100)
-        return ResourceUse(step: step, cpuPercent: percent, residentBytes: Self.residentBytes())
+        return ResourceUse(step: step, elapsed: wall, cpuPercent: percent, residentBytes: Self.residentBytes())
     }
 
     /// CPU seconds the process used so far, all its threads.

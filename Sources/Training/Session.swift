@@ -222,7 +222,7 @@ public final class Session: Sendable {
     private func publish(_ loop: TrainingLoop, now: Double, lastPublish: inout Double, lastProbe: inout Double) {
         loop.refreshProbeIfDue(now: now, last: &lastProbe)
         loop.refreshSampleIfDue(now: now)
-        loop.measureResourcesIfDue(now: now)
+        loop.measureResourcesIfDue()
         let picture = loop.snapshot()
         latest.withLock { $0 = picture }
         lastPublish = now

@@ -22,9 +22,10 @@ extension TrainingLoop {
         log?.sample(step: step, text: sample)
     }
 
-    /// Measures what the process costs, about once a second (see `ProcessMeter`).
-    func measureResourcesIfDue(now: Double) {
-        if let use = processMeter.measure(at: now, step: step) { resources = use }
+    /// Measures what the process costs, about once a second (see `ProcessMeter`), on
+    /// the clock of the snapshots' elapsed time.
+    func measureResourcesIfDue() {
+        if let use = processMeter.measure(at: (clock.now - started).seconds, step: step) { resources = use }
     }
 
     func snapshot() -> Snapshot {

@@ -76,6 +76,16 @@ import Training
         #expect(narrow.lines.contains { $0.contains("∂L/∂h_t step 1, 1,499 ago vanishing") }, "\(narrow.lines.joined(separator: "\n"))")
     }
 
+    @Test func aProfileOfPartOfTheBatchSaysOnHowManySequences() throws {
+        let part = Self.profile(at: 1500, ratio: 0.2).replacingOccurrences(of: "\"layers\"", with: "\"sequences\":4,\"layers\"")
+        let lines = [Self.run, part] + Self.steps(spikeAt: nil)
+        let screen = try Self.screen(lines)
+        #expect(screen.lines.contains { $0.contains("∂L/∂h_t by step, 4 seq  t1/tT 0.2000 healthy") }, "\(screen.lines.joined(separator: "\n"))")
+        let log = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "part.jsonl")
+        let svg = try PlotTruthTests.plot([log], ["--width", "2000"])
+        #expect(svg.contains("part: t1/tT 0.2000 healthy, on 4 sequences"))
+    }
+
     @Test func aSpikeBetweenTwoKeptRecordsIsInTheBand() throws {
         func upperBandDots(_ buffer: Buffer) throws -> Int {
             // The loss panel's top three plot rows, over the steps past 1,000 (clear
@@ -117,5 +127,11 @@ import Training
         let header = try Self.screen(lines).lines[0]
         #expect(header.contains("cpu 187% 312 MB cuda:0 1.2 GB peak"), "\(header)")
         #expect(!(try Self.screen([Self.run] + Self.steps(spikeAt: nil)).lines[0].contains("cpu")), "no figures, nothing made up")
+        // A log that stopped saying: the figures of a minute before give their step.
+        let stale = try Self.screen([
+            Self.run, #"{"type":"step","step":1,"loss":0.5,"elapsed":1,"cpu_percent":99,"rss_bytes":5000000}"#,
+            #"{"type":"step","step":2,"loss":0.5,"elapsed":61}"#,
+        ]).lines[0]
+        #expect(stale.contains("cpu 99% 5.0 MB at step 1 "), "\(stale)")
     }
 }

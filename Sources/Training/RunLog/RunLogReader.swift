@@ -184,7 +184,7 @@ public final class RunLogReader {
             return nil
         }
         return ResourceUse(
-            step: step, cpuPercent: fields.cpuPercent, residentBytes: fields.gave(.residentBytes) ? fields.residentBytes : nil,
+            step: step, elapsed: fields.elapsed, cpuPercent: fields.cpuPercent, residentBytes: fields.gave(.residentBytes) ? fields.residentBytes : nil,
             devicePeakBytes: fields.gave(.devicePeakBytes) ? fields.devicePeakBytes : nil)
     }
 

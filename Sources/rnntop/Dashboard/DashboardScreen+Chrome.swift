@@ -70,12 +70,15 @@ extension DashboardScreen {
 
     /// What the training process costs, as `top` shows it: "cpu 187% 312 MB", and
     /// for another program's run on a GPU its device and the most its tensors took
-    /// there ("cuda:0 1.2 GB peak"). Nothing until the first measurement.
+    /// there ("cuda:0 1.2 GB peak"). Nothing until the first measurement; its step
+    /// when it is more than `ResourceUse.freshness` seconds older than the step shown
+    /// (a log that stopped saying).
     private var resources: String {
         guard let use = snapshot.resources else { return "" }
         var parts = ["cpu \(Int(use.cpuPercent.rounded()))%"]
         if let bytes = use.residentBytes { parts.append(MemoryFootprint.describe(bytes)) }
         if let peak = use.devicePeakBytes { parts.append("\(use.device.map { Escaping.escape($0) } ?? "device") \(MemoryFootprint.describe(peak)) peak") }
+        if snapshot.elapsedSeconds - use.elapsed > ResourceUse.freshness { parts.append("at step \(Format.count(use.step))") }
         return parts.joined(separator: " ")
     }
 
