@@ -134,28 +134,33 @@ final class RunLogWriter {
         let seconds = record.elapsed - lastLogged.elapsed
         let rate = seconds > 0 ? Double(record.sequences - lastLogged.sequences) / seconds : 0
         lastLogged = (record.elapsed, record.sequences)
+        // The keys as the reader knows them (`StepScanner.Fields.Key`): one list for both.
+        typealias Key = StepScanner.Fields.Key
         var line = JSONLine(type: "step")
-        line.field("step", record.step)
-        line.field("epoch", Self.rounded(record.epochs, digits: 4))
-        line.field("loss", Float(record.loss))
-        line.field("lr", record.learningRate)
-        line.field("grad_norm", Float(record.gradientNorm))
-        line.field("clipped", record.clipped)
-        line.field("batch", record.batchSize)
-        line.field("seq_per_s", rate.rounded())
-        line.field("elapsed", Self.rounded(record.elapsed, digits: 3))
+        line.field(Key.step.name, record.step)
+        line.field(Key.epoch.name, Self.rounded(record.epochs, digits: 4))
+        line.field(Key.loss.name, Float(record.loss))
+        line.field(Key.learningRate.name, record.learningRate)
+        line.field(Key.gradientNorm.name, Float(record.gradientNorm))
+        line.field(Key.clipped.name, record.clipped)
+        line.field(Key.batch.name, record.batchSize)
+        line.field(Key.sequencesPerSecond.name, rate.rounded())
+        line.field(Key.elapsed.name, Self.rounded(record.elapsed, digits: 3))
         if let (loss, gradientNorm) = span.take() {
-            line.field("steps", loss.steps)
-            for (key, value) in [("loss", loss), ("grad_norm", gradientNorm)] {
-                line.field("\(key)_min", Float(value.minimum))
-                line.field("\(key)_max", Float(value.maximum))
-                line.field("\(key)_mean", Float(value.mean))
+            line.field(Key.steps.name, loss.steps)
+            let summaries: [(MetricHistory.Span, Key, Key, Key)] = [
+                (loss, .lossMinimum, .lossMaximum, .lossMean), (gradientNorm, .gradientNormMinimum, .gradientNormMaximum, .gradientNormMean),
+            ]
+            for (span, minimum, maximum, mean) in summaries {
+                line.field(minimum.name, Float(span.minimum))
+                line.field(maximum.name, Float(span.maximum))
+                line.field(mean.name, Float(span.mean))
             }
         }
         if let resources, resources.step != lastResourceStep {
             lastResourceStep = resources.step
-            line.field("cpu_percent", Self.rounded(resources.cpuPercent, digits: 1))
-            if let bytes = resources.residentBytes { line.field("rss_bytes", Int(bytes)) }
+            line.field(Key.cpuPercent.name, Self.rounded(resources.cpuPercent, digits: 1))
+            if let bytes = resources.residentBytes { line.field(Key.residentBytes.name, Int(bytes)) }
         }
         write(&line)
         if let csv {
