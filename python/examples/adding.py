@@ -85,8 +85,8 @@ def main() -> None:
             optimizer.zero_grad()
             loss = loss_fn(model(x), y)
             loss.backward()
-            log.step(loss, optimizer, batch=(x, y))
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            log.step(loss, optimizer, batch=(x, y), grad_norm=norm)  # the norm before clipping
             optimizer.step()
             scheduler.step()
             if step % args.eval_every == 0 or step == args.steps:

@@ -109,3 +109,39 @@ def test_the_process_costs_come_at_most_about_once_a_second(tmp_path: Path) -> N
     with RunLog(path, gru) as log:
         train(gru, log, [1.0] * 20)  # well under a second
     assert not any("cpu_percent" in s for s in of(records(path), "step"))
+
+
+def test_a_loop_that_gives_the_norm_clipping_computed_gets_the_norms_before_clipping(tmp_path: Path) -> None:
+    """``log.step(..., grad_norm=clip_grad_norm_(...))`` after clipping: the step records
+    hold the total the loop gave, and each parameter's gradient norm is as it was before
+    clipping, though the log reads the gradients after it."""
+    path, lstm = tmp_path / "run.jsonl", model("lstm", 6)
+    optimizer = torch.optim.SGD(lstm.parameters(), lr=0.01)
+    generator = torch.Generator().manual_seed(3)
+    totals, before = [], []
+    with RunLog(path, lstm, log_every=1, time_share=math.inf) as log:
+        for _ in range(12):
+            x, y = torch.randn(4, 5, 3, generator=generator), torch.randn(4, 1, generator=generator)
+            optimizer.zero_grad()
+            loss = nn.MSELoss()(lstm(x), y)
+            loss.backward()
+            before.append([p.grad.norm().item() for p in lstm.parameters()])
+            total = nn.utils.clip_grad_norm_(lstm.parameters(), 0.05)  # clips every step here
+            totals.append(total.item())
+            log.step(loss, optimizer, batch=(x, y), grad_norm=total)
+            optimizer.step()
+    written = records(path)
+    assert [s["grad_norm"] for s in of(written, "step")] == pytest.approx(totals, rel=1e-6)
+    assert min(totals) > 0.05, "the test must clip to mean anything"
+    details = of(written, "param_norms")
+    assert [d["step"] for d in details] == [1, 10, 12]
+    for detail in details:
+        assert detail["grad"] == pytest.approx(before[detail["step"] - 1], rel=1e-5)
+
+
+def test_a_grad_norm_of_more_than_one_number_is_refused(tmp_path: Path) -> None:
+    gru = model("gru", 4)
+    with RunLog(tmp_path / "run.jsonl", gru) as log:
+        nn.MSELoss()(gru(torch.randn(2, 5, 3)), torch.zeros(2, 1)).backward()
+        with pytest.raises(ValueError, match="grad_norm must be one number"):
+            log.step(0.5, grad_norm=torch.ones(3))

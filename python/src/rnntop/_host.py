@@ -1,7 +1,8 @@
 """Step records' tensors brought to the host in one transfer, when the records are written.
 
-A step adds no work on the device but ``torch._foreach_norm`` over the gradients: its
-loss and its gradients' norms wait in the record as tensors, and :func:`settle` turns
+A step adds no work on the device but ``torch._foreach_norm`` over the gradients (none
+when the loop gives the total norm): its loss and its gradient norm wait in the record
+as tensors, and :func:`settle` turns
 every waiting step record into numbers at once, twice a second: one ``stack`` and one
 ``tolist`` a device, then the global gradient norms and the span's minimum, maximum and
 mean on the host.
@@ -10,10 +11,12 @@ mean on the host.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence, Union
+from typing import Any, Union
 
 import torch
 from torch import Tensor
+
+from ._span import Norms
 
 __all__ = ["settle"]
 
@@ -22,34 +25,37 @@ Value = Union[Tensor, float]
 
 def settle(records: list[dict[str, Any]]) -> None:
     """Replaces, in place, the step records' ``loss`` (a tensor or a number),
-    ``grad_norm`` (the gradients' norms, one tensor a parameter) and ``span`` (the loss
-    and the gradients' norms of each step the record stands for, when more than one) by
-    numbers: ``loss``, ``grad_norm``, and ``steps`` with ``loss_min``, ``loss_max``,
+    ``grad_norm`` (the gradients' norms, a list of tensors, or the total norm as a
+    tensor or a number) and ``span`` (the loss and the gradient norm of each step the
+    record stands for, when more than one) by numbers: ``loss``, ``grad_norm``, and ``steps`` with ``loss_min``, ``loss_max``,
     ``loss_mean``, ``grad_norm_min``, ``grad_norm_max``, ``grad_norm_mean``."""
     tensors: list[Tensor] = []
     for record in records:
         _gather(record["loss"], tensors)
-        tensors.extend(record["grad_norm"])
+        _gather(record["grad_norm"], tensors)
         for loss, step_norms in record.get("span", ()):
             _gather(loss, tensors)
-            tensors.extend(step_norms)
+            _gather(step_norms, tensors)
     values = iter(_host_values(tensors))
     for record in records:
         record["loss"] = _taken(record["loss"], values)
-        record["grad_norm"] = _global_norm([next(values) for _ in record["grad_norm"]])
+        record["grad_norm"] = _global_norm(record["grad_norm"], values)
         if "span" in record:
             loss_values, norm_values = [], []
             for loss, step_norms in record.pop("span"):
                 loss_values.append(_taken(loss, values))
-                norm_values.append(_global_norm([next(values) for _ in step_norms]))
+                norm_values.append(_global_norm(step_norms, values))
             record["steps"] = len(loss_values)
             for name, series in (("loss", loss_values), ("grad_norm", norm_values)):
                 record[f"{name}_min"], record[f"{name}_max"], record[f"{name}_mean"] = _summary(series)
 
 
-def _gather(value: Value, tensors: list[Tensor]) -> None:
+def _gather(value: Norms, tensors: list[Tensor]) -> None:
+    """Adds the tensors of ``value`` (a tensor, a list of them, or a number) to ``tensors``."""
     if isinstance(value, Tensor):
         tensors.append(value)
+    elif isinstance(value, list):
+        tensors.extend(value)
 
 
 def _taken(value: Value, values: Any) -> float:
@@ -76,9 +82,12 @@ def _host_values(tensors: list[Tensor]) -> list[float]:
     return values
 
 
-def _global_norm(norms: Sequence[float]) -> float:
-    """The L2 norm of all the gradients, from each one's norm."""
-    return math.hypot(*norms)
+def _global_norm(norms: Norms, values: Any) -> float:
+    """The L2 norm of all the gradients: from each one's norm (the next of ``values``
+    for each), else the total itself."""
+    if isinstance(norms, list):
+        return math.hypot(*(next(values) for _ in norms))
+    return _taken(norms, values)
 
 
 def _summary(values: list[float]) -> tuple[float, float, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Optional, Union
 
 import torch
 from torch import Tensor, nn
@@ -13,7 +13,7 @@ from ._describe import model_record, optimizer_settings
 from ._format import dumps, float32, matrix, number
 from ._passes import PassResult, RecurrentModules
 
-__all__ = ["end_record", "event", "gradient_norms", "line", "norms", "probe_layers", "run_record"]
+__all__ = ["end_record", "event", "line", "norms", "probe_layers", "run_record"]
 
 
 def run_record(
@@ -80,17 +80,6 @@ def event(step: int, name: str, message: str, elapsed: float, old: Optional[floa
         "applied": True,
         "time": round(elapsed, 3),
     }
-
-
-def gradient_norms(grads: list[Tensor]) -> Sequence[Tensor]:
-    """Each gradient's L2 norm (0-d tensors on the gradient's device), in one call as
-    ``clip_grad_norm_`` computes them; the global gradient norm is the norm of these.
-    Cost: one pass over the gradients, as clipping takes (and no autograd context to
-    enter, but for gradients that have a graph of their own: ``create_graph=True``)."""
-    if grads[0].requires_grad:
-        with torch.no_grad():
-            return torch._foreach_norm(grads)
-    return torch._foreach_norm(grads)
 
 
 def norms(tensors: list[Tensor]) -> Tensor:

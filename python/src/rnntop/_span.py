@@ -8,13 +8,15 @@ spike between two kept records is not lost.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Optional, Union
 
 from torch import Tensor
 
 __all__ = ["StepSpan"]
 
 Value = Union[Tensor, float]
+#: A step's gradient norm: each gradient's (a list of 0-d tensors), or the total norm.
+Norms = Union[list[Tensor], Value]
 
 
 class StepSpan:
@@ -25,13 +27,13 @@ class StepSpan:
     Cost: a list append a step."""
 
     def __init__(self) -> None:
-        self._steps: list[tuple[Value, Sequence[Tensor]]] = []
+        self._steps: list[tuple[Value, Norms]] = []
 
-    def add(self, loss: Value, grad_norms: Sequence[Tensor]) -> None:
-        """One step: its loss, and its gradients' norms (one a parameter)."""
-        self._steps.append((loss, grad_norms))
+    def add(self, loss: Value, grad_norm: Norms) -> None:
+        """One step: its loss, and its gradient norm (each gradient's, or the total)."""
+        self._steps.append((loss, grad_norm))
 
-    def take(self) -> Optional[list[tuple[Value, Sequence[Tensor]]]]:
+    def take(self) -> Optional[list[tuple[Value, Norms]]]:
         """The steps added since the last ``take``, each ``(loss, gradients' norms)``,
         when they are more than one, else None; starts a new span."""
         steps, self._steps = self._steps, []

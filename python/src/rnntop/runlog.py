@@ -6,7 +6,7 @@ import atexit
 import os
 import sys
 import time
-from typing import Any, Callable, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Union
 
 import torch
 from torch import Tensor, nn
@@ -16,10 +16,10 @@ from ._inspector import Inspector
 from ._passes import RecurrentModules
 from ._probe import Probe, batch_size, check_batch
 from ._queue import RecordQueue
-from ._records import end_record, event, gradient_norms, norms, run_record
+from ._records import end_record, event, norms, run_record
 from ._schedule import next_detail, next_probe, next_record
-from ._span import StepSpan
-from ._usage import Usage
+from ._span import Norms
+from ._steps import StepRecords
 from ._version import __version__
 
 __all__ = ["RunLog"]
@@ -35,16 +35,17 @@ class RunLog:
     """Writes rnntop's run log (JSON Lines) from any PyTorch training loop, for
     ``rnntop replay --follow run.jsonl``.
 
-    Call :meth:`step` after ``loss.backward()`` and before clipping and
-    ``optimizer.step()``, :meth:`eval` after a validation, and :meth:`close` at the end,
-    or use the log as a context manager::
+    Call :meth:`step` after ``loss.backward()`` and before ``optimizer.step()`` (after
+    clipping, with the norm clipping returned), :meth:`eval` after a validation, and
+    :meth:`close` at the end, or use the log as a context manager::
 
         with RunLog("run.jsonl", model, loss_fn=nn.MSELoss(), probe=(x_probe, y_probe)) as log:
             for x, y in loader:
                 optimizer.zero_grad()
                 loss = loss_fn(model(x), y)
                 loss.backward()
-                log.step(loss, optimizer, batch=(x, y))
+                norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                log.step(loss, optimizer, batch=(x, y), grad_norm=norm)
                 optimizer.step()
 
     Besides each step's loss, learning rate and gradient norm, the log holds what
@@ -89,8 +90,8 @@ class RunLog:
             its own weights.
         log_every: a step record every this many steps (default: every step to 1,000,
             every 10 to 10,000, then every 100).
-        time_share: the share of the loop's time the log may take (``math.inf``: no
-            limit, every record on its schedule).
+        time_share: the share of the loop's time the log may take (default 2.5%;
+            ``math.inf``: no limit, every record on its schedule).
 
     Raises:
         OSError: ``path`` cannot be written.
@@ -111,7 +112,7 @@ class RunLog:
         total_steps: Optional[int] = None,
         steps_per_epoch: Optional[int] = None,
         log_every: Optional[int] = None,
-        time_share: float = 0.02,
+        time_share: float = 0.025,
     ) -> None:
         if not isinstance(model, nn.Module):
             raise TypeError(f"RunLog: model must be a torch.nn.Module, not {type(model).__name__}")
@@ -146,17 +147,10 @@ class RunLog:
         self._step = 0
         self._begun = False
         self._lr: Optional[float] = None
-        self._last: Optional[dict[str, Any]] = None  # the latest step's record, until written
-        self._last_loss: Any = None
+        self._steps = StepRecords(self._parameters, steps_per_epoch, self._device)
+        self._time = 0.0  # seconds from the start to the latest step
         self._last_eval: Any = None
         self._last_batch: Optional[Batch] = None
-        self._grad_norms: Sequence[Tensor] = ()  # the latest step's, of each parameter with a gradient
-        self._graded: Optional[list[bool]] = None  # which parameters have one, when not all do
-        self._span = StepSpan()
-        self._usage = Usage(self._device)
-        self._sequences = 0
-        self._time = 0.0  # seconds from the start to the latest step
-        self._rate = (0.0, 0)  # the time and the sequences at the last step record
         self._detail_waiting = self._probe_waiting = False
         # The next steps due for a step record, a gradient profile and a probe.
         self._record_at, self._detail_at, self._probe_at = next_record(0, log_every), next_detail(0), next_probe(0)
@@ -165,18 +159,34 @@ class RunLog:
 
     # MARK: The loop's calls
 
-    def step(self, loss: Union[Tensor, float], optimizer: Optional[torch.optim.Optimizer] = None, batch: Optional[Batch] = None) -> None:
-        """Records one training step: call it after ``loss.backward()``, before clipping
-        and ``optimizer.step()``.
+    def step(
+        self,
+        loss: Union[Tensor, float],
+        optimizer: Optional[torch.optim.Optimizer] = None,
+        batch: Optional[Batch] = None,
+        grad_norm: Union[Tensor, float, None] = None,
+    ) -> None:
+        """Records one training step: call it after ``loss.backward()`` and before
+        ``optimizer.step()``; before clipping, or after it with the norm clipping gave::
+
+            norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            log.step(loss, optimizer, batch=(x, y), grad_norm=norm)
 
         Args:
             loss: the step's loss (a tensor or a number).
             optimizer: gives the learning rate, and the settings in the run record.
             batch: ``(x, y)`` the loss was computed on: its size, and the gradient profile.
+            grad_norm: the gradients' total L2 norm before clipping, when the loop has it
+                (what ``clip_grad_norm_`` returns): the log takes it rather than compute
+                it again, which is most of what a step costs the log. Each parameter's
+                gradient norm (``param_norms``) is then read from the gradients when it is
+                due, scaled to give this total: as they were before clipping by the total
+                norm.
 
         Raises:
             RuntimeError: called before ``backward()`` (no parameter has a gradient), or
                 after :meth:`close`.
+            ValueError: a loss or a ``grad_norm`` that is not one number.
         """
         if not self._active:
             return
@@ -187,16 +197,14 @@ class RunLog:
         try:
             if self._closed:
                 self._check_open("step")
-            grads = [grad for grad in (p.grad for p in self._parameters) if grad is not None]
-            if not grads:
-                raise RuntimeError("RunLog.step() was called before loss.backward(): no parameter of the model has a gradient yet")
+            value, norm = self._steps.measure(loss, grad_norm)
             if batch is not None:
                 check_batch(batch)
-            self._record_step(loss, optimizer, batch, grads)
+            self._record_step(value, norm, optimizer, batch)
         finally:
             budget.charge_records(time.perf_counter() - began - (budget.passes - passes))
 
-    def _record_step(self, loss: Union[Tensor, float], optimizer: Optional[torch.optim.Optimizer], batch: Optional[Batch], grads: list[Tensor]) -> None:
+    def _record_step(self, loss: Union[Tensor, float], norm: Norms, optimizer: Optional[torch.optim.Optimizer], batch: Optional[Batch]) -> None:
         size = batch_size(batch, self._modules.batch_first) * self._world if batch is not None else None
         if not self._begun:
             self._begin(optimizer, size)
@@ -208,21 +216,8 @@ class RunLog:
         lr = _number(optimizer.param_groups[0]["lr"]) if optimizer is not None else None
         if lr is not None and self._lr is not None and lr != self._lr:
             self._queue.put(event(step - 1, "lr", "the learning rate changed", elapsed, self._lr, lr))
-        self._lr = lr
-        self._sequences += size or 0
-        self._time = elapsed
-        self._last_loss = value = _scalar(loss)
-        self._last_batch = batch
-        self._grad_norms = norms = gradient_norms(grads)  # the step's only work on the device
-        self._graded = None if len(grads) == len(self._parameters) else [p.grad is not None for p in self._parameters]
-        self._span.add(value, norms)
-        record = self._last = {"type": "step", "step": step, "loss": value, "grad_norm": norms, "elapsed": round(elapsed, 3)}
-        if self._steps_per_epoch:
-            record["epoch"] = round(step / self._steps_per_epoch, 4)
-        if lr is not None:
-            record["lr"] = lr
-        if size is not None:
-            record["batch"] = size
+        self._lr, self._time, self._last_batch = lr, elapsed, batch
+        self._steps.add(step, loss, norm, elapsed, lr, size)
         if step == self._record_at:
             self._record_at = next_record(step, self._every)
             self._write_step(now)
@@ -270,7 +265,7 @@ class RunLog:
             if self._step > 0 and self._probed_step != self._step:
                 self._write_probe(self._step, charged=False)
             elapsed = time.perf_counter() - self._started
-            end = end_record(reason, message, self._step, self._steps_per_epoch, self._last_loss, self._last_eval, elapsed)
+            end = end_record(reason, message, self._step, self._steps_per_epoch, self._steps.loss, self._last_eval, elapsed)
             self._queue.put(end)
         finally:
             self._closed = True
@@ -298,43 +293,22 @@ class RunLog:
         self._queue.flush()
 
     def _write_step(self, now: float) -> None:
-        """The latest step's record, unless it is out already, standing for the steps
-        since the previous one; about once a second (at ``now``) with what the process
-        costs."""
-        record, self._last = self._last, None
-        if record is None:
-            return
-        span = self._span.take()
-        if span is not None:
-            record["span"] = span
-        (then, before), self._rate = self._rate, (self._time, self._sequences)
-        if "batch" in record:
-            span = self._time - then
-            record["seq_per_s"] = round((self._sequences - before) / span) if span > 0 else 0
-        if self._usage.due(now):
-            record.update(self._usage.report())
-        self._queue.put(record)
+        """The latest step's record, unless it is out already (see
+        :meth:`StepRecords.take`)."""
+        record = self._steps.take(now)
+        if record is not None:
+            self._queue.put(record)
 
     def _write_detail(self, step: int, batch: Optional[Batch], charged: bool = True) -> None:
         """The parameter norms (the gradients' as the latest step saw them, before
         clipping), and the gradient profile (on ``batch``, else the probe)."""
         self._detail_waiting = False
         self._detailed_step = step
-        self._queue.put({"type": "param_norms", "step": step, "grad": self._parameter_grad_norms(), "weight": norms(self._parameters)})
+        self._queue.put({"type": "param_norms", "step": step, "grad": self._steps.parameter_grad_norms(), "weight": norms(self._parameters)})
         profile = self._inspector.profile(step, batch, self._horizon(), charged)
         if profile is not None:
             self._queue.put(profile)
         self._say_notes(step)
-
-    def _parameter_grad_norms(self) -> Tensor:
-        """The latest step's gradient norm of every parameter, 0 where it had none."""
-        device = self._grad_norms[0].device
-        found = torch.stack([norm.to(device) for norm in self._grad_norms])
-        if self._graded is None:
-            return found
-        every = found.new_zeros(len(self._parameters))
-        every[torch.tensor(self._graded, device=device)] = found
-        return every
 
     def _horizon(self) -> float:
         """The seconds of the loop within which the next gradient profile should come: a
@@ -383,19 +357,3 @@ class RunLog:
 
 def _number(value: Any) -> float:
     return float(value.item() if isinstance(value, Tensor) else value)
-
-
-def _scalar(loss: Union[Tensor, float]) -> Union[Tensor, float]:
-    """The loss as the log keeps it: a 0-d tensor, detached, or a number.
-
-    Raises:
-        ValueError: a tensor of more than one number.
-    """
-    if not isinstance(loss, Tensor):
-        return float(loss)
-    value = loss.detach()
-    if not value.dim():
-        return value
-    if value.numel() != 1:
-        raise ValueError(f"RunLog.step(): the loss must be one number, not a tensor of shape {tuple(loss.shape)}")
-    return value.reshape(())
