@@ -14,11 +14,16 @@ final class Dashboard {
     enum Source {
         case live([LiveRun])
         case replay(ReplaySet)
+
+        var isLive: Bool {
+            if case .live = self { true } else { false }
+        }
     }
 
     private let source: Source
     private let terminal: Terminal
-    private var view = ViewState()
+    /// The view and the keys' rules.
+    private var model: DashboardModel
     private var themes: ThemeCycle
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
@@ -38,12 +43,13 @@ final class Dashboard {
         self.terminal = terminal
         self.themes = themes
         started = clock.now
-        view.hint = hint
+        model = DashboardModel(live: source.isLive)
+        model.view.hint = hint
         switch source {
         case .live(let runs):
             if let warning = runs.first?.session.warnings.first { note(warning, seconds: 8) }
         case .replay(let feed):
-            view.replay = feed.position
+            model.view.replay = feed.position
             if let first = feed.notes.first { note(first, seconds: 8) }
         }
     }
@@ -76,7 +82,6 @@ final class Dashboard {
             let key = terminal.readKey(timeout: Int((wait * 1000).rounded(.up)))
             if let key {
                 frameWanted = true
-                view.hint = nil
                 if key == .resize {
                     terminal.invalidate()
                 } else if handle(key) {
@@ -111,7 +116,7 @@ final class Dashboard {
 
     /// The focused run's picture, the one keys act on.
     private func focused(_ runs: [ShownRun]) -> Snapshot {
-        runs[min(view.focusedRun, runs.count - 1)].snapshot
+        runs[min(model.view.focusedRun, runs.count - 1)].snapshot
     }
 
     /// Reads what a followed log gained; true when there is more to show.
@@ -122,79 +127,30 @@ final class Dashboard {
             note("\(error)", seconds: 8)
             return true
         }
-        view.replay = feed.position
+        model.view.replay = feed.position
         return true
     }
 
-    /// Applies a key; returns true for quit. While the help is up, a key only
-    /// closes it (q too: it does not quit behind the help).
+    /// Applies a key through the model and carries out what it asks; returns true
+    /// for quit.
     private func handle(_ key: Key) -> Bool {
-        if view.showHelp {
-            if [.escape, .character("?"), .character("q"), .character("Q")].contains(key) { view.showHelp = false }
-            return false
-        }
-        guard let runs = currentRuns else { return key == .character("q") || key == .character("Q") }
-        let replaying: Bool
-        if case .replay = source { replaying = true } else { replaying = false }
-        guard let action = KeyMap.action(for: key, snapshot: focused(runs), replay: replaying) else { return false }
-        let snapshot = focused(runs)
-        let last = Double(TimeChart.lastStep(snapshot, runs, view))
-        switch action {
+        let runs = currentRuns
+        guard let effect = model.update(key, runs: runs, now: now) else { return false }
+        switch effect {
         case .quit: return true
-        case .replay(let move):
+        case .moveReplay(let move):
             guard case .replay(let feed) = source else { return false }
             switch move {
             case .by(let fraction): feed.move(by: fraction)
             case .start: feed.moveToStart()
             case .end: feed.moveToEnd()
             }
-            view.replay = feed.position
-        case .command(let command):
-            switch source {
-            case .live(let live): live.send(command, key: key, focused: view.focusedRun, toAll: view.actOnAll)
-            case .replay: note("a recorded run takes no commands: \(command.name) is for a live run")
-            }
-        case .pickRun(let index):
-            guard runs.count > 1 else {
-                note("one run: 1-8 , . pick a run of a comparison (rnntop --cell rnn,lstm,gru)")
-                return false
-            }
-            guard index < runs.count else {
-                note("there are \(runs.count) runs")
-                return false
-            }
-            note(view.focus(run: index, of: runs))
-        case .cycleRun(let delta):
-            guard runs.count > 1 else {
-                note("one run: 1-8 , . pick a run of a comparison (rnntop --cell rnn,lstm,gru)")
-                return false
-            }
-            note(view.focus(run: (view.focusedRun + delta + runs.count) % runs.count, of: runs))
-        case .toggleAllRuns:
-            guard case .live(let live) = source, live.count > 1 else {
-                note(runs.count > 1 ? "recorded runs take no commands" : "one run: A is for a comparison's runs")
-                return false
-            }
-            view.actOnAll.toggle()
-            note(view.actOnAll ? "keys act on every run (A: the focused run only)" : "keys act on \(runs[view.focusedRun].name) only")
-        case .refused(let why): note(why)
-        case .toggleLogScale: view.logLoss.toggle()
-        case .cycleSmoothing:
-            let weights = ViewState.smoothingWeights
-            view.smoothing = weights[((weights.firstIndex(of: view.smoothing) ?? 0) + 1) % weights.count]
-            note(view.smoothing > 0 ? "smoothing: moving average, weight \(view.smoothing)" : "smoothing off: the line is each column's mean")
-        case .cycleXAxis:
-            view.xAxis = view.xAxis.cycled()
-            note("x axis: \(view.xAxis.rawValue)")
-        case .zoomIn: view.window = view.window.zoomedIn(last: last, center: view.cursor.map(Double.init))
-        case .zoomOut: view.window = view.window.zoomedOut(last: last)
-        case .pan(let fraction): view.window = view.window.panned(by: fraction, last: last)
-        case .showWholeRun:
-            view.window = .whole
-            view.cursor = nil
-        case .dismiss: view.cursor = nil
-        case .exportScreen: exportScreen(runs)
-        case .cycleHeatmap: view.heatmapMode = (view.heatmapMode + 1) % HeatmapPanel.modes(of: snapshot.model).count
+            model.view.replay = feed.position
+        case .send(let commands):
+            guard case .live(let live) = source else { return false }
+            for order in commands { live[order.run].send(order.command) }
+        case .exportScreen:
+            if let runs { exportScreen(runs) }
         case .cycleTheme:
             if let error = themes.advance() {
                 note(error.description, seconds: 8)
@@ -203,35 +159,8 @@ final class Dashboard {
                 let colorless = !themes.current.monochrome && !terminal.context.color
                 note("theme \(themes.current.name)" + (colorless ? " (this terminal shows no colour)" : ""))
             }
-        case .focusNext: view.focus = view.focus.cycled()
-        case .focusPrevious: view.focus = view.focus.cycled(by: -1)
-        case .toggleHelp: view.showHelp.toggle()
-        case .move(let dx, let dy): move(dx: dx, dy: dy, snapshot: snapshot, last: last)
         }
         return false
-    }
-
-    /// Arrows act on the focused panel: the time charts move the cursor (left,
-    /// right) and zoom (up, down, on the loss chart) or pick a layer (on the
-    /// gradients); the heatmap picks a layer and a unit.
-    private func move(dx: Int, dy: Int, snapshot: Snapshot, last: Double) {
-        let layers = snapshot.model.layers
-        switch view.focus {
-        case .loss, .gradients:
-            if dx != 0 { moveCursor(by: dx, last: last) }
-            if dy != 0 && view.focus == .loss {
-                view.window = dy < 0 ? view.window.zoomedIn(last: last, center: view.cursor.map(Double.init)) : view.window.zoomedOut(last: last)
-            }
-            if dy != 0 && view.focus == .gradients { view.layer = min(max(view.layer + dy, 0), layers - 1) }
-        case .heatmap:
-            if dx != 0 { view.layer = min(max(view.layer + dx, 0), layers - 1) }
-            if dy != 0 {
-                let units = snapshot.model.hiddenSize
-                view.unit = view.unit.map { min(max($0 + dy, 0), units - 1) } ?? 0
-            }
-        case .settings:
-            break
-        }
     }
 
     /// A write that failed (the log, the CSV, a checkpoint, the weights) stays on the
@@ -250,22 +179,6 @@ final class Dashboard {
         }
     }
 
-    /// The cursor appears at the last step, then moves by a fiftieth of the window,
-    /// within it; a window that would leave it behind follows it.
-    private func moveCursor(by direction: Int, last: Double) {
-        let range = view.window.range(last: last)
-        let stride = max(1, ((range.upperBound - range.lowerBound) / 50).rounded())
-        guard let cursor = view.cursor else {
-            view.cursor = Int(min(last, range.upperBound))
-            return
-        }
-        let moved = min(max(Double(cursor) + Double(direction) * stride, 0), last)
-        view.cursor = Int(moved)
-        if moved < range.lowerBound || moved > range.upperBound {
-            view.window = view.window.panned(by: moved < range.lowerBound ? -0.5 : 0.5, last: last)
-        }
-    }
-
     /// The screen as drawn, to an SVG file in the current folder; the message line
     /// names it (or says why it could not be written).
     private func exportScreen(_ runs: [ShownRun]) {
@@ -281,7 +194,7 @@ final class Dashboard {
     }
 
     private func note(_ text: String, seconds: Double = 3) {
-        view.message = (text, now + seconds)
+        model.note(text, seconds: seconds, now: now)
     }
 
     private func changed(_ runs: [ShownRun]) -> Bool {
@@ -292,7 +205,7 @@ final class Dashboard {
             probe: s.probeStep, second: Int(runs.map(\.snapshot.elapsedSeconds).max() ?? 0), width: size.width, height: size.height)
         defer { lastFrame = frame }
         guard let last = lastFrame else { return true }
-        return last != frame || (view.message.map { $0.until < now } ?? false)
+        return last != frame || (model.view.message.map { $0.until < now } ?? false)
     }
 
     /// The terminal's abilities, less colour for a monochrome theme.
@@ -303,12 +216,12 @@ final class Dashboard {
     }
 
     private func screen(_ runs: [ShownRun]) -> DashboardScreen {
-        DashboardScreen(snapshot: focused(runs), view: view, theme: themes.current, context: drawingContext, now: now, runs: runs)
+        DashboardScreen(snapshot: focused(runs), view: model.view, theme: themes.current, context: drawingContext, now: now, runs: runs)
     }
 
     private func draw(_ runs: [ShownRun]) {
         let size = terminal.size
         terminal.draw(screen(runs).render(width: size.width, height: size.height))
-        if let message = view.message, message.until < now { view.message = nil }
+        if let message = model.view.message, message.until < now { model.view.message = nil }
     }
 }

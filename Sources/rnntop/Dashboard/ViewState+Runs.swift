@@ -1,7 +1,7 @@
 import TerminalUI
 import Training
 
-/// The keys of a comparison: which run is focused, and which runs a key's command goes to.
+/// The keys of a comparison: which run is focused.
 extension ViewState {
     /// Focuses run `index`, keeping the heatmap's layer, unit and matrix where its
     /// model has them; returns the note that says so.
@@ -12,19 +12,5 @@ extension ViewState {
         unit = unit.map { min($0, model.hiddenSize - 1) }
         heatmapMode = min(heatmapMode, HeatmapPanel.modes(of: model).count - 1)
         return "run \(index + 1): \(runs[index].name)" + (actOnAll ? " (keys act on every run: A for this one only)" : "")
-    }
-}
-
-extension [LiveRun] {
-    /// A key's command to the focused run, or, `toAll`, each run's own command for
-    /// that key (`+` doubles each run's learning rate, whatever it is).
-    func send(_ command: Command, key: Key, focused: Int, toAll: Bool) {
-        guard toAll && count > 1 else {
-            self[Swift.min(focused, count - 1)].send(command)
-            return
-        }
-        for run in self {
-            if case .command(let own) = KeyMap.action(for: key, snapshot: run.session.snapshot) { run.send(own) }
-        }
     }
 }
