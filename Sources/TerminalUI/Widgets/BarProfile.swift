@@ -4,7 +4,7 @@ import Foundation
 /// profile that falls by 25 decades or more is still seen whole: decade labels on
 /// the left, eighth blocks for the tops of the bars. A zero shows as "·" (below the
 /// float range), NaN or infinity as "!".
-public struct BarProfile: Sendable {
+public struct BarProfile: Widget, Sendable {
     public var values: [Double]
     public var style: Style
     public var labelStyle = Style.plain

@@ -5,7 +5,7 @@ import Foundation
 /// lower). A legend row below maps colours to values. Matrices larger than the area
 /// are averaged down; smaller ones are stretched. Without colour, shades of
 /// characters stand in; without UTF-8, one row a cell.
-public struct Heatmap: Sendable {
+public struct Heatmap: Widget, Sendable {
     public var rows: Int
     public var columns: Int
     /// Row-major, `rows * columns`.

@@ -28,7 +28,7 @@ import Foundation
 /// ```
 /// NaN and infinite values are not drawn: a "!" marks their column at the top, so a
 /// blow-up is seen rather than silently dropped.
-public struct LineChart: Sendable {
+public struct LineChart: Widget, Sendable {
     public struct Series: Sendable {
         public enum Kind: Sendable {
             case band, line, points

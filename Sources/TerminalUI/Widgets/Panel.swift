@@ -36,7 +36,7 @@ public struct Panel: Sendable {
 }
 
 /// A box in the middle of the screen over whatever is below: help, messages.
-public struct Overlay: Sendable {
+public struct Overlay: Widget, Sendable {
     public var title: String
     public var lines: [String]
     public var style: Style

@@ -1,5 +1,5 @@
 /// A series in one row of eighth blocks, scaled between its minimum and maximum.
-public struct Sparkline: Sendable {
+public struct Sparkline: Widget, Sendable {
     public var values: [Double]
     public var style: Style
 

@@ -31,14 +31,13 @@ struct DashboardScreen {
         let (messageRow, footerRow) = bottom.splitTop(1)
         drawHeader(&buffer, header)
         let layout = Layout(body: body, hasSample: snapshot.textSample != nil)
-        LossPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .loss, context: context, runs: runs)
-            .render(into: &buffer, area: layout.loss)
-        GradientPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .gradients, context: context, runs: runs)
-            .render(into: &buffer, area: layout.gradients)
-        HeatmapPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .heatmap, replay: view.replay)
-            .render(into: &buffer, area: layout.heatmap, context: context)
-        SettingsPanel(snapshot: snapshot, theme: theme, focused: view.focus == .settings, showsKeys: view.replay == nil)
-            .render(into: &buffer, area: layout.settings, context: context)
+        let panels: [(any Widget, Rect)] = [
+            (LossPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .loss, runs: runs), layout.loss),
+            (GradientPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .gradients, runs: runs), layout.gradients),
+            (HeatmapPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .heatmap, replay: view.replay), layout.heatmap),
+            (SettingsPanel(snapshot: snapshot, theme: theme, focused: view.focus == .settings, showsKeys: view.replay == nil), layout.settings),
+        ]
+        for (panel, area) in panels { panel.render(into: &buffer, area: area, context: context) }
         if let sample = layout.sample, let text = snapshot.textSample {
             let inside = theme.panel("sample").render(into: &buffer, area: sample, context: context)
             // A log's sample comes from another program: escaped here, line breaks kept.

@@ -5,7 +5,7 @@ import Training
 /// one shared log scale so their heights compare (small multiples), each with its
 /// name, its first/last ratio and its word; under them every run's gradient norm.
 extension GradientPanel {
-    func renderComparison(into buffer: inout Buffer, area: Rect) {
+    func renderComparison(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         // Whole rows per run (the panel's inside, less its border); what is left over
         // goes to the norms' chart.
         let rowsEach = max(1, (area.height - 2) * 11 / 20 / runs.count)
@@ -59,6 +59,6 @@ extension GradientPanel {
                     block.maxX - verdictWidth, block.y, verdict, theme.style(age.isOld ? theme.muted : health.color(theme)), limit: verdictWidth)
             }
         }
-        drawNorms(into: &buffer, area: bottom)
+        drawNorms(into: &buffer, area: bottom, context: context)
     }
 }

@@ -5,19 +5,18 @@ import Training
 /// The gradient panel: ‖∂L/∂h_t‖ over the time steps of a layer as bars on a log
 /// scale, with the ratio of the first step's to the last's and a word for it; under
 /// it the global gradient norm over training, with the clip threshold.
-struct GradientPanel {
+struct GradientPanel: Widget {
     let snapshot: Snapshot
     let view: ViewState
     let theme: Theme
     let focused: Bool
-    let context: RenderContext
     /// Every run of a comparison (the focused one is `snapshot`); one run or none
     /// draws the run alone.
     var runs: [ShownRun] = []
 
-    func render(into buffer: inout Buffer, area: Rect) {
+    func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         guard runs.count <= 1 else {
-            renderComparison(into: &buffer, area: area)
+            renderComparison(into: &buffer, area: area, context: context)
             return
         }
         let profiles = snapshot.hiddenGradientProfile
@@ -40,7 +39,7 @@ struct GradientPanel {
         buffer.text(
             caption.x, caption.y, "t=1..\(profile.count): \(health.explanation)", theme.style(theme.muted),
             limit: caption.width)
-        drawNorms(into: &buffer, area: bottom)
+        drawNorms(into: &buffer, area: bottom, context: context)
     }
 
     /// "∂L/∂h_t by step  t1/tT 0.12 healthy"; over a profile from an earlier step,
@@ -67,7 +66,7 @@ struct GradientPanel {
     /// The global gradient norm over training, on the loss chart's time axis: its
     /// spread as a band, its smoothed value as a line, and the clip threshold. In a
     /// comparison, every run's line in its colour, the focused run's band and clip.
-    func drawNorms(into buffer: inout Buffer, area: Rect) {
+    func drawNorms(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let shown = runs.count > 1 ? runs : [ShownRun(name: "", snapshot: snapshot)]
         let focus = min(view.focusedRun, shown.count - 1)
         let palette = RunPalette(theme: theme, context: context)

@@ -5,7 +5,7 @@ import Training
 /// The probe sequence inside the model: h_t, c_t, each gate's activations, or
 /// ∂L/∂h_t of a layer, as units × time steps. A unit picked with the arrows is
 /// marked at the edge and read out under the map.
-struct HeatmapPanel {
+struct HeatmapPanel: Widget {
     let snapshot: Snapshot
     let view: ViewState
     let theme: Theme
@@ -30,26 +30,8 @@ struct HeatmapPanel {
             return
         }
         let layer = min(view.layer, probe.hidden.count - 1)
-        let matrix: UnitMatrix
-        var map = theme.diverging
-        var logScale = false
-        var saturation = ""
-        switch mode {
-        case "h": matrix = probe.hidden[layer]
-        case "c": matrix = probe.cell[layer]
-        case "∂L/∂h":
-            // Magnitudes across decades: a sequential scale of log |∂L/∂h|.
-            matrix = probe.hiddenGradients[layer]
-            logScale = true
-            map = theme.sequential
-        default:
-            let name = String(mode.dropFirst(5))
-            guard let gate = probe.gates[layer].first(where: { $0.name == name }) else { return }
-            matrix = gate.activations
-            let sigmoid = !(name == "g" || name == "n")
-            if sigmoid { map = theme.sequential }
-            saturation = "  sat \(Int((gate.saturation * 100).rounded()))%"
-        }
+        guard let shown = shown(mode, probe: probe, layer: layer) else { return }
+        let (matrix, saturation) = (shown.matrix, shown.saturation)
         let layerText = probe.hidden.count > 1 ? " layer \(layer + 1)" : ""
         // The probe's step, and how long ago it was when that is not the step shown.
         let age = DataAge(probeOf: snapshot)
@@ -64,9 +46,31 @@ struct HeatmapPanel {
             ], width: area.width - 4)
         let inside = panel(&buffer, area, context, title: title, old: age.isOld)
         guard inside.height >= 3 else { return }
-        var heatmap = Heatmap(rows: matrix.units, columns: matrix.steps, values: matrix.values, map: map)
-        heatmap.logScale = logScale
+        var heatmap = Heatmap(rows: matrix.units, columns: matrix.steps, values: matrix.values, map: shown.map)
+        heatmap.logScale = shown.logScale
         heatmap.labelStyle = theme.style(theme.muted)
+        draw(heatmap, of: matrix, into: &buffer, inside: inside, context: context)
+    }
+
+    /// What a mode shows of a probe's layer: the matrix, its colour map and scale, and
+    /// a gate's saturation (" sat 40%"); nil for a gate the probe does not have.
+    private func shown(_ mode: String, probe: ProbeReport, layer: Int) -> (matrix: UnitMatrix, map: ColorMap, logScale: Bool, saturation: String)? {
+        switch mode {
+        case "h": return (probe.hidden[layer], theme.diverging, false, "")
+        case "c": return (probe.cell[layer], theme.diverging, false, "")
+        // Magnitudes across decades: a sequential scale of log |∂L/∂h|.
+        case "∂L/∂h": return (probe.hiddenGradients[layer], theme.sequential, true, "")
+        default:
+            let name = String(mode.dropFirst(5))
+            guard let gate = probe.gates[layer].first(where: { $0.name == name }) else { return nil }
+            let sigmoid = !(name == "g" || name == "n")
+            return (gate.activations, sigmoid ? theme.sequential : theme.diverging, false, "  sat \(Int((gate.saturation * 100).rounded()))%")
+        }
+    }
+
+    /// The map, and for a picked unit, a mark at its row and its values read out
+    /// under the map as a sparkline.
+    private func draw(_ heatmap: Heatmap, of matrix: UnitMatrix, into buffer: inout Buffer, inside: Rect, context: RenderContext) {
         let unit = view.unit.map { min($0, matrix.units - 1) }
         let withReadout = unit != nil && inside.height >= 5
         let (mapArea, readout) = withReadout ? inside.splitTop(inside.height - 1) : (inside, inside.splitTop(0).0)

@@ -26,16 +26,16 @@ extension LossPanel {
         }
     }
 
-    func renderComparison(into buffer: inout Buffer, area: Rect) {
+    func renderComparison(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let palette = RunPalette(theme: theme, context: context)
         let focus = min(view.focusedRun, runs.count - 1)
         let curves = runs.map { Curve($0.snapshot, smoothing: view.smoothing) }
-        guard let (legend, inBorder, rest) = frame(into: &buffer, area: area) else { return }
-        drawLegend(runLegendItems(width: legend.width, curves: curves, focus: focus, inBorder: inBorder), into: &buffer, area: legend, inBorder: inBorder)
+        guard let (legend, inBorder, rest) = frame(into: &buffer, area: area, context: context) else { return }
+        drawLegend(runLegendItems(width: legend.width, curves: curves, focus: focus, inBorder: inBorder, context: context), into: &buffer, area: legend, inBorder: inBorder)
         var plotArea = rest
         if !inBorder && rest.height - (runs.count + 1) >= 8 {
             let (table, below) = rest.splitTop(runs.count + 1)
-            drawRunTable(into: &buffer, area: table, palette: palette, curves: curves, focus: focus)
+            drawRunTable(into: &buffer, area: table, palette: palette, curves: curves, focus: focus, unicode: context.unicode)
             plotArea = below
         }
         if let cursor = view.cursor {
@@ -69,7 +69,7 @@ extension LossPanel {
     /// Each run's line sample, name and latest smoothed loss (the focused run's name
     /// bold, after a ▶), then the baseline; where not all runs fit in `width` with
     /// their values, their names alone.
-    private func runLegendItems(width: Int, curves: [Curve], focus: Int, inBorder: Bool) -> [LegendItem] {
+    private func runLegendItems(width: Int, curves: [Curve], focus: Int, inBorder: Bool, context: RenderContext) -> [LegendItem] {
         let palette = RunPalette(theme: theme, context: context)
         let number = inBorder ? Format.short : Format.value
         func items(values: Bool) -> [LegendItem] {
@@ -93,7 +93,7 @@ extension LossPanel {
 
     /// A row per run: its smoothed loss, last and best validation, steps and rate;
     /// the focused run's row marked.
-    private func drawRunTable(into buffer: inout Buffer, area: Rect, palette: RunPalette, curves: [Curve], focus: Int) {
+    private func drawRunTable(into buffer: inout Buffer, area: Rect, palette: RunPalette, curves: [Curve], focus: Int, unicode: Bool) {
         let header = ["run", "loss", "val", "best val", "steps", "seq/s"]
         var rows = [header]
         for (index, run) in runs.enumerated() {
@@ -109,7 +109,7 @@ extension LossPanel {
         for (line, row) in rows.enumerated() {
             var x = area.x + 2
             let run = line - 1
-            if run == focus { buffer.text(area.x, area.y + line, context.unicode ? "▶" : ">", palette.style(run, .bold)) }
+            if run == focus { buffer.text(area.x, area.y + line, unicode ? "▶" : ">", palette.style(run, .bold)) }
             for (column, cell) in row.enumerated() {
                 let text = column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[column] - cell.count) + cell
                 let style =

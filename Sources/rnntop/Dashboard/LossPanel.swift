@@ -7,23 +7,22 @@ import Training
 /// task's baseline across the plot; event markers on the x axis, a cursor that
 /// reads values off. The legend sits on its own row, or in the title when the panel
 /// is short.
-struct LossPanel {
+struct LossPanel: Widget {
     let snapshot: Snapshot
     let view: ViewState
     let theme: Theme
     let focused: Bool
-    let context: RenderContext
     /// Every run of a comparison (the focused one is `snapshot`); one run or none
     /// draws the run alone.
     var runs: [ShownRun] = []
 
-    func render(into buffer: inout Buffer, area: Rect) {
+    func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         guard runs.count <= 1 else {
-            renderComparison(into: &buffer, area: area)
+            renderComparison(into: &buffer, area: area, context: context)
             return
         }
         let series = Series(snapshot: snapshot, view: view, theme: theme, context: context)
-        guard let (legend, inBorder, rest) = frame(into: &buffer, area: area) else { return }
+        guard let (legend, inBorder, rest) = frame(into: &buffer, area: area, context: context) else { return }
         drawLegend(series.legendItems(short: inBorder), into: &buffer, area: legend, inBorder: inBorder)
         var plotArea = rest
         if let cursor = view.cursor, let readout = series.readout(at: cursor) {
@@ -51,7 +50,7 @@ struct LossPanel {
     /// for the plot and puts its legend in its title, in the border; a taller one
     /// gives it a row of its own. The rows under it are the rest; nil when the panel
     /// has no room inside.
-    func frame(into buffer: inout Buffer, area: Rect) -> (legend: Rect, inBorder: Bool, rest: Rect)? {
+    func frame(into buffer: inout Buffer, area: Rect, context: RenderContext) -> (legend: Rect, inBorder: Bool, rest: Rect)? {
         let inside = theme.panel("loss", focused: focused).render(into: &buffer, area: area, context: context)
         guard inside.height >= 3 else { return nil }
         if area.height < 12 {

@@ -4,7 +4,7 @@ import Training
 /// The tunable settings, each with its key (not in a replay, where keys change
 /// nothing), and as many of the latest events as fit. A short panel sets the
 /// settings out in two columns, to leave rows for the events.
-struct SettingsPanel {
+struct SettingsPanel: Widget {
     let snapshot: Snapshot
     let theme: Theme
     let focused: Bool
