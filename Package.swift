@@ -40,7 +40,7 @@ let package = Package(
         // The readers of untrusted input as functions of bytes: for the fuzzer, and for
         // the tests that replay its corpus.
         .target(name: "FuzzTargets", dependencies: ["RNNCore", "RNNData", "Training", "TerminalUI"], path: "Fuzz/Targets"),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["RNNCore"], path: "Tests/TestSupport"),
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore", "CKernels", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore", "TestSupport", "AllocationCounter"]),
@@ -48,6 +48,9 @@ let package = Package(
             name: "TrainingTests", dependencies: ["Training", "RNNData", "RNNCore", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
         .testTarget(name: "rnntopTests", dependencies: ["rnntop", "RNNCore", "TestSupport"]),
+        // The real program in a real terminal (tmux): only what needs one, apart from
+        // the unit tests (startup, resize, signals, --follow, exit codes).
+        .testTarget(name: "rnntopTerminalTests", dependencies: ["rnntop", "TerminalUI", "Training", "TestSupport"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -12,30 +12,6 @@ import Training
 /// kept one step record in ten still draws every spike in the loss band, and the
 /// header says what the training process costs; the plot's band keeps the spikes too.
 @Suite struct DataAgeScreenTests {
-    static let run = #"{"type":"run","schema":1,"program":"my-trainer","model":{"cell":"lstm","hidden":8},"total_steps":1500,"device":"cuda:0"}"#
-
-    /// A profile over 50 time steps whose first step's norm is `ratio` times its last's.
-    static func profile(at step: Int, ratio: Double) -> String {
-        let norms = (0..<50).map { t in 0.1 * pow(ratio, Double(49 - t) / 49) }
-        return #"{"type":"grad_profile","step":\#(step),"layers":[[\#(norms.map { "\($0)" }.joined(separator: ","))]]}"#
-    }
-
-    /// Step records 1 to 1,500, every one to 1,000 and every tenth after, as rnntop's
-    /// schedule keeps them; the tenths summarise their steps, one of them with a spike.
-    static func steps(spikeAt spike: Int?) -> [String] {
-        var generator = RandomGenerator(seed: 7)
-        var lines = (1...1000).map { step in
-            #"{"type":"step","step":\#(step),"loss":\#(0.3 + 0.4 * generator.nextDouble()),"grad_norm":1}"#
-        }
-        for step in stride(from: 1010, through: 1500, by: 10) {
-            let high = step == spike ? 1000 : 0.55
-            lines.append(
-                #"{"type":"step","step":\#(step),"loss":0.5,"grad_norm":1,"steps":10,"loss_min":0.45,"loss_max":\#(high),"loss_mean":0.5,"#
-                    + #""grad_norm_min":1,"grad_norm_max":1,"grad_norm_mean":1}"#)
-        }
-        return lines
-    }
-
     static func screen(_ lines: [String], at step: Int? = nil, width: Int = 120, height: Int = 40) throws -> Buffer {
         let path = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "run.jsonl")
         let reader = try RunLogReader(path: path)
@@ -57,28 +33,28 @@ import Training
 
     @Test func anOldProfileGivesItsStepAndItsVerdictIsThatSteps() throws {
         let theme = DashboardThemes.standard
-        let old = try Self.screen([Self.run, Self.profile(at: 1, ratio: 1e-10)] + Self.steps(spikeAt: nil))
+        let old = try Self.screen([SyntheticLog.run, SyntheticLog.profile(at: 1, ratio: 1e-10)] + SyntheticLog.steps(spikeAt: nil))
         let title = try #require(Self.find("∂L/∂h_t", in: old))
         let titleLine = old.lines[title.y]
         #expect(titleLine.contains("∂L/∂h_t at step 1 · 1,499 steps ago  t1/tT 1.0e-10 vanishing"), "\(titleLine)")
         #expect(old[title.x, title.y].style.foreground == theme.style(theme.muted).foreground, "a profile 1,499 steps old is dim")
 
-        let recent = try Self.screen([Self.run, Self.profile(at: 1, ratio: 1e-10), Self.profile(at: 1490, ratio: 0.2)] + Self.steps(spikeAt: nil))
+        let recent = try Self.screen([SyntheticLog.run, SyntheticLog.profile(at: 1, ratio: 1e-10), SyntheticLog.profile(at: 1490, ratio: 0.2)] + SyntheticLog.steps(spikeAt: nil))
         let fresh = try #require(Self.find("∂L/∂h_t", in: recent))
         #expect(recent.lines[fresh.y].contains("∂L/∂h_t at step 1,490 · 10 steps ago  t1/tT 0.2000 healthy"), "\(recent.lines[fresh.y])")
         #expect(recent[fresh.x, fresh.y].style == theme.style(theme.title, .bold), "10 steps of 1,500 are not old")
 
         // At the profile's own step it is simply the profile; at 80 columns the age
         // stays and the ratio goes.
-        let atItsStep = try Self.screen([Self.run, Self.profile(at: 1490, ratio: 0.2)] + Self.steps(spikeAt: nil), at: 1490)
+        let atItsStep = try Self.screen([SyntheticLog.run, SyntheticLog.profile(at: 1490, ratio: 0.2)] + SyntheticLog.steps(spikeAt: nil), at: 1490)
         #expect(atItsStep.lines.contains { $0.contains("∂L/∂h_t by step  t1/tT 0.2000 healthy") })
-        let narrow = try Self.screen([Self.run, Self.profile(at: 1, ratio: 1e-10)] + Self.steps(spikeAt: nil), width: 80, height: 24)
+        let narrow = try Self.screen([SyntheticLog.run, SyntheticLog.profile(at: 1, ratio: 1e-10)] + SyntheticLog.steps(spikeAt: nil), width: 80, height: 24)
         #expect(narrow.lines.contains { $0.contains("∂L/∂h_t step 1, 1,499 ago vanishing") }, "\(narrow.lines.joined(separator: "\n"))")
     }
 
     @Test func aProfileOfPartOfTheBatchSaysOnHowManySequences() throws {
-        let part = Self.profile(at: 1500, ratio: 0.2).replacingOccurrences(of: "\"layers\"", with: "\"sequences\":4,\"layers\"")
-        let lines = [Self.run, part] + Self.steps(spikeAt: nil)
+        let part = SyntheticLog.profile(at: 1500, ratio: 0.2).replacingOccurrences(of: "\"layers\"", with: "\"sequences\":4,\"layers\"")
+        let lines = [SyntheticLog.run, part] + SyntheticLog.steps(spikeAt: nil)
         let screen = try Self.screen(lines)
         #expect(screen.lines.contains { $0.contains("∂L/∂h_t by step, 4 seq  t1/tT 0.2000 healthy") }, "\(screen.lines.joined(separator: "\n"))")
         let log = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "part.jsonl")
@@ -96,8 +72,8 @@ import Training
                 count + (axis.x + 4..<buffer.width * 3 / 5 - 1).filter { x in (0x2801...0x28FF).contains(buffer[x, y].character.value) }.count
             }
         }
-        let plain = try Self.screen([Self.run] + Self.steps(spikeAt: nil))
-        let spiked = try Self.screen([Self.run] + Self.steps(spikeAt: 1250))
+        let plain = try Self.screen([SyntheticLog.run] + SyntheticLog.steps(spikeAt: nil))
+        let spiked = try Self.screen([SyntheticLog.run] + SyntheticLog.steps(spikeAt: 1250))
         #expect(try upperBandDots(plain) == 0, "the kept records' spread stays in the middle")
         #expect(try upperBandDots(spiked) >= 3, "the spike reaches the top:\n\(spiked.lines.prefix(20).joined(separator: "\n"))")
     }
@@ -106,7 +82,7 @@ import Training
         /// The highest point (smallest y) of the loss band over the steps past 1,000, as
         /// a fraction of the loss panel's height from its bottom.
         func bandTop(_ spike: Int?) throws -> Double {
-            let log = try Fixtures.write(([Self.run] + Self.steps(spikeAt: spike)).joined(separator: "\n") + "\n", named: "run.jsonl")
+            let log = try Fixtures.write(([SyntheticLog.run] + SyntheticLog.steps(spikeAt: spike)).joined(separator: "\n") + "\n", named: "run.jsonl")
             let svg = try PlotTruthTests.plot([log])
             let frame = try #require(PlotCommandTests.elements("rect", in: svg).first { $0["fill"] == "none" })
             let (left, top) = (Double(frame["x"]!)!, Double(frame["y"]!)!)
@@ -122,14 +98,14 @@ import Training
     }
 
     @Test func theHeaderSaysWhatTheProcessCosts() throws {
-        var lines = [Self.run] + Self.steps(spikeAt: nil)
+        var lines = [SyntheticLog.run] + SyntheticLog.steps(spikeAt: nil)
         lines.append(#"{"type":"step","step":1501,"loss":0.5,"cpu_percent":187.4,"rss_bytes":312000000,"device_peak_bytes":1200000000}"#)
         let header = try Self.screen(lines).lines[0]
         #expect(header.contains("cpu 187% 312 MB cuda:0 1.2 GB peak"), "\(header)")
-        #expect(!(try Self.screen([Self.run] + Self.steps(spikeAt: nil)).lines[0].contains("cpu")), "no figures, nothing made up")
+        #expect(!(try Self.screen([SyntheticLog.run] + SyntheticLog.steps(spikeAt: nil)).lines[0].contains("cpu")), "no figures, nothing made up")
         // A log that stopped saying: the figures of a minute before give their step.
         let stale = try Self.screen([
-            Self.run, #"{"type":"step","step":1,"loss":0.5,"elapsed":1,"cpu_percent":99,"rss_bytes":5000000}"#,
+            SyntheticLog.run, #"{"type":"step","step":1,"loss":0.5,"elapsed":1,"cpu_percent":99,"rss_bytes":5000000}"#,
             #"{"type":"step","step":2,"loss":0.5,"elapsed":61}"#,
         ]).lines[0]
         #expect(stale.contains("cpu 99% 5.0 MB at step 1 "), "\(stale)")

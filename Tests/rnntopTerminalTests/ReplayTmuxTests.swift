@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func anOldGradientProfileSaysItsStep() throws {
-        let lines = [DataAgeScreenTests.run, DataAgeScreenTests.profile(at: 1, ratio: 1e-10)] + DataAgeScreenTests.steps(spikeAt: nil)
+        let lines = [SyntheticLog.run, SyntheticLog.profile(at: 1, ratio: 1e-10)] + SyntheticLog.steps(spikeAt: nil)
         let log = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "old-profile.jsonl")
         let tmux = try Tmux(["replay", log], width: 80, height: 24)
         try tmux.waitForScreen("the profile's step at the end") { $0.contains { $0.contains("∂L/∂h_t step 1, 1,499 ago vanishing") } }

@@ -6,8 +6,8 @@ import Testing
 
 /// The charts and the run's length as a user meets them in a terminal: a new model
 /// leaves its mark on the time axis (and a replay of the log shows it in the same
-/// place), the seed preset ends at its 100 epochs, and the help sits over the
-/// dashboard until Esc (or q) takes it away.
+/// place), and the seed preset ends at its 100 epochs. (The help's rules, a key
+/// behind it doing nothing, are DashboardModelTests'.)
 @Suite(.serialized) struct ChartTmuxTests {
     /// The column of `symbol` on the loss chart's axis line (the first line with a
     /// corner from the top, inside the loss panel), and the axis line's columns.
@@ -51,30 +51,6 @@ import Testing
         #expect(done[0].contains("step 400 of 400") && done[0].contains("epoch 100.0"), "\(done[0])")
         usleep(500_000)
         #expect(Tmux.step(try tmux.screen()) == 400, "nothing trains past the run's length")
-        try tmux.send("q", literal: true)
-        #expect(try tmux.exit().status == 0)
-    }
-
-    @Test func theHelpCoversTheDashboardUntilEscOrQ() throws {
-        let tmux = try Tmux(["--task", "sine"], width: 80, height: 24)
-        try tmux.waitForScreen("the panels") { $0.joined().contains("┌ settings") }
-        try tmux.send("?", literal: true)
-        try tmux.waitForScreen("the help") { $0.joined().contains("┌ keys") }
-        try tmux.send("+", literal: true)
-        try tmux.send("Escape")
-        // Waits for the settings panel itself, not only for the help to go: a capture
-        // can fall between the two halves of one redraw.
-        let closed = try tmux.waitForScreen("the help to close on Esc") { screen in
-            !screen.joined().contains("┌ keys") && screen.contains { $0.contains("│lr ") }
-        }
-        #expect(closed.contains { $0.contains("lr    0.01") }, "a key behind the help did nothing")
-        try tmux.send("?", literal: true)
-        try tmux.waitForScreen("the help again") { $0.joined().contains("┌ keys") }
-        try tmux.send("q", literal: true)
-        let still = try tmux.waitForScreen("the help to close on q") { screen in
-            !screen.joined().contains("┌ keys") && screen.contains { $0.contains("│lr ") }
-        }
-        #expect(still.joined().contains("┌ settings"), "q closed the help and did not quit")
         try tmux.send("q", literal: true)
         #expect(try tmux.exit().status == 0)
     }
