@@ -177,7 +177,7 @@ import Testing
     @Test func numbersKeepFourDigitsAndStayJSON() throws {
         var generator = RandomGenerator(seed: 7)  // seeded: a failure can be replayed
         func fourDigits(_ value: Double) -> String {
-            var line = JSONLine(type: "")
+            var line = JSONLine(type: .eval)
             let start = line.bytes.count
             line.fourDigits(value)
             return String(decoding: line.bytes[start...], as: UTF8.self)
@@ -192,7 +192,7 @@ import Testing
         }
         #expect(fourDigits(0.012345) == "0.01235" && fourDigits(-1234.5) == "-1235" && fourDigits(0) == "0")
         #expect(fourDigits(9.9996) == "10" && fourDigits(1e-7) == "1e-7" && fourDigits(2.5e12) == "2.5e12")
-        var line = JSONLine(type: "t")
+        var line = JSONLine(type: .event)
         line.field("nan", Double.nan)
         line.field("text", "a\"b\\c\u{1B}[31m\n")
         line.finish()

@@ -6,7 +6,7 @@ import Foundation
 /// which JSON lacks, as the strings "NaN", "Infinity" and "-Infinity".
 ///
 /// ```swift
-/// var line = JSONLine(type: "eval")
+/// var line = JSONLine(type: .eval)
 /// line.field("step", 100)
 /// line.field("loss", Float(0.25))
 /// line.bytes   // {"type":"eval","step":100,"loss":0.25}\n once finished
@@ -14,9 +14,9 @@ import Foundation
 struct JSONLine {
     private(set) var bytes: [UInt8] = []
 
-    init(type: String) {
+    init(type: RecordType) {
         raw("{\"type\":")
-        string(type)
+        string(type.rawValue)
     }
 
     /// Starts a nested value's key: `,"key":`.

@@ -142,21 +142,8 @@ public struct RecordedRun: Sendable {
     /// gradient profile, probe, settings and model as they were then.
     public func snapshot(at step: Int) -> Snapshot {
         let upTo = Self.count(steps.step, atMost: step)
-        var loss = MetricHistory(), gradientNorm = MetricHistory(), validation = MetricHistory()
-        var elapsed = MetricHistory(), epochs = MetricHistory()
-        var nextSpan = spans.startIndex
-        for i in 0..<upTo {
-            let s = Int(steps.step[i])
-            var span: (loss: MetricHistory.Span?, gradientNorm: MetricHistory.Span?) = (nil, nil)
-            if nextSpan < spans.endIndex, spans[nextSpan].row == i {
-                span = (spans[nextSpan].loss, spans[nextSpan].gradientNorm)
-                nextSpan += 1
-            }
-            loss.append(step: s, value: Double(steps.loss[i]), span: span.loss)
-            gradientNorm.append(step: s, value: Double(steps.gradientNorm[i]), span: span.gradientNorm)
-            elapsed.append(step: s, value: Double(steps.elapsed[i]))
-            epochs.append(step: s, value: Double(steps.epoch[i]))
-        }
+        let (loss, gradientNorm, elapsed, epochs) = histories(upTo: upTo)
+        var validation = MetricHistory()
         for evaluation in evaluations where evaluation.step <= step { validation.append(step: evaluation.step, value: evaluation.loss) }
 
         let (model, names, parameterCount) =
@@ -174,22 +161,8 @@ public struct RecordedRun: Sendable {
             .flatMap { $0.layers.joined() }.filter { $0 > 0 && $0.isFinite }.min()
         let planned = shownEvents.last { $0.kind == .extend && $0.applied }?.newValue.flatMap { Int($0) } ?? header.totalSteps
 
-        var settings = header.settings
-        settings.training.cell = model.cell
-        settings.training.hiddenSize = model.hiddenSize
-        for event in shownEvents where event.applied { Self.apply(event, to: &settings) }
         let last = upTo - 1
-        var unknown = header.missing
-        if last >= 0 {
-            if !steps.learningRate[last].isNaN {
-                settings.training.optimizer.learningRate = steps.learningRate[last]
-                unknown.remove("lr")
-            }
-            if steps.batchSize[last] > 0 {
-                settings.training.batchSize = Int(steps.batchSize[last])
-                unknown.remove("batch")
-            }
-        }
+        let (settings, unknown) = settings(of: model, events: shownEvents, lastRow: last)
         let state: Snapshot.State =
             shownEvents.last { [.diverged, .pause, .resume, .rollback].contains($0.kind) }?.kind == .diverged
             ? .diverged : step >= lastStep && ending != nil ? .done : .running
@@ -221,6 +194,47 @@ public struct RecordedRun: Sendable {
             return use
         }
         return snapshot
+    }
+
+    /// The step records' histories of the first `rows` rows: loss and gradient norm
+    /// (with the spans of records that stand for several steps), time and epochs.
+    private func histories(upTo rows: Int) -> (loss: MetricHistory, gradientNorm: MetricHistory, elapsed: MetricHistory, epochs: MetricHistory) {
+        var loss = MetricHistory(), gradientNorm = MetricHistory(), elapsed = MetricHistory(), epochs = MetricHistory()
+        var nextSpan = spans.startIndex
+        for i in 0..<rows {
+            let s = Int(steps.step[i])
+            var span: (loss: MetricHistory.Span?, gradientNorm: MetricHistory.Span?) = (nil, nil)
+            if nextSpan < spans.endIndex, spans[nextSpan].row == i {
+                span = (spans[nextSpan].loss, spans[nextSpan].gradientNorm)
+                nextSpan += 1
+            }
+            loss.append(step: s, value: Double(steps.loss[i]), span: span.loss)
+            gradientNorm.append(step: s, value: Double(steps.gradientNorm[i]), span: span.gradientNorm)
+            elapsed.append(step: s, value: Double(steps.elapsed[i]))
+            epochs.append(step: s, value: Double(steps.epoch[i]))
+        }
+        return (loss, gradientNorm, elapsed, epochs)
+    }
+
+    /// The run's settings for `model` after `events`, the learning rate and batch of
+    /// step record `lastRow` (when it has them), and the settings still unknown.
+    private func settings(of model: ModelConfig, events: [Event], lastRow last: Int) -> (RunSettings, Set<String>) {
+        var settings = header.settings
+        settings.training.cell = model.cell
+        settings.training.hiddenSize = model.hiddenSize
+        for event in events where event.applied { Self.apply(event, to: &settings) }
+        var unknown = header.missing
+        if last >= 0 {
+            if !steps.learningRate[last].isNaN {
+                settings.training.optimizer.learningRate = steps.learningRate[last]
+                unknown.remove("lr")
+            }
+            if steps.batchSize[last] > 0 {
+                settings.training.batchSize = Int(steps.batchSize[last])
+                unknown.remove("batch")
+            }
+        }
+        return (settings, unknown)
     }
 
     /// The settings a command changed, from its event's new value.

@@ -106,17 +106,21 @@ public final class RunLogReader {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
             throw problem(run == nil ? "not a run log: the first line is not a JSON object" : "not JSON")
         }
-        guard let type = object["type"] as? String else { throw problem("a record without a \"type\"") }
+        guard let name = object["type"] as? String else { throw problem("a record without a \"type\"") }
         guard var recorded = run else {
-            guard type == "run" else { throw problem("not a run log: the first record is \"\(Escaping.escape(type))\", not \"run\"") }
+            guard name == RecordType.run.rawValue else {
+                throw problem("not a run log: the first record is \"\(Escaping.escape(name))\", not \"run\"")
+            }
             run = RecordedRun(header: try header(object))
             return
         }
+        // Other programs may add records of their own: those are skipped.
+        guard let type = RecordType(rawValue: name) else { return }
         run = nil  // no copy of the columns while `recorded` changes
         defer { run = recorded }
         let step = try stepNumber(object["step"]) ?? 0
         switch type {
-        case "step":
+        case .step:
             // The same fields as the scanner's, the whole numbers checked as such.
             var fields = StepScanner.Fields()
             for key in StepScanner.Fields.Key.allCases {
@@ -125,36 +129,40 @@ public final class RunLogReader {
                 fields.set(key, Self.number(value))
             }
             try appendStep(fields, to: &recorded)
-        case "eval":
+        case .eval:
             recorded.evaluations.append((step, Self.number(object["loss"])))
-        case "grad_profile":
+        case .gradientProfile:
             guard let layers = object["layers"] as? [[Any]] else { throw problem("a grad_profile without \"layers\"") }
             let sequences = try wholeNumber(object["sequences"], "sequences", in: 1...Int(Int32.max))
             recorded.gradientProfiles.append((step, layers.map { $0.map(Self.number) }, sequences))
-        case "param_norms":
+        case .parameterNorms:
             let gradient = (object["grad"] as? [Any] ?? []).map(Self.number), weight = (object["weight"] as? [Any] ?? []).map(Self.number)
             recorded.parameterNorms.append((step, gradient, weight))
-        case "probe":
+        case .probe:
             recorded.probes.append((step, try probe(object, model: recorded.models.last?.model ?? recorded.header.model)))
-        case "sample":
+        case .sample:
             recorded.samples.append((step, object["text"] as? String ?? ""))
-        case "event", "checkpoint":
-            let event = event(object, step: step, checkpoint: type == "checkpoint")
-            // A resumed run appending to its log: it goes on from the checkpoint's step.
-            if event.kind == .resume, event.source == .program, let from = event.newValue.flatMap(Int.init), Self.stepRange.contains(from) {
-                recorded.rewind(keepingThrough: from)
-            }
-            recorded.events.append(event)
-            if let model = object["model"], event.applied, event.kind == .model {
-                let names = object["parameter_names"] as? [String] ?? []
-                recorded.models.append((step, try modelConfig(model, field: "model"), names))
-            }
-        case "end":
+        case .event, .checkpoint:
+            try appendEvent(object, step: step, checkpoint: type == .checkpoint, to: &recorded)
+        case .end:
             recorded.ending = RecordedRun.Ending(reason: object["reason"] as? String ?? "", step: step)
-        case "run":
+        case .run:
             throw problem("a second run record: one log holds one run")
-        default:
-            break
+        }
+    }
+
+    /// An event (or a checkpoint written); a resume by the program rewinds the run to
+    /// its checkpoint's step, and a new model is a model change from here on.
+    private func appendEvent(_ object: [String: Any], step: Int, checkpoint: Bool, to recorded: inout RecordedRun) throws(InputError) {
+        let event = event(object, step: step, checkpoint: checkpoint)
+        // A resumed run appending to its log: it goes on from the checkpoint's step.
+        if event.kind == .resume, event.source == .program, let from = event.newValue.flatMap(Int.init), Self.stepRange.contains(from) {
+            recorded.rewind(keepingThrough: from)
+        }
+        recorded.events.append(event)
+        if let model = object["model"], event.applied, event.kind == .model {
+            let names = object["parameter_names"] as? [String] ?? []
+            recorded.models.append((step, try modelConfig(model, field: "model"), names))
         }
     }
 

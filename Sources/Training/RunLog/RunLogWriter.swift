@@ -104,7 +104,7 @@ final class RunLogWriter {
     func begin(_ info: RecordedRun.Header) {
         csv?.keepRows(throughStep: info.startStep)
         guard json?.continuing == false else { return }
-        var line = JSONLine(type: "run")
+        var line = JSONLine(type: .run)
         line.field("schema", Self.schema)
         line.field("program", info.program)
         if let name = info.name { line.field("name", name) }
@@ -136,7 +136,7 @@ final class RunLogWriter {
         lastLogged = (record.elapsed, record.sequences)
         // The keys as the reader knows them (`StepScanner.Fields.Key`): one list for both.
         typealias Key = StepScanner.Fields.Key
-        var line = JSONLine(type: "step")
+        var line = JSONLine(type: .step)
         line.field(Key.step.name, record.step)
         line.field(Key.epoch.name, Self.rounded(record.epochs, digits: 4))
         line.field(Key.loss.name, Float(record.loss))
@@ -176,7 +176,7 @@ final class RunLogWriter {
     }
 
     func evaluation(step: Int, loss: Double) {
-        var line = JSONLine(type: "eval")
+        var line = JSONLine(type: .eval)
         line.field("step", step)
         line.field("loss", Float(loss))
         write(&line)
@@ -186,7 +186,7 @@ final class RunLogWriter {
     /// profiles are compared with these to 1e-4).
     func gradientProfile(step: Int, profile: [[Double]]) {
         lastDetailStep = step
-        var line = JSONLine(type: "grad_profile")
+        var line = JSONLine(type: .gradientProfile)
         line.field("step", step)
         line.key("layers")
         line.array(profile) { line, layer in line.array(layer) { $0.number(Float($1)) } }
@@ -195,7 +195,7 @@ final class RunLogWriter {
 
     /// Each parameter tensor's gradient norm (before clipping) and weight norm.
     func parameterNorms(step: Int, gradient: [Double], weight: [Double]) {
-        var line = JSONLine(type: "param_norms")
+        var line = JSONLine(type: .parameterNorms)
         line.field("step", step)
         line.field("grad", gradient)
         line.field("weight", weight)
@@ -211,7 +211,7 @@ final class RunLogWriter {
             line.array(m.values) { $0.fourDigits(Double($1)) }
             line.raw("}")
         }
-        var line = JSONLine(type: "probe")
+        var line = JSONLine(type: .probe)
         line.field("step", step)
         line.field("loss", Float(report.loss))
         line.key("layers")
@@ -235,7 +235,7 @@ final class RunLogWriter {
 
     /// Text a character model generated (control characters already escaped).
     func sample(step: Int, text: String) {
-        var line = JSONLine(type: "sample")
+        var line = JSONLine(type: .sample)
         line.field("step", step)
         line.field("text", text)
         write(&line)
@@ -244,7 +244,7 @@ final class RunLogWriter {
     /// A command applied or refused, or something that happened (a divergence, the
     /// end of the run). A new model's configuration comes with a `model` event.
     func event(_ event: Event, model: ModelConfig?, parameterNames: [String]?) {
-        var line = JSONLine(type: event.kind == .checkpoint && event.applied ? "checkpoint" : "event")
+        var line = JSONLine(type: event.kind == .checkpoint && event.applied ? .checkpoint : .event)
         line.field("step", event.step)
         line.field("name", event.name)
         line.field("old", event.oldValue)
@@ -265,7 +265,7 @@ final class RunLogWriter {
     func end(
         reason: String, step: Int, epochs: Double, loss: (value: Double, steps: Int)?, validationLoss: Double?, elapsed: Double
     ) {
-        var line = JSONLine(type: "end")
+        var line = JSONLine(type: .end)
         line.field("reason", reason)
         line.field("step", step)
         line.field("epoch", Self.rounded(epochs, digits: 4))
