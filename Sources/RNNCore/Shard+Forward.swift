@@ -73,6 +73,31 @@ extension Shard {
         }
     }
 
+    /// The input projection of every step at once, biases included (for GRU only
+    /// b_ih: b_hh belongs inside r * (W_hn h + b_hn)), into the layer's gates. Alone,
+    /// one GEMM over all gates; shared, one per gate block over this part's units.
+    private func projectInputs(layer l: Int, units: Range<Int>, part: Partition) {
+        let config = storage.config
+        let spec = storage.layout.layers[l]
+        let weights = storage.parameters.pointer
+        let h = config.hiddenSize, gateCount = config.cell.gateCount, gateWidth = gateCount * h
+        let gates = layers[l].gates.pointer
+        let projections = part.count == 1 ? 1 : gateCount
+        for block in 0..<projections {
+            let column = part.count == 1 ? 0 : block * h + units.lowerBound
+            let width = part.count == 1 ? gateWidth : units.count
+            guard width > 0 else { continue }
+            let biasHH = config.cell == .gru ? nil : UnsafePointer(weights + spec.biasHH + column)
+            rk_fill_rows(
+                Int32(steps * rows), Int32(width), weights + spec.biasIH + column, biasHH, gates + column,
+                Int32(gateWidth))
+            BLAS.gemm(
+                transposeB: true, m: steps * rows, n: width, k: spec.inputWidth,
+                a: layerInput(l, dropout: true), lda: spec.inputWidth, b: weights + spec.weightIH + column * spec.inputWidth,
+                ldb: spec.inputWidth, beta: 1, c: gates + column, ldc: gateWidth)
+        }
+    }
+
     private func forwardLayer(_ l: Int, part: Partition) {
         let config = storage.config
         let spec = storage.layout.layers[l]
@@ -85,24 +110,7 @@ extension Shard {
         let units = part.share(of: h)
         let u0 = units.lowerBound, count = Int32(units.count)
         let whh = weights + spec.weightHH
-
-        // Input projection of every step at once, biases included (for GRU only b_ih:
-        // b_hh belongs inside r * (W_hn h + b_hn)). Alone, one GEMM over all gates;
-        // shared, one per gate block over this part's units.
-        let projections = part.count == 1 ? 1 : gateCount
-        for block in 0..<projections {
-            let column = part.count == 1 ? 0 : block * h + u0
-            let width = part.count == 1 ? gateWidth : units.count
-            guard width > 0 else { continue }
-            let biasHH = config.cell == .gru ? nil : UnsafePointer(weights + spec.biasHH + column)
-            rk_fill_rows(
-                Int32(steps * rows), Int32(width), weights + spec.biasIH + column, biasHH, gates + column,
-                Int32(gateWidth))
-            BLAS.gemm(
-                transposeB: true, m: steps * rows, n: width, k: spec.inputWidth,
-                a: layerInput(l, dropout: true), lda: spec.inputWidth, b: weights + spec.weightIH + column * spec.inputWidth,
-                ldb: spec.inputWidth, beta: 1, c: gates + column, ldc: gateWidth)
-        }
+        projectInputs(layer: l, units: units, part: part)
 
         let r32 = Int32(rows), h32 = Int32(h), g32 = Int32(gateWidth)
         for t in 0..<steps {

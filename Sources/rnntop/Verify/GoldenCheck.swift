@@ -15,6 +15,8 @@ struct GoldenCheck {
 
     let golden: GoldenCase
 
+    /// Every quantity of the case: the forward and backward pass, then the clipped
+    /// gradients and the optimizers' updates the case holds.
     func run() throws(InputError) -> [Result] {
         let config = golden.config
         var generator = RandomGenerator(seed: 0)
@@ -25,47 +27,63 @@ struct GoldenCheck {
             throw InputError(file: golden.file, field: error.setting, problem: error.problem)
         }
         for (name, tensor) in golden.parameters { network.setParameter(named: name, to: tensor.floats) }
-        let steps = golden.x.shape[0], batchSize = golden.x.shape[1]
         let batch = SequenceBatch(
-            steps: steps, size: batchSize, inputSize: config.inputSize, inputs: golden.x.floats, targets: golden.targets)
+            steps: golden.x.shape[0], size: golden.x.shape[1], inputSize: config.inputSize, inputs: golden.x.floats,
+            targets: golden.targets)
         let pass = network.computeGradients(
             batch, training: false,
             initialState: .given(hidden: golden.h0.floats, cell: golden.c0?.floats),
             record: [.outputs, .hiddenGradients, .inputGradients, .predictions], generator: &generator)
+        var results = passResults(pass, network: network, steps: batch.steps)
+        try updateResults(network: network, into: &results)
+        return results
+    }
+
+    private static func compare(_ name: String, _ actual: [Float], _ reference: [Double], slices: Int = 1) -> Result {
+        let (error, slice) = RelativeError.largest(actual, reference, slices: slices)
+        return Result(quantity: name, error: error, slice: slice)
+    }
+
+    /// The pass's outputs, final states, loss and predictions, every gradient, and
+    /// ∂L/∂h_t with its norms per layer.
+    private func passResults(_ pass: PassResult, network: RecurrentNetwork, steps: Int) -> [Result] {
+        let config = golden.config, layers = config.layers
         let recorded = pass.recorded!
         let expected = golden.expected
-        let layers = config.layers
-        var results = [Result]()
-        func compare(_ name: String, _ actual: [Float], _ reference: [Double], slices: Int = 1) {
-            let (error, slice) = RelativeError.largest(actual, reference, slices: slices)
-            results.append(Result(quantity: name, error: error, slice: slice))
-        }
-
-        compare("output", recorded.output, expected.output.data, slices: steps)
-        compare("h_n", recorded.finalHidden, expected.hN.data, slices: layers)
-        if let cN = expected.cN { compare("c_n", recorded.finalCell, cN.data, slices: layers) }
-        compare("loss", [Float(pass.loss)], [expected.loss])
+        var results = [
+            Self.compare("output", recorded.output, expected.output.data, slices: steps),
+            Self.compare("h_n", recorded.finalHidden, expected.hN.data, slices: layers),
+        ]
+        if let cN = expected.cN { results.append(Self.compare("c_n", recorded.finalCell, cN.data, slices: layers)) }
+        results.append(Self.compare("loss", [Float(pass.loss)], [expected.loss]))
         if let prediction = expected.prediction {
             let slices = config.head == .everyStep ? steps : 1
-            compare(config.head == .everyStep ? "logits" : "prediction", recorded.predictions, prediction.data, slices: slices)
+            results.append(
+                Self.compare(config.head == .everyStep ? "logits" : "prediction", recorded.predictions, prediction.data, slices: slices))
         }
         for spec in network.layout.specs {
-            compare("grads.\(spec.name)", network.gradient(named: spec.name)!, expected.gradients[spec.name]!.data)
+            results.append(Self.compare("grads.\(spec.name)", network.gradient(named: spec.name)!, expected.gradients[spec.name]!.data))
         }
-        compare("grads.x", recorded.inputGradient, expected.gradients["x"]!.data, slices: steps)
-        compare("grads.h0", recorded.initialHiddenGradient, expected.gradients["h0"]!.data, slices: layers)
+        results.append(Self.compare("grads.x", recorded.inputGradient, expected.gradients["x"]!.data, slices: steps))
+        results.append(Self.compare("grads.h0", recorded.initialHiddenGradient, expected.gradients["h0"]!.data, slices: layers))
         if let c0 = expected.gradients["c0"] {
-            compare("grads.c0", recorded.initialCellGradient, c0.data, slices: layers)
+            results.append(Self.compare("grads.c0", recorded.initialCellGradient, c0.data, slices: layers))
         }
         for l in 0..<layers {
-            compare("dL_dh.l\(l)", recorded.hiddenGradients[l], expected.hiddenGradients[l].data, slices: steps)
+            results.append(Self.compare("dL_dh.l\(l)", recorded.hiddenGradients[l], expected.hiddenGradients[l].data, slices: steps))
             let profile = (0..<steps).map { Float(network.hiddenGradientNorm(layer: l, step: $0)) }
-            compare("dL_dh_norm.l\(l)", profile, expected.hiddenGradientNorms[l], slices: steps)
+            results.append(Self.compare("dL_dh_norm.l\(l)", profile, expected.hiddenGradientNorms[l], slices: steps))
         }
+        return results
+    }
 
+    /// The global gradient norm, the gradients clipped, and Adam's and SGD's updates,
+    /// where the case has them.
+    private func updateResults(network: RecurrentNetwork, into results: inout [Result]) throws(InputError) {
+        let expected = golden.expected
         let gradients = network.withGradients { Array($0) }
         let norm = GradientClipping.squaredNorm(of: gradients.withUnsafeBufferPointer { $0 }).squareRoot()
-        if let globalNorm = expected.globalNorm { compare("grad_global_norm", [Float(norm)], [globalNorm]) }
+        if let globalNorm = expected.globalNorm { results.append(Self.compare("grad_global_norm", [Float(norm)], [globalNorm])) }
         if let clipping = expected.clipping {
             var clipped = gradients
             let rule = GradientClipping(mode: .norm, threshold: Float(clipping.maxNorm))
@@ -80,7 +98,6 @@ struct GoldenCheck {
             let update = try optimizerUpdate(sgd.settings, steps: sgd.steps, gradients: gradients)
             compareUpdates("sgd_momentum.params_after", update, sgd.after, network: network, into: &results)
         }
-        return results
     }
 
     /// The total change `steps` updates of a fresh optimizer make with the same
@@ -110,8 +127,7 @@ struct GoldenCheck {
         into results: inout [Result]
     ) {
         for spec in network.layout.specs {
-            let (error, slice) = RelativeError.largest(Array(flat[spec.range]), reference[spec.name]!.data)
-            results.append(Result(quantity: "\(prefix).\(spec.name)", error: error, slice: slice))
+            results.append(Self.compare("\(prefix).\(spec.name)", Array(flat[spec.range]), reference[spec.name]!.data))
         }
     }
 
@@ -123,8 +139,7 @@ struct GoldenCheck {
         for spec in network.layout.specs {
             let start = golden.parameters[spec.name]!.data
             let theirs = zip(reference[spec.name]!.data, start).map { $0 - $1 }
-            let (error, slice) = RelativeError.largest(Array(update[spec.range]), theirs)
-            results.append(Result(quantity: "\(prefix).\(spec.name)", error: error, slice: slice))
+            results.append(Self.compare("\(prefix).\(spec.name)", Array(update[spec.range]), theirs))
         }
     }
 }
