@@ -100,10 +100,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     private static func checkpoint(_ bytes: [UInt8]) -> Bool {
+        // The checksum made right again, so that mutations reach the checks behind it.
         var bytes = bytes
-        if bytes.count >= 20 {
+        if bytes.starts(with: Checkpoint.legacyMagic), bytes.count >= 20 {
             let sum = Checkpoint.checksum(bytes[..<(bytes.count - 8)])
             withUnsafeBytes(of: sum.littleEndian) { bytes.replaceSubrange((bytes.count - 8)..., with: $0) }
+        } else if var file = try? SafetensorsFile.parse(bytes, path: "fuzzed.ckpt"), let header = file.metadata[Checkpoint.headerKey] {
+            file.metadata[Checkpoint.checksumKey] = Checkpoint.checksum(of: file, header: header)
+            bytes = file.bytes()
         }
         guard let saved = try? Checkpoint(bytes: bytes, file: "fuzzed.ckpt") else { return false }
         // A task with a data file would read whatever file the input names.
@@ -119,7 +123,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// activation from its tensors, and the session that starts from its values.
     private static func weights(_ bytes: [UInt8]) -> Bool {
         let path = scratchFile("safetensors", bytes)
-        guard let file = try? SafetensorsFile.read(path), let shape = try? PyTorchWeights.shape(of: file, path: path) else { return false }
+        guard let read = try? SafetensorsFile.read(path) else { return false }
+        let file = Checkpoint.modelWeights(of: read)
+        guard let shape = try? PyTorchWeights.shape(of: file, path: path) else { return false }
         var training = TaskDefaults(
             cell: shape.cell, hiddenSize: shape.hiddenSize, optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-2), batchSize: 2,
             length: .steps(1))

@@ -8,15 +8,16 @@ import RNNData
 /// is saved as it was (NaN and infinities in its histories, as JSON strings) with
 /// the copy of the weights a rollback goes back to.
 ///
-/// Layout: the magic "RNNTOPCK", the format version (UInt32), a JSON header (length
-/// UInt64, then UTF-8), the float32 values (count UInt64, then the parameters, each
-/// optimizer buffer, and for a diverged run the rollback copy of both), and an
-/// FNV-1a checksum (UInt64) of everything before it; integers little-endian. A file
-/// is written to a temporary name, synced and renamed, so a crash leaves the old
-/// checkpoint or the new one, never half of one.
+/// The file is safetensors (Checkpoint+Safetensors.swift): the weights under
+/// PyTorch's names, so that `load_state_dict(load_file(path), strict=False)` loads
+/// them; the optimizer's buffers and the rollback copy as tensors beside them; the
+/// rest, and a checksum, in its metadata. Files of the first format ("RNNTOPCK",
+/// Checkpoint+Legacy.swift) are still read. A file is written to a temporary name,
+/// synced and renamed, so a crash leaves the old checkpoint or the new one, never
+/// half of one.
 public struct Checkpoint: Sendable {
-    public static let formatVersion: UInt32 = 1
-    static let magic = Array("RNNTOPCK".utf8)
+    /// The format written; 1 (RNNTOPCK) is still read.
+    public static let formatVersion = 2
 
     /// Everything but the floats.
     struct Header: Codable {
@@ -77,33 +78,6 @@ public struct Checkpoint: Sendable {
     /// Whether the run had diverged when it was saved.
     public var diverged: Bool { header.diverged ?? false }
 
-    // MARK: Writing
-
-    /// Writes the checkpoint to `path` atomically: a temporary file in the same
-    /// folder, synced to disk, then renamed over `path`.
-    func write(to path: String) throws(InputError) {
-        var bytes = Self.magic
-        append(Self.formatVersion, to: &bytes)
-        let json: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-            json = try encoder.encode(header)
-        } catch {
-            throw InputError(file: path, problem: "cannot encode the checkpoint: \(error)")
-        }
-        append(UInt64(json.count), to: &bytes)
-        bytes += json
-        var values = parameters + header.optimizerBuffers.flatMap { optimizerState[$0]! }
-        if let rollback { values += rollback.parameters + rollback.optimizerState.joined() }
-        append(UInt64(values.count), to: &bytes)
-        bytes.reserveCapacity(bytes.count + values.count * 4 + 8)
-        for value in values { append(value.bitPattern, to: &bytes) }
-        append(Self.checksum(bytes[...]), to: &bytes)
-        try AtomicFile.write(bytes, to: path)
-    }
-
     // MARK: Reading
 
     /// Reads and checks a checkpoint whole; nothing is used from a file that is
@@ -121,52 +95,13 @@ public struct Checkpoint: Sendable {
         return try Checkpoint(bytes: [UInt8](data), file: path)
     }
 
-    /// A checkpoint from the bytes of a file; `file` names it in messages.
+    /// A checkpoint from the bytes of a file, of either format; `file` names it in
+    /// messages.
     public init(bytes: [UInt8], file path: String) throws(InputError) {
-        guard bytes.count >= 12, Array(bytes[0..<8]) == Self.magic else {
-            throw InputError(file: path, problem: "is not an rnntop checkpoint")
-        }
-        var reader = ByteReader(bytes: bytes, offset: 8, file: path)
-        let version = try reader.uint32()
-        guard version == Self.formatVersion else {
-            throw InputError(
-                file: path, field: "version",
-                problem: "checkpoint format \(version); this rnntop reads format \(Self.formatVersion)")
-        }
-        let headerLength = try reader.uint64()
-        let json = try reader.bytes(headerLength, what: "header")
-        let floatCount = try reader.uint64()
-        let floatBytes = try reader.bytes(floatCount * 4, what: "weights")
-        let bodyEnd = reader.offset
-        let stored = try reader.word()
-        guard reader.offset == bytes.count else {
-            throw InputError(file: path, problem: "has \(bytes.count - reader.offset) bytes after its end")
-        }
-        guard stored == Self.checksum(bytes[0..<bodyEnd]) else {
-            throw InputError(file: path, field: "checksum", problem: "does not match: the file is damaged")
-        }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        do {
-            header = try decoder.decode(Header.self, from: Data(json))
-        } catch {
-            throw InputError(file: path, field: "header", problem: "cannot be decoded: \(error)")
-        }
-        try Self.check(header, file: path)
-        let count = header.parameterCount, buffers = header.optimizerBuffers.count
-        let copies = header.rollbackOptimizerSteps == nil ? 1 : 2
-        guard floatCount == count * (1 + buffers) * copies else {
-            throw InputError(file: path, field: "weights", problem: "\(floatCount) values, expected \(count * (1 + buffers) * copies)")
-        }
-        let values = floatBytes.withUnsafeBytes { raw in
-            (0..<floatCount).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-        }
-        func block(_ index: Int) -> [Float] { Array(values[(index * count)..<((index + 1) * count)]) }
-        parameters = block(0)
-        optimizerState = Dictionary(uniqueKeysWithValues: header.optimizerBuffers.enumerated().map { ($0.element, block($0.offset + 1)) })
-        rollback = header.rollbackOptimizerSteps.map { steps in
-            RollbackCopy(parameters: block(1 + buffers), optimizerState: (0..<buffers).map { block(2 + buffers + $0) }, optimizerSteps: steps)
+        if bytes.starts(with: Self.legacyMagic) {
+            try self.init(legacyBytes: bytes, file: path)
+        } else {
+            try self.init(safetensors: bytes, file: path)
         }
     }
 
@@ -177,17 +112,39 @@ public struct Checkpoint: Sendable {
         self.rollback = rollback
     }
 
-    /// The checksum a checkpoint ends with, of everything before it: FNV-1a, 64 bits.
+    /// A checkpoint's checksum (and the data file's fingerprint): FNV-1a, 64 bits.
     public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01B3
-        }
-        return hash
+        var hash = FNV1a()
+        hash.add(bytes)
+        return hash.value
     }
 
-    private func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    /// The header as JSON, NaN and infinities as strings.
+    static func encodedHeader(_ header: Header, file path: String) throws(InputError) -> String {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do {
+            return String(decoding: try encoder.encode(header), as: UTF8.self)
+        } catch {
+            throw InputError(file: path, problem: "cannot encode the checkpoint: \(error)")
+        }
+    }
+
+    /// The header from its JSON, checked before any of its numbers is used.
+    static func decodedHeader(_ json: Data, file path: String) throws(InputError) -> Header {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let header: Header
+        do {
+            header = try decoder.decode(Header.self, from: json)
+        } catch {
+            throw InputError(file: path, field: "header", problem: "cannot be decoded: \(error)")
+        }
+        try check(header, file: path)
+        return header
+    }
+
+    static func unknownVersion(_ version: String, file path: String) -> InputError {
+        InputError(file: path, field: "version", problem: "checkpoint format \(Escaping.escape(version)); this rnntop reads formats 1 and \(formatVersion)")
     }
 }

@@ -77,15 +77,22 @@ import Testing
                 return error.description
             }
         }
-        #expect(refusal(good.prefix(good.count - 100)).contains("is truncated"))
-        #expect(refusal(good.prefix(20)).contains("is truncated"))
+        #expect(refusal(good.prefix(good.count - 100)).contains("is truncated or damaged"))
+        #expect(refusal(good.prefix(20)).contains("is truncated or damaged"))
         #expect(refusal(Data("hello, world, this is text".utf8)).contains("is not an rnntop checkpoint"))
-        var otherVersion = good
-        otherVersion[8] = 7
-        #expect(refusal(otherVersion).contains("field 'version': checkpoint format 7; this rnntop reads format 1"))
+        var weightsOnly = try SafetensorsFile.read(path)
+        weightsOnly.metadata[Checkpoint.headerKey] = nil
+        #expect(refusal(Data(weightsOnly.bytes())).contains("is a safetensors file but not an rnntop checkpoint"))
+        var otherVersion = try SafetensorsFile.read(path)
+        otherVersion.metadata[Checkpoint.formatKey] = "7"
+        #expect(refusal(Data(otherVersion.bytes())).contains("field 'version': checkpoint format 7; this rnntop reads formats 1 and 2"))
         var damaged = good
         damaged[damaged.count - 20] ^= 0xFF
         #expect(refusal(damaged).contains("field 'checksum': does not match: the file is damaged"))
+        var misplaced = try SafetensorsFile.read(path)
+        misplaced.tensors["optimizer.exp_avg.rnn.weight_hh_l0"] = misplaced.tensors["rnn.weight_ih_l0"]
+        misplaced.metadata[Checkpoint.checksumKey] = Checkpoint.checksum(of: misplaced, header: misplaced.metadata[Checkpoint.headerKey]!)
+        #expect(refusal(Data(misplaced.bytes())).contains("tensor 'optimizer.exp_avg.rnn.weight_hh_l0' has shape [24, 1], not its parameter's [24, 8]"))
         #expect(throws: InputError(file: "/nowhere/run.ckpt", problem: "no such file")) {
             _ = try Checkpoint.read("/nowhere/run.ckpt")
         }
@@ -94,12 +101,16 @@ import Testing
     @Test func weightsThatDoNotFitTheDeclaredModelAreRefused() throws {
         let folder = try Fixtures.temporaryFolder()
         let path = folder.appendingPathComponent("run.ckpt").path
-        var checkpoint = try runToEnd(Runs.sine(steps: 5), path: path)
-        checkpoint.header.model.hiddenSize = 9  // the weights are for 8 units
-        try checkpoint.write(to: path)
-        #expect(throws: InputError.self) { _ = try Checkpoint.read(path) }
+        _ = try runToEnd(Runs.sine(steps: 5), path: path)
+        // The weights are for 8 units.
+        let crafted = try Self.craft(path) { header in
+            var model = header["model"] as? [String: Any] ?? [:]
+            model["hiddenSize"] = 9
+            header["model"] = model
+        }
+        #expect(throws: InputError.self) { _ = try Checkpoint.read(crafted) }
         do {
-            _ = try Checkpoint.read(path)
+            _ = try Checkpoint.read(crafted)
         } catch {
             #expect(error.description.contains("field 'parameterCount': 273 values, but its model needs"))
         }
@@ -119,19 +130,43 @@ import Testing
     /// Rewrites a checkpoint's JSON header with `change` and gives it a right
     /// checksum again: a crafted file, which only the header checks can refuse.
     static func craft(_ path: String, _ change: (inout [String: Any]) -> Void) throws -> String {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        func integer(at offset: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) } }
-        let length = integer(at: 12)
-        var header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[20..<(20 + length)])) as? [String: Any])
+        var file = try SafetensorsFile.read(path)
+        let json = try #require(file.metadata[Checkpoint.headerKey])
+        var header = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         change(&header)
-        let json = [UInt8](try JSONSerialization.data(withJSONObject: header))
-        var crafted = Array(bytes[0..<12])
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { crafted += $0 }
-        crafted += json + bytes[(20 + length)..<(bytes.count - 8)]
-        withUnsafeBytes(of: Checkpoint.checksum(crafted[...]).littleEndian) { crafted += $0 }
+        let crafted = String(decoding: try JSONSerialization.data(withJSONObject: header), as: UTF8.self)
+        file.metadata[Checkpoint.headerKey] = crafted
+        file.metadata[Checkpoint.checksumKey] = Checkpoint.checksum(of: file, header: crafted)
         let out = path + "-crafted-\(UUID().uuidString)"
-        try Data(crafted).write(to: URL(fileURLWithPath: out))
+        try file.write(to: out)
         return out
+    }
+
+    /// The checkpoint is a safetensors file whose weights are `--save-weights`'s, under
+    /// PyTorch's names, beside the optimizer's buffers in their parameters' shapes.
+    @Test func aCheckpointIsSafetensorsWithTheWeightsUnderPyTorchsNames() throws {
+        let path = try Fixtures.temporaryFolder().appendingPathComponent("run.ckpt").path
+        let checkpoint = try runToEnd(Runs.sine(steps: 5), path: path)
+        let file = try SafetensorsFile.read(path)
+        let weights = try PyTorchWeights.parameters(from: Checkpoint.modelWeights(of: file), path: path, for: checkpoint.model)
+        #expect(weights == checkpoint.parameters)
+        #expect(file.tensors["rnn.weight_hh_l0"]?.shape == [24, 8] && file.tensors["optimizer.exp_avg.rnn.weight_hh_l0"]?.shape == [24, 8])
+        #expect(file.metadata["cell"] == "gru" && file.metadata[Checkpoint.formatKey] == "2")
+    }
+
+    /// A checkpoint of the first format ("RNNTOPCK"), written by an earlier rnntop,
+    /// still resumes and trains on.
+    @Test func aCheckpointOfTheFirstFormatStillResumes() throws {
+        let path = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/checkpoints/format1-copy-rnn.ckpt").path
+        let saved = try Checkpoint.read(path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).starts(with: Checkpoint.legacyMagic))
+        let copy = try Fixtures.temporaryFolder().appendingPathComponent("resumed.ckpt").path
+        let session = try Session(
+            resuming: saved, length: .steps(saved.step + 5), checkpointPath: copy, options: SessionOptions(stopWhenDone: true))
+        session.start()
+        let end = session.wait()
+        #expect(end.reason == .done && end.snapshot.step == saved.step + 5)
+        #expect(try Checkpoint.read(copy).step == saved.step + 5, "written again in the new format")
     }
 
     @Test func aCraftedHeaderIsRefusedNamingItsField() throws {

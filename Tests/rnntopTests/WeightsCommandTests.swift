@@ -53,4 +53,16 @@ import Training
         let onFolder = try CommandRunner.run(["--steps", "1", "--headless", "--save-weights", folder.path])
         #expect(onFolder.status == 2 && onFolder.standardError.contains("is a folder: give a file's path"))
     }
+
+    /// A checkpoint is a safetensors file too: `--init-from` takes its weights (and
+    /// leaves its optimizer state, settings and history to `--resume`).
+    @Test func aRunStartsFromACheckpointsWeights() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let checkpoint = folder.appendingPathComponent("run.ckpt").path
+        let saved = try CommandRunner.run(["--cell", "lstm", "--hidden", "10", "--steps", "3", "--headless", "--checkpoint", checkpoint])
+        #expect(saved.status == 0, "\(saved.standardError)")
+        let started = try CommandRunner.run(["--init-from", checkpoint, "--steps", "2", "--headless"])
+        #expect(started.status == 0, "\(started.standardError)")
+        #expect(started.standardError.contains("LSTM(10, tanh)") && started.standardError.contains("step 2/"))
+    }
 }

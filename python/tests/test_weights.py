@@ -34,3 +34,22 @@ def test_rnntops_weights_load_into_pytorch_and_score_the_same(tmp_path: Path, rn
     last_eval = [json.loads(line) for line in log.read_text().splitlines() if '"type":"eval"' in line][-1]
     assert last_eval["step"] == 30
     assert loss == pytest.approx(last_eval["loss"], rel=1e-5)
+
+
+def test_a_checkpoint_is_a_safetensors_file_whose_weights_load_into_pytorch(tmp_path: Path, rnntop: Path) -> None:
+    checkpoint, weights = tmp_path / "run.ckpt", tmp_path / "weights.safetensors"
+    run_rnntop(
+        rnntop, "--task", "csv", "--data", str(DATA / "nile.csv"), "--seq-len", "10", "--cell", "lstm", "--hidden", "16",
+        "--steps", "30", "--headless", "--checkpoint", str(checkpoint), "--save-weights", str(weights),
+    )  # fmt: skip
+
+    tensors = load_file(checkpoint)
+    state = {name: tensor for name, tensor in tensors.items() if not name.startswith(("optimizer.", "rollback."))}
+    model = Regressor("lstm", 1, 16, 1)
+    loaded = model.load_state_dict(state)  # strict: the weights are the model's, whole
+    assert not loaded.missing_keys and not loaded.unexpected_keys
+    # The same weights --save-weights wrote, and Adam's moments in each parameter's shape.
+    saved = load_file(weights)
+    assert all(torch.equal(state[name], saved[name]) for name in saved)
+    assert tensors["optimizer.exp_avg.rnn.weight_hh_l0"].shape == saved["rnn.weight_hh_l0"].shape
+    assert torch.any(tensors["optimizer.exp_avg_sq.head.weight"] > 0)

@@ -58,7 +58,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     }
 
     /// Parses the bytes of a file called `path`.
-    static func parse(_ bytes: [UInt8], path: String) throws(InputError) -> SafetensorsFile {
+    public static func parse(_ bytes: [UInt8], path: String) throws(InputError) -> SafetensorsFile {
         func refuse(_ problem: String) -> InputError {
             InputError(file: path, problem: "is not a safetensors file: \(problem)")
         }

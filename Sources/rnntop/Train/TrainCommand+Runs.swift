@@ -82,7 +82,7 @@ extension TrainCommand {
         // The task is made here once to learn its defaults; the session makes its own
         // from the same seed.
         let defaults = try makeTask(taskOptions, generator: &generator)
-        let weights = try initFrom.map { try SafetensorsFile.read($0) }
+        let weights = try initFrom.map { Checkpoint.modelWeights(of: try SafetensorsFile.read($0)) }
         let shape = try initFrom.flatMap { path in try weights.map { try PyTorchWeights.shape(of: $0, path: path) } }
         let training = try resolvedSettings(for: defaults, weights: shape, choices: choices)
         let settings = RunSettings(
