@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -25,7 +24,7 @@ let package = Package(
         .target(name: "CTerminal", path: "Sources/CTerminal"),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcurses", "CTerminal", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["CNcurses", "CTerminal"]
         ),
         .executableTarget(
             name: "rnntop",

@@ -39,14 +39,9 @@ RNNTOP_FUZZ=1 swift build -c release --sanitize fuzzer --scratch-path "$scratch"
 mkdir -p "$scratch/corpus/$target" "$scratch/findings"
 
 # -malloc_limit_mb: the targets plan for 256 MB at most (FuzzTarget.memoryLimit), so an
-# allocation of more is a finding. -rss_limit_mb: all the process holds. TOMLKit 0.6.0,
-# which reads the theme files, never frees the copy of each string it hands out nor
-# its parse-error slot: a few hundred bytes per theme read, nothing in a program that
-# reads a theme now and then, but gigabytes over the millions of inputs of a long run,
-# so the theme target has room for that.
+# allocation of more is a finding. -rss_limit_mb: all the process holds.
 # -timeout: no input of a few kilobytes takes a second; 10 s is a hang.
 rss=2048
-[ "$target" = theme ] && rss=6144
 log="$scratch/fuzz-$target.log"
 dictionary=()
 [ -f "Fuzz/Dictionaries/$target.dict" ] && dictionary=(-dict="Fuzz/Dictionaries/$target.dict")

@@ -122,8 +122,8 @@ import Testing
         #expect(error.description.hasPrefix("t.toml: line \(line): key '\(key)': "))
     }
 
-    /// Documents that made TOMLKit's parser assert (and the program end), found by
-    /// fuzzing: each is refused with its line, as any other mistake.
+    /// Documents that made the TOML library rnntop used before (TOMLKit) assert, and the
+    /// program end, found by fuzzing: each is refused with its line, as any other mistake.
     @Test(arguments: [
         ("[=]", 1, "a key cannot start with '='"), ("[\u{E9}t\u{E9}]", 1, "a key cannot start with U+E9"),
         ("[ \u{1}x]", 1, "a key cannot start with U+1"), ("# fine\n[colors]\n[\u{B}]", 3, "a key cannot start with U+B"),
@@ -143,6 +143,32 @@ import Testing
         #expect(Self.error("colors = { background = '#000000', title = \"#ff\\u0030000\" }") == nil)
         #expect(Self.error("[heatmap] # [=]\nsequential = [ # low\n  \"#000000\",\n  \"#808080\", \"#ffffff\", # high\n]\n") == nil)
         #expect(Self.error("[series]\ntrain = -1_000.5e+3\n")?.problem.contains("expected a colour in quotes") == true)
+    }
+
+    /// TOML defines a thing once: a key set twice, a table's header given twice, a key
+    /// added to an inline table or under a value are refused with their line and key.
+    @Test(arguments: [
+        ("[colors]\nmuted = \"#000000\"\nmuted = \"#111111\"\n", 3, "colors.muted", "'muted' is defined twice"),
+        ("[colors]\n[series]\n[colors]\n", 3, "colors", "a table is defined twice"),
+        ("colors = { muted = \"#000000\" }\n[colors]\n", 2, "colors", "an inline table cannot be added to"),
+        ("colors = { muted = \"#000000\" }\ncolors.title = \"#000000\"\n", 2, "colors.title", "an inline table cannot be added to"),
+        ("description = \"x\"\ndescription.more = \"y\"\n", 2, "description.more", "'description' is a value, not a table"),
+        ("colors.muted = \"#000000\"\n[colors]\nmuted = \"#000000\"\n", 3, "colors.muted", "'muted' is defined twice"),
+    ])
+    func aThingDefinedTwiceIsRefused(_ source: String, _ line: Int, _ key: String, _ problem: String) throws {
+        let error = try #require(Self.error(source))
+        #expect(error.line == line && error.key == key && error.problem == "not valid TOML: " + problem, "\(error)")
+    }
+
+    /// Strings are read as TOML writes them: escapes in double quotes, single quotes
+    /// as written, a list over several lines, and each key's line kept.
+    @Test func valuesAreReadAsWritten() throws {
+        let table = try TOMLSubset.parse("a = \"x\\u00e9\\t\\\"\"\nb = 'c:\\d'\n[t]\nl = [\n 1,\n 2.5e1, # two\n]\nk.m = true\n")
+        #expect(table.entries.map(\.key) == ["a", "b", "t"])
+        #expect(table.entries[0].value == .string("x\u{e9}\t\"") && table.entries[1].value == .string("c:\\d"))
+        let t = try #require(table.entries[2].value.table)
+        #expect(t.entries[0].value == .array([.number(1), .number(25)]) && t.entries[1].value.table?.entries.first?.value == .bool(true))
+        #expect(table.lines() == ["a": 1, "b": 2, "t": 3, "t.l": 4, "t.k": 8, "t.k.m": 8])
     }
 
     @Test func theFirstMistakeInTheFileIsTheOneReported() throws {

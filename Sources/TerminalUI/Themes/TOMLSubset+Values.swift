@@ -1,35 +1,36 @@
 /// The values of a theme's TOML: strings, `true` and `false`, decimal numbers,
-/// arrays and inline tables (see `TOMLSubset`).
+/// arrays and inline tables (see `TOMLSubset`), read as they are checked.
 extension TOMLSubset {
-    mutating func value() throws(Problem) {
+    mutating func value() throws(Problem) -> TOMLValue {
         guard let c = peek() else { throw fail("a value is missing at the end of the file") }
         switch c {
-        case "\"": try basicString()
-        case "'": try literalString()
-        case "[": try array()
-        case "{": try inlineTable()
-        case "t", "f": try word()
-        case "+", "-", "0"..."9": try number()
+        case "\"": return .string(try basicString())
+        case "'": return .string(try literalString())
+        case "[": return try array()
+        case "{": return try inlineTable()
+        case "t", "f": return .bool(try word())
+        case "+", "-", "0"..."9": return .number(try number())
         default:
             throw fail("expected a value (a string in quotes, true or false, a number, a list in [ ]), found \(shown(c))")
         }
     }
 
-    private mutating func array() throws(Problem) {
+    private mutating func array() throws(Problem) -> TOMLValue {
         i += 1
+        var values: [TOMLValue] = []
         while true {
             try arraySpace()
             if peek() == "]" {
                 i += 1
-                return
+                return .array(values)
             }
-            try value()
+            values.append(try value())
             try arraySpace()
             switch peek() {
             case ",": i += 1
             case "]":
                 i += 1
-                return
+                return .array(values)
             case let c?: throw fail("expected ',' or ']' in a list, found \(shown(c))")
             case nil: throw fail("a list is not closed with ']'")
             }
@@ -48,15 +49,19 @@ extension TOMLSubset {
         }
     }
 
-    private mutating func inlineTable() throws(Problem) {
+    /// `{ key = value, ... }` on one line: a table that nothing may add to later.
+    private mutating func inlineTable() throws(Problem) -> TOMLValue {
         i += 1
         blanks()
+        var table = TOMLTable()
         if peek() == "}" {
             i += 1
-            return
+            table.isInline = true
+            return .table(table)
         }
         while true {
-            try keyValue()
+            let (path, value) = try keyValue()
+            do throws(TOMLTable.Conflict) { try table.set(path[...], to: value, line: line) } catch { throw fail(error.text) }
             blanks()
             switch peek() {
             case ",":
@@ -64,25 +69,27 @@ extension TOMLSubset {
                 blanks()
             case "}":
                 i += 1
-                return
+                table.isInline = true
+                return .table(table)
             case let c?: throw fail("expected ',' or '}' in an inline table (on one line), found \(shown(c))")
             case nil: throw fail("an inline table is not closed with '}'")
             }
         }
     }
 
-    private mutating func word() throws(Problem) {
+    private mutating func word() throws(Problem) -> Bool {
         for candidate in ["true", "false"] where text[i...].starts(with: candidate.unicodeScalars) {
             i += candidate.unicodeScalars.count
             try delimited()
-            return
+            return candidate == "true"
         }
         throw fail("expected a value, found \(shown(text[i]))")
     }
 
     /// A decimal number: an optional sign, digits (underscores between them, no
     /// leading zero), an optional fraction and exponent.
-    private mutating func number() throws(Problem) {
+    private mutating func number() throws(Problem) -> Double {
+        let start = i
         if peek() == "+" || peek() == "-" { i += 1 }
         if peek() == "0" {
             i += 1
@@ -100,6 +107,9 @@ extension TOMLSubset {
             try digits()
         }
         try delimited()
+        let written = String(String.UnicodeScalarView(text[start..<i].filter { $0 != "_" }))
+        guard let value = Double(written), value.isFinite else { throw fail("\(written) is not a number a theme can hold") }
+        return value
     }
 
     private mutating func digits() throws(Problem) {
@@ -118,45 +128,52 @@ extension TOMLSubset {
         guard [" ", "\t", ",", "]", "}", "#", "\n", "\r"].contains(c) else { throw fail("unexpected \(shown(c)) after a value") }
     }
 
-    mutating func basicString() throws(Problem) {
+    /// A string in double quotes, its escapes read.
+    mutating func basicString() throws(Problem) -> String {
         if text[i...].starts(with: "\"\"\"".unicodeScalars) { throw fail("multi-line strings are not read in a theme") }
         i += 1
+        var read = String.UnicodeScalarView()
         while let c = peek() {
             i += 1
             switch c {
-            case "\"": return
-            case "\\": try escape()
+            case "\"": return String(read)
+            case "\\": read.append(try escape())
             case "\n", "\r": throw fail("a string is not closed on its line")
-            default: if isControl(c) { throw fail("a control character (\(shown(c))) in a string: write it as an escape") }
+            default:
+                if isControl(c) { throw fail("a control character (\(shown(c))) in a string: write it as an escape") }
+                read.append(c)
             }
         }
         throw fail("a string is not closed")
     }
 
-    private mutating func escape() throws(Problem) {
+    private mutating func escape() throws(Problem) -> Unicode.Scalar {
         guard let c = peek() else { throw fail("a string is not closed") }
         i += 1
+        let simple: [Unicode.Scalar: Unicode.Scalar] = ["b": "\u{8}", "t": "\t", "n": "\n", "f": "\u{C}", "r": "\r", "\"": "\"", "\\": "\\"]
+        if let scalar = simple[c] { return scalar }
         switch c {
-        case "b", "t", "n", "f", "r", "\"", "\\": return
         case "u", "U":
             let count = c == "u" ? 4 : 8
             guard i + count <= text.count, let value = UInt32(String(String.UnicodeScalarView(text[i..<(i + count)])), radix: 16),
                 Unicode.Scalar(value) != nil
             else { throw fail("\\\(c) needs \(count) hexadecimal digits of a Unicode scalar") }
-            // TOMLKit hands keys and strings through C strings, where NUL ends them: a
-            // key with one is listed by the table but not found in it, and TOMLKit traps.
-            guard value != 0 else { throw fail("\\\(c) of 0 (the NUL character) cannot be in a theme") }
+            // A NUL has no place in a colour or a name, and C strings end at it.
+            guard value != 0, let scalar = Unicode.Scalar(value) else { throw fail("\\\(c) of 0 (the NUL character) cannot be in a theme") }
             i += count
+            return scalar
         default: throw fail("'\\\(c)' is not an escape (\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)")
         }
     }
 
-    mutating func literalString() throws(Problem) {
+    /// A string in single quotes, as written.
+    mutating func literalString() throws(Problem) -> String {
         if text[i...].starts(with: "'''".unicodeScalars) { throw fail("multi-line strings are not read in a theme") }
         i += 1
+        let start = i
         while let c = peek() {
             i += 1
-            if c == "'" { return }
+            if c == "'" { return String(String.UnicodeScalarView(text[start..<(i - 1)])) }
             if c == "\n" || c == "\r" { throw fail("a string is not closed on its line") }
             if isControl(c) { throw fail("a control character (\(shown(c))) in a string") }
         }

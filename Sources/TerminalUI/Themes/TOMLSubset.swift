@@ -1,19 +1,21 @@
-/// The part of TOML a theme is written in, checked before the text reaches TOMLKit:
-/// comments, `[table]` headers, `key = value` lines with bare, quoted and dotted
-/// keys, and values that are strings, `true` or `false`, numbers, arrays (over
+/// The part of TOML a theme is written in, read into a table whose every key keeps
+/// its line: comments, `[table]` headers, `key = value` lines with bare, quoted and
+/// dotted keys, and values that are strings, `true` or `false`, numbers, arrays (over
 /// several lines if need be) and inline tables. Anything else, well-formed TOML that
 /// a theme has no use for (dates, multi-line strings, arrays of tables) or not TOML
-/// at all, is refused here with its line.
+/// at all, is refused with its line and the key being read, as is a key or a table
+/// defined twice.
 ///
-/// Why: TOMLKit's parser (toml++ 3) asserts, and so ends the program, on some
-/// malformed documents instead of reporting them (`[=]`, `a = [}`; found by fuzzing
-/// the theme reader). Only documents of this plain shape reach it.
+/// rnntop's own reader, not a general TOML library: a theme is untrusted input, and
+/// the parser it used before (toml++ 3, through TOMLKit) asserted, and so ended the
+/// program, on some malformed documents (`[=]`, `a = [}`; found by fuzzing).
 ///
 /// - Complexity: one pass over the text.
 struct TOMLSubset {
-    /// Where and what the first problem is.
+    /// Where and what the first problem is, and the dotted key being read, if any.
     struct Problem: Error {
         let line: Int
+        let key: String?
         let text: String
     }
 
@@ -21,16 +23,17 @@ struct TOMLSubset {
     /// Where the scan is, and on which line.
     var i = 0
     var line = 1
+    /// What has been read, and the table that `key = value` lines go into.
+    private var root = TOMLTable()
+    private var current: [String] = []
+    /// The dotted key of the line being read, for messages.
+    var readingKey: [String]?
 
-    /// The first problem in `source`, nil when it is of the shape TOMLKit is handed.
-    static func check(_ source: String) -> Problem? {
+    /// The document's tables and values, or its first problem.
+    static func parse(_ source: String) throws(Problem) -> TOMLTable {
         var scanner = TOMLSubset(text: Array(source.unicodeScalars))
-        do {
-            try scanner.document()
-            return nil
-        } catch {
-            return error
-        }
+        try scanner.document()
+        return scanner.root
     }
 
     private init(text: [Unicode.Scalar]) {
@@ -47,31 +50,43 @@ struct TOMLSubset {
             case "\n", "\r": try lineEnd()
             case "#": try comment()
             case "[":
-                try header()
+                let path = try header()
+                do throws(TOMLTable.Conflict) { try root.defineTable(path[...], line: line, header: true) } catch { throw fail(error.text) }
+                current = path
                 try endOfLine()
             default:
-                try keyValue()
+                let start = line
+                let (path, value) = try keyValue()
+                do throws(TOMLTable.Conflict) { try root.set((current + path)[...], to: value, line: start) } catch {
+                    throw Problem(line: start, key: (current + path).joined(separator: "."), text: error.text)
+                }
                 try endOfLine()
             }
         }
     }
 
-    private mutating func header() throws(Problem) {
+    /// A `[table]` header's dotted name.
+    private mutating func header() throws(Problem) -> [String] {
         i += 1
         if peek() == "[" { throw fail("arrays of tables ([[...]]) are not read in a theme") }
         blanks()
-        try key()
+        let path = try key()
+        readingKey = path
         blanks()
         try expect("]", "a ']' to close the table name")
+        return path
     }
 
-    mutating func keyValue() throws(Problem) {
-        try key()
+    /// A `key = value` pair, the key dotted (relative to the table it is in).
+    mutating func keyValue() throws(Problem) -> ([String], TOMLValue) {
+        let path = try key()
+        readingKey = current + path
         blanks()
         try expect("=", "'=' after the key")
         blanks()
-        try value()
+        return (path, try value())
     }
+
 
     /// Blanks, a comment, then the end of the line (or of the file).
     private mutating func endOfLine() throws(Problem) {
@@ -89,6 +104,7 @@ struct TOMLSubset {
         }
         i += 1
         line += 1
+        readingKey = nil
     }
 
     mutating func comment() throws(Problem) {
@@ -100,22 +116,26 @@ struct TOMLSubset {
 
     // MARK: Keys
 
-    mutating func key() throws(Problem) {
-        try simpleKey()
+    /// A dotted key's parts: `a. "b c" .d` → ["a", "b c", "d"].
+    mutating func key() throws(Problem) -> [String] {
+        var path = [try simpleKey()]
         while true {
             blanks()
-            guard peek() == "." else { return }
+            guard peek() == "." else { return path }
             i += 1
             blanks()
-            try simpleKey()
+            path.append(try simpleKey())
         }
     }
 
-    private mutating func simpleKey() throws(Problem) {
+    private mutating func simpleKey() throws(Problem) -> String {
         switch peek() {
-        case "\"": try basicString()
-        case "'": try literalString()
-        case let c? where isBare(c): while let c = peek(), isBare(c) { i += 1 }
+        case "\"": return try basicString()
+        case "'": return try literalString()
+        case let c? where isBare(c):
+            let start = i
+            while let c = peek(), isBare(c) { i += 1 }
+            return String(String.UnicodeScalarView(text[start..<i]))
         case let c?: throw fail("a key cannot start with \(shown(c)): a key is letters, digits, - and _, or in quotes")
         case nil: throw fail("a key is missing at the end of the file")
         }
@@ -150,5 +170,5 @@ struct TOMLSubset {
         isControl(c) || c.value > 0x7E ? "U+\(String(c.value, radix: 16, uppercase: true))" : "'\(Character(c))'"
     }
 
-    func fail(_ text: String) -> Problem { Problem(line: line, text: text) }
+    func fail(_ text: String) -> Problem { Problem(line: line, key: readingKey?.joined(separator: "."), text: text) }
 }

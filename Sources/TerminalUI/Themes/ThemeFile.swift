@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// The theme file format: TOML with colours as `"#rrggbb"`.
 ///
 /// ```toml
@@ -29,20 +27,13 @@ public enum ThemeFile {
     public static func parse(
         _ source: String, name: String, file: String, base: Theme?, roles: ThemeRoles
     ) throws(ThemeError) -> Theme {
-        let lines = TOMLKeyLines(source)
-        if let problem = TOMLSubset.check(source) {
-            throw ThemeError(file: file, line: problem.line, key: lines.key(on: problem.line), problem: "not valid TOML: " + problem.text)
-        }
         let document: TOMLTable
         do {
-            document = try TOMLTable(string: source)
-        } catch let error as TOMLParseError {
-            let line = error.source.begin.line
-            throw ThemeError(file: file, line: line, key: lines.key(on: line), problem: "not valid TOML: " + error.description)
+            document = try TOMLSubset.parse(source)
         } catch {
-            throw ThemeError(file: file, problem: "not valid TOML: \(error)")
+            throw ThemeError(file: file, line: error.line, key: error.key, problem: "not valid TOML: " + error.text)
         }
-        var reader = Reader(file: file, lines: lines, roles: roles, theme: base ?? placeholder(name: name))
+        var reader = Reader(file: file, lines: document.lines(), roles: roles, theme: base ?? placeholder(name: name))
         reader.theme.name = name
         reader.theme.summary = ""  // a description is the file's own, never the base's
         reader.read(document)
@@ -54,7 +45,8 @@ public enum ThemeFile {
     /// Walks a parsed document into a theme, collecting every problem.
     private struct Reader {
         let file: String
-        let lines: TOMLKeyLines
+        /// The line of each dotted key.
+        let lines: [String: Int]
         let roles: ThemeRoles
         var theme: Theme
         var problems: [ThemeError] = []
@@ -62,7 +54,7 @@ public enum ThemeFile {
 
         mutating func read(_ document: TOMLTable) {
             let tables = ["colors", "heatmap"] + roles.tables.map(\.name)
-            for (key, value) in document {
+            for (key, value) in document.entries.map({ ($0.key, $0.value) }) {
                 switch key {
                 case "description":
                     if let text = value.string { theme.summary = text } else { wrongType(key, "a string in quotes") }
@@ -94,7 +86,7 @@ public enum ThemeFile {
         mutating func readColors(
             _ table: TOMLTable, prefix: String, keys: [String], set: (inout Reader, String, RGB) -> Void
         ) {
-            for (key, value) in table {
+            for (key, value) in table.entries.map({ ($0.key, $0.value) }) {
                 let path = prefix + "." + key
                 guard keys.contains(key) else {
                     unknown(path, known: keys)
@@ -106,7 +98,7 @@ public enum ThemeFile {
         }
 
         mutating func readHeatmap(_ table: TOMLTable) {
-            for (key, value) in table {
+            for (key, value) in table.entries.map({ ($0.key, $0.value) }) {
                 let path = "heatmap." + key
                 guard ThemeFile.heatmapKeys.contains(key) else {
                     unknown(path, known: ThemeFile.heatmapKeys)
@@ -144,7 +136,7 @@ public enum ThemeFile {
             }
         }
 
-        mutating func color(_ value: any TOMLValueConvertible, _ path: String) -> RGB? {
+        mutating func color(_ value: TOMLValue, _ path: String) -> RGB? {
             guard let text = value.string else {
                 wrongType(path, "a colour in quotes: \"#rrggbb\"")
                 return nil
@@ -165,7 +157,7 @@ public enum ThemeFile {
         }
 
         mutating func report(_ path: String, _ problem: String) {
-            problems.append(ThemeError(file: file, line: lines.line(of: path), key: path, problem: problem))
+            problems.append(ThemeError(file: file, line: lines[path], key: path, problem: problem))
         }
     }
 
