@@ -18,12 +18,15 @@ struct SVGDocument {
 
     let width: Int
     let height: Int
+    /// The fonts the picture asks for, first choice first.
+    let fontFamily: String
     private var elements: [String] = []
     private var clips = 0
 
-    init(width: Int, height: Int, background: String) {
+    init(width: Int, height: Int, background: String, fontFamily: String = "DejaVu Sans, Helvetica, Arial, sans-serif") {
         self.width = width
         self.height = height
+        self.fontFamily = fontFamily
         elements.append("<rect width=\"100%\" height=\"100%\" fill=\"\(background)\"/>")
     }
 
@@ -64,9 +67,10 @@ struct SVGDocument {
         elements.append("<polygon points=\"\(Self.points(points))\" fill=\"\(fill)\" fill-opacity=\"\(Self.number(opacity))\"/>")
     }
 
-    mutating func circle(x: Double, y: Double, radius: Double, fill: String, stroke: String) {
+    mutating func circle(x: Double, y: Double, radius: Double, fill: String, stroke: String, opacity: Double = 1) {
         elements.append(
-            "<circle cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"\(Self.number(radius))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>")
+            "<circle cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"\(Self.number(radius))\" fill=\"\(fill)\" stroke=\"\(stroke)\""
+                + Self.opacity(opacity) + "/>")
     }
 
     mutating func rectangle(x: Double, y: Double, width: Double, height: Double, stroke: String) {
@@ -85,12 +89,14 @@ struct SVGDocument {
     /// Text at (x, y), its baseline on y; text from a log is escaped (control
     /// characters made visible, then XML's special characters).
     mutating func text(
-        _ content: String, x: Double, y: Double, size: Double, fill: String, anchor: Anchor = .start, bold: Bool = false
+        _ content: String, x: Double, y: Double, size: Double, fill: String, anchor: Anchor = .start, bold: Bool = false,
+        underline: Bool = false, opacity: Double = 1
     ) {
         let weight = bold ? " font-weight=\"bold\"" : ""
+        let decoration = underline ? " text-decoration=\"underline\"" : ""
         elements.append(
             "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" fill=\"\(fill)\""
-                + " text-anchor=\"\(anchor.rawValue)\"\(weight)>\(Self.escape(content))</text>")
+                + " text-anchor=\"\(anchor.rawValue)\"\(weight)\(decoration)\(Self.opacity(opacity))>\(Self.escape(content))</text>")
     }
 
     /// The whole file.
@@ -98,7 +104,7 @@ struct SVGDocument {
         """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
-        font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
+        font-family="\(Self.escape(fontFamily))">
         \(elements.joined(separator: "\n"))
         </svg>
 
@@ -126,6 +132,11 @@ struct SVGDocument {
     static func number(_ value: Double) -> String {
         let tenths = (value * 10).rounded()
         return tenths.truncatingRemainder(dividingBy: 10) == 0 ? String(Int(tenths / 10)) : String(format: "%.1f", tenths / 10)
+    }
+
+    /// ` opacity="0.6"`, or nothing for a solid element.
+    private static func opacity(_ value: Double) -> String {
+        value < 1 ? " opacity=\"\(number(value))\"" : ""
     }
 
     private static func points(_ points: [(x: Double, y: Double)]) -> String {
