@@ -160,6 +160,18 @@ import Testing
         #expect(error.line == line && error.key == key && error.problem == "not valid TOML: " + problem, "\(error)")
     }
 
+    /// A theme nested 70,000 deep (lists, inline tables, or a dotted key) is refused
+    /// with its line, not read until the stack runs out.
+    @Test func deepNestingIsRefusedWithItsLine() throws {
+        let lists = "x = " + String(repeating: "[", count: 70_000) + String(repeating: "]", count: 70_000)
+        let tables = "\n\nx = " + String(repeating: "{a=", count: 70_000) + "1" + String(repeating: "}", count: 70_000)
+        let key = String(repeating: "a.", count: 70_000) + "b = 1"
+        #expect(try #require(Self.error(lists)).problem == "not valid TOML: lists and tables nested more than 32 deep")
+        #expect(try #require(Self.error(tables)).line == 3)
+        #expect(try #require(Self.error(key)).problem == "not valid TOML: a key of more than 32 parts")
+        #expect(Self.error("x = [[[\"#000000\"]]]") != nil && Self.error("x = [[[\"#000000\"]]]")?.problem.contains("nested") == false)
+    }
+
     /// Strings are read as TOML writes them: escapes in double quotes, single quotes
     /// as written, a list over several lines, and each key's line kept.
     @Test func valuesAreReadAsWritten() throws {

@@ -3,6 +3,11 @@
 extension TOMLSubset {
     mutating func value() throws(Problem) -> TOMLValue {
         guard let c = peek() else { throw fail("a value is missing at the end of the file") }
+        if c == "[" || c == "{" {
+            guard depth < Self.maximumDepth else { throw fail("lists and tables nested more than \(Self.maximumDepth) deep") }
+            depth += 1
+        }
+        defer { if c == "[" || c == "{" { depth -= 1 } }
         switch c {
         case "\"": return .string(try basicString())
         case "'": return .string(try literalString())

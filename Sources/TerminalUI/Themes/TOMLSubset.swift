@@ -28,6 +28,12 @@ struct TOMLSubset {
     private var current: [String] = []
     /// The dotted key of the line being read, for messages.
     var readingKey: [String]?
+    /// How deep in lists and inline tables the scan is.
+    var depth = 0
+
+    /// The deepest lists and inline tables may nest, and the most parts a dotted key
+    /// may have: the reader recurses into both, and a theme needs a few.
+    static let maximumDepth = 32
 
     /// The document's tables and values, or its first problem.
     static func parse(_ source: String) throws(Problem) -> TOMLTable {
@@ -122,6 +128,7 @@ struct TOMLSubset {
         while true {
             blanks()
             guard peek() == "." else { return path }
+            guard path.count < Self.maximumDepth else { throw fail("a key of more than \(Self.maximumDepth) parts") }
             i += 1
             blanks()
             path.append(try simpleKey())
