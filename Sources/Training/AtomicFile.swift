@@ -5,13 +5,15 @@ import RNNData
 /// new ones: a temporary file in the same folder, fsync, rename, fsync the folder.
 /// The temporary file is named after the file and the writing process
 /// (`.run.ckpt.tmp-1234`); one left by a process that was killed while writing is
-/// removed by the next write or check.
+/// removed by the next write or check. Only a regular file (or none) is replaced, and
+/// a symbolic link's target rather than the link (`OutputPaths.target`).
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(InputError) {
+    public static func write(_ bytes: [UInt8], to given: String) throws(InputError) {
+        let path = try OutputPaths.target(of: given, flag: nil)
         removeStaleTemporaries(of: path)
         let temporary = temporaryPath(of: path, process: getpid())
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw InputError(file: path, problem: "cannot be written: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw InputError(file: given, problem: "cannot be written: \(String(cString: strerror(errno)))") }
         var written = 0
         while written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
@@ -20,7 +22,7 @@ public enum AtomicFile {
                 let reason = n < 0 ? String(cString: strerror(errno)) : "nothing was written"
                 close(fd)
                 unlink(temporary)
-                throw InputError(file: path, problem: "cannot be written: \(reason)")
+                throw InputError(file: given, problem: "cannot be written: \(reason)")
             }
             written += n
         }
@@ -28,13 +30,13 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             close(fd)
             unlink(temporary)
-            throw InputError(file: path, problem: "cannot be synced to disk: \(reason)")
+            throw InputError(file: given, problem: "cannot be synced to disk: \(reason)")
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw InputError(file: path, problem: "cannot be put in place: \(reason)")
+            throw InputError(file: given, problem: "cannot be put in place: \(reason)")
         }
         let directory = open(folder(of: path), O_RDONLY | O_CLOEXEC)
         if directory >= 0 {
@@ -44,19 +46,17 @@ public enum AtomicFile {
     }
 
     /// Refuses, before a run starts, a path that a write at its end could not use:
-    /// a folder, a path in a folder that does not exist or cannot be written. A
+    /// a folder, a device or a FIFO, a path in a folder that does not exist or cannot
+    /// be written. A
     /// temporary file is made there and removed, as the write will.
-    public static func checkWritable(_ path: String, flag: String) throws(InputError) {
-        var status = stat()
-        if stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR {
-            throw InputError(file: path, field: "--\(flag)", problem: "is a folder: give a file's path")
-        }
+    public static func checkWritable(_ given: String, flag: String) throws(InputError) {
+        let path = try OutputPaths.target(of: given, flag: flag)
         removeStaleTemporaries(of: path)
         let temporary = temporaryPath(of: path, process: getpid())
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let reason = errno == ENOENT ? "its folder \(folder(of: path)) does not exist" : String(cString: strerror(errno))
-            throw InputError(file: path, field: "--\(flag)", problem: "cannot be written: \(reason)")
+            throw InputError(file: given, field: "--\(flag)", problem: "cannot be written: \(reason)")
         }
         close(fd)
         unlink(temporary)

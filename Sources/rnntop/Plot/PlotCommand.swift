@@ -54,6 +54,7 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let colors = PlotColors(theme: try DashboardThemes.catalog().load(theme))
+        try OutputPaths.checkDistinct(outputs: [.init("--output", output)], inputs: logs.map { .init("a log to plot", $0) })
         try AtomicFile.checkWritable(output, flag: "output")
         let recorded = try logs.map { path in (path: path, run: try Self.read(path)) }
         // A comparison's logs in its order, as the dashboard showed and coloured its runs.

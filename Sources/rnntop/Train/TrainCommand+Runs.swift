@@ -54,6 +54,19 @@ extension TrainCommand {
         }
     }
 
+    /// Refuses, before any work, two outputs that are one file, or an output that is
+    /// an input: `--save-weights x --log x` would lose the log, `--log data.csv` the
+    /// data. A resumed run checkpoints to the file it resumed from, as it should.
+    func checkFilesAreDistinct() throws {
+        let checkpointPath = checkpoint ?? resume
+        let outputs = [("--log", log), ("--csv", csv), ("--checkpoint", checkpointPath), ("--save-weights", saveWeights)]
+        var inputs = [("--data", data), ("--init-from", initFrom), ("--control", control)]
+        if let resume, let checkpointPath, !OutputPaths.same(resume, checkpointPath) { inputs.append(("--resume", resume)) }
+        try OutputPaths.checkDistinct(
+            outputs: outputs.compactMap { option, path in path.map { OutputPaths.Named(option, $0) } },
+            inputs: inputs.compactMap { option, path in path.map { OutputPaths.Named(option, $0) } })
+    }
+
     /// The run log the flags ask for, if any; a comparison's run's log says its place,
     /// so that replay and plot show the runs in the comparison's order and colours.
     private func logOptions(_ files: RunFiles, place: ComparisonPlace?) -> RunLogOptions? {

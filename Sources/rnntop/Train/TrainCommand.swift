@@ -147,6 +147,7 @@ struct TrainCommand: ParsableCommand {
         if let control, !FileManager.default.fileExists(atPath: control) {
             throw InputError(file: control, field: "--control", problem: "no such file: create it first (touch, or mkfifo for a FIFO)")
         }
+        try checkFilesAreDistinct()
         let grid = try runGrid()
         if !headless && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0 {
             let runs = try makeRuns(grid) { _ in SessionOptions() }
