@@ -118,4 +118,39 @@ import Testing
             #expect(said.hasPrefix("w.safetensors: ") && said.contains(message), "\(said)")
         }
     }
+
+    /// The tensors' bytes tile the data exactly, as the safetensors library requires:
+    /// two tensors on the same bytes, a gap, or bytes after the last are refused.
+    @Test func tensorsMustTileTheDataExactly() {
+        let float = [UInt8](repeating: 0, count: 4)
+        let cases: [([UInt8], String)] = [
+            (Self.bytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: float),
+             "has data_offsets that overlap tensor 'a''s bytes"),
+            (Self.bytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: float + float), "bytes 0 to 4 of the data belong to no tensor (before 'a')"),
+            (Self.bytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: float + float), "has 4 bytes after its last tensor's data"),
+        ]
+        for (bytes, message) in cases {
+            let said = Self.refusal(bytes)
+            #expect(said.contains(message), "\(said)")
+        }
+        #expect(Self.refusal(Self.file(Self.lstm).bytes()) == "read", "rnntop's own files tile their data")
+    }
+
+    /// What the metadata says is checked too: an activation rnntop does not train is
+    /// named, not trained as tanh; weights to start from must be finite.
+    @Test func anUnknownActivationOrANonFiniteWeightIsNamed() throws {
+        var file = Self.file(Self.lstm)
+        file.metadata["activation"] = "sigmoid"
+        #expect(throws: InputError(
+            file: "w.safetensors", field: "activation", problem: "'sigmoid' in the metadata is not an activation rnntop trains (tanh, relu)")) {
+            _ = try PyTorchWeights.shape(of: file, path: "w.safetensors")
+        }
+        var broken = Self.file(Self.lstm)
+        let values = broken.tensors["rnn.bias_hh_l1"]!.values
+        broken.tensors["rnn.bias_hh_l1"] = .init(shape: [12], values: values.enumerated().map { $0.offset == 5 ? .nan : $0.element })
+        #expect(throws: InputError(
+            file: "w.safetensors", problem: "tensor 'rnn.bias_hh_l1' holds nan at index 5: weights to start from must be finite")) {
+            try PyTorchWeights.checkFinite(broken, path: "w.safetensors")
+        }
+    }
 }

@@ -65,4 +65,16 @@ import Training
         #expect(started.status == 0, "\(started.standardError)")
         #expect(started.standardError.contains("LSTM(10, tanh)") && started.standardError.contains("step 2/"))
     }
+
+    /// The file decides the activation: a flag that says otherwise is refused, as
+    /// one that says another cell is.
+    @Test func anActivationFlagThatContradictsTheFileIsRefused() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let weights = folder.appendingPathComponent("tanh.safetensors").path
+        #expect(try CommandRunner.run(["--hidden", "6", "--steps", "2", "--headless", "--save-weights", weights]).status == 0)
+        let contradicted = try CommandRunner.run(["--init-from", weights, "--activation", "relu", "--steps", "2", "--headless"])
+        #expect(contradicted.status == 2 && contradicted.standardError.contains("were trained with tanh, not relu"), "\(contradicted.standardError)")
+        let agreed = try CommandRunner.run(["--init-from", weights, "--activation", "tanh", "--steps", "2", "--headless"])
+        #expect(agreed.status == 0, "\(agreed.standardError)")
+    }
 }

@@ -51,9 +51,27 @@ public enum PyTorchWeights {
         }
         var layers = 1
         while file.tensors["rnn.weight_hh_l\(layers)"] != nil { layers += 1 }
-        return Shape(
-            cell: cell, hiddenSize: recurrent.shape[1], layers: layers,
-            activation: file.metadata["activation"].flatMap(Activation.init(rawValue:)))
+        var activation: Activation?
+        if let name = file.metadata["activation"] {
+            guard let known = Activation(rawValue: name) else {
+                throw InputError(
+                    file: path, field: "activation",
+                    problem: "'\(Escaping.escape(name))' in the metadata is not an activation rnntop trains "
+                        + "(\(Activation.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            activation = known
+        }
+        return Shape(cell: cell, hiddenSize: recurrent.shape[1], layers: layers, activation: activation)
+    }
+
+    /// Refuses weights to start from that are not all finite, naming the tensor and
+    /// where: a run from them would diverge at its first step.
+    public static func checkFinite(_ file: SafetensorsFile, path: String) throws(InputError) {
+        for name in file.tensors.keys.sorted() {
+            guard let index = file.tensors[name]!.values.firstIndex(where: { !$0.isFinite }) else { continue }
+            throw InputError(
+                file: path, problem: "tensor '\(name)' holds \(file.tensors[name]!.values[index]) at index \(index): weights to start from must be finite")
+        }
     }
 
     /// The file's values in the flat layout of a model of `config`, each tensor checked.

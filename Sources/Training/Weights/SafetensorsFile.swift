@@ -73,6 +73,7 @@ public struct SafetensorsFile: Sendable, Equatable {
         }
         let dataStart = headerEnd, dataSize = bytes.count - headerEnd
         var tensors: [String: Tensor] = [:]
+        var spans: [(name: String, begin: Int, end: Int)] = []
         var metadata: [String: String] = [:]
         for (name, value) in header {
             if name == "__metadata__" {
@@ -105,6 +106,7 @@ public struct SafetensorsFile: Sendable, Equatable {
             guard end - begin == elements * 4 else {
                 throw problem("has shape \(sizes), which needs \(elements * 4) bytes, but its data_offsets hold \(end - begin)")
             }
+            spans.append((name, begin, end))
             var values = [Float](repeating: 0, count: elements)
             let start = dataStart + begin
             for i in 0..<elements {
@@ -114,7 +116,28 @@ public struct SafetensorsFile: Sendable, Equatable {
             }
             tensors[name] = Tensor(shape: sizes, values: values)
         }
+        try checkTiling(spans, dataSize: dataSize, path: path)
         return SafetensorsFile(tensors: tensors, metadata: metadata)
+    }
+
+    /// The tensors' bytes must tile the data exactly, as the safetensors library
+    /// requires: no two tensors share a byte, no byte is left between them or after
+    /// the last (else a value could be read from another tensor's bytes).
+    private static func checkTiling(_ spans: [(name: String, begin: Int, end: Int)], dataSize: Int, path: String) throws(InputError) {
+        var next = 0, previous: String?
+        for span in spans.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) where span.end > span.begin {
+            guard span.begin >= next else {
+                throw InputError(file: path, problem: "tensor '\(span.name)' has data_offsets that overlap tensor '\(previous ?? "")''s bytes")
+            }
+            guard span.begin == next else {
+                throw InputError(file: path, problem: "bytes \(next) to \(span.begin) of the data belong to no tensor (before '\(span.name)')")
+            }
+            next = span.end
+            previous = span.name
+        }
+        guard next == dataSize else {
+            throw InputError(file: path, problem: "has \(dataSize - next) bytes after its last tensor's data")
+        }
     }
 
     /// A JSON number that is a whole count (0 or more, within Int), or nil.

@@ -97,6 +97,7 @@ extension TrainCommand {
         let defaults = try makeTask(taskOptions, generator: &generator)
         let weights = try initFrom.map { Checkpoint.modelWeights(of: try SafetensorsFile.read($0)) }
         let shape = try initFrom.flatMap { path in try weights.map { try PyTorchWeights.shape(of: $0, path: path) } }
+        if let initFrom, let weights { try PyTorchWeights.checkFinite(weights, path: initFrom) }
         let training = try resolvedSettings(for: defaults, weights: shape, choices: choices)
         let settings = RunSettings(
             task: taskOptions, training: training, seed: seed ?? 1, evaluationInterval: evaluationInterval,
@@ -115,7 +116,12 @@ extension TrainCommand {
             s.cell = weights.cell
             s.hiddenSize = weights.hiddenSize
             s.layers = weights.layers
-            if let activation = weights.activation { s.activation = activation }
+            if let activation = weights.activation {
+                if let asked = c.activation, asked != activation {
+                    throw ConfigError(setting: "activation", problem: "the weights to start from were trained with \(activation.rawValue), not \(asked.rawValue)")
+                }
+                s.activation = activation
+            }
         }
         if let cell = c.cell { s.cell = cell }
         if let activation = c.activation { s.activation = activation }
