@@ -43,14 +43,20 @@ import Testing
         #expect(spaced?.contains("line 2: field 'batch': -3 is out of range") == true, "\(spaced ?? "read")")
     }
 
-    @Test func aNegativeSeedIsTheWritersBitPatternOfALargeOne() throws {
-        let path = try RunLogTests.folder().appendingPathComponent("seed.jsonl").path
-        try (Self.runRecord.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":-1") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let reader = try RunLogReader(path: path)
-        try reader.update()
-        #expect(reader.run?.header.settings.seed == UInt64.max)
-        let huge = try Self.refusal([Self.runRecord.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":1e30")])
-        #expect(huge?.contains("line 1: field 'seed': ") == true, "\(huge ?? "read")")
+    /// A seed is an unsigned 64-bit number everywhere: what an unseeded PyTorch run
+    /// writes (`torch.initial_seed()`, any of 2^64) is read, a negative one refused.
+    @Test func aSeedIsAnyUnsigned64BitNumberAndNothingElse() throws {
+        for seed in ["13971085962873183728", "18446744073709551615", "0", "1"] {
+            let path = try RunLogTests.folder().appendingPathComponent("seed.jsonl").path
+            try (Self.runRecord.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":\(seed)") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let reader = try RunLogReader(path: path)
+            try reader.update()
+            #expect(reader.run?.header.settings.seed == UInt64(seed))
+        }
+        for bad in ["-1", "1e30", "1.5", "\"7\""] {
+            let refused = try Self.refusal([Self.runRecord.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":\(bad)")])
+            #expect(refused?.contains("line 1: field 'seed': ") == true && refused?.contains("is not a seed") == true, "\(bad): \(refused ?? "read")")
+        }
     }
 
     @Test func aProbeMustFitItsModel() throws {

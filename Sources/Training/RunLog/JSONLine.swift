@@ -31,6 +31,12 @@ struct JSONLine {
         raw(String(value))
     }
 
+    /// An unsigned 64-bit number (a seed), written whole.
+    mutating func field(_ key: String, _ value: UInt64) {
+        self.key(key)
+        raw(String(value))
+    }
+
     mutating func field(_ key: String, _ value: Double) {
         self.key(key)
         number(value)

@@ -33,14 +33,13 @@ extension RunLogReader {
             throw problem("\(error)", field: "model")
         }
         let totalSteps = try wholeNumber(object["total_steps"], "total_steps", in: 0...Int.max) ?? 0
-        // The writer stores a seed above Int64.max as its two's-complement bit pattern.
-        let seed = try wholeNumber(object["seed"], "seed", in: Int.min...Int.max)
+        let seed = try seedNumber(object["seed"])
         let parameterCount = try wholeNumber(object["parameters"], "parameters", in: 0...Int.max)
         // The documented shape; the derived coding that rnntop 0.7 wrote; else the model's.
         let record = object["settings"].flatMap { try? Self.decode(SettingsRecord.self, $0) }
         let rnntopSettings = object["settings"].flatMap { try? Self.decode(RunSettings.self, $0) }
         var settings = rnntopSettings ?? (record ?? SettingsRecord.empty).settings(model: model, totalSteps: totalSteps)
-        if rnntopSettings == nil, record?.seed == nil, let seed { settings.seed = UInt64(bitPattern: Int64(seed)) }
+        if rnntopSettings == nil, record?.seed == nil, let seed { settings.seed = seed }
         let summary = task["summary"] as? String ?? ""
         // What the log leaves out shows as unknown, not as the stand-ins above.
         var missing: Set<String> = []
@@ -165,6 +164,14 @@ extension RunLogReader {
             return whole
         }
         throw problem("\(Escaping.escape("\(value)")) is not a whole number from \(range.lowerBound) to \(range.upperBound)", field: field)
+    }
+
+    /// A seed: a whole number from 0 to 2^64 - 1, as rnntop, `torch.initial_seed()` and
+    /// the schema have it (nil when absent).
+    func seedNumber(_ value: Any?) throws(InputError) -> UInt64? {
+        guard let value, !(value is NSNull) else { return nil }
+        if let number = value as? NSNumber, let seed = UInt64(number.stringValue) { return seed }
+        throw problem("\(Escaping.escape("\(value)")) is not a seed (a whole number from 0 to \(UInt64.max))", field: "seed")
     }
 
     /// A scanned value (NaN when absent) as a whole number in `range`.

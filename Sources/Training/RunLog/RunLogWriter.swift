@@ -110,7 +110,7 @@ final class RunLogWriter {
         if let name = info.name { line.field("name", name) }
         if let comparison = info.comparison { line.field("comparison", json: "{\"run\":\(comparison.run),\"runs\":\(comparison.runs)}") }
         line.field("start", ISO8601DateFormatter().string(from: Date()))
-        line.field("seed", Int(truncatingIfNeeded: info.settings.seed))
+        line.field("seed", info.settings.seed)
         line.field("settings", json: Self.encode(SettingsRecord(info.settings)))
         line.field("task", json: Self.encode(TaskRecord(summary: info.taskSummary, baseline: info.baseline)))
         line.field("model", json: Self.encode(info.model))
