@@ -43,6 +43,22 @@ import Testing
         #expect(spaced?.contains("line 2: field 'batch': -3 is out of range") == true, "\(spaced ?? "read")")
     }
 
+    /// A number field holding any string but the three JSON lacks is a broken log,
+    /// refused with its line and field, not read as NaN and drawn as a divergence.
+    @Test func aNumberFieldHoldingTextIsRefusedNamingIt() throws {
+        let cases: [(String, String)] = [
+            (#"{"type":"step","step":1,"loss":"abc","grad_norm":1}"#, "line 2: field 'loss': abc is not a number"),
+            (#"{"type":"eval","step":1,"loss":"low"}"#, "line 2: field 'loss': low is not a number"),
+            (#"{"type":"grad_profile","step":1,"layers":[[0.1,"x"]]}"#, "line 2: field 'layers': x is not a number"),
+            (#"{"type":"param_norms","step":1,"grad":[1,"2"],"weight":[1,1]}"#, "line 2: field 'grad': 2 is not a number"),
+        ]
+        for (record, message) in cases {
+            let refused = try Self.refusal([Self.runRecord, record])
+            #expect(refused?.contains(message) == true, "\(refused ?? "read")")
+        }
+        #expect(try Self.refusal([Self.runRecord, #"{"type":"step","step":1,"loss":"NaN","grad_norm":"Infinity"}"#]) == nil)
+    }
+
     /// A seed is an unsigned 64-bit number everywhere: what an unseeded PyTorch run
     /// writes (`torch.initial_seed()`, any of 2^64) is read, a negative one refused.
     @Test func aSeedIsAnyUnsigned64BitNumberAndNothingElse() throws {

@@ -113,7 +113,10 @@ extension RunLogReader {
                 let steps = try wholeNumber(m["steps"], "\(name).steps", in: 1...Int(Int32.max)),
                 case let (count, overflow) = units.multipliedReportingOverflow(by: steps), !overflow, values.count == count
             else { throw problem("a probe matrix whose values do not fill units × steps", field: name) }
-            return UnitMatrix(units: units, steps: steps, values: values.map { Float(Self.number($0)) })
+            var floats = [Float]()
+            floats.reserveCapacity(count)
+            for value in values { floats.append(Float(try number(value, "\(name).values"))) }
+            return UnitMatrix(units: units, steps: steps, values: floats)
         }
         let layers = object["layers"] as? [[String: Any]] ?? []
         guard layers.count == model.layers else {
@@ -128,21 +131,21 @@ extension RunLogReader {
             for gate in layer["gates"] as? [[String: Any]] ?? [] {
                 let name = gate["name"] as? String ?? "?"
                 layerGates.append(
-                    GateActivity(name: name, activations: try matrix(gate["activations"], "gates"), saturation: Self.number(gate["saturation"])))
+                    GateActivity(name: name, activations: try matrix(gate["activations"], "gates"), saturation: try number(gate["saturation"], "saturation")))
             }
             guard layerGates.map(\.name) == model.cell.gateNames else {
                 throw problem("a probe's gates are not the \(model.cell.rawValue.uppercased()) cell's", field: "gates")
             }
             gates.append(layerGates)
         }
-        return ProbeReport(hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, predictions: [], loss: Self.number(object["loss"]))
+        return ProbeReport(hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, predictions: [], loss: try number(object["loss"], "loss"))
     }
 
-    func event(_ object: [String: Any], step: Int, checkpoint: Bool) -> Event {
+    func event(_ object: [String: Any], step: Int, checkpoint: Bool) throws(InputError) -> Event {
         Event(
             step: step, name: object["name"] as? String ?? (checkpoint ? "checkpoint" : "?"), oldValue: object["old"] as? String,
             newValue: object["new"] as? String, message: object["message"] as? String ?? "",
-            source: CommandSource(rawValue: object["source"] as? String ?? "") ?? .program, time: Self.number(object["time"]),
+            source: CommandSource(rawValue: object["source"] as? String ?? "") ?? .program, time: try number(object["time"], "time"),
             applied: object["applied"] as? Bool ?? true)
     }
 
@@ -187,13 +190,17 @@ extension RunLogReader {
         return whole
     }
 
-    /// A JSON number, or one of the strings the writer uses for non-finite values.
-    static func number(_ value: Any?) -> Double {
+    /// A JSON number, or one of the strings the writer uses for what JSON lacks
+    /// ("NaN", "Infinity", "-Infinity"); NaN when absent. Any other value is refused
+    /// naming `field`: a loss of "abc" is a broken log, not a divergence.
+    func number(_ value: Any?, _ field: String) throws(InputError) -> Double {
+        guard let value, !(value is NSNull) else { return .nan }
         if let number = value as? NSNumber { return number.doubleValue }
         switch value as? String {
+        case "NaN": return .nan
         case "Infinity": return .infinity
         case "-Infinity": return -.infinity
-        default: return .nan
+        default: throw problem("\(Escaping.escape("\(value)")) is not a number", field: field)
         }
     }
 

@@ -126,17 +126,19 @@ public final class RunLogReader {
             for key in StepScanner.Fields.Key.allCases {
                 guard let value = object[key.name], !(value is NSNull) else { continue }
                 if let range = Self.wholeNumberRanges[key] { _ = try wholeNumber(value, key.name, in: range) }
-                fields.set(key, Self.number(value))
+                fields.set(key, try number(value, key.name))
             }
             try appendStep(fields, to: &recorded)
         case .eval:
-            recorded.evaluations.append((step, Self.number(object["loss"])))
+            recorded.evaluations.append((step, try number(object["loss"], "loss")))
         case .gradientProfile:
             guard let layers = object["layers"] as? [[Any]] else { throw problem("a grad_profile without \"layers\"") }
             let sequences = try wholeNumber(object["sequences"], "sequences", in: 1...Int(Int32.max))
-            recorded.gradientProfiles.append((step, layers.map { $0.map(Self.number) }, sequences))
+            var profile: [[Double]] = []
+            for layer in layers { profile.append(try numbers(layer, "layers")) }
+            recorded.gradientProfiles.append((step, profile, sequences))
         case .parameterNorms:
-            let gradient = (object["grad"] as? [Any] ?? []).map(Self.number), weight = (object["weight"] as? [Any] ?? []).map(Self.number)
+            let gradient = try numbers(object["grad"] as? [Any] ?? [], "grad"), weight = try numbers(object["weight"] as? [Any] ?? [], "weight")
             recorded.parameterNorms.append((step, gradient, weight))
         case .probe:
             recorded.probes.append((step, try probe(object, model: recorded.models.last?.model ?? recorded.header.model)))
@@ -154,7 +156,7 @@ public final class RunLogReader {
     /// An event (or a checkpoint written); a resume by the program rewinds the run to
     /// its checkpoint's step, and a new model is a model change from here on.
     private func appendEvent(_ object: [String: Any], step: Int, checkpoint: Bool, to recorded: inout RecordedRun) throws(InputError) {
-        let event = event(object, step: step, checkpoint: checkpoint)
+        let event = try event(object, step: step, checkpoint: checkpoint)
         // A resumed run appending to its log: it goes on from the checkpoint's step.
         if event.kind == .resume, event.source == .program, let from = event.newValue.flatMap(Int.init), Self.stepRange.contains(from) {
             recorded.rewind(keepingThrough: from)
@@ -164,6 +166,14 @@ public final class RunLogReader {
             let names = object["parameter_names"] as? [String] ?? []
             recorded.models.append((step, try modelConfig(model, field: "model"), names))
         }
+    }
+
+    /// A list of numbers, each checked as `number` checks one.
+    private func numbers(_ values: [Any], _ field: String) throws(InputError) -> [Double] {
+        var numbers = [Double]()
+        numbers.reserveCapacity(values.count)
+        for value in values { numbers.append(try number(value, field)) }
+        return numbers
     }
 
     /// A step record, its whole numbers checked: the step, the batch, and the steps a
