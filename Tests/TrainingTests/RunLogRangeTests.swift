@@ -59,6 +59,21 @@ import Testing
         #expect(try Self.refusal([Self.runRecord, #"{"type":"step","step":1,"loss":"NaN","grad_norm":"Infinity"}"#]) == nil)
     }
 
+    /// Steps that go back or repeat, with no resume to say why, are left out with a
+    /// note of how many and from which line, not taken for a resume that drops the
+    /// rest (50 records in reverse were 1 point).
+    @Test func stepsThatDoNotGoForwardAreLeftOutAndCounted() throws {
+        let path = try RunLogTests.folder().appendingPathComponent("backward.jsonl").path
+        let reversed = (1...50).reversed().map { #"{"type":"step","step":\#($0),"loss":0.5}"# }
+        let repeated = [#"{"type":"step","step":60,"loss":0.5}"#, #"{"type":"step","step":60,"loss":0.4}"#]
+        try ([Self.runRecord] + reversed + repeated).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try RunLogReader(path: path)
+        try reader.update()
+        let run = try #require(reader.run)
+        #expect(run.steps.step.map(Int.init) == [50, 60], "the first record and the first step 60 are kept")
+        #expect(reader.notes == ["\(path): line 3: step 49 comes after step 50; 50 step records that did not go forward were left out"])
+    }
+
     /// A seed is an unsigned 64-bit number everywhere: what an unseeded PyTorch run
     /// writes (`torch.initial_seed()`, any of 2^64) is read, a negative one refused.
     @Test func aSeedIsAnyUnsigned64BitNumberAndNothingElse() throws {

@@ -78,7 +78,6 @@ public struct RecordedRun: Sendable {
     /// of those steps the record gives. Steps only go forward: one that does not
     /// starts the run again from there (see `rewind`).
     mutating func appendStep(_ step: Int, batchSize: Int, standsFor: Int, _ fields: StepScanner.Fields, resources: ResourceUse?) {
-        if let last = steps.step.last, step <= Int(last) { rewind(keepingThrough: step - 1) }
         func orZero(_ value: Double) -> Float { value.isNaN ? 0 : Float(value) }
         let previous = steps.step.last.map(Int.init) ?? header.startStep
         let standsFor = min(standsFor, max(step - previous, 1))

@@ -31,6 +31,9 @@ public final class RunLogReader {
     var lineNumber = 0
     /// Whether the note about unreadable resource figures was given (once a log).
     private var warnedResources = false
+    /// Step records whose step does not come after the one before (and no resume
+    /// event says why): left out, counted, and the first one's line kept for the note.
+    private var backwardSteps: (count: Int, first: String, noteIndex: Int)?
 
     /// Opens a log; a missing or unreadable file is refused here.
     public convenience init(path: String) throws(InputError) {
@@ -182,9 +185,27 @@ public final class RunLogReader {
         guard let step = try wholeNumber(fields.step, "step", in: Self.stepRange) else {
             throw problem("a step record without a \"step\"")
         }
+        if let last = recorded.steps.step.last, step <= Int(last) {
+            leaveOutBackwardStep(step, after: Int(last))
+            return
+        }
         let batch = try wholeNumber(fields.batch, "batch", in: Self.sizeRange) ?? 0
         let steps = try wholeNumber(fields.steps, "steps", in: Self.spanRange) ?? 1
         recorded.appendStep(step, batchSize: batch, standsFor: steps, fields, resources: resources(fields, step: step))
+    }
+
+    /// A step record that goes back (or repeats) without a resume before it is left
+    /// out, and the notes say how many and from which line: drawing it would put it
+    /// out of order, and taking it for a resume would drop everything after.
+    private func leaveOutBackwardStep(_ step: Int, after last: Int) {
+        var count = 1, first = "\(path): line \(lineNumber): step \(step) comes after step \(last)", index = notes.count
+        if let earlier = backwardSteps {
+            (count, first, index) = (earlier.count + 1, earlier.first, earlier.noteIndex)
+        } else {
+            notes.append("")
+        }
+        backwardSteps = (count, first, index)
+        notes[index] = first + "; \(count) step record\(count == 1 ? "" : "s") that did not go forward \(count == 1 ? "was" : "were") left out"
     }
 
     /// What the process cost, when the record says: a CPU share and byte counts that
