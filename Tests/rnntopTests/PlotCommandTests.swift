@@ -155,6 +155,9 @@ import Testing
         #expect(theme.status == 2 && theme.standardError.contains("no theme named 'solarised'"))
         let smoothing = try CommandRunner.run(["plot", good, "-o", output, "--smoothing", "1"])
         #expect(smoothing.status == 2 && smoothing.standardError.contains("--smoothing"))
+        // Replay's limit and colours: a ninth run would take the first's colour.
+        let nine = try CommandRunner.run(["plot"] + Array(repeating: good, count: 9) + ["-o", output])
+        #expect(nine.status == 2 && nine.standardError.contains("9 logs; a plot overlays at most 8"), "\(nine.standardError)")
     }
 
     @Test func axesHaveRoundDistinctTicksAndTextIsEscaped() throws {

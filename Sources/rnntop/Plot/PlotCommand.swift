@@ -23,7 +23,7 @@ struct PlotCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Run logs, as written by rnntop --log or the rnntop Python package.")
+    @Argument(help: "Run logs, as written by rnntop --log or the rnntop Python package (at most 8).")
     var logs: [String]
 
     @Option(name: .shortAndLong, help: "The SVG file to write.")
@@ -46,6 +46,8 @@ struct PlotCommand: ParsableCommand {
 
     func validate() throws {
         guard !logs.isEmpty else { throw ValidationError("give at least one run log") }
+        // The dashboard's limit and colours: a ninth run would take the first's colour.
+        guard logs.count <= RunGrid.maximumRuns else { throw ValidationError("\(logs.count) logs; a plot overlays at most \(RunGrid.maximumRuns)") }
         guard (0..<1).contains(smoothing) else { throw ValidationError("--smoothing must be from 0 to below 1 (got \(smoothing))") }
         guard (320...10_000).contains(width), (240...10_000).contains(height) else {
             throw ValidationError("--width must be 320 to 10000 and --height 240 to 10000 pixels")
