@@ -75,6 +75,8 @@ public struct Checkpoint: Sendable {
     /// The model the weights belong to.
     public var model: ModelConfig { header.model }
     public var step: Int { header.step }
+    /// Epochs done, with the fraction of the current one.
+    public var epochs: Double { header.epochs }
     /// Whether the run had diverged when it was saved.
     public var diverged: Bool { header.diverged ?? false }
 

@@ -79,7 +79,7 @@ public enum ControlLine {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
         guard let name = words.first?.lowercased(), !name.hasPrefix("#") else { return nil }
         guard let verb = verbs.first(where: { $0.name == name }) else {
-            throw Problem(description: "unknown command '\(name)' (commands: \(help))")
+            throw Problem(description: "unknown command '\(shown(name))' (commands: \(help))")
         }
         let arguments = Arguments(verb: name, words: Array(words.dropFirst()))
         guard arguments.count >= verb.arguments.lowerBound else {
@@ -92,6 +92,12 @@ public enum ControlLine {
         return try verb.make(arguments)
     }
 
+    /// A word of a line as a message quotes it: at most 200 characters (a line can
+    /// be a megabyte long).
+    static func shown(_ word: String) -> String {
+        word.count <= 200 ? word : word.prefix(200) + "… (\(word.count) characters)"
+    }
+
     /// A verb's arguments, read one by one.
     struct Arguments {
         let verb: String
@@ -102,7 +108,7 @@ public enum ControlLine {
         /// The `index`th argument converted, or a problem that says what it should be.
         func value<T>(_ index: Int, _ what: String, _ convert: (String) -> T?) throws(Problem) -> T {
             guard index < words.count, let value = convert(words[index]) else {
-                let given = index < words.count ? ", not '\(words[index])'" : ""
+                let given = index < words.count ? ", not '\(ControlLine.shown(words[index]))'" : ""
                 throw Problem(description: "'\(verb)' needs \(what)\(given)")
             }
             return value

@@ -27,6 +27,21 @@ import Testing
         #expect(Set(EventKind.allCases.map(\.rawValue)).count == EventKind.allCases.count)
     }
 
+    @Test func aLongLineIsCutInTheMessage() {
+        let long = String(repeating: "x", count: 1_000_000)
+        #expect(throws: ControlLine.Problem.self) { try ControlLine.parse(long) }
+        do {
+            _ = try ControlLine.parse(long)
+        } catch {
+            #expect(error.description.count < 1_000 && error.description.contains("… (1000000 characters)"))
+        }
+        do {
+            _ = try ControlLine.parse("lr " + long)
+        } catch {
+            #expect(error.description.count < 500 && error.description.hasPrefix("'lr' needs a learning rate, not 'xxx"))
+        }
+    }
+
     @Test func aWrongArgumentSaysWhatTheVerbNeeds() {
         #expect(throws: ControlLine.Problem(description: "'clip' needs a clip mode, norm or value, not 'both'")) {
             try ControlLine.parse("clip 1 both")

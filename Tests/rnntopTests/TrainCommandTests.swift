@@ -198,6 +198,12 @@ import Testing
         #expect(refused.standardError.contains("holds a GRU(32) run on sine; --seed 9, --init keras asks for another"), "\(refused.standardError)")
         let impossible = try CommandRunner.run(["--resume", original, "--batch", "0"])
         #expect(impossible.status == 2 && impossible.standardError.contains("batch: must be between 1 and"), "\(impossible.standardError)")
+        // A length the run has reached would train nothing: said, exit 2.
+        let behind = try CommandRunner.run(["--resume", original, "--steps", "30", "--headless"])
+        #expect(behind.status == 2 && behind.standardError.contains("the run is at step 40: --steps 30 leaves nothing to train"), "\(behind.standardError)")
+        #expect(try Checkpoint.read(original).step == 40)
+        let folderAsControl = try CommandRunner.run(["--resume", original, "--steps", "50", "--headless", "--control", folder.path])
+        #expect(folderAsControl.status == 2 && folderAsControl.standardError.contains("field '--control': is a folder"), "\(folderAsControl.standardError)")
     }
 }
 

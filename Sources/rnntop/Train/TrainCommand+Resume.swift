@@ -20,6 +20,17 @@ extension TrainCommand {
                     + "\(saved.settings.task.kind.rawValue); \(contradictions.joined(separator: ", ")) asks for another "
                     + "(a resumed run keeps its model, data and random stream: leave these out, or start a new run)")
         }
+        // A length the saved run has already reached would train nothing: said, not done.
+        if let steps, steps <= saved.step {
+            throw InputError(
+                file: resume, field: "--steps",
+                problem: "the run is at step \(saved.step): --steps \(steps) leaves nothing to train (give more, or leave --steps out)")
+        }
+        if let epochs, Double(epochs) <= saved.epochs {
+            throw InputError(
+                file: resume, field: "--epochs",
+                problem: "the run is at epoch \(String(format: "%.1f", saved.epochs)): --epochs \(epochs) leaves nothing to train (give more, or leave --epochs out)")
+        }
         let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
         return try Session(
             resuming: saved, length: length, checkpointPath: checkpoint ?? resume, weightsPath: saveWeights, changes: changes(to: saved, choices),

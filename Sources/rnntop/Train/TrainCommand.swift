@@ -144,8 +144,12 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         // The dashboard when both ends are a terminal and no one asked otherwise.
         let colors = try ThemeChoice(theme)
-        if let control, !FileManager.default.fileExists(atPath: control) {
-            throw InputError(file: control, field: "--control", problem: "no such file: create it first (touch, or mkfifo for a FIFO)")
+        if let control {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: control, isDirectory: &isFolder) else {
+                throw InputError(file: control, field: "--control", problem: "no such file: create it first (touch, or mkfifo for a FIFO)")
+            }
+            guard !isFolder.boolValue else { throw InputError(file: control, field: "--control", problem: "is a folder: give a file or a FIFO") }
         }
         try checkFilesAreDistinct()
         let grid = try runGrid()
