@@ -45,6 +45,34 @@ def test_arguments_of_the_wrong_kind(tmp_path: Path, model: nn.Module) -> None:
         RunLog(tmp_path / "run.jsonl", model, total_steps=0)
     with pytest.raises(TypeError, match="probe must be a pair \\(x, y\\)"):
         RunLog(tmp_path / "run.jsonl", model, loss_fn=nn.MSELoss(), probe=torch.zeros(2, 5, 3))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="RunLog: baseline must be a finite number .*, not 'abc'"):
+        RunLog(tmp_path / "run.jsonl", model, baseline="abc")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="RunLog: task must be a string, not int"):
+        RunLog(tmp_path / "run.jsonl", model, task=3)  # type: ignore[arg-type]
+
+
+def test_a_wrong_optimizer_is_named_and_the_log_still_replays(tmp_path: Path, model: nn.Module, rnntop: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    log = RunLog(path, model, loss_fn=nn.MSELoss())
+    x, y = torch.randn(4, 5, 3), torch.randn(4, 1)
+    nn.MSELoss()(model(x), y).backward()
+    with pytest.raises(TypeError, match="RunLog.step: optimizer must be a torch.optim.Optimizer, not dict"):
+        log.step(torch.tensor(0.5), {"lr": 0.1})  # type: ignore[arg-type]
+    log.close("error", "a wrong optimizer")
+    assert [record["type"] for record in lines(path)] == ["run", "end"]
+    run_rnntop(rnntop, "replay", str(path))
+
+
+def test_a_second_runlog_on_the_same_path_is_refused(tmp_path: Path, model: nn.Module) -> None:
+    path = tmp_path / "run.jsonl"
+    with RunLog(path, model, loss_fn=nn.MSELoss()) as first:
+        x, y = torch.randn(4, 5, 3), torch.randn(4, 1)
+        nn.MSELoss()(model(x), y).backward()
+        first.step(torch.tensor(0.5))
+        with pytest.raises(OSError, match="another RunLog is writing it"):
+            RunLog(path, model)
+    assert [record["type"] for record in lines(path)][0] == "run", "the first log is whole"
+    RunLog(path, model).close()  # free again once the first is closed
 
 
 def test_a_probe_the_model_refuses(tmp_path: Path, model: nn.Module) -> None:

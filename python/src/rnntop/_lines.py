@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import stat
 import sys
 import time
 
@@ -23,9 +25,19 @@ class LineFile:
 
     def __init__(self, path: str) -> None:
         try:
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as error:
             raise type(error)(error.errno, f"cannot write the run log: {error.strerror}", path) from None
+        # A regular file is locked before it is emptied: a second RunLog on the same
+        # path is refused, rather than interleave its lines with the first one's. A
+        # FIFO or a device (/dev/stdout) is written through as it is.
+        if stat.S_ISREG(os.fstat(self._fd).st_mode):
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(self._fd)
+                raise OSError(errno.EBUSY, "cannot write the run log: another RunLog is writing it", path) from None
+            os.ftruncate(self._fd, 0)
         self.path = path
         self._lines: list[str] = []
         self.last_flush = time.perf_counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import sys
 import time
@@ -118,8 +119,11 @@ class RunLog:
             raise TypeError(f"RunLog: model must be a torch.nn.Module, not {type(model).__name__}")
         if loss_fn is not None and not callable(loss_fn):
             raise TypeError(f"RunLog: loss_fn must be callable, such as nn.MSELoss(), not {type(loss_fn).__name__}")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"RunLog: name must be a string, not {type(name).__name__}")
+        for argument, text in (("name", name), ("task", task)):
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"RunLog: {argument} must be a string, not {type(text).__name__}")
+        if baseline is not None and (isinstance(baseline, bool) or not isinstance(baseline, (int, float)) or not math.isfinite(baseline)):
+            raise TypeError(f"RunLog: baseline must be a finite number (the loss of a model that learned nothing), not {baseline!r}")
         for argument, value in (("total_steps", total_steps), ("steps_per_epoch", steps_per_epoch), ("log_every", log_every)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError(f"RunLog: {argument} must be a whole number of at least 1, not {value!r}")
@@ -186,6 +190,7 @@ class RunLog:
         Raises:
             RuntimeError: called before ``backward()`` (no parameter has a gradient), or
                 after :meth:`close`.
+            TypeError: an optimizer that is not a ``torch.optim.Optimizer``.
             ValueError: a loss or a ``grad_norm`` that is not one number.
         """
         if not self._active:
@@ -197,6 +202,8 @@ class RunLog:
         try:
             if self._closed:
                 self._check_open("step")
+            if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
+                raise TypeError(f"RunLog.step: optimizer must be a torch.optim.Optimizer, not {type(optimizer).__name__}")
             value, norm = self._steps.measure(loss, grad_norm)
             if batch is not None:
                 check_batch(batch)
