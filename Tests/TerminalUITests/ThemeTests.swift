@@ -181,6 +181,9 @@ import Testing
         let t = try #require(table.entries[2].value.table)
         #expect(t.entries[0].value == .array([.number(1), .number(25)]) && t.entries[1].value.table?.entries.first?.value == .bool(true))
         #expect(table.lines() == ["a": 1, "b": 2, "t": 3, "t.l": 4, "t.k": 8, "t.k.m": 8])
+        // A key written with an escape is named, and found on its line, as it reads.
+        let escaped = try #require(Self.error("[colors]\n\"mut\\u0065d\" = 3\n"))
+        #expect(escaped.line == 2 && escaped.key == "colors.muted" && escaped.problem.contains("expected a colour"))
     }
 
     @Test func theFirstMistakeInTheFileIsTheOneReported() throws {

@@ -39,6 +39,9 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let colors = try ThemeChoice(theme)
+        if follow && (isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0) {
+            throw ValidationError("--follow shows a growing log on the dashboard, which needs a terminal; without one, replay prints what the logs hold now")
+        }
         let signals = SignalWatch(sessions: [])
         defer { signals.stop() }
         let feeds = try paths.map { path in (path, try Self.feed(path, follow: follow, signals: signals)) }
@@ -67,6 +70,10 @@ struct ReplayCommand: ParsableCommand {
             usleep(200_000)
         }
         while follow && !FileManager.default.fileExists(atPath: path) { try wait() }
+        var status = stat()
+        if stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO {
+            printError("\(Escaping.escape(path)): a FIFO: waiting for a program to write to it")
+        }
         let reader = try RunLogReader(path: path)
         if follow {
             try reader.update()

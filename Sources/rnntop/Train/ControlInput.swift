@@ -37,10 +37,18 @@ final class ControlInput: Sendable {
         var number = 0
         switch source {
         case .standardInput:
-            while let line = readLine() {
-                number += 1
-                handle(line, number: number, from: "standard input")
+            var reader = LineReader()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = Foundation.read(STDIN_FILENO, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                for line in reader.add(buffer[..<count]) {
+                    number += 1
+                    handle(line, number: number, from: "standard input")
+                }
             }
+            if let last = reader.rest() { handle(last, number: number + 1, from: "standard input") }
         case .path(let path):
             var reader = LineReader()
             while true {
@@ -83,17 +91,35 @@ final class ControlInput: Sendable {
     }
 }
 
-/// Splits bytes into lines as they arrive.
+/// Splits bytes into lines as they arrive. A control line is a few words: one longer
+/// than `maximumLength` is cut there (and then refused as no command), and the rest
+/// of it up to its line feed dropped, so that a writer that never ends its line
+/// cannot fill the memory.
 struct LineReader {
+    static let maximumLength = 1 << 16
     private var pending: [UInt8] = []
+    /// Dropping the rest of a line that was cut.
+    private var dropping = false
 
     mutating func add(_ bytes: ArraySlice<UInt8>) -> [String] {
         pending.append(contentsOf: bytes)
         var lines: [String] = []
         while let newline = pending.firstIndex(of: 0x0A) {
-            lines.append(String(decoding: pending[..<newline], as: UTF8.self))
+            if !dropping { lines.append(String(decoding: pending[..<newline], as: UTF8.self)) }
+            dropping = false
             pending.removeSubrange(...newline)
         }
+        if pending.count > Self.maximumLength {
+            if !dropping { lines.append(String(decoding: pending.prefix(Self.maximumLength), as: UTF8.self)) }
+            dropping = true
+            pending.removeAll(keepingCapacity: true)
+        }
         return lines
+    }
+
+    /// A last line without its line feed, at the end of the input.
+    mutating func rest() -> String? {
+        defer { pending.removeAll() }
+        return dropping || pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
     }
 }
