@@ -28,7 +28,7 @@ struct RNNTop: ParsableCommand {
             printError(error.description)
             Foundation.exit(2)
         } catch let error as ThemeError {
-            printError(Escaping.escape(error.description))
+            printError(error.description)
             Foundation.exit(2)
         } catch let error as ConfigError {
             printError(error.description)
@@ -46,7 +46,10 @@ struct RNNTop: ParsableCommand {
     }
 }
 
-/// Writes "rnntop: message" to standard error.
+/// Writes "rnntop: message" to standard error, control characters escaped: a message
+/// can quote a file's name or contents, which must not reach the terminal as escape
+/// sequences (escaping twice changes nothing: escaped text has none left). Line
+/// breaks stay: a usage message has several lines.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("rnntop: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("rnntop: \(Escaping.escape(message, keepingLineBreaks: true))\n".utf8))
 }

@@ -99,4 +99,15 @@ import Training
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardError.contains("done: \(saved.step + 20) steps"))
     }
+
+    /// Every message and summary line reaches the terminal with control characters
+    /// escaped, a file's name included: it cannot clear the screen or recolour it.
+    @Test func aFileNameWithEscapesIsPrintedEscaped() throws {
+        let folder = try Fixtures.temporaryFolder().path
+        let name = folder + "/run\u{1B}[2J\u{7}.csv"
+        let missing = try CommandRunner.run(["--task", "csv", "--data", name, "--steps", "1", "--headless"])
+        #expect(missing.status == 2 && !missing.standardError.contains("\u{1B}") && missing.standardError.contains("run\\u{1B}[2J\\u{7}.csv"))
+        let named = try CommandRunner.run(["--task", "sine", "--lr", "0.01,0.02", "--steps", "2", "--headless", "--log", name + ".jsonl"])
+        #expect(named.status == 0 && !named.standardError.contains("\u{1B}"), "\(named.standardError)")
+    }
 }

@@ -72,7 +72,7 @@ struct PlotCommand: ParsableCommand {
         let reader = try RunLogReader(path: path)
         try reader.update()
         try reader.finish()
-        for note in reader.notes { printError(Escaping.escape(note)) }
+        for note in reader.notes { printError(note) }
         guard let run = reader.run, !run.steps.step.isEmpty else {
             throw InputError(file: path, problem: "has no step records: no loss to plot")
         }

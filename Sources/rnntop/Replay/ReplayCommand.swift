@@ -48,14 +48,14 @@ struct ReplayCommand: ParsableCommand {
         let set = ReplaySet(feeds)
         guard isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0, let terminal = Terminal(color: !colors.noColor) else {
             for (path, feed) in feeds {
-                for note in feed.notes { printError(Escaping.escape(note)) }
+                for note in feed.notes { printError(note) }
                 for line in Self.summary(of: feed, path: path) { print(Escaping.escape(line)) }
             }
             return
         }
         Dashboard(source: .replay(set), terminal: terminal, themes: colors.cycle).run(signals: signals)
         terminal.restore()
-        for note in set.notes { printError(Escaping.escape(note)) }
+        for note in set.notes { printError(note) }
         if let signal = signals.received { throw ExitCode(128 + signal) }
     }
 

@@ -86,7 +86,7 @@ final class ControlInput: Sendable {
             guard let command = try ControlLine.parse(line) else { return }
             for run in runs { run.send(command, from: .control) }
         } catch {
-            printError(Escaping.escape("\(origin): line \(number): \(error)"))
+            printError("\(origin): line \(number): \(error)")
         }
     }
 }

@@ -91,7 +91,7 @@ struct HeadlessRunner {
         let prefix = name.isEmpty ? "" : "\(name): "
         return { event in
             guard !event.applied else { return }
-            printError(Escaping.escape("\(prefix)step \(event.step): \(event.message)"))
+            printError("\(prefix)step \(event.step): \(event.message)")
         }
     }
 
@@ -122,6 +122,8 @@ struct HeadlessRunner {
 /// A loss or a metric as progress lines and summaries give it (see `Format.value`).
 func format(_ value: Double) -> String { Format.value(value) }
 
+/// Writes a progress or summary line to standard error, control characters escaped
+/// (a run's name or a data file's can hold them).
 func report(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((Escaping.escape(line, keepingLineBreaks: true) + "\n").utf8))
 }
