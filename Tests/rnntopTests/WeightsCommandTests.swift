@@ -1,4 +1,5 @@
 import Foundation
+import RNNData
 import TestSupport
 import Testing
 import Training
@@ -76,5 +77,18 @@ import Training
         #expect(contradicted.status == 2 && contradicted.standardError.contains("were trained with tanh, not relu"), "\(contradicted.standardError)")
         let agreed = try CommandRunner.run(["--init-from", weights, "--activation", "tanh", "--steps", "2", "--headless"])
         #expect(agreed.status == 0, "\(agreed.standardError)")
+    }
+
+    /// A weights file too large to train is refused from its size, before it is read
+    /// (a sparse file: it takes no disk).
+    @Test func aFileTooLargeToTrainIsRefusedBeforeItIsRead() throws {
+        let path = try Fixtures.temporaryFolder().appendingPathComponent("huge.safetensors").path
+        let descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
+        #expect(ftruncate(descriptor, off_t(MemoryLimit.machine / 4) + (1 << 20)) == 0)
+        close(descriptor)
+        let started = Date()
+        let outcome = try CommandRunner.run(["--init-from", path, "--steps", "1", "--headless"])
+        #expect(outcome.status == 2 && outcome.standardError.contains("of weights: training them takes at least 4 times that"), "\(outcome.standardError)")
+        #expect(Date().timeIntervalSince(started) < 10, "refused, not read")
     }
 }

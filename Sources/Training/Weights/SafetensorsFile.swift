@@ -1,4 +1,5 @@
 import Foundation
+import RNNCore
 import RNNData
 
 /// A safetensors file of float32 tensors, the format `safetensors.torch.save_file`
@@ -51,6 +52,15 @@ public struct SafetensorsFile: Sendable, Equatable {
             throw InputError(file: path, problem: "no such file")
         }
         guard !isFolder.boolValue else { throw InputError(file: path, problem: "is a folder, not a safetensors file") }
+        // Refused before it is read: training weights takes at least four times their
+        // bytes (the weights, their gradients, and an optimizer's state).
+        let size = Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0)
+        guard size * 4 <= MemoryLimit.machine else {
+            throw InputError(
+                file: path,
+                problem: "is \(MemoryFootprint.describe(size)) of weights: training them takes at least 4 times that (weights, gradients, "
+                    + "the optimizer's state), more than this machine's \(MemoryFootprint.describe(MemoryLimit.machine))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, problem: "cannot be read (permissions?)")
         }
@@ -125,7 +135,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     /// the last (else a value could be read from another tensor's bytes).
     private static func checkTiling(_ spans: [(name: String, begin: Int, end: Int)], dataSize: Int, path: String) throws(InputError) {
         var next = 0, previous: String?
-        for span in spans.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) where span.end > span.begin {
+        for span in spans.sorted(by: { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }) where span.end > span.begin {
             guard span.begin >= next else {
                 throw InputError(file: path, problem: "tensor '\(span.name)' has data_offsets that overlap tensor '\(previous ?? "")''s bytes")
             }
