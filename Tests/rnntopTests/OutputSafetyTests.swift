@@ -74,4 +74,17 @@ import Testing
         let over = try CommandRunner.run(["--resume", checkpoint, "--steps", "7", "--headless", "--checkpoint", folder + "/new.ckpt", "--log", checkpoint])
         #expect(over.status == 2 && over.standardError.contains("is the file of --resume, which this command reads"), "\(over.standardError)")
     }
+
+    /// A control line (or a key) that names another of the run's files is refused: the
+    /// weights written over the run log would leave the log's later lines nowhere.
+    @Test func aCommandThatNamesAnotherOfTheRunsFilesIsRefused() throws {
+        let folder = try Fixtures.temporaryFolder().path
+        let log = folder + "/run.jsonl", control = folder + "/control"
+        try "weights \(log)\ncheckpoint \(log)\nquit\n".write(toFile: control, atomically: true, encoding: .utf8)
+        let outcome = try CommandRunner.run(["--task", "sine", "--steps", "100000000", "--headless", "--log", log, "--control", control])
+        #expect(outcome.standardError.contains("is the run log of this run: writing the weights there would destroy it"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("is the run log of this run: writing a checkpoint there would destroy it"))
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first?.hasPrefix(#"{"type":"run""#) == true && lines.last?.hasPrefix(#"{"type":"end""#) == true)
+    }
 }
