@@ -197,4 +197,20 @@ extension DashboardScreenTests {
         let screen = Self.render(try Self.snapshot(), width: 160, height: 48, view: view).joined(separator: "\n")
         #expect(screen.contains("log  last 1,000  x: epochs"))
     }
+
+    /// A live run stopped by a divergence says what to try before what happened.
+    @Test func aDivergedRunSaysWhatToTry() throws {
+        var generator = RandomGenerator(seed: 1)
+        let task = TaskOptions(kind: .sine)
+        var training = try makeTask(task, generator: &generator).defaults
+        training.optimizer = OptimizerSettings(kind: .sgd, learningRate: 1e30)
+        training.length = .steps(1000)
+        let session = try Session(settings: RunSettings(task: task, training: training, seed: 1), options: SessionOptions())
+        session.start()
+        defer { session.send(.quit) }
+        let deadline = Date().addingTimeInterval(60)
+        while session.snapshot.state != .diverged && Date() < deadline { usleep(10_000) }
+        let lines = Self.render(session.snapshot, width: 120, height: 40)
+        #expect(lines[38].hasPrefix("u roll back, - halve the lr, ] clip · step ") && lines[38].contains("diverged"), "\(lines[38])")
+    }
 }

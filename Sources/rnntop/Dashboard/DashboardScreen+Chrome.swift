@@ -108,7 +108,10 @@ extension DashboardScreen {
             text = hint
             color = theme.highlight
         } else if let event = snapshot.events.last {
-            text = "step \(event.step): \(event.message)"
+            // A live run stopped by a divergence: what to try first, then what happened.
+            let advice = event.kind == .diverged && snapshot.state == .diverged && view.replay == nil && snapshot.canRollBack
+                ? "u roll back, - halve the lr, ] clip · " : ""
+            text = advice + "step \(event.step): \(event.message)"
             color = event.applied ? (event.kind == .diverged ? theme.diverged : theme.muted) : theme.diverged
         } else {
             text = snapshot.taskSummary
