@@ -100,6 +100,9 @@ import Testing
         #expect(theme.color("series.train") == RGB(1, 2, 3) && theme.color("states.paused") == RGB(4, 5, 6))
     }
 
+    /// Every mistake names its line and key: a value the theme cannot use, TOML that
+    /// is not, and a thing TOML defines once defined twice (a key, a table's header, a
+    /// key added to an inline table or under a value).
     @Test(arguments: [
         ("[colors]\nbackground = \"#12345\"\n", 2, "colors.background", "'#12345' is not a #rrggbb colour"),
         ("# mine\n[series]\n\ntrain = \"blue-ish\"\n", 4, "series.train", "'blue-ish' is not a #rrggbb colour"),
@@ -114,6 +117,12 @@ import Testing
         ("[heatmap]\nsequential = [\"#000000\", \"#111111\", \"nope\"]\n", 2, "heatmap.sequential", "'nope' is not a #rrggbb colour"),
         ("[colors]\nbackground = = \"#000000\"\n", 2, "colors.background", "not valid TOML"),
         ("[colors\nbackground = \"#000000\"\n", 1, "colors", "not valid TOML"),
+        ("[colors]\nmuted = \"#000000\"\nmuted = \"#111111\"\n", 3, "colors.muted", "'muted' is defined twice"),
+        ("[colors]\n[series]\n[colors]\n", 3, "colors", "a table is defined twice"),
+        ("colors = { muted = \"#000000\" }\n[colors]\n", 2, "colors", "an inline table cannot be added to"),
+        ("colors = { muted = \"#000000\" }\ncolors.title = \"#000000\"\n", 2, "colors.title", "an inline table cannot be added to"),
+        ("description = \"x\"\ndescription.more = \"y\"\n", 2, "description.more", "'description' is a value, not a table"),
+        ("colors.muted = \"#000000\"\n[colors]\nmuted = \"#000000\"\n", 3, "colors.muted", "'muted' is defined twice"),
     ])
     func aMistakeIsNamedByLineAndKey(_ source: String, _ line: Int, _ key: String, _ problem: String) throws {
         let error = try #require(Self.error(source))
@@ -143,21 +152,6 @@ import Testing
         #expect(Self.error("colors = { background = '#000000', title = \"#ff\\u0030000\" }") == nil)
         #expect(Self.error("[heatmap] # [=]\nsequential = [ # low\n  \"#000000\",\n  \"#808080\", \"#ffffff\", # high\n]\n") == nil)
         #expect(Self.error("[series]\ntrain = -1_000.5e+3\n")?.problem.contains("expected a colour in quotes") == true)
-    }
-
-    /// TOML defines a thing once: a key set twice, a table's header given twice, a key
-    /// added to an inline table or under a value are refused with their line and key.
-    @Test(arguments: [
-        ("[colors]\nmuted = \"#000000\"\nmuted = \"#111111\"\n", 3, "colors.muted", "'muted' is defined twice"),
-        ("[colors]\n[series]\n[colors]\n", 3, "colors", "a table is defined twice"),
-        ("colors = { muted = \"#000000\" }\n[colors]\n", 2, "colors", "an inline table cannot be added to"),
-        ("colors = { muted = \"#000000\" }\ncolors.title = \"#000000\"\n", 2, "colors.title", "an inline table cannot be added to"),
-        ("description = \"x\"\ndescription.more = \"y\"\n", 2, "description.more", "'description' is a value, not a table"),
-        ("colors.muted = \"#000000\"\n[colors]\nmuted = \"#000000\"\n", 3, "colors.muted", "'muted' is defined twice"),
-    ])
-    func aThingDefinedTwiceIsRefused(_ source: String, _ line: Int, _ key: String, _ problem: String) throws {
-        let error = try #require(Self.error(source))
-        #expect(error.line == line && error.key == key && error.problem == "not valid TOML: " + problem, "\(error)")
     }
 
     /// A theme nested 70,000 deep (lists, inline tables, or a dotted key) is refused
