@@ -47,8 +47,7 @@ public enum AtomicFile {
 
     /// Refuses, before a run starts, a path that a write at its end could not use:
     /// a folder, a device or a FIFO, a path in a folder that does not exist or cannot
-    /// be written. A
-    /// temporary file is made there and removed, as the write will.
+    /// be written. A temporary file is made there and removed, as the write will.
     public static func checkWritable(_ given: String, flag: String) throws(InputError) {
         let path = try OutputPaths.target(of: given, flag: flag)
         removeStaleTemporaries(of: path)

@@ -95,10 +95,10 @@ extension Checkpoint {
     /// The weights, the optimizer's state and the rollback copy from the file's
     /// tensors; a tensor missing, of the wrong shape or with no place is refused.
     private mutating func readTensors(of file: SafetensorsFile, path: String) throws(InputError) {
-        let weights = file.tensors.filter { name, _ in !Self.statePrefixes.contains { name.hasPrefix($0) } }
-        parameters = try PyTorchWeights.parameters(from: SafetensorsFile(tensors: weights), path: path, for: header.model)
+        let weights = Self.modelWeights(of: file)
+        parameters = try PyTorchWeights.parameters(from: weights, path: path, for: header.model)
         let layout = ParameterLayout(config: header.model)
-        var placed = Set(weights.keys)
+        var placed = Set(weights.tensors.keys)
         func state(_ prefix: String) throws(InputError) -> [Float] {
             var values = [Float](repeating: 0, count: layout.totalCount)
             for spec in layout.specs {

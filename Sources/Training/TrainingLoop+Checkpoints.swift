@@ -5,7 +5,7 @@ import RNNData
 /// Checkpoints: writing the whole run, and putting a saved one in place.
 extension TrainingLoop {
     func saveCheckpoint(to path: String, source: CommandSource) throws {
-        try checkNotTheRunsOtherFile(path, writing: "a checkpoint")
+        try checkNotTheRunsOtherFile(path, writing: "a checkpoint", own: \.checkpointPath)
         let optimizer = trainer.optimizer
         let buffers = optimizer.stateBuffers()
         let names = optimizer.settings.kind.stateNames

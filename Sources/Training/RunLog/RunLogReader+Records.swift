@@ -113,10 +113,7 @@ extension RunLogReader {
                 let steps = try wholeNumber(m["steps"], "\(name).steps", in: 1...Int(Int32.max)),
                 case let (count, overflow) = units.multipliedReportingOverflow(by: steps), !overflow, values.count == count
             else { throw problem("a probe matrix whose values do not fill units × steps", field: name) }
-            var floats = [Float]()
-            floats.reserveCapacity(count)
-            for value in values { floats.append(Float(try number(value, "\(name).values"))) }
-            return UnitMatrix(units: units, steps: steps, values: floats)
+            return UnitMatrix(units: units, steps: steps, values: try numbers(values, "\(name).values").map(Float.init))
         }
         let layers = object["layers"] as? [[String: Any]] ?? []
         guard layers.count == model.layers else {

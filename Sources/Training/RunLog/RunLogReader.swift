@@ -172,7 +172,7 @@ public final class RunLogReader {
     }
 
     /// A list of numbers, each checked as `number` checks one.
-    private func numbers(_ values: [Any], _ field: String) throws(InputError) -> [Double] {
+    func numbers(_ values: [Any], _ field: String) throws(InputError) -> [Double] {
         var numbers = [Double]()
         numbers.reserveCapacity(values.count)
         for value in values { numbers.append(try number(value, field)) }
