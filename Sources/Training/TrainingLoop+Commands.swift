@@ -89,8 +89,7 @@ extension TrainingLoop {
                 .clipping, old: training.clipping.text, new: rule.text,
                 message: "clipping \(rule.text)", source: source)
         case .switchOptimizer(let kind):
-            var fresh = OptimizerSettings(kind: kind, learningRate: training.optimizer.learningRate)
-            fresh.momentum = kind == .sgd || kind == .rmsprop ? training.optimizer.momentum : 0
+            let fresh = training.optimizer.switched(to: kind)
             trainer.optimizer = try Optimizer(fresh, parameterCount: network.parameterCount)
             settings.training.optimizer = fresh
             record(

@@ -5,6 +5,7 @@ import Testing
 import TerminalUI
 
 @testable import RNNCore
+import RNNData
 @testable import Training
 @testable import rnntop
 
@@ -18,17 +19,25 @@ import TerminalUI
     @Test func listsMakeEveryCombinationNamedByWhatDiffers() throws {
         let cells = try Self.grid(["--cell", "rnn,lstm,gru"])
         #expect(cells.runs.map(\.name) == ["rnn", "lstm", "gru"])
-        #expect(cells.runs.map(\.choices.cell) == [.rnn, .lstm, .gru])
+        let defaults = TaskDefaults(cell: .rnn, hiddenSize: 8, optimizer: OptimizerSettings(kind: .adam), batchSize: 4, length: .steps(10))
+        #expect(cells.runs.map { $0.choices.applied(to: defaults).cell } == [.rnn, .lstm, .gru])
 
         let both = try Self.grid(["--cell", "rnn,lstm", "--lr", "1e-3,1e-2", "--hidden", "32"])
         #expect(both.runs.map(\.name) == ["rnn lr=1e-3", "rnn lr=1e-2", "lstm lr=1e-3", "lstm lr=1e-2"])
-        #expect(both.runs.allSatisfy { $0.choices.hidden == 32 })
-        #expect(both.runs.map(\.choices.lr) == [1e-3, 1e-2, 1e-3, 1e-2])
+        #expect(both.runs.allSatisfy { $0.choices.applied(to: defaults).hiddenSize == 32 })
+        #expect(both.runs.map { $0.choices.applied(to: defaults).optimizer.learningRate } == [1e-3, 1e-2, 1e-3, 1e-2])
+        // Another optimizer starts from its own settings, then the learning rate given.
+        let switched = try Self.grid(["--lr", "0.5", "--optimizer", "sgd", "--dropout", "0.3", "--clip", "2"]).runs[0].choices.applied(to: defaults)
+        #expect(switched.optimizer.kind == .sgd && switched.optimizer.learningRate == 0.5)
+        #expect(switched.dropout == 0.3 && switched.outputDropout == 0.3 && switched.clipping.threshold == 2)
 
         let alone = try Self.grid(["--cell", "lstm", "--lr", "0.01"])
         #expect(!alone.isComparison && alone.runs.map(\.name) == [""])
         #expect(try Self.grid(["--optimizer", "adam,sgd", "--init", "torch,keras"]).runs.map(\.name) == [
             "adam init=torch", "adam init=keras", "sgd init=torch", "sgd init=keras",
+        ])
+        #expect(try Self.grid(["--lr", "1e-3,1e-2", "--optimizer", "adam,sgd"]).runs.map(\.name) == [
+            "adam lr=1e-3", "adam lr=1e-2", "sgd lr=1e-3", "sgd lr=1e-2",
         ])
     }
 

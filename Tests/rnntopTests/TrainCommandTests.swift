@@ -196,6 +196,9 @@ import Testing
         let refused = try CommandRunner.run(["--resume", original, "--seed", "9", "--init", "keras"])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("holds a GRU(32) run on sine; --seed 9, --init keras asks for another"), "\(refused.standardError)")
+        let otherModel = try CommandRunner.run(["--resume", original, "--momentum", "0.9", "--cell", "lstm", "--hidden", "32"])
+        #expect(otherModel.status == 2)
+        #expect(otherModel.standardError.contains("holds a GRU(32) run on sine; --cell lstm, --momentum 0.9 asks for another"), "\(otherModel.standardError)")
         let impossible = try CommandRunner.run(["--resume", original, "--batch", "0"])
         #expect(impossible.status == 2 && impossible.standardError.contains("batch: must be between 1 and"), "\(impossible.standardError)")
         // A length the run has reached would train nothing: said, exit 2.

@@ -80,6 +80,12 @@ public struct OptimizerSettings: Sendable, Codable, Equatable {
         self.weightDecay = weightDecay
     }
 
+    /// Another optimizer with PyTorch's defaults, as a running session switches to it:
+    /// the learning rate carries over, and the momentum where the new kind uses one.
+    public func switched(to kind: OptimizerKind) -> OptimizerSettings {
+        OptimizerSettings(kind: kind, learningRate: learningRate, momentum: kind == .sgd || kind == .rmsprop ? momentum : 0)
+    }
+
     /// Refuses values PyTorch would refuse, naming the setting.
     public func validate() throws(ConfigError) {
         try ConfigError.require(

@@ -23,19 +23,25 @@ struct ValueList<Value: ExpressibleByArgument>: ExpressibleByArgument {
     }
 }
 
-/// The settings one run of a comparison takes from the flags that may list values;
-/// nil where the flag was not given (the task's default).
+/// One flag's value for one run: the flag and the text it was given (which name the
+/// run and the messages about it), and what it sets in the run's settings.
+struct RunChoice {
+    let flag: String
+    let text: String
+    let apply: (inout TaskDefaults) -> Void
+}
+
+/// The values one run takes from the flags, applied in order over the task's
+/// defaults (or over a resumed run's settings); flags that were not given are absent.
 struct RunChoices {
-    var cell: CellKind?
-    var activation: Activation?
-    var hidden: Int?
-    var layers: Int?
-    var lr: Float?
-    var optimizer: OptimizerKind?
-    var initialization: InitScheme?
-    var clip: Float?
-    var dropout: Float?
-    var batch: Int?
+    var each: [RunChoice] = []
+
+    /// `settings` with every choice applied.
+    func applied(to settings: TaskDefaults) -> TaskDefaults {
+        var settings = settings
+        for choice in each { choice.apply(&settings) }
+        return settings
+    }
 }
 
 /// The runs that lists of values ask for: every combination, in the order the flags
@@ -53,22 +59,30 @@ struct RunGrid {
 
     let runs: [Run]
 
-    /// One flag's list: the flag, whether its values name themselves (`lstm`, not
-    /// `cell=lstm`), and how to put a value in the choices.
+    /// One flag that may list values, declared with what a value sets: the flag,
+    /// whether its values name themselves (`lstm`, not `cell=lstm`), and its choices,
+    /// one per value given (none when the flag was not given).
     struct Axis {
         let flag: String
         let namesItself: Bool
-        let texts: [String]
-        let apply: [(inout RunChoices) -> Void]
+        let choices: [RunChoice]
 
         init<Value>(
-            _ flag: String, _ list: ValueList<Value>?, _ keyPath: WritableKeyPath<RunChoices, Value?>, namesItself: Bool = false
+            _ flag: String, _ list: ValueList<Value>?, namesItself: Bool = false, _ apply: @escaping (inout TaskDefaults, Value) -> Void
         ) {
             self.flag = flag
             self.namesItself = namesItself
-            texts = list?.texts ?? [""]
-            apply = list.map { list in list.values.map { value in { $0[keyPath: keyPath] = value } } } ?? [{ _ in }]
+            choices = list.map { list in
+                zip(list.texts, list.values).map { text, value in RunChoice(flag: flag, text: text) { apply(&$0, value) } }
+            } ?? []
         }
+
+        /// A flag whose value is one field of the settings.
+        init<Value>(_ flag: String, _ list: ValueList<Value>?, _ field: WritableKeyPath<TaskDefaults, Value>, namesItself: Bool = false) {
+            self.init(flag, list, namesItself: namesItself) { $0[keyPath: field] = $1 }
+        }
+
+        var texts: [String] { choices.map(\.text) }
     }
 
     /// All combinations of `axes`; more than `maximumRuns` is refused with the count.
@@ -79,7 +93,7 @@ struct RunGrid {
             }
         }
         // In floating point: ten long lists would overflow an Int.
-        let count = axes.reduce(1.0) { $0 * Double($1.texts.count) }
+        let count = axes.reduce(1.0) { $0 * Double(max(1, $1.texts.count)) }
         guard count <= Double(Self.maximumRuns) else {
             let lists = axes.filter { $0.texts.count > 1 }
             throw ConfigError(
@@ -88,12 +102,12 @@ struct RunGrid {
                     + "a comparison holds at most \(Self.maximumRuns)")
         }
         var runs = [(names: [String], choices: RunChoices)]([([], RunChoices())])
-        for axis in axes {
+        for axis in axes where !axis.choices.isEmpty {
             runs = runs.flatMap { run in
-                zip(axis.texts, axis.apply).map { text, apply in
+                axis.choices.map { choice in
                     var choices = run.choices
-                    apply(&choices)
-                    let name = axis.texts.count == 1 ? nil : axis.namesItself ? text : "\(axis.flag)=\(text)"
+                    choices.each.append(choice)
+                    let name = axis.choices.count == 1 ? nil : axis.namesItself ? choice.text : "\(axis.flag)=\(choice.text)"
                     return (run.names + [name].compactMap { $0 }, choices)
                 }
             }

@@ -12,7 +12,8 @@ extension TrainCommand {
     func resumedSession(_ options: SessionOptions, _ choices: RunChoices) throws -> Session {
         guard let resume else { preconditionFailure("resumedSession without --resume") }
         let saved = try Checkpoint.read(resume)
-        let contradictions = contradictions(of: saved, choices)
+        let (changes, changesRefused) = changes(to: saved, choices)
+        let contradictions = contradictions(of: saved) + changesRefused
         guard contradictions.isEmpty else {
             throw InputError(
                 file: resume,
@@ -33,29 +34,23 @@ extension TrainCommand {
         }
         let length: TrainingLength? = steps.map { .steps($0) } ?? epochs.map { .epochs($0) }
         return try Session(
-            resuming: saved, length: length, checkpointPath: checkpoint ?? resume, weightsPath: saveWeights, changes: changes(to: saved, choices),
+            resuming: saved, length: length, checkpointPath: checkpoint ?? resume, weightsPath: saveWeights, changes: changes,
             options: options)
     }
 
-    /// Flags that would make another run than the one saved: the model, the task and
-    /// its data, the seed, the initialisation, the momentum (no command changes it).
-    private func contradictions(of saved: Checkpoint, _ choices: RunChoices) -> [String] {
-        let model = saved.model, settings = saved.settings
+    /// Flags that would make another run than the one saved: the task and its data,
+    /// the seed.
+    private func contradictions(of saved: Checkpoint) -> [String] {
+        let settings = saved.settings
         func differs<T: Equatable>(_ given: T?, _ kept: T?, _ flag: String, _ shown: (T) -> String) -> String? {
             guard let given, given != kept else { return nil }
             return "\(flag) \(shown(given))"
         }
         let textWindow = settings.task.kind == .text
         return [
-            differs(choices.cell, model.cell, "--cell", \.rawValue),
-            differs(choices.hidden, model.hiddenSize, "--hidden", String.init),
-            differs(choices.layers, model.layers, "--layers", String.init),
-            differs(choices.activation, model.activation, "--activation", \.rawValue),
             differs(task, settings.task.kind, "--task", \.rawValue),
             differs(preset, nil, "--preset", \.rawValue),
             differs(seed, settings.seed, "--seed", String.init),
-            differs(choices.initialization, model.initialization, "--init", \.rawValue),
-            differs(momentum, settings.training.optimizer.momentum, "--momentum", { "\($0)" }),
             differs(validationSplit, settings.task.validationSplit, "--val-split", { "\($0)" }),
             differs(data.map(Self.absolute), settings.task.dataPath.map(Self.absolute), "--data", { $0 }),
             column.isEmpty || column == settings.task.columns ? nil : "--column \(column.joined(separator: ","))",
@@ -64,25 +59,63 @@ extension TrainCommand {
         ].compactMap { $0 }
     }
 
-    /// The commands that bring the saved run to the flags given: each is applied
-    /// before the first step, and one that cannot be is refused with its reason.
-    private func changes(to saved: Checkpoint, _ choices: RunChoices) -> [Command] {
-        let (optimizer, lr, batch, dropout, clip) = (choices.optimizer, choices.lr, choices.batch, choices.dropout, choices.clip)
-        let training = saved.settings.training
-        var changes: [Command] = []
-        if let optimizer, optimizer != training.optimizer.kind { changes.append(.switchOptimizer(optimizer)) }
-        if let lr, lr != training.optimizer.learningRate || optimizer != nil { changes.append(.setLearningRate(lr)) }
-        if let batch, batch != training.batchSize { changes.append(.setBatchSize(batch)) }
-        if let dropout, dropout != saved.model.outputDropout || dropout != saved.model.dropout { changes.append(.setDropout(dropout)) }
-        let clipping = GradientClipping(mode: clipMode ?? training.clipping.mode, threshold: clip ?? training.clipping.threshold)
-        if clipping != training.clipping { changes.append(.setClipping(threshold: clipping.threshold, mode: clipping.mode)) }
+    /// The commands that bring the saved run to the flags given, each applied before
+    /// the first step (one that cannot be is refused with its reason), and the flags
+    /// no command can honour (the model, the initialisation, the momentum).
+    private func changes(to saved: Checkpoint, _ choices: RunChoices) -> (commands: [Command], refused: [String]) {
+        var held = saved.settings.training
+        var commands: [Command] = [], refused: [String] = []
+        for choice in choices.each + singleChoices {
+            var asked = held
+            choice.apply(&asked)
+            guard let (made, after) = Self.commands(from: held, to: asked) else {
+                refused.append("--\(choice.flag) \(choice.text)")
+                continue
+            }
+            commands += made
+            held = after
+        }
+        // Each clipping command carries the whole rule: the last says it.
+        if let clipping = commands.last(where: { $0.eventKind == .clipping }) {
+            commands = commands.filter { $0.eventKind != .clipping } + [clipping]
+        }
         if let evaluationInterval, evaluationInterval != saved.settings.evaluationInterval {
-            changes.append(.setEvaluationInterval(evaluationInterval))
+            commands.append(.setEvaluationInterval(evaluationInterval))
         }
         if saved.settings.task.kind == .text, let sequenceLength, sequenceLength != saved.settings.task.sequenceLength {
-            changes.append(.setTruncation(sequenceLength))
+            commands.append(.setTruncation(sequenceLength))
         }
-        return changes
+        return (commands, refused)
+    }
+
+    /// The commands that take a run holding `old` to `new`, and the settings it holds
+    /// after them; nil when `new` differs in what no command changes.
+    private static func commands(from old: TaskDefaults, to new: TaskDefaults) -> ([Command], TaskDefaults)? {
+        var commands: [Command] = []
+        var held = old, untouched = new
+        if new.optimizer.kind != old.optimizer.kind {
+            commands.append(.switchOptimizer(new.optimizer.kind))
+            held.optimizer = old.optimizer.switched(to: new.optimizer.kind)
+            untouched.optimizer = old.optimizer
+        } else if new.optimizer.learningRate != old.optimizer.learningRate {
+            commands.append(.setLearningRate(new.optimizer.learningRate))
+            held.optimizer.learningRate = new.optimizer.learningRate
+            untouched.optimizer.learningRate = old.optimizer.learningRate
+        }
+        if new.batchSize != old.batchSize {
+            commands.append(.setBatchSize(new.batchSize))
+            (held.batchSize, untouched.batchSize) = (new.batchSize, old.batchSize)
+        }
+        if new.dropout != old.dropout || new.outputDropout != old.outputDropout {
+            commands.append(.setDropout(new.outputDropout))
+            (held.dropout, held.outputDropout) = (new.outputDropout, new.outputDropout)
+            (untouched.dropout, untouched.outputDropout) = (old.dropout, old.outputDropout)
+        }
+        if new.clipping != old.clipping {
+            commands.append(.setClipping(threshold: new.clipping.threshold, mode: new.clipping.mode))
+            (held.clipping, untouched.clipping) = (new.clipping, old.clipping)
+        }
+        return untouched == old ? (commands, held) : nil
     }
 
     private static func absolute(_ path: String) -> String {

@@ -116,31 +116,14 @@ extension TrainCommand {
             s.cell = weights.cell
             s.hiddenSize = weights.hiddenSize
             s.layers = weights.layers
-            if let activation = weights.activation {
-                if let asked = c.activation, asked != activation {
-                    throw ConfigError(setting: "activation", problem: "the weights to start from were trained with \(activation.rawValue), not \(asked.rawValue)")
-                }
-                s.activation = activation
-            }
+            if let activation = weights.activation { s.activation = activation }
         }
-        if let cell = c.cell { s.cell = cell }
-        if let activation = c.activation { s.activation = activation }
-        if let hidden = c.hidden { s.hiddenSize = hidden }
-        if let layers = c.layers { s.layers = layers }
-        if let dropout = c.dropout {
-            s.dropout = dropout
-            s.outputDropout = dropout
+        s = c.applied(to: s)
+        for choice in singleChoices { choice.apply(&s) }
+        if let trained = weights?.activation, s.activation != trained {
+            throw ConfigError(setting: "activation", problem: "the weights to start from were trained with \(trained.rawValue), not \(s.activation.rawValue)")
         }
-        if let initialization = c.initialization { s.initialization = initialization }
-        if let optimizer = c.optimizer, optimizer != s.optimizer.kind { s.optimizer = OptimizerSettings(kind: optimizer) }
-        if let lr = c.lr { s.optimizer.learningRate = lr }
-        if let momentum { s.optimizer.momentum = momentum }
-        if let clip = c.clip { s.clipping.threshold = clip }
-        if let clipMode { s.clipping.mode = clipMode }
-        if let batch = c.batch {
-            guard batch >= 1 else { throw ConfigError(setting: "batch", problem: "must be at least 1 (got \(batch))") }
-            s.batchSize = batch
-        }
+        guard s.batchSize >= 1 else { throw ConfigError(setting: "batch", problem: "must be at least 1 (got \(s.batchSize))") }
         if let steps {
             guard steps >= 1 else { throw ConfigError(setting: "steps", problem: "must be at least 1 (got \(steps))") }
             s.length = .steps(steps)

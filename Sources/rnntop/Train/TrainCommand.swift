@@ -189,23 +189,39 @@ struct TrainCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// The runs the flags' lists ask for (one when no flag lists several values).
+    /// The runs the flags' lists ask for (one when no flag lists several values). A
+    /// flag that may list values is declared here, once, with what its value sets.
     func runGrid() throws -> RunGrid {
         let grid = try RunGrid([
             .init("cell", cell, \.cell, namesItself: true),
             .init("activation", activation, \.activation, namesItself: true),
-            .init("hidden", hidden, \.hidden),
+            .init("hidden", hidden, \.hiddenSize),
             .init("layers", layers, \.layers),
-            .init("lr", lr, \.lr),
-            .init("optimizer", optimizer, \.optimizer, namesItself: true),
+            // Before the learning rate: another optimizer starts from its own settings.
+            .init("optimizer", optimizer, namesItself: true) { settings, kind in
+                if kind != settings.optimizer.kind { settings.optimizer = OptimizerSettings(kind: kind) }
+            },
+            .init("lr", lr, \.optimizer.learningRate),
             .init("init", initialization, \.initialization),
-            .init("clip", clip, \.clip),
-            .init("dropout", dropout, \.dropout),
-            .init("batch", batch, \.batch),
+            .init("clip", clip, \.clipping.threshold),
+            .init("dropout", dropout) { settings, rate in
+                settings.dropout = rate
+                settings.outputDropout = rate
+            },
+            .init("batch", batch, \.batchSize),
         ])
         if grid.isComparison && resume != nil {
             throw ValidationError("--resume continues one run: give one value per flag (a comparison writes a checkpoint per run)")
         }
         return grid
+    }
+
+    /// The flags that take one value, applied after the listed ones (a momentum
+    /// belongs to the optimizer a list chose).
+    var singleChoices: [RunChoice] {
+        [
+            momentum.map { momentum in RunChoice(flag: "momentum", text: "\(momentum)") { $0.optimizer.momentum = momentum } },
+            clipMode.map { mode in RunChoice(flag: "clip-mode", text: mode.rawValue) { $0.clipping.mode = mode } },
+        ].compactMap { $0 }
     }
 }
