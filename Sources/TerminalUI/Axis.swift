@@ -20,6 +20,45 @@ public enum Axis {
         return stride(from: first, through: last, by: every).map { $0 }
     }
 
+    /// At least three ticks where the range holds them (about `count` otherwise), in
+    /// plotted units (log10 of the value on a logarithmic axis), with labels no two
+    /// alike. A log axis takes decades where it spans enough of them, else 1-3 steps, else
+    /// 1-2-5, else round values; the chart and the SVG plot share this rule.
+    public static func ticks(_ low: Double, _ high: Double, count: Int, logarithmic: Bool) -> [(position: Double, label: String)] {
+        let wanted = max(count, 3)
+        guard logarithmic else {
+            var values = linearTicks(low, high, count: count)
+            var asked = count
+            while values.count < 3 && asked < 4 * wanted {
+                asked += 1
+                values = linearTicks(low, high, count: asked)
+            }
+            return labelled(values).map { ($0.value, $0.label) }
+        }
+        let decades = decadeTicks(low, high, count: wanted)
+        if decades.count >= 3 { return decades.map { (Double($0), decadeLabel($0)) } }
+        for multiples in [[1.0, 3], [1, 2, 5]] {
+            let values = multiplesOfDecades(multiples, low, high)
+            if values.count >= 3 { return labelled(values).map { (log10($0.value), $0.label) } }
+        }
+        let linear = ticks(pow(10, low), pow(10, high), count: count, logarithmic: false).filter { $0.position > 0 }
+        return linear.map { (log10($0.position), $0.label) }
+    }
+
+    /// `multiples` of every power of ten whose log10 lies from `low` to `high`.
+    private static func multiplesOfDecades(_ multiples: [Double], _ low: Double, _ high: Double) -> [Double] {
+        guard low.isFinite, high.isFinite, high > low, high - low < 40 else { return [] }
+        var values: [Double] = []
+        for exponent in Int(floor(low))...Int(ceil(high)) {
+            for multiple in multiples {
+                let value = multiple * pow(10, Double(exponent))
+                let position = log10(value)
+                if position >= low - 1e-9 && position <= high + 1e-9 { values.append(value) }
+            }
+        }
+        return values
+    }
+
     /// A short label: 0.125, 12, 1.5k, 2M, 1e-05; `digits` more decimals where
     /// neighbouring labels would otherwise read the same.
     public static func label(_ value: Double, digits: Int = 0) -> String {
@@ -46,14 +85,15 @@ public enum Axis {
     /// hours.
     static func clockTicks(_ low: Double, _ high: Double, count: Int) -> [Double] {
         guard high > low, count >= 1 else { return [low] }
-        let steps: [Double] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
+        let steps: [Double] = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
         let raw = (high - low) / Double(count)
         let step = steps.first { $0 >= raw } ?? (raw / 86400).rounded(.up) * 86400
         return stride(from: (low / step).rounded(.up) * step, through: high + step * 1e-9, by: step).map { $0 }
     }
 
-    /// 0:05, 1:30, 1:00:00.
-    static func clock(_ seconds: Double) -> String {
+    /// 0:05, 1:30, 1:00:00; under a minute on a sub-second step, 0.5s.
+    static func clock(_ seconds: Double, step: Double = 1) -> String {
+        if step < 1 && seconds < 60 { return trim(String(format: "%.1f", seconds)) + "s" }
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }

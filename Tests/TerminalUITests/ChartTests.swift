@@ -43,10 +43,10 @@ import Testing
         chart.render(into: &buffer, area: buffer.area, context: .full)
         #expect(
             buffer.lines == [
-                " │               ⣀⠤⠒",
-                " │           ⡠⠔⠒⠉   ",
-                "5┤       ⢀⡠⠔⠉       ",
-                " │   ⣀⠤⠒⠉⠁          ",
+                "8┤               ⣀⠤⠒",
+                "6┤           ⡠⠔⠒⠉   ",
+                "4┤       ⢀⡠⠔⠉       ",
+                "2┤   ⣀⠤⠒⠉⠁          ",
                 "0┤⠔⠊⠉               ",
                 " └┴──────────┴──────",
                 "  0          5      ",
@@ -64,16 +64,20 @@ import Testing
         #expect(labels == ["1e3", "10", "1e-1", "1e-3"])
     }
 
-    @Test func aReferenceLineIsDashedAcrossThePlotUnderTheData() throws {
+    /// A baseline the data sits on stays visible: the reference is drawn over the
+    /// series, two cells on and one off, and the series shows in the gaps.
+    @Test func aReferenceLineIsDashedAcrossThePlotOverTheData() throws {
         var buffer = Buffer(width: 30, height: 11)
         var chart = LineChart()
-        chart.series = [Self.line([(0, 0), (10, 2)])]
-        chart.references = [.init(label: "clip", value: 1, style: Style(attributes: .bold))]
+        chart.series = [Self.line([(0, 1), (10, 1)]), Self.line([(0, 0), (10, 2)])]
+        chart.references = [.init(label: "baseline", value: 1, style: Style(attributes: .bold))]
         chart.render(into: &buffer, area: buffer.area, context: .full)
         let referenceRow = try #require(buffer.lines.firstIndex { $0.hasPrefix("1┤") }, "\(buffer.lines)")
-        let dashed = (2..<30).filter { buffer[$0, referenceRow].style.attributes.contains(.bold) }
-        // From one end of the plot to the other, but under the series where it crosses.
-        #expect(dashed.contains(2) && dashed.contains(29) && dashed.count >= 20 && dashed.count < 28, "\(buffer.lines)")
+        let plot = 2..<30
+        let dashed = plot.filter { buffer[$0, referenceRow].style.attributes.contains(.bold) }
+        #expect(dashed.first == 2 && dashed.count >= 18 && dashed.count <= 20, "\(buffer.lines)")
+        let gaps = plot.filter { !dashed.contains($0) }
+        #expect(gaps.allSatisfy { buffer[$0, referenceRow].character != " " }, "the series at the baseline shows between the dashes")
     }
 
     @Test func outliersRunOffTheTopInsteadOfFlatteningTheRest() {

@@ -117,6 +117,15 @@ struct YMapping {
     let low: Double
     let high: Double
     let dots: Int
+    /// Dot rows in a cell row (4 in braille, 1 in ASCII).
+    let dotsDown: Int
+
+    /// The cell row, from the top, that holds the dot row of `v`: where a tick at
+    /// `v` is labelled, so a value is drawn in its tick's row.
+    func cellRow(_ v: Double) -> Int {
+        let dot = row(v)
+        return dot >= 0 ? dot / dotsDown : (dot - dotsDown + 1) / dotsDown
+    }
 
     func row(_ v: Double) -> Int {
         // From halves, so that a span of ±1e308 does not overflow; a flat range sits

@@ -25,7 +25,9 @@ public struct XScale: Sendable {
         let shownLow = toShown(low), shownHigh = toShown(high)
         guard shownHigh > shownLow else { return [(low, Axis.label(shownLow))] }
         if isClock {
-            return Axis.clockTicks(shownLow, shownHigh, count: count).map { (fromShown($0), Axis.clock($0)) }
+            let ticks = Axis.clockTicks(shownLow, shownHigh, count: count)
+            let step = zip(ticks, ticks.dropFirst()).map { $1 - $0 }.min() ?? 1
+            return ticks.map { (fromShown($0), Axis.clock($0, step: step)) }
         }
         return Axis.labelled(Axis.linearTicks(shownLow, shownHigh, count: count)).map { (fromShown($0.value), $0.label) }
     }
@@ -35,15 +37,17 @@ public struct XScale: Sendable {
 /// and the x labels under it.
 extension LineChart {
     func drawYAxis(
-        into buffer: inout Buffer, area: Rect, plot: Rect, ticks: [(value: Double, label: String)], low: Double,
-        high: Double, labelWidth: Int, context: RenderContext
+        into buffer: inout Buffer, area: Rect, plot: Rect, ticks: [(value: Double, label: String)], mapping: YMapping,
+        labelWidth: Int, context: RenderContext
     ) {
         let vertical: Unicode.Scalar = context.unicode ? "│" : "|"
         let tick: Unicode.Scalar = context.unicode ? "┤" : "+"
         for row in 0..<plot.height { buffer.put(plot.x - 1, plot.y + row, vertical, axisStyle) }
+        var labelled = Set<Int>()
         for (value, label) in ticks {
-            let t = Self.fraction(value, low, high)
-            let row = plot.y + Int(((1 - t) * Double(plot.height - 1)).rounded())
+            let row = plot.y + mapping.cellRow(value)
+            // Two ticks in one row would overwrite each other's label: the first stays.
+            guard row >= plot.y && row < plot.maxY, labelled.insert(row).inserted else { continue }
             buffer.put(plot.x - 1, row, tick, axisStyle)
             let text = String(label.prefix(labelWidth))
             buffer.text(area.x + labelWidth - text.count, row, text, labelStyle)

@@ -1,13 +1,16 @@
-/// The plot itself: references, bands, lines and points on the canvas, then what is
-/// written over it (blow-ups, the cursor).
+/// The plot itself: bands, lines and points on the canvas, the references over them,
+/// then what is written over it all (point markers, blow-ups, the cursor).
 extension LineChart {
-    /// Reference lines, dashed, across the whole plot, on the lowest layer.
+    /// Reference lines across the whole plot, on the top layers so that data sitting
+    /// on them (a run at its baseline) never hides them: dashed two cells on, one
+    /// off, and the data shows through the gaps.
     func drawReferences(_ canvas: inout Canvas, _ mapping: YMapping) {
         for reference in references {
             guard let v = plotted(reference.value) else { continue }
-            canvas.beginLayer(Canvas.Pen(style: reference.style, ascii: "-"))
+            let dash = LineChart.Dash(on: 2 * canvas.dotsAcross, off: canvas.dotsAcross)
+            canvas.beginLayer(Canvas.Pen(style: reference.style, ascii: "-", dash: dash))
             let y = mapping.row(v)
-            for x in stride(from: 0, to: canvas.width, by: 2) { canvas.set(x, y) }
+            for x in 0..<canvas.width { canvas.set(x, y) }
         }
     }
 

@@ -16,7 +16,8 @@ import Foundation
 ///   they are far enough apart to be told apart.
 ///
 /// Series are layered in order, the last on top: a cell shows only its top layer's
-/// dots, so a line drawn last is never hidden. References lie under every series.
+/// dots, so a line drawn last is never hidden. References lie over every series,
+/// dashed so the data shows between their dashes.
 ///
 /// ```swift
 /// var chart = LineChart()
@@ -129,8 +130,8 @@ public struct LineChart: Widget, Sendable {
         let layout = XLayout(low: xLow, high: xHigh, dots: plot.width * (context.unicode ? 2 : 1))
         let binned = series.map { layout.bin($0.samples, plotted: plotted) }
         var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: context.unicode)
-        let mapping = YMapping(low: low, high: high, dots: canvas.height)
-        drawReferences(&canvas, mapping)
+        // One mapping from value to row for the ticks, the data and the reference lines.
+        let mapping = YMapping(low: low, high: high, dots: canvas.height, dotsDown: canvas.dotsDown)
         var pointMarks = [(column: Int, row: Int, glyph: Unicode.Scalar, style: Style)]()
         for (line, columns) in zip(series, binned) {
             canvas.beginLayer(Canvas.Pen(style: line.style, ascii: line.glyph, dash: line.dash))
@@ -140,11 +141,12 @@ public struct LineChart: Widget, Sendable {
             case .points: pointMarks += drawPoints(columns, line, on: &canvas, mapping)
             }
         }
+        drawReferences(&canvas, mapping)
         canvas.render(into: &buffer, x: plot.x, y: plot.y)
         for mark in pointMarks { buffer.put(plot.x + mark.column, plot.y + mark.row, mark.glyph, mark.style) }
         drawBlowUps(binned, into: &buffer, plot: plot, dotsAcross: canvas.dotsAcross)
         drawCursor(into: &buffer, plot: plot, layout: layout, dotsAcross: canvas.dotsAcross, context: context)
-        drawYAxis(into: &buffer, area: area, plot: plot, ticks: ticks, low: low, high: high, labelWidth: labelWidth, context: context)
+        drawYAxis(into: &buffer, area: area, plot: plot, ticks: ticks, mapping: mapping, labelWidth: labelWidth, context: context)
         drawXAxis(into: &buffer, plot: plot, rows: axisRows, layout: layout, dotsAcross: canvas.dotsAcross, context: context)
     }
 
@@ -191,12 +193,9 @@ public struct LineChart: Widget, Sendable {
         return (low, high)
     }
 
+    /// The y ticks for `rows` rows of plot: about one every second row, at least three.
     private func yTicks(_ low: Double, _ high: Double, rows: Int) -> [(value: Double, label: String)] {
-        let count = max(rows / 2, 2)
-        if logScale {
-            return Axis.decadeTicks(low, high, count: count).map { (Double($0), Axis.decadeLabel($0)) }
-        }
-        return Axis.labelled(Axis.linearTicks(low, high, count: count))
+        Axis.ticks(low, high, count: max(rows / 2, 2), logarithmic: logScale).map { ($0.position, $0.label) }
     }
 
     /// The `k`th smallest of `values` (which it reorders), in linear time on average:
@@ -224,11 +223,5 @@ public struct LineChart: Widget, Sendable {
             }
         }
         return values[k]
-    }
-
-    /// Where `value` lies between `low` and `high`, 0 to 1, without overflowing.
-    static func fraction(_ value: Double, _ low: Double, _ high: Double) -> Double {
-        let span = high / 2 - low / 2
-        return span > 0 ? (value / 2 - low / 2) / span : 0.5
     }
 }

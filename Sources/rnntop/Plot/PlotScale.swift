@@ -37,12 +37,8 @@ struct PlotScale {
         return start + fraction * (end - start)
     }
 
-    /// About `count` ticks, as values and labels: decades on a log scale that spans
-    /// two or more, else round numbers (1, 2 or 5 times a power of ten).
+    /// About `count` ticks (at least three), as values and labels: the chart's rule.
     func ticks(count: Int) -> [(value: Double, label: String)] {
-        guard logarithmic else { return Axis.labelled(Axis.linearTicks(low, high, count: count)) }
-        let decades = Axis.decadeTicks(low, high, count: count)
-        if decades.count >= 2 { return decades.map { (pow(10, Double($0)), Axis.decadeLabel($0)) } }
-        return Axis.labelled(Axis.linearTicks(pow(10, low), pow(10, high), count: count).filter { $0 > 0 })
+        Axis.ticks(low, high, count: count, logarithmic: logarithmic).map { (logarithmic ? pow(10, $0.position) : $0.position, $0.label) }
     }
 }
