@@ -27,7 +27,10 @@ final class TrainingLoop {
     var epochs = 0.0
     /// Validation every this many steps; nil for the time budget (see `validationDue`).
     var evaluationInterval: Int?
-    var lastValidation = (step: 0, at: -Double.infinity, took: 0.0)
+    var lastValidation = (step: 0, at: 0.0, took: 0.0)
+    /// Without an interval, validation every this many epochs: one, doubled each
+    /// time a validation costs more than a fifth of the training time before it.
+    var validationEpochs = 1
     /// Single steps asked for while paused.
     var pendingSteps = 0
     var quitRequested = false
@@ -237,15 +240,12 @@ final class TrainingLoop {
         }
     }
 
-    /// Validation comes every `evaluationInterval` steps when one is set. Otherwise
-    /// at the end of an epoch (or after an epoch's worth of steps), unless the last
-    /// validation took more than a tenth of the time since: a validation set can cost
-    /// hundreds of small training steps, and must not take over the run.
+    /// Validation comes every `evaluationInterval` steps when one is set, otherwise
+    /// at the end of every `validationEpochs`th epoch: a regular schedule, so that
+    /// the points on the chart are measured ones, evenly spread.
     private func validationDue(endsEpoch: Bool) -> Bool {
         if let interval = evaluationInterval { return step % interval == 0 }
-        let perEpoch = task.stepsPerEpoch(batchSize: settings.training.batchSize)
-        guard endsEpoch || step - lastValidation.step >= perEpoch else { return false }
-        return (clock.now - started).seconds - lastValidation.at >= 9 * lastValidation.took
+        return endsEpoch && Int(epochs.rounded()) % validationEpochs == 0
     }
 
     private func validate() {
@@ -254,7 +254,17 @@ final class TrainingLoop {
         validationLoss.append(step: step, value: value)
         log?.evaluation(step: step, loss: value)
         let now = (clock.now - started).seconds
+        let training = begun - lastValidation.at
         lastValidation = (step, now, now - begun)
+        // A validation set can cost hundreds of small training steps: it must not
+        // take over the run. The schedule stretches, and says so.
+        if evaluationInterval == nil && 5 * lastValidation.took > training && state == .running && step < totalSteps {
+            validationEpochs *= 2
+            record(
+                .evaluationInterval, old: "every \(validationEpochs / 2) epochs", new: "every \(validationEpochs) epochs",
+                message: "validation every \(validationEpochs) epochs: one took \(String(format: "%.2g", lastValidation.took)) s, "
+                    + "more than a fifth of the training time", source: .program)
+        }
     }
 
     /// A NaN or infinite loss or gradient: the run pauses, with an event saying what

@@ -70,6 +70,42 @@ enum ChartData {
         snapshot.markers.filter { $0.kind == .model || $0.kind == .reset }.map(\.step)
     }
 
+    /// A run's validation points as measured: no line across a new model, nor across
+    /// a stretch where the points are further apart than before (a validation
+    /// skipped, a stretched schedule), so no value is drawn that was not measured.
+    static func validationSamples(_ snapshot: Snapshot) -> [ChartSample] {
+        validationSamples(snapshot.validationLoss, breaks: breaks(snapshot))
+    }
+
+    static func validationSamples(_ history: MetricHistory, breaks: [Int]) -> [ChartSample] {
+        var samples = [ChartSample]()
+        var previous: (x: Double, spacing: Double?)?
+        for sample in self.samples(history, breaks: breaks) {
+            guard !sample.isGap else {
+                samples.append(sample)
+                previous = nil
+                continue
+            }
+            if let last = previous {
+                let spacing = sample.x0 - last.x
+                if let before = last.spacing, spacing > 1.5 * before { samples.append(.gap(at: (last.x + sample.x0) / 2)) }
+                previous = (sample.x1, spacing)
+            } else {
+                previous = (sample.x1, nil)
+            }
+            samples.append(sample)
+        }
+        return samples
+    }
+
+    /// The latest validation of the model now training: none when the last one
+    /// measured an earlier model (before a new model or a reset of the weights).
+    static func latestValidation(_ snapshot: Snapshot) -> (step: Int, value: Double)? {
+        guard let last = snapshot.validationLoss.last else { return nil }
+        if let newModel = breaks(snapshot).max(), last.step <= newModel { return nil }
+        return (last.step, last.value)
+    }
+
     /// The snapshot's markers on a chart's x axis: one letter each, in the highlight
     /// colour.
     static func markers(_ snapshot: Snapshot, style: Style) -> [LineChart.AxisMarker] {

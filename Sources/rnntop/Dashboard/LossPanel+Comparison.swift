@@ -53,7 +53,7 @@ extension LossPanel {
         for index in order {
             series.append(
                 .init(
-                    name: "val \(runs[index].name)", kind: .points, samples: ChartData.samples(runs[index].snapshot.validationLoss),
+                    name: "val \(runs[index].name)", kind: .points, samples: ChartData.validationSamples(runs[index].snapshot),
                     style: palette.style(index), glyph: context.unicode ? "◆" : palette.glyph(index), dash: palette.dash(index)))
         }
         for index in order {
@@ -84,11 +84,7 @@ extension LossPanel {
         var shown = items(values: true)
         let gap = inBorder ? 2 : 3, pad = inBorder ? 2 : 0
         if shown.reduce(pad, { $0 + $1.width(gap: gap) }) > width { shown = items(values: false) }
-        return shown + [
-            LegendItem(
-                sample: context.unicode ? "┄" : "-", sampleStyle: theme.style(theme.baseline),
-                text: "\(inBorder ? "base" : "baseline") \(number(snapshot.baseline.loss))")
-        ]
+        return shown + [LossPanel.baselineItem(snapshot, theme: theme, short: inBorder, unicode: context.unicode)]
     }
 
     /// A row per run: its smoothed loss, last and best validation, steps and rate;
@@ -101,7 +97,7 @@ extension LossPanel {
             let best = (history.buckets.map(\.minimum) + history.recent.map(\.value)).filter(\.isFinite).min()
             let rate = s.state == .running ? Format.rate(perSecond: s.sequencesPerSecond) : s.state.rawValue
             rows.append([
-                run.name, curves[index].latest.map(Format.value) ?? "-", history.last.map { Format.value($0.value) } ?? "-",
+                run.name, curves[index].latest.map(Format.value) ?? "-", ChartData.latestValidation(s).map { Format.value($0.value) } ?? "-",
                 best.map(Format.value) ?? "-", Format.count(s.step), rate,
             ])
         }

@@ -41,6 +41,9 @@ struct LossPanel: Widget {
         let sampleStyle: Style
         let text: String
         var bold = false
+        /// Kept at every width (the baseline, the lesson's yardstick): the items
+        /// before it give way first.
+        var required = false
 
         /// Columns it takes after a gap of `gap`.
         func width(gap: Int) -> Int { gap + sample.count + 1 + text.count }
@@ -60,22 +63,41 @@ struct LossPanel: Widget {
         return (row, false, rest)
     }
 
-    /// The items that fit, then the scale note at the right if it fits too. In the
-    /// border each piece of text has a space either side, and items are closer.
+    /// The items that fit, those marked required always (others give way to them),
+    /// then the scale note at the right if it fits too. In the border each piece of
+    /// text has a space either side, and items are closer.
     func drawLegend(_ items: [LegendItem], into buffer: inout Buffer, area: Rect, inBorder: Bool) {
         let pad = inBorder ? " " : "", gap = inBorder ? "  " : "   "
+        let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
+        let required = items.filter(\.required).reduce(0) { $0 + $1.width(gap: gap.count) }
+        // The note says how the chart is scaled: it stays where the required items
+        // leave room for it, and the optional items give way to it.
+        let noteWidth = note.isEmpty ? 0 : note.count + 2 * pad.count + 2
+        let showsNote = noteWidth > 0 && area.x + pad.count + required + noteWidth <= area.maxX
+        let end = area.maxX - (showsNote ? noteWidth : 0)
         var x = area.x + buffer.text(area.x, area.y, pad, theme.style(theme.border))
+        var drawn = 0
         for (n, item) in items.enumerated() {
-            guard x + item.width(gap: n > 0 ? gap.count : 0) + pad.count <= area.maxX else { break }
-            if n > 0 { x += buffer.text(x, area.y, gap, theme.style(theme.border)) }
+            let laterRequired = items[(n + 1)...].filter(\.required).reduce(0) { $0 + $1.width(gap: gap.count) }
+            guard x + item.width(gap: drawn > 0 ? gap.count : 0) + laterRequired + pad.count <= end else {
+                if item.required { break } else { continue }
+            }
+            if drawn > 0 { x += buffer.text(x, area.y, gap, theme.style(theme.border)) }
+            drawn += 1
             x += buffer.text(x, area.y, item.sample, item.sampleStyle)
             x += buffer.text(x, area.y, " " + item.text, theme.style(theme.foreground, item.bold ? .bold : []))
         }
-        x += buffer.text(x, area.y, pad, theme.style(theme.border))
-        let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
-        if !note.isEmpty && x + note.count + 2 < area.maxX {
-            buffer.text(area.maxX - note.count - pad.count, area.y, pad + note + pad, theme.style(theme.muted))
+        buffer.text(x, area.y, pad, theme.style(theme.border))
+        if showsNote {
+            buffer.text(area.maxX - note.count - 2 * pad.count, area.y, pad + note + pad, theme.style(theme.muted))
         }
+    }
+
+    /// The baseline's legend item, kept at every width.
+    static func baselineItem(_ snapshot: Snapshot, theme: Theme, short: Bool, unicode: Bool) -> LegendItem {
+        LegendItem(
+            sample: unicode ? "┄" : "-", sampleStyle: theme.style(theme.baseline),
+            text: "\(short ? "base" : "baseline") \((short ? Format.short : Format.value)(snapshot.baseline.loss))", required: true)
     }
 
     /// The chart both pictures share: the time axis, the scale the user chose,
@@ -109,14 +131,14 @@ extension LossPanel {
         var chartSeries: [LineChart.Series] {
             [
                 .init(name: "raw", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":"),
-                .init(name: "val", kind: .points, samples: ChartData.samples(snapshot.validationLoss), style: theme.style(theme.validation), glyph: context.unicode ? "◆" : "o"),
+                .init(name: "val", kind: .points, samples: ChartData.validationSamples(snapshot), style: theme.style(theme.validation), glyph: context.unicode ? "◆" : "o"),
                 .init(name: "smoothed", kind: .line, samples: smoothed, style: theme.style(theme.smoothed, .bold), glyph: "*"),
             ]
         }
 
         /// The legend's items: a sample of each series' line in its style, its name
-        /// and its latest value (the smoothing's weight too, unless `short`; short, in
-        /// a title where room is scarce, the values come before the raw band's key).
+        /// and its latest value (the smoothing's weight too, unless `short`, in a
+        /// title where room is scarce), the raw band's key last.
         func legendItems(short: Bool) -> [LegendItem] {
             let smoothedValue = smoothed.last { $0.mean.isFinite }?.mean
             let smoothing = short ? "" : view.smoothing > 0 ? " (ema \(view.smoothing))" : " (mean)"
@@ -127,16 +149,16 @@ extension LossPanel {
                     sample: context.unicode ? "━" : "*", sampleStyle: theme.style(theme.smoothed, .bold),
                     text: "\(smoothedValue.map(number) ?? "-")\(smoothing)")
             ]
-            if !short { items.append(raw) }
-            if let validation = snapshot.validationLoss.last {
-                items.append(LegendItem(sample: context.unicode ? "◆" : "o", sampleStyle: theme.style(theme.validation, .bold), text: "val \(number(validation.value))"))
+            if let validation = ChartData.latestValidation(snapshot) {
+                let step = Format.count(validation.step)
+                items.append(
+                    LegendItem(
+                        sample: context.unicode ? "◆" : "o", sampleStyle: theme.style(theme.validation, .bold),
+                        text: "val \(number(validation.value))\(short ? "" : " ")@\(step)"))
             }
-            items.append(
-                LegendItem(
-                    sample: context.unicode ? "┄" : "-", sampleStyle: theme.style(theme.baseline),
-                    text: "\(short ? "base" : "baseline") \(number(snapshot.baseline.loss))"))
-            if short { items.append(raw) }
-            return items
+            items.append(LossPanel.baselineItem(snapshot, theme: theme, short: short, unicode: context.unicode))
+            // The raw band's key last: it gives way first where room is short.
+            return items + [raw]
         }
 
         /// The values at the cursor's step: the raw loss there (or the nearest kept),

@@ -3,7 +3,8 @@ import Training
 
 /// Turns step records into progress lines in the spirit of Keras:
 /// `epoch 3/100  step 40/40  loss 0.0912  val 0.0950  1.2e4 seq/s  eta 0:12`, with
-/// the step counted within the epoch and the loss the epoch's running mean. A line
+/// the step counted within the epoch, the loss the epoch's running mean, and the
+/// latest validation (its step said when it was not this line's). A line
 /// ends every epoch when there are at most 20 (else at most one a second), comes
 /// every 10 seconds within a long epoch, and always ends the run. A run of a
 /// comparison has its name in front (`lstm: epoch 3/100 ...`).
@@ -18,6 +19,9 @@ final class ProgressLines: Sendable {
         var totalSteps = 0
         var totalEpochs = 1
         var stepsPerEpoch = 1
+        /// The latest validation: every line carries it, with its step when it is
+        /// not the line's own.
+        var validation: (step: Int, value: Double)?
     }
 
     private let state = Locked(State())
@@ -45,6 +49,7 @@ final class ProgressLines: Sendable {
         let line = state.withLock { s -> String? in
             s.loss += record.loss * Double(record.batchSize)
             s.rows += record.batchSize
+            if let value = record.validationLoss { s.validation = (record.step, value) }
             let last = record.step == s.totalSteps
             let due =
                 record.endsEpoch
@@ -68,7 +73,7 @@ final class ProgressLines: Sendable {
         let epoch = min(max(Int((record.epochs - tolerance).rounded(.up)), 1), s.totalEpochs)
         let rate = Double(record.sequences) / max(record.elapsed, 1e-9)
         let remaining = record.elapsed / Double(record.step) * Double(max(s.totalSteps - record.step, 0))
-        let validation = record.validationLoss.map { "  val \(format($0))" } ?? ""
+        let validation = s.validation.map { "  val \(format($0.value))" + ($0.step == record.step ? "" : " (step \(Format.count($0.step)))") } ?? ""
         // The step within the epoch, from the epochs' fraction: right after a resume too.
         let inEpoch = Int(((record.epochs - (record.epochs - tolerance).rounded(.down)) * Double(s.stepsPerEpoch)).rounded())
         return "epoch \(epoch)/\(s.totalEpochs)  step \(inEpoch)/\(s.stepsPerEpoch)  "
