@@ -59,6 +59,21 @@ public enum Axis {
         return values
     }
 
+    /// The decades, as exponents, that a ‖∂L/∂h_t‖ profile's log axis spans for
+    /// values from `low` to `high` (positive): whole decades, at least two (a healthy
+    /// profile within one decade draws as a shape, not a solid block), at most
+    /// `maximumProfileDecades` below the top (one underflow to 1e-38 does not squash
+    /// the rest; what lies below is marked as such). The dashboard and `plot` share it.
+    public static func profileDecades(_ low: Double, _ high: Double) -> ClosedRange<Int> {
+        let top = high > 0 && high.isFinite ? Int(ceil(log10(high) - 1e-9)) : 0
+        var bottom = low > 0 && low.isFinite ? Int(floor(log10(low) + 1e-9)) : top - 2
+        bottom = max(min(bottom, top - 2), top - maximumProfileDecades)
+        return bottom...top
+    }
+
+    /// The most decades a profile's axis spans.
+    public static let maximumProfileDecades = 24
+
     /// A short label: 0.125, 12, 1.5k, 2M, 1e-05; `digits` more decimals where
     /// neighbouring labels would otherwise read the same.
     public static func label(_ value: Double, digits: Int = 0) -> String {

@@ -65,9 +65,9 @@ public struct Snapshot: Sendable {
     public let parameterGradientNorms: [MetricHistory]
     /// ‖∂L/∂h_t‖ of the last step, `[layer][t]`.
     public let hiddenGradientProfile: [[Double]]
-    /// The smallest positive ‖∂L/∂h_t‖ of the model so far: a floor for the profile's
-    /// axis that holds still from frame to frame.
-    public let hiddenGradientFloor: Double?
+    /// The last few profiles of the model now training, summarised: the range the
+    /// profile's axis spans and the median first/last ratio per layer.
+    public let hiddenGradientWindow: ProfileWindow
     /// The probe sequence's states, gates and gradients, and the step it was taken at.
     public let probe: ProbeReport?
     public let probeStep: Int

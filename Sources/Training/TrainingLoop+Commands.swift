@@ -209,7 +209,7 @@ extension TrainingLoop {
         backup = WeightsBackup(parameterCount: fresh.parameterCount)
         trainer.backup = backup
         probe = nil
-        hiddenGradientFloor = nil
+        hiddenGradientWindow.clear()
         if parameterGradientNorms.count != fresh.layout.specs.count {
             parameterGradientNorms = fresh.layout.specs.map { _ in MetricHistory() }
         }

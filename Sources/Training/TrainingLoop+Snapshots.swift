@@ -41,7 +41,7 @@ extension TrainingLoop {
             events: Array(events.suffix(100)), eventCount: events.count, loss: loss, validationLoss: validationLoss,
             gradientNorm: gradientNorm, elapsedByStep: elapsedByStep, epochsByStep: epochsByStep,
             parameterGradientNorms: parameterGradientNorms, hiddenGradientProfile: hiddenProfile,
-            hiddenGradientFloor: hiddenGradientFloor, probe: probe, probeStep: probeStep, modelChanges: modelChanges,
+            hiddenGradientWindow: hiddenGradientWindow, probe: probe, probeStep: probeStep, modelChanges: modelChanges,
             markers: markers, canRollBack: !backup.isEmpty, textSample: textSample)
         snapshot.hiddenGradientProfileStep = hiddenProfileStep
         snapshot.resources = resources

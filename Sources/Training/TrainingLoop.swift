@@ -46,8 +46,8 @@ final class TrainingLoop {
     var hiddenProfile: [[Double]] = []
     /// The step `hiddenProfile` is from (the last step taken).
     var hiddenProfileStep = 0
-    /// The smallest positive ‖∂L/∂h_t‖ since the model was made.
-    var hiddenGradientFloor: Double?
+    /// The last few steps' profiles of the model now training.
+    var hiddenGradientWindow = ProfileWindow()
     var probe: ProbeReport?
     var probeStep = 0
     var processMeter = ProcessMeter()
@@ -214,15 +214,10 @@ final class TrainingLoop {
         if hiddenProfile.count != layers || hiddenProfile.first?.count != steps {
             hiddenProfile = Array(repeating: Array(repeating: 0, count: steps), count: layers)
         }
-        var floor = hiddenGradientFloor ?? .infinity
         for l in 0..<layers {
-            for t in 0..<steps {
-                let norm = network.hiddenGradientNorm(layer: l, step: t)
-                hiddenProfile[l][t] = norm
-                if norm > 0 && norm < floor { floor = norm }
-            }
+            for t in 0..<steps { hiddenProfile[l][t] = network.hiddenGradientNorm(layer: l, step: t) }
         }
-        if floor.isFinite { hiddenGradientFloor = floor }
+        hiddenGradientWindow.add(hiddenProfile, step: step)
         hiddenProfileStep = step
     }
 

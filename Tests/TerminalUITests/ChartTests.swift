@@ -146,25 +146,54 @@ import Testing
         #expect(buffer.lines.joined().contains("*") && buffer.lines.joined().contains(":"))
     }
 
-    @Test func aBarProfileSpansThirtyDecadesAcrossItsWidth() {
+    /// A profile falling by thirty decades: the axis spans the top 24, every column
+    /// holds a bar, each at least as tall as the one before, and the steps below the
+    /// axis are marked "↓", not drawn as if they were at its foot.
+    @Test func aBarProfileSpansTwentyFourDecadesAndMarksWhatIsBelow() {
         let values = (0...30).map { pow(10, -Double(30 - $0)) }
         var buffer = Buffer(width: 68, height: 8)
         BarProfile(values: values, style: .plain).render(into: &buffer, area: buffer.area, context: .full)
         #expect(buffer.lines[0].hasPrefix("    1"))
-        #expect(buffer.lines[7].hasPrefix("1e-30"))
-        // Every column of the area holds a bar, each at least as tall as the one before.
+        #expect(buffer.lines[7].hasPrefix("1e-24"))
         let heights = (6..<68).map { x in (0..<8).filter { buffer[x, $0].character != " " }.count }
         #expect(heights.allSatisfy { $0 > 0 })
         #expect(heights == heights.sorted())
         #expect(heights.first == 1 && heights.last == 8)
+        // 1e-30 to 1e-25, six of the 31 steps, are below the axis: 12 of the 62 columns.
+        #expect(buffer.lines[7].dropFirst(6).prefix(12) == String(repeating: "↓", count: 12))
+        #expect(buffer.lines[7].dropFirst(18).first != "↓")
     }
 
-    @Test func aBarProfileKeepsTheFloorItIsGiven() {
+    @Test func aBarProfileSpansTheRangeItIsGiven() {
         var buffer = Buffer(width: 20, height: 4)
         var bars = BarProfile(values: [1e-3, 1e-2, 1e-1], style: .plain)
-        bars.floor = 1e-20
+        bars.range = 1e-20...1e-1
         bars.render(into: &buffer, area: buffer.area, context: .full)
         #expect(buffer.lines[3].hasPrefix("1e-20"))
+    }
+
+    /// A healthy profile within one decade is drawn as a shape over two decades, not
+    /// as a solid block: its lowest bar is visibly shorter than its highest.
+    @Test func aProfileWithinOneDecadeHasAShape() {
+        #expect(Axis.profileDecades(0.02, 0.09) == -3...(-1))
+        var buffer = Buffer(width: 26, height: 4)
+        BarProfile(values: (0..<20).map { 0.02 + 0.07 * Double($0) / 19 }, style: .plain)
+            .render(into: &buffer, area: buffer.area, context: .full)
+        let heights = (6..<26).map { x in (0..<4).filter { buffer[x, $0].character != " " }.count }
+        #expect(heights.first == 3 && heights.last == 4, "\(buffer.lines)")
+    }
+
+    /// One underflow to 1e-38 does not squash a 1e-9..1e-3 ramp into full bars: the
+    /// axis spans at most 24 decades below the top, what lies under it is marked "↓".
+    @Test func anUnderflowBelowTheAxisIsMarkedNotDrawnFull() {
+        #expect(Axis.profileDecades(1e-38, 1e-3) == -27...(-3))
+        var buffer = Buffer(width: 30, height: 6)
+        BarProfile(values: [1e-38] + (0..<23).map { pow(10, -9 + 6 * Double($0) / 22) }, style: .plain)
+            .render(into: &buffer, area: buffer.area, context: .full)
+        #expect(buffer.lines[5].hasPrefix("1e-27"))
+        #expect(buffer[6, 5].character == "↓", "\(buffer.lines)")
+        let heights = (7..<30).map { x in (0..<6).filter { buffer[x, $0].character != " " }.count }
+        #expect(heights.first! < heights.last! && heights.first! < 6, "the ramp rises: \(heights)")
     }
 
     @Test func aBarProfileMarksZerosAndBlowUps() {

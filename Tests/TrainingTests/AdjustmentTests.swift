@@ -54,7 +54,8 @@ import Testing
     }
 
     @Test func pauseOrResumeTogglesWhateverTheScreenLastSaw() throws {
-        let snapshot = try Self.after([.pauseOrResume, .pauseOrResume, .pauseOrResume], events: 3)
+        // A run long enough not to end while it is resumed, on a slow machine too.
+        let snapshot = try Self.after([.pauseOrResume, .pauseOrResume, .pauseOrResume], events: 3, settings: Runs.sine(steps: 1_000_000))
         #expect(snapshot.events.suffix(3).map(\.name) == ["resume", "pause", "resume"])
         #expect(snapshot.events.suffix(3).allSatisfy { $0.applied })
         // A finished run trains as long again.

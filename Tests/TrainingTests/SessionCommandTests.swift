@@ -202,23 +202,23 @@ import Testing
 }
 
 extension SessionCommandTests {
-    /// The gradient profile's floor is the lowest ‖∂L/∂h_t‖ the model has had, so the
-    /// bars keep one scale from frame to frame; a new model starts its own.
-    @Test func theGradientFloorIsTheLowestSeenAndStartsAgainWithANewModel() throws {
+    /// The profile's axis spans the model's last few profiles, so the bars keep one
+    /// scale from frame to frame; a new model starts its own window.
+    @Test func theProfileWindowHoldsTheLastProfilesAndStartsAgainWithANewModel() throws {
         let session = try Runs.paused(Runs.sine())
-        var floors = [Double]()
-        for _ in 0..<5 {
+        for taken in 1...3 {
             Runs.steps(session, 3)
             let snapshot = session.snapshot
-            let floor = try #require(snapshot.hiddenGradientFloor)
-            #expect(snapshot.hiddenGradientProfile.joined().filter { $0 > 0 }.allSatisfy { $0 >= floor })
-            floors.append(floor)
+            let range = try #require(snapshot.hiddenGradientWindow.range)
+            #expect(snapshot.hiddenGradientProfile.joined().filter { $0 > 0 }.allSatisfy { range.contains($0) })
+            #expect(snapshot.hiddenGradientWindow.count == 3 * taken)
         }
-        #expect(floors == floors.sorted(by: >), "the floor only ever goes down: \(floors)")
         session.send(.changeModel(cell: .lstm, hiddenSize: nil))
         Runs.steps(session, 1)
         let fresh = session.snapshot
-        #expect(fresh.hiddenGradientFloor == fresh.hiddenGradientProfile.joined().filter { $0 > 0 }.min())
+        let values = fresh.hiddenGradientProfile.joined().filter { $0 > 0 }
+        #expect(fresh.hiddenGradientWindow.count == 1)
+        #expect(fresh.hiddenGradientWindow.range == values.min()!...values.max()!)
         session.send(.quit)
     }
 

@@ -26,7 +26,11 @@ import Testing
         #expect(gaps.allSatisfy { $0 >= 1 && $0 & ($0 - 1) == 0 }, "\(gaps)")
         #expect(zip(gaps, gaps.dropFirst()).allSatisfy { $0 <= $1 }, "the schedule only stretches: \(gaps)")
         let stretches = snapshot.events.filter { $0.name == "eval-every" && $0.source == .program }
-        #expect(stretches.count == Set(gaps).count - 1, "each stretch is said: \(stretches.map(\.message)) for \(gaps)")
+        // Each stretch is said: a gap of 2^k epochs needs k events before it (a stretch
+        // in the last epochs may not have come to a gap yet, on a slow machine).
+        let said = "\(stretches.map(\.message)) for \(gaps)"
+        #expect(stretches.count >= Set(gaps).count - 1, "\(said)")
+        #expect(gaps.allSatisfy { $0 <= 1 << stretches.count }, "\(said)")
     }
 
     @Test func anIntervalGivesValidationEveryThatManySteps() throws {

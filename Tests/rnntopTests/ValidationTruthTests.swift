@@ -33,6 +33,36 @@ import Testing
         #expect(legend.contains("@40"), "the validation says its step: \(legend)")
     }
 
+    /// A long run's border legend at 100 columns (the one a PyTorch run followed over
+    /// ssh shows): where not everything fits, the items close up, the raw band's key
+    /// gives way, then a recent validation's step, before the validation does.
+    @Test func theRawKeyGivesWayBeforeTheValidation() throws {
+        let snapshot = try DashboardScreenTests.snapshot(.adding, cell: .lstm, steps: 40)
+        let panel = LossPanel(snapshot: snapshot, view: ViewState(), theme: DashboardThemes.standard, focused: false)
+        let style = Style.plain
+        let items = [
+            LossPanel.LegendItem(sample: "━", sampleStyle: style, text: "6.3e-5"),
+            LossPanel.LegendItem(sample: "◆", sampleStyle: style, text: "val 0.175@12k"),
+            LossPanel.LegendItem(sample: "┄", sampleStyle: style, text: "base 0.175", required: true),
+            LossPanel.LegendItem(sample: "⣿", sampleStyle: style, text: "raw"),
+        ]
+        var buffer = Buffer(width: 48, height: 1)
+        panel.drawLegend(items, into: &buffer, area: Rect(x: 0, y: 0, width: 40, height: 1), inBorder: true)
+        let legend = buffer.lines[0]
+        #expect(legend.contains("━ 6.3e-5 ◆ val 0.175@12k ┄ base 0.175"), "\(legend)")
+        #expect(!legend.contains("raw"))
+        // With room, the items keep their two spaces.
+        var wide = Buffer(width: 60, height: 1)
+        panel.drawLegend(items, into: &wide, area: Rect(x: 0, y: 0, width: 60, height: 1), inBorder: true)
+        #expect(wide.lines[0].contains("━ 6.3e-5  ◆ val 0.175@12k  ┄ base 0.175  ⣿ raw"), "\(wide.lines[0])")
+        // Narrower still, a recent validation gives up its step before it goes.
+        var recent = items
+        recent[1].compact = "val 0.175"
+        var narrow = Buffer(width: 48, height: 1)
+        panel.drawLegend(recent, into: &narrow, area: Rect(x: 0, y: 0, width: 36, height: 1), inBorder: true)
+        #expect(narrow.lines[0].contains("━ 6.3e-5 ◆ val 0.175 ┄ base 0.175"), "\(narrow.lines[0])")
+    }
+
     @Test func everyProgressLineSaysTheLatestValidationAndItsStep() {
         let lines = Locked([String]())
         let progress = ProgressLines { line in lines.withLock { $0.append(line) } }

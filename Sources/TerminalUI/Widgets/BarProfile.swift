@@ -1,19 +1,18 @@
 import Foundation
 
-/// One bar per value (a gradient norm per time step) on a logarithmic scale, so a
-/// profile that falls by 25 decades or more is still seen whole: decade labels on
-/// the left, eighth blocks for the tops of the bars. A zero shows as "·" (below the
-/// float range), NaN or infinity as "!".
+/// One bar per value (a gradient norm per time step) on a logarithmic scale in whole
+/// decades (`Axis.profileDecades`), so a profile that falls by 20 decades is still
+/// seen whole and one within a decade still has a shape: decade labels on the left,
+/// eighth blocks for the tops of the bars. A zero shows as "·" (below the float
+/// range), a value below the axis as "↓", NaN or infinity as "!".
 public struct BarProfile: Widget, Sendable {
     public var values: [Double]
     public var style: Style
     public var labelStyle = Style.plain
-    /// The smallest value the axis must show (the lowest seen over a run, say), so the
-    /// bars keep their scale from one frame to the next; nil for this profile's own.
-    public var floor: Double?
-    /// The largest value the axis must show (the highest of several profiles drawn
-    /// side by side, so they share a scale); nil for this profile's own.
-    public var ceiling: Double?
+    /// Values the axis must span besides these (the last few profiles, so the axis
+    /// holds still from frame to frame; several runs', so they share one); nil for
+    /// this profile's own.
+    public var range: ClosedRange<Double>?
 
     public init(values: [Double], style: Style) {
         self.values = values
@@ -22,11 +21,11 @@ public struct BarProfile: Widget, Sendable {
 
     public func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         guard !values.isEmpty, area.width >= 6, area.height >= 1 else { return }
-        var positives = values.filter { $0 > 0 && $0.isFinite }.map(log10)
-        if let floor = self.floor, floor > 0, floor.isFinite { positives.append(log10(floor)) }
-        if let ceiling, ceiling > 0, ceiling.isFinite { positives.append(log10(ceiling)) }
-        let low = (positives.min() ?? 0).rounded(.down), high = max((positives.max() ?? 1).rounded(.up), low + 1)
-        let labels = [Axis.decadeLabel(Int(high)), Axis.decadeLabel(Int(low))]
+        var positives = values.filter { $0 > 0 && $0.isFinite }
+        if let range { positives += [range.lowerBound, range.upperBound].filter { $0 > 0 && $0.isFinite } }
+        let decades = Axis.profileDecades(positives.min() ?? 1, positives.max() ?? 1)
+        let low = Double(decades.lowerBound), high = Double(decades.upperBound)
+        let labels = [Axis.decadeLabel(decades.upperBound), Axis.decadeLabel(decades.lowerBound)]
         let labelWidth = min(labels.map(\.count).max()!, 6)
         buffer.text(area.x + labelWidth - min(labels[0].count, labelWidth), area.y, String(labels[0].prefix(labelWidth)), labelStyle)
         if area.height > 1 {
@@ -48,6 +47,10 @@ public struct BarProfile: Widget, Sendable {
             }
             guard value > 0 else {
                 buffer.put(x, bars.maxY - 1, context.unicode ? "·" : ".", labelStyle)
+                continue
+            }
+            guard log10(value) >= low else {
+                buffer.put(x, bars.maxY - 1, context.unicode ? "↓" : "v", style)
                 continue
             }
             let height = (log10(value) - low) / (high - low) * Double(bars.height * 8)

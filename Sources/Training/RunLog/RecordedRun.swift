@@ -156,8 +156,11 @@ public struct RecordedRun: Sendable {
         let profile = gradientProfiles.last { $0.step <= step }
         let shownEvents = events.filter { $0.step <= step }
         let modelStart = shownEvents.last { $0.applied && ($0.kind == .model || $0.kind == .reset) }?.step ?? 0
-        let floor = gradientProfiles.lazy.filter { $0.step > modelStart && $0.step <= step }
-            .flatMap { $0.layers.joined() }.filter { $0 > 0 && $0.isFinite }.min()
+        // The last few profiles of the model shown: a log holds one every so many steps.
+        var window = ProfileWindow(capacity: 8)
+        for recorded in gradientProfiles.filter({ $0.step > modelStart && $0.step <= step }).suffix(8) {
+            window.add(recorded.layers, step: recorded.step)
+        }
         let planned = shownEvents.last { $0.kind == .extend && $0.applied }?.newValue.flatMap { Int($0) } ?? header.totalSteps
 
         let last = upTo - 1
@@ -176,7 +179,7 @@ public struct RecordedRun: Sendable {
             stepsPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) / Double(max(steps.batchSize[last], 1)) : 0,
             events: Array(shownEvents.suffix(100)), eventCount: shownEvents.count, loss: loss, validationLoss: validation,
             gradientNorm: gradientNorm, elapsedByStep: elapsed, epochsByStep: epochs, parameterGradientNorms: parameterHistories,
-            hiddenGradientProfile: profile?.layers ?? [], hiddenGradientFloor: floor,
+            hiddenGradientProfile: profile?.layers ?? [], hiddenGradientWindow: window,
             probe: probe?.report,
             probeStep: probe?.step ?? 0,
             modelChanges: models.filter { $0.step <= step }.map {

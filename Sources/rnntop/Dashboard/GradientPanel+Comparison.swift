@@ -17,10 +17,9 @@ extension GradientPanel {
             let layers = run.snapshot.hiddenGradientProfile
             return layers.isEmpty ? nil : layers[min(view.layer, layers.count - 1)]
         }
-        // One scale for all: from the lowest floor to the highest value of any run.
-        let values = profiles.compactMap { $0 }.flatMap { $0 }.filter { $0 > 0 && $0.isFinite }
-        let floors = runs.compactMap(\.snapshot.hiddenGradientFloor)
-        let floor = (floors + values).min(), ceiling = values.max()
+        // One scale for all: what the runs' last few profiles span.
+        let ranges = runs.compactMap(\.snapshot.hiddenGradientWindow.range)
+        let shared = ranges.isEmpty ? nil : ranges.map(\.lowerBound).min()!...ranges.map(\.upperBound).max()!
         let palette = RunPalette(theme: theme, context: context)
         let focus = min(view.focusedRun, runs.count - 1)
         // The names' column: at most two fifths of the panel; a longer name is cut
@@ -30,20 +29,19 @@ extension GradientPanel {
             let block = Rect(x: top.x, y: top.y + index * rowsEach, width: top.width, height: rowsEach)
             let mark = index == focus ? (context.unicode ? "▶" : ">") : " "
             let name = (mark + Format.fit(run.name, nameWidth - 2)).padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            guard let profile = profiles[index], let first = profile.first, let last = profile.last else {
+            guard let profile = profiles[index], !profile.isEmpty else {
                 buffer.text(block.x, block.y, name + " waiting for the first step", palette.style(index), limit: block.width)
                 continue
             }
-            let health = Health(first: first, last: last)
+            let (ratio, health) = Self.headline(profile, layer: min(view.layer, run.snapshot.hiddenGradientProfile.count - 1), window: run.snapshot.hiddenGradientWindow)
             // A row to itself says what the number is; beside the bars, the title does.
             // A profile from an earlier step says which, and is dim once it is old.
-            let ratio = Self.ratio(first: first, last: last), age = DataAge(profileOf: run.snapshot)
+            let age = DataAge(profileOf: run.snapshot)
             var verdict = "\(rowsEach >= 3 ? ratio : String(ratio.dropFirst("t1/tT ".count))) \(health.word)"
             if !age.isCurrent { verdict += rowsEach >= 3 ? " · \(age.text)" : " (\(age.shortText))" }
             var bars = BarProfile(values: profile, style: palette.style(index, age.isOld ? .dim : []))
             bars.labelStyle = theme.style(theme.muted)
-            bars.floor = floor
-            bars.ceiling = ceiling
+            bars.range = shared
             if rowsEach >= 3 {
                 // The name and verdict over the bars.
                 let x = block.x + buffer.text(block.x, block.y, name, palette.style(index, .bold))

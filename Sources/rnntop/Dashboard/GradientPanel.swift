@@ -30,15 +30,18 @@ struct GradientPanel: Widget {
         }
         let (top, bottom) = inside.splitTop(inside.height * 11 / 20)
         let profile = profiles[layer]
-        let health = Health(first: profile.first ?? .nan, last: profile.last ?? .nan)
+        let window = snapshot.hiddenGradientWindow
+        let health = Self.headline(profile, layer: layer, window: window).health
         var bars = BarProfile(values: profile, style: theme.style(health.color(theme), age.isOld ? .dim : []))
         bars.labelStyle = theme.style(theme.muted)
-        bars.floor = snapshot.hiddenGradientFloor
+        bars.range = window.range
         let (barArea, caption) = top.splitTop(top.height - 1)
         bars.render(into: &buffer, area: barArea, context: context)
-        buffer.text(
-            caption.x, caption.y, "t=1..\(profile.count): \(health.explanation)", theme.style(theme.muted),
-            limit: caption.width)
+        // Where the headline is a median it says so, when that fits whole.
+        var words = "t=1..\(profile.count): \(health.explanation)"
+        let median = " · t1/tT: median of last \(window.count)"
+        if window.count > 1, words.count + median.count <= caption.width { words += median }
+        buffer.text(caption.x, caption.y, words, theme.style(theme.muted), limit: caption.width)
         drawNorms(into: &buffer, area: bottom, context: context)
     }
 
@@ -49,8 +52,9 @@ struct GradientPanel: Widget {
     private func title(_ profiles: [[Double]], layer: Int, age: DataAge, width: Int) -> String {
         let layerText = profiles.count > 1 ? " layer \(layer + 1)/\(profiles.count)" : ""
         var ratio = "", word = ""
-        if profiles.indices.contains(layer), let first = profiles[layer].first, let last = profiles[layer].last {
-            (ratio, word) = ("  " + Self.ratio(first: first, last: last), " " + Health(first: first, last: last).word)
+        if profiles.indices.contains(layer), !profiles[layer].isEmpty {
+            let headline = Self.headline(profiles[layer], layer: layer, window: snapshot.hiddenGradientWindow)
+            (ratio, word) = ("  " + headline.ratio, " " + headline.health.word)
         }
         let part = snapshot.hiddenGradientProfileSequences.map { ", \($0) seq" } ?? ""
         guard !age.isCurrent else { return "∂L/∂h_t by step\(layerText)\(part)\(ratio)\(word)" }
@@ -110,7 +114,24 @@ struct GradientPanel: Widget {
     /// zero is below the smallest float, not "0".
     static func ratio(first: Double, last: Double) -> String {
         guard last > 0, first.isFinite, last.isFinite else { return "t1/tT -" }
-        return first == 0 ? "t1/tT <1e-38" : "t1/tT \(Format.value(first / last))"
+        return ratio(first / last)
+    }
+
+    static func ratio(_ value: Double) -> String {
+        value == 0 ? "t1/tT <1e-38" : "t1/tT \(Format.value(value))"
+    }
+
+    /// A profile's ratio and word: the median ratio of the last few profiles in
+    /// `window` (one odd batch does not swing the headline by ten decades), unless
+    /// this profile blew up or the window has none.
+    static func headline(_ profile: [Double], layer: Int, window: ProfileWindow) -> (ratio: String, health: Health) {
+        let first = profile.first ?? .nan, last = profile.last ?? .nan
+        let current = Health(first: first, last: last)
+        let medians = window.medianRatios
+        guard current != .blownUp, medians.indices.contains(layer), !medians[layer].isNaN else {
+            return (ratio(first: first, last: last), current)
+        }
+        return (ratio(medians[layer]), Health(ratio: medians[layer]))
     }
 }
 
@@ -129,8 +150,12 @@ enum Health {
             self = .none
             return
         }
-        let ratio = first / last
-        self = ratio < 1e-3 ? .vanishing : ratio > 1e3 ? .exploding : .healthy
+        self.init(ratio: first / last)
+    }
+
+    /// From the ratio of the first step's norm to the last's.
+    init(ratio: Double) {
+        self = ratio.isNaN ? .none : ratio < 1e-3 ? .vanishing : ratio > 1e3 ? .exploding : .healthy
     }
 
     var word: String {

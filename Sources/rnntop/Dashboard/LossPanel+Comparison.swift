@@ -84,7 +84,7 @@ extension LossPanel {
         var shown = items(values: true)
         let gap = inBorder ? 2 : 3, pad = inBorder ? 2 : 0
         if shown.reduce(pad, { $0 + $1.width(gap: gap) }) > width { shown = items(values: false) }
-        return shown + [LossPanel.baselineItem(snapshot, theme: theme, short: inBorder, unicode: context.unicode)]
+        return shown + LossPanel.baselineItem(snapshot, theme: theme, short: inBorder, unicode: context.unicode)
     }
 
     /// A row per run: its smoothed loss, last and best validation, steps and rate;

@@ -44,6 +44,9 @@ struct LossPanel: Widget {
         /// Kept at every width (the baseline, the lesson's yardstick): the items
         /// before it give way first.
         var required = false
+        /// A shorter text it takes before it gives way (the validation without its
+        /// step, when that step is recent).
+        var compact: String?
 
         /// Columns it takes after a gap of `gap`.
         func width(gap: Int) -> Int { gap + sample.count + 1 + text.count }
@@ -63,41 +66,58 @@ struct LossPanel: Widget {
         return (row, false, rest)
     }
 
-    /// The items that fit, those marked required always (others give way to them),
-    /// then the scale note at the right if it fits too. In the border each piece of
-    /// text has a space either side, and items are closer.
+    /// The items that fit, those marked required always; where not all fit, the
+    /// items close up by a space, then the optional ones give way from the last (an
+    /// item's place in the list is its rank: the raw band's key, listed last, goes
+    /// first), each taking its compact text, if it has one, before it goes. Then the scale note at the right if it fits too. In the border each
+    /// piece of text has a space either side, and items are closer.
     func drawLegend(_ items: [LegendItem], into buffer: inout Buffer, area: Rect, inBorder: Bool) {
-        let pad = inBorder ? " " : "", gap = inBorder ? "  " : "   "
+        let pad = inBorder ? 1 : 0
         let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
-        let required = items.filter(\.required).reduce(0) { $0 + $1.width(gap: gap.count) }
+        func width(_ items: [LegendItem], gap: Int) -> Int {
+            items.enumerated().reduce(2 * pad) { $0 + $1.element.width(gap: $1.offset > 0 ? gap : 0) }
+        }
         // The note says how the chart is scaled: it stays where the required items
         // leave room for it, and the optional items give way to it.
-        let noteWidth = note.isEmpty ? 0 : note.count + 2 * pad.count + 2
-        let showsNote = noteWidth > 0 && area.x + pad.count + required + noteWidth <= area.maxX
+        let noteWidth = note.isEmpty ? 0 : note.count + 2 * pad + 2
+        let showsNote = noteWidth > 0 && area.x + width(items.filter(\.required), gap: 1) + noteWidth <= area.maxX
         let end = area.maxX - (showsNote ? noteWidth : 0)
-        var x = area.x + buffer.text(area.x, area.y, pad, theme.style(theme.border))
-        var drawn = 0
-        for (n, item) in items.enumerated() {
-            let laterRequired = items[(n + 1)...].filter(\.required).reduce(0) { $0 + $1.width(gap: gap.count) }
-            guard x + item.width(gap: drawn > 0 ? gap.count : 0) + laterRequired + pad.count <= end else {
-                if item.required { break } else { continue }
+        func fitting(gap: Int) -> [LegendItem] {
+            var kept = items
+            while area.x + width(kept, gap: gap) > end, let last = kept.lastIndex(where: { !$0.required }) {
+                if let compact = kept[last].compact {
+                    kept[last] = LegendItem(sample: kept[last].sample, sampleStyle: kept[last].sampleStyle, text: compact, bold: kept[last].bold)
+                } else {
+                    kept.remove(at: last)
+                }
             }
-            if drawn > 0 { x += buffer.text(x, area.y, gap, theme.style(theme.border)) }
-            drawn += 1
+            return kept
+        }
+        let roomy = inBorder ? 2 : 3
+        let gap = fitting(gap: roomy).count < fitting(gap: roomy - 1).count ? roomy - 1 : roomy
+        let spacing = String(repeating: " ", count: gap), padding = String(repeating: " ", count: pad)
+        var x = area.x + buffer.text(area.x, area.y, padding, theme.style(theme.border))
+        for (n, item) in fitting(gap: gap).enumerated() {
+            guard x + item.width(gap: n > 0 ? gap : 0) + pad <= end else { break }
+            if n > 0 { x += buffer.text(x, area.y, spacing, theme.style(theme.border)) }
             x += buffer.text(x, area.y, item.sample, item.sampleStyle)
             x += buffer.text(x, area.y, " " + item.text, theme.style(theme.foreground, item.bold ? .bold : []))
         }
-        buffer.text(x, area.y, pad, theme.style(theme.border))
+        buffer.text(x, area.y, padding, theme.style(theme.border))
         if showsNote {
-            buffer.text(area.maxX - note.count - 2 * pad.count, area.y, pad + note + pad, theme.style(theme.muted))
+            buffer.text(area.maxX - note.count - 2 * pad, area.y, padding + note + padding, theme.style(theme.muted))
         }
     }
 
-    /// The baseline's legend item, kept at every width.
-    static func baselineItem(_ snapshot: Snapshot, theme: Theme, short: Bool, unicode: Bool) -> LegendItem {
-        LegendItem(
-            sample: unicode ? "┄" : "-", sampleStyle: theme.style(theme.baseline),
-            text: "\(short ? "base" : "baseline") \((short ? Format.short : Format.value)(snapshot.baseline.loss))", required: true)
+    /// The baseline's legend item, kept at every width; none for a run without one
+    /// (a log another program wrote for a task rnntop does not know).
+    static func baselineItem(_ snapshot: Snapshot, theme: Theme, short: Bool, unicode: Bool) -> [LegendItem] {
+        guard snapshot.baseline.loss.isFinite else { return [] }
+        return [
+            LegendItem(
+                sample: unicode ? "┄" : "-", sampleStyle: theme.style(theme.baseline),
+                text: "\(short ? "base" : "baseline") \((short ? Format.short : Format.value)(snapshot.baseline.loss))", required: true)
+        ]
     }
 
     /// The chart both pictures share: the time axis, the scale the user chose,
@@ -150,13 +170,15 @@ extension LossPanel {
                     text: "\(smoothedValue.map(number) ?? "-")\(smoothing)")
             ]
             if let validation = ChartData.latestValidation(snapshot) {
-                let step = Format.count(validation.step)
+                let step = Format.count(validation.step), value = "val \(number(validation.value))"
+                // Its step may go where room is short, unless the value is old.
+                let recent = !DataAge(dataStep: validation.step, shownStep: snapshot.step).isOld
                 items.append(
                     LegendItem(
                         sample: context.unicode ? "◆" : "o", sampleStyle: theme.style(theme.validation, .bold),
-                        text: "val \(number(validation.value))\(short ? "" : " ")@\(step)"))
+                        text: "\(value)\(short ? "" : " ")@\(step)", compact: recent ? value : nil))
             }
-            items.append(LossPanel.baselineItem(snapshot, theme: theme, short: short, unicode: context.unicode))
+            items += LossPanel.baselineItem(snapshot, theme: theme, short: short, unicode: context.unicode)
             // The raw band's key last: it gives way first where room is short.
             return items + [raw]
         }

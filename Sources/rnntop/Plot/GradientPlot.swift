@@ -1,4 +1,5 @@
 import Foundation
+import TerminalUI
 
 /// The gradient panel: one small plot per run of ‖∂L/∂h_t‖ over the time steps
 /// (log scale), from its log's last gradient profile, every layer a line (the
@@ -18,9 +19,10 @@ struct GradientPlot {
             ["‖∂L/∂h_t‖ by time step, last profile, one scale", "‖∂L/∂h_t‖ by time step, last profile", "‖∂L/∂h_t‖ by time step"],
             width: titleWidth, size: fontSize * 1.1, bold: true)
         svg.text(heading, x: titleLeft, y: area.top, size: fontSize * 1.1, fill: colors.title, bold: true)
-        let norms = runs.flatMap { $0.gradientProfile.joined() }
-        // Pixels are each panel's own; the range of values is all runs'.
-        let shared = PlotScale(spanning: norms, start: 0, end: 1, logarithmic: true)
+        let norms = runs.flatMap { $0.gradientProfile.joined() }.filter { $0 > 0 && $0.isFinite }
+        // Pixels are each panel's own; the range of values is all runs', in whole
+        // decades as on the dashboard.
+        let shared = norms.min().map { low in Axis.profileDecades(low, norms.max()!) }
         let gap = fontSize * 4.2
         let height = (area.height - fontSize * 0.5) / Double(max(runs.count, 1))
         // A line for a profile's age under its title, where the plots keep three lines'
@@ -31,7 +33,7 @@ struct GradientPlot {
         for (index, run) in runs.enumerated() {
             let top = area.top + fontSize * 0.5 + Double(index) * height
             let plot = PlotArea(left: area.left, top: top + fontSize * 1.6 + ageLine, right: area.right, bottom: top + height - gap + fontSize * 1.2)
-            let y = shared.map { PlotScale(low: $0.low, high: $0.high, start: plot.bottom, end: plot.top, logarithmic: true) }
+            let y = shared.map { PlotScale(low: Double($0.lowerBound), high: Double($0.upperBound), start: plot.bottom, end: plot.top, logarithmic: true) }
             let titleY = top + fontSize * 1.3
             drawTitle(run, index: index, into: &svg, left: titleLeft, width: titleWidth, y: titleY, ageBelow: ageLine > 0)
             drawProfile(run, index: index, into: &svg, area: plot, y: y)
