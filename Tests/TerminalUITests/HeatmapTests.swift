@@ -63,6 +63,18 @@ import Testing
         #expect(buffer.lines[0] == " +@")
     }
 
+    /// A hidden state of −1 and one of +1 are as strong and opposite: without colour
+    /// they differ in glyph, and the legend's ramp reads from one sign to the other.
+    @Test func withoutColourADivergingMapShowsTheSign() {
+        let heatmap = Heatmap(rows: 1, columns: 5, values: [-1, -0.5, 0, 0.1, 1], map: blueGreyRed)
+        var buffer = Buffer(width: 5, height: 2)
+        heatmap.render(into: &buffer, area: buffer.area, context: RenderContext(unicode: true, color: false))
+        #expect(buffer.lines[0] == "#= '@")
+        var legend = Buffer(width: 30, height: 3)
+        heatmap.render(into: &legend, area: legend.area, context: RenderContext(unicode: false, color: false))
+        #expect(legend.lines[2].hasPrefix("-1 #") && legend.lines[2].contains("@ 1"), "\(legend.lines)")
+    }
+
     @Test func badValuesAreMarkedAndTheRestStillScales() {
         let values: [Float] = [.nan, 1e38, -1e38, .leastNonzeroMagnitude, .infinity, 0]
         let heatmap = Heatmap(rows: 2, columns: 3, values: values, map: blueGreyRed)

@@ -82,4 +82,15 @@ import Training
         let sample = try #require(row.range(of: "━ lstm"))
         #expect(colored[row.distance(from: row.startIndex, to: sample.lowerBound), legendRow].style.foreground == .rgb(theme.color("runs.2")))
     }
+
+    /// Without colour, eight runs, the validation and the baseline are told apart by
+    /// their legend samples and their dashes alone.
+    @Test func withoutColourEightRunsTheValidationAndTheBaselineDiffer() {
+        let palette = RunPalette(theme: DashboardThemes.standard, context: RenderContext(unicode: true, color: false))
+        let samples = (0..<8).map(palette.sample)
+        #expect(Set(samples + ["┄", "◆"]).count == 10, "\(samples)")
+        let baseline = LineChart.Dash(on: 4, off: 2)
+        let dashes = (0..<8).map(palette.dash)
+        #expect(!dashes.contains(baseline) && Set(dashes.map { "\(String(describing: $0))" }).count == 8)
+    }
 }

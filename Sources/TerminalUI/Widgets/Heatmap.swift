@@ -128,9 +128,23 @@ public struct Heatmap: Widget, Sendable {
         func shade(_ value: Double) -> Unicode.Scalar {
             let t = position(value)
             guard t.isFinite else { return "!" }
-            let level = map.isDiverging ? abs(t - 0.5) * 2 : t
-            let shades: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
-            return shades[min(Int(level * Double(shades.count)), shades.count - 1)]
+            return Self.shade(at: t, diverging: map.isDiverging)
+        }
+
+        /// The character at `t` (0...1) along the map, for a screen without colour:
+        /// denser as the value grows; on a diverging map, by magnitude in two families,
+        /// so the sign shows too (−1 is "#", +1 is "@", weak values "." and "'"; blank
+        /// only within 2% of zero).
+        static func shade(at t: Double, diverging: Bool) -> Unicode.Scalar {
+            guard diverging else {
+                let shades: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
+                return shades[min(Int(t * Double(shades.count)), shades.count - 1)]
+            }
+            let negative: [Unicode.Scalar] = [".", "-", "=", "#"], positive: [Unicode.Scalar] = ["'", "+", "*", "@"]
+            let magnitude = abs(t - 0.5) * 2
+            guard magnitude >= 0.02 else { return " " }
+            let level = min(Int(magnitude * Double(negative.count)), negative.count - 1)
+            return t < 0.5 ? negative[level] : positive[level]
         }
 
         func drawLegend(into buffer: inout Buffer, area: Rect, context: RenderContext, style: Style) {
@@ -143,9 +157,7 @@ public struct Heatmap: Widget, Sendable {
                 if context.color {
                     buffer.put(area.x + used + i, area.y, " ", Style(background: .rgb(map.color(at: t))))
                 } else {
-                    let shades: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
-                    let level = map.isDiverging ? abs(t - 0.5) * 2 : t
-                    buffer.put(area.x + used + i, area.y, shades[min(Int(level * 10), 9)], style)
+                    buffer.put(area.x + used + i, area.y, Self.shade(at: t, diverging: map.isDiverging), style)
                 }
             }
             buffer.text(area.x + used + barWidth + 1, area.y, highLabel, style, limit: area.maxX - (area.x + used + barWidth + 1))

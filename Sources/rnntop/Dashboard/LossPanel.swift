@@ -149,9 +149,16 @@ extension LossPanel {
         }
 
         var chartSeries: [LineChart.Series] {
-            [
-                .init(name: "raw", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":"),
-                .init(name: "val", kind: .points, samples: ChartData.validationSamples(snapshot), style: theme.style(theme.validation), glyph: context.unicode ? "◆" : "o"),
+            // Without colour the band is a texture (every other column of dots) and the
+            // validation a dotted line, so the smoothed line still reads as itself.
+            let colorless = theme.monochrome || !context.color
+            return [
+                .init(
+                    name: "raw", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":",
+                    dash: colorless ? LineChart.Dash(on: 1, off: 1) : nil),
+                .init(
+                    name: "val", kind: .points, samples: ChartData.validationSamples(snapshot), style: theme.style(theme.validation),
+                    glyph: context.unicode ? "◆" : "o", dash: colorless ? LineChart.Dash(on: 1, off: 2) : nil),
                 .init(name: "smoothed", kind: .line, samples: smoothed, style: theme.style(theme.smoothed, .bold), glyph: "*"),
             ]
         }
