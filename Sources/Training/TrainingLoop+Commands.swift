@@ -68,11 +68,14 @@ extension TrainingLoop {
         }
     }
 
-    /// A new value of one of the training settings, checked before it is applied.
+    /// A new value of one of the training settings, checked before it is applied; one
+    /// set to the value it has changes nothing and logs nothing (an optimizer switch
+    /// to its own kind still resets its state, and says so).
     private func performSetting(_ command: Command, source: CommandSource) throws {
         let training = settings.training
         switch command {
         case .setLearningRate(let rate):
+            guard rate != training.optimizer.learningRate else { return }
             var changed = trainer.optimizer.settings
             changed.learningRate = rate
             try trainer.optimizer.apply(changed)
@@ -83,6 +86,7 @@ extension TrainingLoop {
         case .setClipping(let threshold, let mode):
             let rule = GradientClipping(mode: mode ?? training.clipping.mode, threshold: threshold)
             try rule.validate()
+            guard rule != training.clipping else { return }
             trainer.clipping = rule
             settings.training.clipping = rule
             record(
@@ -96,12 +100,14 @@ extension TrainingLoop {
                 .optimizer, old: training.optimizer.kind.rawValue, new: kind.rawValue,
                 message: "optimizer \(kind.rawValue): state reset, learning rate \(fresh.learningRate.settingText) kept", source: source)
         case .setBatchSize(let size):
+            guard size != training.batchSize else { return }
             try RunSettings.checkBatchSize(size)
             try task.checkBatchSize(size)
             try checkMemory(batchSize: size)
             settings.training.batchSize = size
             record(.batchSize, old: "\(training.batchSize)", new: "\(size)", message: "batch size \(size)", source: source)
         case .setDropout(let rate):
+            guard rate != training.outputDropout || rate != training.dropout else { return }
             try network.setDropout(between: rate, output: rate)
             settings.training.dropout = rate
             settings.training.outputDropout = rate
@@ -110,12 +116,14 @@ extension TrainingLoop {
                 source: source)
         case .setTruncation(let length):
             let old = task.shape.steps
+            guard length != old else { return }
             try checkMemory(windowLength: length)
             try task.setWindowLength(length, batchSize: training.batchSize)
             settings.task.sequenceLength = length
             record(.truncation, old: "\(old)", new: "\(length)", message: "windows of \(length) steps", source: source)
         case .setEvaluationInterval(let interval):
             guard interval >= 1 else { throw ConfigError(setting: "eval-every", problem: "must be at least 1 (got \(interval))") }
+            guard interval != evaluationInterval else { return }
             let old = evaluationInterval.map { "\($0)" } ?? "auto"
             evaluationInterval = interval
             settings.evaluationInterval = interval

@@ -47,6 +47,22 @@ import Testing
         _ = session.wait()
     }
 
+    /// `echo "lr 0.005" > ctl` twice: the second changes nothing and logs nothing;
+    /// nor does a batch, clipping or dropout set to what it is.
+    @Test func aCommandThatChangesNothingLogsNothing() throws {
+        let session = try Runs.paused(Runs.sine())
+        let settings = session.snapshot.settings.training
+        let before = session.snapshot.eventCount
+        for command: Command in [
+            .setLearningRate(0.005), .setLearningRate(0.005), .setBatchSize(settings.batchSize),
+            .setClipping(threshold: settings.clipping.threshold, mode: settings.clipping.mode), .setDropout(settings.outputDropout), .step,
+        ] { session.send(command) }
+        let snapshot = Runs.wait(for: session) { $0.events.last?.name == "step" }
+        #expect(snapshot.events.suffix(snapshot.eventCount - before).map(\.name) == ["lr", "step"])
+        session.send(.quit)
+        _ = session.wait()
+    }
+
     @Test func clippingOptimizerBatchAndDropout() throws {
         let session = try Runs.paused(Runs.sine())
         session.send(.setClipping(threshold: 0.5, mode: .value))

@@ -2,6 +2,7 @@ import Foundation
 import RNNCore
 import RNNData
 import TerminalUI
+import TestSupport
 import Testing
 import Training
 
@@ -92,5 +93,19 @@ import Training
         let baseline = LineChart.Dash(on: 4, off: 2)
         let dashes = (0..<8).map(palette.dash)
         #expect(!dashes.contains(baseline) && Set(dashes.map { "\(String(describing: $0))" }).count == 8)
+    }
+
+    /// One run still training beside two that are done: the header says so, not the
+    /// focused run's "done".
+    @Test func theHeaderSaysHowManyRunsStillTrain() throws {
+        let path = try Fixtures.write(([SyntheticLog.run] + SyntheticLog.steps(spikeAt: nil)).joined(separator: "\n") + "\n", named: "going.jsonl")
+        let reader = try RunLogReader(path: path)
+        try reader.update()
+        let going = try #require(reader.run).snapshot(at: 1500)
+        #expect(going.state == .running)
+        let runs = Self.runs.prefix(2) + [ShownRun(name: "going", snapshot: going)]
+        let header = DashboardScreen(snapshot: runs[0].snapshot, view: ViewState(), theme: DashboardThemes.standard, context: .full, now: 0, runs: Array(runs))
+            .render(width: 80, height: 24).lines[0]
+        #expect(header.hasSuffix("● 1 of 3 running"), "\(header)")
     }
 }

@@ -19,6 +19,17 @@ import Training
         return (model, effects)
     }
 
+    /// A replay at step 450 of a 1,000-step log: zooming in keeps step 450 in the
+    /// window (the data shown ends there), and the legend says the window.
+    @Test func aReplayZoomsAroundItsStep() throws {
+        var start = DashboardModel(live: false)
+        start.view.replay = ViewState.ReplayPosition(step: 450, lastStep: 1000, following: false, ended: true)
+        let (model, _) = Self.press([.character("{")], live: false, model: start)
+        let range = model.view.window.range(last: 1000)
+        #expect(range.contains(450) && range.upperBound < 1000, "\(range)")
+        #expect(model.view.scaleNote(Self.single[0].snapshot).contains("steps 200-700"), "\(model.view.window)")
+    }
+
     @Test func fiveQuickPlusesBetweenTwoSnapshotsSendFiveDoublings() {
         let (_, effects) = Self.press(Array(repeating: .character("+"), count: 5))
         let doubling = DashboardModel.Effect.send([.init(run: 0, command: .adjust(.learningRate(times: 2)))])

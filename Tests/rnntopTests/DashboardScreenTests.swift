@@ -47,7 +47,7 @@ import Training
         let baseline = width == 80 ? "base \(Format.short(snapshot.baseline.loss))" : "baseline \(Format.value(snapshot.baseline.loss))"
         #expect(screen.contains("┌ loss ") && screen.contains(baseline), "\(screen)")
         #expect(screen.contains("┌ ∂L/∂h_t by step"))
-        #expect(screen.contains("┌ h  64×50"))
+        #expect(screen.contains("┌ h  64×50") || screen.contains("┌ h  64 units × 50 steps"))
         #expect(screen.contains("┌ settings") && screen.contains(width >= 120 ? "lr        0.01" : "lr    0.01"))
         #expect(lines[height - 1].contains("? help  q quit"))
         if width >= 120 { #expect(lines[0].contains("clip norm 1")) }
@@ -93,6 +93,20 @@ import Training
             let screen = Self.render(snapshot, view: view).joined(separator: "\n")
             #expect(screen.contains("┌ \(mode)"), "\(mode)")
         }
+    }
+
+    /// 64 units in 44 half rows at 120×40: the title says how many a row holds, and
+    /// the bottom border labels the time axis's ends.
+    @Test func theHeatmapSaysHowManyUnitsARowHoldsAndLabelsTime() throws {
+        let snapshot = try Self.snapshot(cell: .lstm)
+        let lines = Self.render(snapshot, width: 120, height: 40)
+        let title = try #require(lines.first { $0.contains("┌ h  ") })
+        #expect(title.contains("h  64×50, 1.5 units a row  step 40"), "\(title)")
+        let bottom = try #require(lines.first { $0.contains(" t=1 ") })
+        #expect(bottom.contains(" t=50 ┘"), "\(bottom)")
+        // Where every unit has its own row, nothing is said.
+        let tall = Self.render(snapshot, width: 200, height: 60)
+        #expect(!tall.joined().contains("units a row"))
     }
 
     @Test func aTextTaskShowsItsSampleEscapedWithItsLineBreaks() throws {

@@ -54,4 +54,19 @@ import Training
         #expect(!screen.contains("baseline"), "a task rnntop does not know has no baseline to show")
         #expect(!screen.contains("1.0e-25"))
     }
+
+    /// Two layers, profiled on 4 sequences, at 80×24: the title gives up "by step",
+    /// the sequences and the layer before it cuts the verdict.
+    @Test func aNarrowTitleKeepsItsVerdictWhole() throws {
+        let norms = (0..<50).map { t in "\(0.1 * pow(5e-8, Double(49 - t) / 49))" }.joined(separator: ",")
+        let profile = #"{"type":"grad_profile","step":1500,"sequences":4,"layers":[[\#(norms)],[\#(norms)]]}"#
+        let snapshot = try Self.recorded([profile])
+        let lines = DashboardScreen(snapshot: snapshot, view: ViewState(), theme: DashboardThemes.standard, context: .full, now: 0)
+            .render(width: 80, height: 24).lines
+        let title = try #require(lines.first { $0.contains("∂L/∂h_t") })
+        #expect(title.contains("t1/tT 5.0e-08 vanishing ─"), "\(title)")
+        let wide = DashboardScreen(snapshot: snapshot, view: ViewState(), theme: DashboardThemes.standard, context: .full, now: 0)
+            .render(width: 200, height: 60).lines
+        #expect(wide.contains { $0.contains("∂L/∂h_t by step layer 1/2, 4 seq  t1/tT 5.0e-08 vanishing") })
+    }
 }

@@ -42,8 +42,23 @@ import Training
         #expect(summary.standardOutput.contains("parameters unknown, seed unknown"), "\(summary.standardOutput)")
         let lines = try Self.screen(path, following: false)
         let settings = lines.joined(separator: "\n")
-        #expect(settings.contains("lr        0.001") && settings.contains("batch     ?") && settings.contains("optimizer ?"))
+        #expect(settings.contains("lr        0.001") && settings.contains("batch     not logged") && settings.contains("optimizer not logged"))
         #expect(!lines[0].contains("clip") && !lines[0].contains("adam"), "no made-up settings in the header: \(lines[0])")
         #expect(settings.contains("no probe in this log"))
+    }
+
+    /// A finished run's "avg seq/s" is every sequence over the time taken, not the
+    /// last step's rate: 1,000 steps of 8 sequences in 2 s is 4k/s, though the last
+    /// step alone ran at 1k/s; records that stand for 10 steps count ten.
+    @Test func aFinishedRunsAverageRateIsItsSequencesOverItsTime() throws {
+        let run = #"{"type":"run","schema":1,"program":"rnntop 1","model":{"cell":"lstm","hidden":8},"total_steps":1000}"#
+        let steps = (1...500).map { #"{"type":"step","step":\#($0),"loss":0.5,"batch":8,"seq_per_s":9000,"elapsed":\#(Double($0) / 500)}"# }
+            + stride(from: 510, through: 1000, by: 10).map {
+                #"{"type":"step","step":\#($0),"loss":0.5,"batch":8,"seq_per_s":1000,"elapsed":\#(1 + Double($0 - 500) / 500),"steps":10}"#
+            }
+        let end = #"{"type":"end","reason":"done","step":1000}"#
+        let path = try Fixtures.write(([run] + steps + [end]).joined(separator: "\n") + "\n", named: "rate.jsonl")
+        let header = try Self.screen(path, following: false)[0]
+        #expect(header.contains("avg 4.0k seq/s"), "\(header)")
     }
 }

@@ -58,10 +58,17 @@ public struct Heatmap: Widget, Sendable {
         guard row >= 0, row < rows, !area.isEmpty else { return nil }
         let heat = area.height >= 3 ? splitLegend(area).0 : area
         let perCell = context.unicode && context.color ? 2 : 1
-        let cellRows = min(heat.height, (rows + perCell - 1) / perCell)
-        let bands = cellRows * perCell
+        let bands = bands(forHeight: area.height, context: context)
         guard let band = (0..<bands).first(where: { Self.span($0, of: bands, over: rows).contains(row) }) else { return nil }
         return heat.y + band / perCell
+    }
+
+    /// How many bands of data rows an area `height` rows tall shows (two a cell with
+    /// half blocks): fewer than `rows` when rows are averaged together.
+    public func bands(forHeight height: Int, context: RenderContext) -> Int {
+        let perCell = context.unicode && context.color ? 2 : 1
+        let heatHeight = height >= 3 ? height - 1 : height
+        return max(0, min(heatHeight, (rows + perCell - 1) / perCell)) * perCell
     }
 
     private func splitLegend(_ area: Rect) -> (Rect, Rect) {

@@ -175,7 +175,7 @@ public struct RecordedRun: Sendable {
             step: step,
             epochs: last >= 0 ? Double(steps.epoch[last]) : 0, totalSteps: max(planned, lastStep),
             stepsPerEpoch: header.stepsPerEpoch, elapsedSeconds: last >= 0 ? Double(steps.elapsed[last]) : 0,
-            sequencesPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) : 0,
+            sequencesPerSecond: state == .done ? averageRate(upTo: last) : last >= 0 ? Double(steps.sequencesPerSecond[last]) : 0,
             stepsPerSecond: last >= 0 ? Double(steps.sequencesPerSecond[last]) / Double(max(steps.batchSize[last], 1)) : 0,
             events: Array(shownEvents.suffix(100)), eventCount: shownEvents.count, loss: loss, validationLoss: validation,
             gradientNorm: gradientNorm, elapsedByStep: elapsed, epochsByStep: epochs, parameterGradientNorms: parameterHistories,
@@ -200,6 +200,21 @@ public struct RecordedRun: Sendable {
 
     /// The step records' histories of the first `rows` rows: loss and gradient norm
     /// (with the spans of records that stand for several steps), time and epochs.
+    /// The run's average rate up to row `last`: every sequence trained (a record
+    /// that stands for several steps counts them at its batch size) over the time
+    /// taken; the last record's own rate where the log has no time.
+    private func averageRate(upTo last: Int) -> Double {
+        guard last >= 0 else { return 0 }
+        var sequences = 0.0, previous = 0
+        for row in 0...last {
+            let step = Int(steps.step[row])
+            sequences += Double(max(step - previous, 0)) * Double(steps.batchSize[row])
+            previous = step
+        }
+        let elapsed = Double(steps.elapsed[last])
+        return elapsed > 0 && sequences > 0 ? sequences / elapsed : Double(steps.sequencesPerSecond[last])
+    }
+
     private func histories(upTo rows: Int) -> (loss: MetricHistory, gradientNorm: MetricHistory, elapsed: MetricHistory, epochs: MetricHistory) {
         var loss = MetricHistory(), gradientNorm = MetricHistory(), elapsed = MetricHistory(), epochs = MetricHistory()
         var nextSpan = spans.startIndex

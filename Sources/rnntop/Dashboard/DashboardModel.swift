@@ -69,7 +69,7 @@ struct DashboardModel {
         case .cycleXAxis:
             view.xAxis = view.xAxis.cycled()
             note("x axis: \(view.xAxis.rawValue)", now: now)
-        case .zoomIn: view.window = view.window.zoomedIn(last: last, center: view.cursor.map(Double.init))
+        case .zoomIn: view.window = view.window.zoomedIn(last: last, center: zoomCenter)
         case .zoomOut: view.window = view.window.zoomedOut(last: last)
         case .pan(let fraction): view.window = view.window.panned(by: fraction, last: last)
         case .showWholeRun:
@@ -127,12 +127,18 @@ struct DashboardModel {
     /// Arrows act on the focused panel: the time charts move the cursor (left,
     /// right) and zoom (up, down, on the loss chart) or pick a layer (on the
     /// gradients); the heatmap picks a layer and a unit.
+    /// Where zooming in centres: the cursor, else a replay's step (the data shown ends
+    /// there, not at the log's last step), else the live end (nil).
+    private var zoomCenter: Double? {
+        view.cursor.map(Double.init) ?? view.replay.map { Double($0.step) }
+    }
+
     private mutating func move(dx: Int, dy: Int, model: ModelConfig, last: Double) {
         switch view.focus {
         case .loss, .gradients:
             if dx != 0 { moveCursor(by: dx, last: last) }
             if dy != 0 && view.focus == .loss {
-                view.window = dy < 0 ? view.window.zoomedIn(last: last, center: view.cursor.map(Double.init)) : view.window.zoomedOut(last: last)
+                view.window = dy < 0 ? view.window.zoomedIn(last: last, center: zoomCenter) : view.window.zoomedOut(last: last)
             }
             if dy != 0 && view.focus == .gradients { view.layer = min(max(view.layer + dy, 0), model.layers - 1) }
         case .heatmap:

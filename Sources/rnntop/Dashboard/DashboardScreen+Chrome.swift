@@ -82,14 +82,17 @@ extension DashboardScreen {
         return parts.joined(separator: " ")
     }
 
-    /// The state word and its colour: the run's, or a replay's (following a log that
-    /// is still growing, or at a step of a finished one).
+    /// The state word and its colour: the run's, a replay's (following a log that
+    /// is still growing, or at a step of a finished one), or, where the runs of a
+    /// comparison differ, how many of them train ("● 2 of 3 running").
     private var state: (String, RGB) {
         if let replay = view.replay {
             if replay.following && !replay.ended { return ("● following", theme.running) }
             if replay.ended && replay.step >= replay.lastStep { return ("● replay: ended", theme.paused) }
             return ("● replay", theme.paused)
         }
+        let running = runs.filter { $0.snapshot.state == .running }.count
+        if runs.count > 1 && running > 0 && running < runs.count { return ("● \(running) of \(runs.count) running", theme.running) }
         switch snapshot.state {
         case .running: return ("● running", theme.running)
         case .paused: return ("● paused", theme.paused)

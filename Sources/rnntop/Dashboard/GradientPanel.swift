@@ -48,7 +48,8 @@ struct GradientPanel: Widget {
     /// "∂L/∂h_t by step  t1/tT 0.12 healthy"; over a profile from an earlier step,
     /// that step and how long ago, the verdict being that step's ("∂L/∂h_t at step 1
     /// · 1,499 steps ago  t1/tT 5.3e-11 vanishing"), and on how many sequences when it
-    /// was taken on part of a batch. Shorter forms where the panel is narrow.
+    /// was taken on part of a batch. Shorter forms where the panel is narrow: the
+    /// words around go first, the verdict last.
     private func title(_ profiles: [[Double]], layer: Int, age: DataAge, width: Int) -> String {
         let layerText = profiles.count > 1 ? " layer \(layer + 1)/\(profiles.count)" : ""
         var ratio = "", word = ""
@@ -57,7 +58,14 @@ struct GradientPanel: Widget {
             (ratio, word) = ("  " + headline.ratio, " " + headline.health.word)
         }
         let part = snapshot.hiddenGradientProfileSequences.map { ", \($0) seq" } ?? ""
-        guard !age.isCurrent else { return "∂L/∂h_t by step\(layerText)\(part)\(ratio)\(word)" }
+        // The decoration goes before the verdict does.
+        guard !age.isCurrent else {
+            return DataAge.fitting(
+                [
+                    "∂L/∂h_t by step\(layerText)\(part)\(ratio)\(word)", "∂L/∂h_t\(layerText)\(part)\(ratio)\(word)",
+                    "∂L/∂h_t\(layerText)\(ratio)\(word)", "∂L/∂h_t\(ratio)\(word)", "∂L/∂h_t\(word)",
+                ], width: width)
+        }
         return DataAge.fitting(
             [
                 "∂L/∂h_t \(age.text)\(layerText)\(part)\(ratio)\(word)",
@@ -78,15 +86,23 @@ struct GradientPanel: Widget {
         let smoothed = raw.map { ChartData.smoothed($0, weight: view.smoothing) }
         let clipping = snapshot.settings.training.clipping
         let clipsNorm = !clipping.isOff && clipping.mode == .norm
-        var heading = "gradient norm"
-        if shown.count > 1 { heading += " of \(shown[focus].name)" }
+        // The value is the smoothed line's, and says so; a narrow panel shortens the
+        // words before it drops any.
+        var value = ""
         if let cursor = view.cursor, let at = smoothed[focus].last(where: { !$0.isGap && $0.x0 <= Double(cursor) && $0.mean.isFinite }) {
-            heading += " at step \(Format.count(cursor)): \(Format.short(at.mean))"
+            value = " at step \(Format.count(cursor)): \(Format.short(at.mean))"
         } else if let last = smoothed[focus].last(where: { $0.mean.isFinite }) {
-            heading += " \(Format.short(last.mean))"
+            value = " \(Format.short(last.mean))"
         }
-        heading += " before clipping"
-        if clipsNorm { heading += "  ┄ clip \(clipping.threshold.settingText)" }
+        let of = shown.count > 1 ? " of \(shown[focus].name)" : ""
+        let clip = clipsNorm ? "  ┄ clip \(clipping.threshold.settingText)" : ""
+        let smoothing = view.smoothing > 0 ? "ema \(view.smoothing)" : "mean"
+        let heading = DataAge.fitting(
+            [
+                "gradient norm\(of)\(value) (\(smoothing)) before clipping\(clip)",
+                "grad norm\(of)\(value) (\(view.smoothing > 0 ? "ema" : "mean")) before clip\(clip)",
+                "‖g‖\(of)\(value) (\(view.smoothing > 0 ? "ema" : "mean"))\(clip)",
+            ], width: area.width)
         buffer.text(area.x, area.y, heading, theme.style(theme.muted), limit: area.width)
         var chart = TimeChart.make(snapshot: snapshot, runs: runs, view: view, theme: theme)
         chart.logScale = true

@@ -33,23 +33,51 @@ struct HeatmapPanel: Widget {
         guard let shown = shown(mode, probe: probe, layer: layer) else { return }
         let (matrix, saturation) = (shown.matrix, shown.saturation)
         let layerText = probe.hidden.count > 1 ? " layer \(layer + 1)" : ""
-        // The probe's step, and how long ago it was when that is not the step shown.
-        let age = DataAge(probeOf: snapshot)
-        let head = "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(saturation)"
-        let step = "step \(Format.count(snapshot.probeStep))"
-        let title = DataAge.fitting(
-            [
-                // "sat" says little on its own: spelled out where the title has room.
-                "\(head)  \(age.isCurrent ? step : age.text)" + (saturation.isEmpty ? "" : "  (sat: share of units near 0 or 1)"),
-                "\(head)  \(age.isCurrent ? step : age.text)",
-                "\(head)  \(age.isCurrent ? step : age.shortText)",
-            ], width: area.width - 4)
-        let inside = panel(&buffer, area, context, title: title, old: age.isOld)
-        guard inside.height >= 3 else { return }
         var heatmap = Heatmap(rows: matrix.units, columns: matrix.steps, values: matrix.values, map: shown.map)
         heatmap.logScale = shown.logScale
         heatmap.labelStyle = theme.style(theme.muted)
+        // The probe's step, and how long ago it was when that is not the step shown.
+        let age = DataAge(probeOf: snapshot)
+        let when = age.isCurrent ? "step \(Format.count(snapshot.probeStep))" : age.text
+        let perRow = Self.unitsPerRow(heatmap, panelHeight: area.height, hasReadout: view.unit != nil, context: mapContext(context))
+        let rows = perRow.map { ", \($0) units a row" } ?? "", shortRows = perRow.map { ", \($0)/row" } ?? ""
+        let shortWhen = age.isCurrent ? when : age.shortText
+        let title = DataAge.fitting(
+            [
+                // "sat" says little on its own: spelled out where the title has room.
+                "\(mode)\(layerText)  \(matrix.units) units × \(matrix.steps) steps\(rows)\(saturation)  \(when)"
+                    + (saturation.isEmpty ? "" : "  (sat: share of units near 0 or 1)"),
+                "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(rows)\(saturation)  \(when)"
+                    + (saturation.isEmpty ? "" : "  (sat: share of units near 0 or 1)"),
+                "\(mode)\(layerText)  \(matrix.units) units × \(matrix.steps) steps\(rows)\(saturation)  \(when)",
+                "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(rows)\(saturation)  \(shortWhen)",
+                "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(shortRows)\(saturation)  \(shortWhen)",
+                "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(saturation)  \(shortWhen)",
+            ], width: area.width - 4)
+        let inside = panel(&buffer, area, context, title: title, old: age.isOld)
+        guard inside.height >= 3 else { return }
         draw(heatmap, of: matrix, into: &buffer, inside: inside, context: context)
+        // The time axis's ends on the bottom border: the sequence runs left to right.
+        let first = " t=1 ", last = " t=\(matrix.steps) "
+        if area.width >= first.count + last.count + 4 {
+            buffer.text(area.x + 1, area.maxY - 1, first, theme.style(theme.muted))
+            buffer.text(area.maxX - 1 - last.count, area.maxY - 1, last, theme.style(theme.muted))
+        }
+    }
+
+    /// How many units a row of the map holds ("4", "1.1") where units are averaged
+    /// together to fit; nil where each has a row of its own.
+    private static func unitsPerRow(_ heatmap: Heatmap, panelHeight: Int, hasReadout: Bool, context: RenderContext) -> String? {
+        let inside = panelHeight - 2
+        let bands = heatmap.bands(forHeight: inside - (hasReadout && inside >= 5 ? 1 : 0), context: context)
+        guard bands > 0, heatmap.rows > bands else { return nil }
+        let share = Double(heatmap.rows) / Double(bands)
+        return share == share.rounded() ? "\(Int(share))" : String(format: "%.1f", share)
+    }
+
+    /// The context the map is drawn in: the mono theme draws it in shades.
+    private func mapContext(_ context: RenderContext) -> RenderContext {
+        context.color && theme.monochrome ? RenderContext(unicode: context.unicode, color: false) : context
     }
 
     /// What a mode shows of a probe's layer: the matrix, its colour map and scale, and
@@ -76,7 +104,7 @@ struct HeatmapPanel: Widget {
         let (mapArea, readout) = withReadout ? inside.splitTop(inside.height - 1) : (inside, inside.splitTop(0).0)
         // A one-column gutter on the left marks the picked unit's row.
         let (gutter, heat) = unit == nil ? (mapArea.splitLeft(0).0, mapArea) : mapArea.splitLeft(1)
-        let mapContext = context.color && theme.monochrome ? RenderContext(unicode: context.unicode, color: false) : context
+        let mapContext = mapContext(context)
         heatmap.render(into: &buffer, area: heat, context: mapContext)
         guard let unit else { return }
         if let row = heatmap.cellRow(of: unit, in: heat, context: mapContext) {

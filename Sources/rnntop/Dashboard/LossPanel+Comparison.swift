@@ -90,7 +90,8 @@ extension LossPanel {
     /// A row per run: its smoothed loss, last and best validation, steps and rate;
     /// the focused run's row marked.
     private func drawRunTable(into buffer: inout Buffer, area: Rect, palette: RunPalette, curves: [Curve], focus: Int, unicode: Bool) {
-        let header = ["run", "loss", "val", "best val", "steps", "seq/s"]
+        // The loss is the smoothed line's, and says so.
+        let header = ["run", view.smoothing > 0 ? "ema loss" : "mean loss", "val", "best val", "steps", "seq/s"]
         var rows = [header]
         for (index, run) in runs.enumerated() {
             let s = run.snapshot, history = s.validationLoss

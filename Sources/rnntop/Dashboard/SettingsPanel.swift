@@ -13,8 +13,8 @@ struct SettingsPanel: Widget {
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inside = theme.panel("settings", focused: focused).render(into: &buffer, area: area, context: context)
         let training = snapshot.settings.training
-        // What a recorded run's log left out is unknown, not the stand-in value.
-        func known(_ name: String, _ value: String) -> String { snapshot.unknownSettings.contains(name) ? "?" : value }
+        // What a recorded run's log left out is said so, not the stand-in value.
+        func known(_ name: String, _ value: String) -> String { snapshot.unknownSettings.contains(name) ? Self.notLogged : value }
         let rows: [(name: String, short: String, value: String, key: String)] = [
             ("lr", "lr", known("lr", training.optimizer.learningRate.settingText), "+-"),
             ("clip", "clip", known("clip", training.clipping.text), "]["),
@@ -49,10 +49,15 @@ struct SettingsPanel: Widget {
         }
     }
 
+    /// A setting another program's log did not give; "unlogged" where that is too long.
+    static let notLogged = "not logged"
+
     private func draw(_ buffer: inout Buffer, x: Int, y: Int, width: Int, name: String, nameWidth: Int, value: String, key: String) {
-        let keyWidth = showsKeys ? key.count + 1 : 0
+        let keyWidth = showsKeys ? key.count + 1 : 0, room = width - nameWidth - keyWidth
+        let value = value == Self.notLogged && value.count > room ? "unlogged" : value
         buffer.text(x, y, name, theme.style(theme.muted), limit: nameWidth)
-        buffer.text(x + nameWidth, y, value, theme.style(theme.foreground), limit: width - nameWidth - keyWidth)
+        let style = value == Self.notLogged || value == "unlogged" ? theme.style(theme.muted) : theme.style(theme.foreground)
+        buffer.text(x + nameWidth, y, value, style, limit: room)
         if showsKeys { buffer.text(x + width - key.count, y, key, theme.style(theme.highlight, .bold)) }
     }
 }
