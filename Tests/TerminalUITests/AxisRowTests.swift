@@ -72,4 +72,21 @@ import Testing
         let clock = XScale(toShown: { $0 }, fromShown: { $0 }, isClock: true).ticks(0, 1.3, count: 4)
         #expect(clock.map(\.label) == ["0s", "0.5s", "1s"])
     }
+
+    /// A gradient norm from 3e-3 to 30 in three rows with a clip line at 1: the row
+    /// the clip is drawn in is labelled "1", not "0.1" that shares it.
+    @Test func aReferenceAtARoundValueLabelsItsRow() throws {
+        let clip = Style(attributes: .underline)
+        var chart = Self.chart(range: (3e-3, 30), level: 0.08, logScale: true, style: .plain)
+        chart.references = [.init(label: "clip", value: 1, style: clip)]
+        var buffer = Buffer(width: 40, height: 5)
+        chart.render(into: &buffer, area: buffer.area, context: .full)
+        let row = try #require(Self.rows(of: clip, in: buffer).first)
+        #expect(Self.ticks(in: buffer).first { $0.row == row }?.label == "1", "\(buffer.lines)")
+        #expect(Self.ticks(in: buffer).count >= 3)
+        // A reference at a value that is not round (a baseline of 0.1663) leaves the ticks as they are.
+        chart.references = [.init(label: "baseline", value: 0.1663, style: clip)]
+        chart.render(into: &buffer, area: buffer.area, context: .full)
+        #expect(!Self.ticks(in: buffer).contains { $0.label.hasPrefix("0.166") })
+    }
 }

@@ -54,8 +54,10 @@ import Testing
     }
 
     @Test func pauseOrResumeTogglesWhateverTheScreenLastSaw() throws {
-        // A run long enough not to end while it is resumed, on a slow machine too.
-        let snapshot = try Self.after([.pauseOrResume, .pauseOrResume, .pauseOrResume], events: 3, settings: Runs.sine(steps: 1_000_000))
+        // A run long enough not to end while it is resumed, on a slow machine too, with
+        // validation on a fixed schedule (a stretched one says so in an event).
+        let long = Runs.sine(steps: 1_000_000) { $0.evaluationInterval = 1_000_000 }
+        let snapshot = try Self.after([.pauseOrResume, .pauseOrResume, .pauseOrResume], events: 3, settings: long)
         #expect(snapshot.events.suffix(3).map(\.name) == ["resume", "pause", "resume"])
         #expect(snapshot.events.suffix(3).allSatisfy { $0.applied })
         // A finished run trains as long again.

@@ -128,8 +128,9 @@ import Testing
     }
 
     @Test func aBurstOfCommandsFromOtherThreadsIsAppliedInFull() throws {
-        // Long enough not to finish (a "done" event) before the snapshot is read.
-        let session = try Runs.paused(Runs.sine(steps: 1_000_000))
+        // Long enough not to finish (a "done" event) before the snapshot is read, and
+        // validation on a fixed schedule (a stretched one says so in an event).
+        let session = try Runs.paused(Runs.sine(steps: 1_000_000) { $0.evaluationInterval = 1_000_000 })
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for i in 0..<50 { session.send(.setLearningRate(Float(thread * 1000 + i) * 1e-6)) }
         }

@@ -36,10 +36,15 @@ import Training
             .render(width: width, height: height).lines
     }
 
-    @Test(arguments: [(80, 24), (120, 40), (200, 60)])
+    @Test(arguments: [(80, 24), (100, 30), (120, 40), (200, 60)])
     func aRunAtEachSize(_ width: Int, _ height: Int) throws {
         let lines = try Self.screen(Self.replay(["adding-lstm.jsonl"]), width: width, height: height)
         try ScreenSnapshot.check(lines, named: "run-\(width)x\(height)")
+    }
+
+    @Test func aRunWithoutColour() throws {
+        let lines = try Self.screen(Self.replay(["adding-lstm.jsonl"]), width: 100, height: 30, color: false)
+        try ScreenSnapshot.check(lines, named: "run-100x30-no-color")
     }
 
     @Test func theReplayOfARunInItsMiddle() throws {

@@ -194,8 +194,16 @@ public struct LineChart: Widget, Sendable {
     }
 
     /// The y ticks for `rows` rows of plot: about one every second row, at least three.
+    /// A reference line at a round value (a clip threshold of 1) comes first, so the
+    /// row it is drawn in is labelled with its value, not with a neighbour's that
+    /// shares the row.
     private func yTicks(_ low: Double, _ high: Double, rows: Int) -> [(value: Double, label: String)] {
-        Axis.ticks(low, high, count: max(rows / 2, 2), logarithmic: logScale).map { ($0.position, $0.label) }
+        let referenceTicks = references.compactMap { reference -> (value: Double, label: String)? in
+            let label = Axis.label(reference.value)
+            guard let position = plotted(reference.value), position >= low, position <= high, Double(label) == reference.value else { return nil }
+            return (position, label)
+        }
+        return referenceTicks + Axis.ticks(low, high, count: max(rows / 2, 2), logarithmic: logScale).map { ($0.position, $0.label) }
     }
 
     /// The `k`th smallest of `values` (which it reorders), in linear time on average:
