@@ -17,8 +17,10 @@ extension TrainingLoop {
         switch command {
         case .pause, .resume, .step, .extend, .quit:
             try performRunControl(command, source: source)
-        case .setLearningRate, .setClipping, .switchOptimizer, .setBatchSize, .setDropout, .setTruncation, .setEvaluationInterval:
+        case .setLearningRate, .setClipping, .switchOptimizer, .setBatchSize, .setDropout:
             try performSetting(command, source: source)
+        case .setTruncation, .setEvaluationInterval:
+            try performSchedule(command, source: source)
         case .resetWeights, .changeModel, .rollBack:
             try performModelChange(command, source: source)
         case .saveCheckpoint(let path):
@@ -114,11 +116,20 @@ extension TrainingLoop {
             record(
                 .dropout, old: training.outputDropout.settingText, new: rate.settingText, message: "dropout \(rate.settingText)",
                 source: source)
+        default:
+            preconditionFailure("\(command) is not a setting")
+        }
+    }
+
+    /// How the data is cut and how often validation comes; a value set to what it is
+    /// logs nothing, as for the settings.
+    private func performSchedule(_ command: Command, source: CommandSource) throws {
+        switch command {
         case .setTruncation(let length):
             let old = task.shape.steps
             guard length != old else { return }
             try checkMemory(windowLength: length)
-            try task.setWindowLength(length, batchSize: training.batchSize)
+            try task.setWindowLength(length, batchSize: settings.training.batchSize)
             settings.task.sequenceLength = length
             record(.truncation, old: "\(old)", new: "\(length)", message: "windows of \(length) steps", source: source)
         case .setEvaluationInterval(let interval):
@@ -129,7 +140,7 @@ extension TrainingLoop {
             settings.evaluationInterval = interval
             record(.evaluationInterval, old: old, new: "\(interval)", message: "validation every \(interval) steps", source: source)
         default:
-            preconditionFailure("\(command) is not a setting")
+            preconditionFailure("\(command) is not a schedule")
         }
     }
 
