@@ -108,4 +108,17 @@ import Training
             .render(width: 80, height: 24).lines[0]
         #expect(header.hasSuffix("● 1 of 3 running"), "\(header)")
     }
+
+    /// One frame, one moment: the header's step is the focused run's row in the table,
+    /// and each row's steps are that run's snapshot's, the snapshots the frame was
+    /// drawn from.
+    @Test func theHeaderAndTheTableAgree() throws {
+        for focus in Self.runs.indices {
+            let lines = Self.render(focus: focus, width: 200, height: 60).lines
+            let step = try #require(lines[0].range(of: #"step [0-9,]+"#, options: .regularExpression).map { String(lines[0][$0].dropFirst(5)) })
+            let row = try #require(lines.first { $0.contains("▶ \(Self.runs[focus].name) ") })
+            #expect(row.contains(" \(step) "), "\(row) against the header's \(step)")
+            #expect(step == Format.count(Self.runs[focus].snapshot.step))
+        }
+    }
 }
