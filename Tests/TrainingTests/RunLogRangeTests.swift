@@ -36,6 +36,16 @@ import Testing
         #expect(fraction?.contains("field 'step': 2.5 is not a whole number") == true, "\(fraction ?? "read")")
     }
 
+    /// A model event's model is decoded from the line itself: one rnntop does not
+    /// know is refused naming the line and the field; one too large to train, too.
+    @Test func aModelEventWithAModelRnntopDoesNotKnowIsRefused() throws {
+        let event = #"{"type":"event","step":3,"name":"model","message":"a new model","source":"key","applied":true,"model":"#
+        let unknown = try Self.refusal([Self.runRecord, event + #"{"cell":"quantum"}}"#])
+        #expect(unknown?.contains("line 2: field 'model': not a model rnntop knows") == true, "\(unknown ?? "read")")
+        let notAnObject = try Self.refusal([Self.runRecord, event + #"[1,2]}"#])
+        #expect(notAnObject?.contains("line 2: field 'model': not a model rnntop knows") == true, "\(notAnObject ?? "read")")
+    }
+
     @Test func aBatchThatIsNotASizeIsRefused() throws {
         let infinite = try Self.refusal([Self.runRecord, #"{"type":"step","step":1,"loss":0.5,"batch":"Infinity"}"#])
         #expect(infinite?.contains("line 2: field 'batch': Infinity is not a whole number") == true, "\(infinite ?? "read")")

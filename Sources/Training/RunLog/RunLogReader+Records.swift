@@ -17,16 +17,16 @@ extension RunLogReader {
 
     /// The run record. Only `schema` is required: a log from another program may
     /// give a plain model (`{"cell": "lstm", "hidden": 32}`) and leave out rnntop's
-    /// settings, the task and the baseline, which then show as unknown.
-    func header(_ object: [String: Any]) throws(InputError) -> RecordedRun.Header {
+    /// settings, the task and the baseline, which then show as unknown. `line` is the
+    /// record's bytes, from which rnntop's own types are decoded (`RunRecordParts`).
+    func header(_ object: [String: Any], line: Data) throws(InputError) -> RecordedRun.Header {
         guard let schema = object["schema"] as? Int else { throw problem("the run record has no \"schema\" version") }
         guard schema <= RunLogWriter.schema else {
             throw problem("written with log schema \(schema); this rnntop reads schema \(RunLogWriter.schema) and older: use a newer rnntop")
         }
         let task = object["task"] as? [String: Any] ?? [:]
-        let model =
-            object["model"].flatMap { try? Self.decode(ModelConfig.self, $0) }
-            ?? Self.plainModel(object["model"] as? [String: Any] ?? [:])
+        let parts = (try? Self.decode(RunRecordParts.self, fromLine: line)) ?? RunRecordParts()
+        let model = parts.model ?? Self.plainModel(object["model"] as? [String: Any] ?? [:])
         do throws(ConfigError) {
             try model.validate()
         } catch {
@@ -36,8 +36,7 @@ extension RunLogReader {
         let seed = try seedNumber(object["seed"])
         let parameterCount = try wholeNumber(object["parameters"], "parameters", in: 0...Int.max)
         // The documented shape; the derived coding that rnntop 0.7 wrote; else the model's.
-        let record = object["settings"].flatMap { try? Self.decode(SettingsRecord.self, $0) }
-        let rnntopSettings = object["settings"].flatMap { try? Self.decode(RunSettings.self, $0) }
+        let record = parts.settingsRecord, rnntopSettings = parts.settings
         var settings = rnntopSettings ?? (record ?? SettingsRecord.empty).settings(model: model, totalSteps: totalSteps)
         if rnntopSettings == nil, record?.seed == nil, let seed { settings.seed = seed }
         let summary = task["summary"] as? String ?? ""
@@ -53,7 +52,7 @@ extension RunLogReader {
             parameterNames: object["parameter_names"] as? [String] ?? [],
             parameterCount: parameterCount ?? 0,
             taskSummary: summary,
-            baseline: task["baseline"].flatMap { try? Self.decode(Baseline.self, $0) } ?? Baseline(loss: .nan, predictor: "unknown"),
+            baseline: parts.baseline ?? Baseline(loss: .nan, predictor: "unknown"),
             startStep: try stepNumber(object["step"]) ?? 0,
             stepsPerEpoch: try wholeNumber(object["steps_per_epoch"], "steps_per_epoch", in: 1...Int(Int32.max)) ?? 1,
             totalSteps: totalSteps, missing: missing, device: object["device"] as? String)
@@ -87,13 +86,10 @@ extension RunLogReader {
             layers: keys["layers"] as? Int ?? 1)
     }
 
-    /// A model that replaced the first one (a `model` event), within the sizes
-    /// rnntop trains.
-    func modelConfig(_ value: Any, field: String) throws(InputError) -> ModelConfig {
-        let model: ModelConfig
-        do {
-            model = try Self.decode(ModelConfig.self, value)
-        } catch {
+    /// A model that replaced the first one (a `model` event, whose bytes are `line`),
+    /// within the sizes rnntop trains.
+    func modelConfig(line: Data, field: String) throws(InputError) -> ModelConfig {
+        guard let decoded = try? Self.decode(ModelEventPart.self, fromLine: line), let model = decoded.model else {
             throw problem("not a model rnntop knows", field: field)
         }
         do throws(ConfigError) {
@@ -199,17 +195,5 @@ extension RunLogReader {
         case "-Infinity": return -.infinity
         default: throw problem("\(Escaping.escape("\(value)")) is not a number", field: field)
         }
-    }
-
-    private struct NotAnObject: Error {}
-
-    static func decode<T: Decodable>(_ type: T.Type, _ value: Any) throws -> T {
-        // data(withJSONObject:) traps on anything but an array or a dictionary.
-        guard JSONSerialization.isValidJSONObject(value) else { throw NotAnObject() }
-        let data = try JSONSerialization.data(withJSONObject: value)
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try decoder.decode(T.self, from: data)
     }
 }

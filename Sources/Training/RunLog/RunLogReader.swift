@@ -7,7 +7,9 @@ import RNNData
 /// followed: `update()` reads whatever was appended since the last call.
 ///
 /// Step records, which are most of a log, are read by a small scanner of their flat
-/// objects (`StepScanner`); the rarer records go through JSONSerialization. Records
+/// objects (`StepScanner`); the rarer records go through JSONSerialization, and the
+/// parts of them that are rnntop's own Codable types are decoded straight from the
+/// line's bytes (`RunRecordParts`, `ModelEventPart`). Records
 /// of a type this reader does not know are skipped (other programs may add their
 /// own); a log from a later schema is refused. Every number that becomes a step, a
 /// size or an index is checked against the range its use needs (see
@@ -106,7 +108,8 @@ public final class RunLogReader {
             try appendStep(fields, to: &run!)
             return
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+        let bytes = Data(line)
+        guard let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else {
             throw problem(run == nil ? "not a run log: the first line is not a JSON object" : "not JSON")
         }
         guard let name = object["type"] as? String else { throw problem("a record without a \"type\"") }
@@ -114,7 +117,7 @@ public final class RunLogReader {
             guard name == RecordType.run.rawValue else {
                 throw problem("not a run log: the first record is \"\(Escaping.escape(name))\", not \"run\"")
             }
-            run = RecordedRun(header: try header(object))
+            run = RecordedRun(header: try header(object, line: bytes))
             return
         }
         // Other programs may add records of their own: those are skipped.
@@ -148,7 +151,7 @@ public final class RunLogReader {
         case .sample:
             recorded.samples.append((step, object["text"] as? String ?? ""))
         case .event, .checkpoint:
-            try appendEvent(object, step: step, checkpoint: type == .checkpoint, to: &recorded)
+            try appendEvent(object, line: bytes, step: step, checkpoint: type == .checkpoint, to: &recorded)
         case .end:
             recorded.ending = RecordedRun.Ending(reason: object["reason"] as? String ?? "", step: step)
         case .run:
@@ -158,16 +161,18 @@ public final class RunLogReader {
 
     /// An event (or a checkpoint written); a resume by the program rewinds the run to
     /// its checkpoint's step, and a new model is a model change from here on.
-    private func appendEvent(_ object: [String: Any], step: Int, checkpoint: Bool, to recorded: inout RecordedRun) throws(InputError) {
+    private func appendEvent(
+        _ object: [String: Any], line: Data, step: Int, checkpoint: Bool, to recorded: inout RecordedRun
+    ) throws(InputError) {
         let event = try event(object, step: step, checkpoint: checkpoint)
         // A resumed run appending to its log: it goes on from the checkpoint's step.
         if event.kind == .resume, event.source == .program, let from = event.newValue.flatMap(Int.init), Self.stepRange.contains(from) {
             recorded.rewind(keepingThrough: from)
         }
         recorded.events.append(event)
-        if let model = object["model"], event.applied, event.kind == .model {
+        if object["model"] != nil, event.applied, event.kind == .model {
             let names = object["parameter_names"] as? [String] ?? []
-            recorded.models.append((step, try modelConfig(model, field: "model"), names))
+            recorded.models.append((step, try modelConfig(line: line, field: "model"), names))
         }
     }
 
