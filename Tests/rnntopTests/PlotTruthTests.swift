@@ -86,6 +86,25 @@ import Training
         #expect(flat[19] - flat[0] < 0.1 && steep[19] - steep[0] > 0.8, "\(flat) \(steep)")
     }
 
+    /// A profile from 1e-35 to 0.1: the axis spans 24 decades below the top, and the
+    /// norms under it run along the panel's foot with a note, not into the panel below.
+    @Test func normsBelowTheProfilesAxisStayInTheirPanel() throws {
+        let deep = try Self.log(named: "deep", steps: 100, profiles: [(100, Self.profile(from: 1e-35, to: 0.1))])
+        let svg = try Self.plot([deep])
+        let profile = try #require(PlotCommandTests.elements("polyline", in: svg).map(Self.points).first { $0.count == 20 })
+        // The panel that holds the profile's last point (0.1, the top of its axis).
+        let top = profile[19]
+        let frame = try #require(
+            PlotCommandTests.elements("rect", in: svg).filter { $0["fill"] == "none" }.first { frame in
+                let (x, y) = (Double(frame["x"]!)!, Double(frame["y"]!)!)
+                return (x...x + Double(frame["width"]!)!).contains(top.x) && (y...y + Double(frame["height"]!)!).contains(top.y)
+            })
+        let bottom = Double(frame["y"]!)! + Double(frame["height"]!)!
+        #expect(profile.allSatisfy { $0.y <= bottom + 0.01 }, "\(profile.map(\.y)) under \(bottom)")
+        #expect(profile.filter { abs($0.y - bottom) < 0.01 }.count >= 5, "the deepest steps along the foot")
+        #expect(!Self.texts(startingWith: "↓ below the axis", in: svg).isEmpty)
+    }
+
     @Test func aComparisonsRunsHaveTheDashboardsOrderAndColours() throws {
         let folder = try Fixtures.temporaryFolder()
         let base = folder.appendingPathComponent("run.jsonl").path

@@ -89,10 +89,21 @@ struct GradientPlot {
         }
         area.drawAxes(into: &svg, x: x, y: y, colors: colors, fontSize: fontSize * 0.85, xSpacing: 70, ySpacing: 22)
         let dim = run.gradientProfileAge.isOld ? 0.45 : 1
+        // Norms below the axis (it spans at most 24 decades) run along its foot, and
+        // a note says so: they are not drawn where they are not.
+        var below = false
         for (layer, norms) in run.gradientProfile.enumerated().reversed() {
-            let points = norms.enumerated().compactMap { step, norm in y.pixel(norm).map { (x: x.pixel(Double(step + 1))!, y: $0) } }
+            let points = norms.enumerated().compactMap { step, norm in
+                y.pixel(norm).map { pixel in
+                    below = below || pixel > area.bottom
+                    return (x: x.pixel(Double(step + 1))!, y: min(pixel, area.bottom))
+                }
+            }
             svg.polyline(
                 points, stroke: colors.run(index), width: layer == 0 ? 2 : 1, dash: colors.dash(index), opacity: (layer == 0 ? 1 : 0.6) * dim)
+        }
+        if below {
+            svg.text("↓ below the axis", x: area.left + 4, y: area.bottom - fontSize * 0.4, size: fontSize * 0.85, fill: colors.muted)
         }
     }
 }
