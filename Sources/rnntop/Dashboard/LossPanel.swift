@@ -41,8 +41,8 @@ struct LossPanel: Widget {
         let sampleStyle: Style
         let text: String
         var bold = false
-        /// Kept at every width (the baseline, the lesson's yardstick): the items
-        /// before it give way first.
+        /// Kept at every width (the baseline, the lesson's yardstick): the optional
+        /// items give way to it.
         var required = false
         /// A shorter text it takes before it gives way (the validation without its
         /// step, when that step is recent).
@@ -69,8 +69,9 @@ struct LossPanel: Widget {
     /// The items that fit, those marked required always; where not all fit, the
     /// items close up by a space, then the optional ones give way from the last (an
     /// item's place in the list is its rank: the raw band's key, listed last, goes
-    /// first), each taking its compact text, if it has one, before it goes. Then the scale note at the right if it fits too. In the border each
-    /// piece of text has a space either side, and items are closer.
+    /// first), each taking its compact text, if it has one, before it goes. Then the
+    /// scale note at the right if it fits too. In the border each piece of text has a
+    /// space either side, and items are closer.
     func drawLegend(_ items: [LegendItem], into buffer: inout Buffer, area: Rect, inBorder: Bool) {
         let pad = inBorder ? 1 : 0
         let note = view.scaleNote(snapshot).trimmingCharacters(in: .whitespaces)
