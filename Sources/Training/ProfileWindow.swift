@@ -30,13 +30,20 @@ public struct ProfileWindow: Sendable, Equatable {
     /// Adds the profile, `[layer][t]`, of `step`, forgetting the oldest beyond
     /// capacity, those too old for it, and any from later steps (a rollback).
     public mutating func add(_ layers: [[Double]], step: Int) {
-        let values = layers.joined().filter { $0 > 0 && $0.isFinite }
+        // Called every training step: the range in one pass, no array of the norms.
+        var low = Double.nan, high = Double.nan
+        for layer in layers {
+            for value in layer where value > 0 && value.isFinite {
+                if !(value >= low) { low = value }
+                if !(value <= high) { high = value }
+            }
+        }
         let ratios = layers.map { profile -> Double in
             guard let first = profile.first, let last = profile.last, last > 0, first.isFinite, last.isFinite else { return .nan }
             return first / last
         }
         entries.removeAll { $0.step >= step || $0.step < step - Self.span(at: step) }
-        entries.append(Entry(step: step, low: values.min() ?? .nan, high: values.max() ?? .nan, ratios: ratios))
+        entries.append(Entry(step: step, low: low, high: high, ratios: ratios))
         if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
     }
 

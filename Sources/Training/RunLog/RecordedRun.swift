@@ -198,8 +198,6 @@ public struct RecordedRun: Sendable {
         return snapshot
     }
 
-    /// The step records' histories of the first `rows` rows: loss and gradient norm
-    /// (with the spans of records that stand for several steps), time and epochs.
     /// The run's average rate up to row `last`: every sequence trained (a record
     /// that stands for several steps counts them at its batch size) over the time
     /// taken; the last record's own rate where the log has no time.
@@ -215,6 +213,8 @@ public struct RecordedRun: Sendable {
         return elapsed > 0 && sequences > 0 ? sequences / elapsed : Double(steps.sequencesPerSecond[last])
     }
 
+    /// The step records' histories of the first `rows` rows: loss and gradient norm
+    /// (with the spans of records that stand for several steps), time and epochs.
     private func histories(upTo rows: Int) -> (loss: MetricHistory, gradientNorm: MetricHistory, elapsed: MetricHistory, epochs: MetricHistory) {
         var loss = MetricHistory(), gradientNorm = MetricHistory(), elapsed = MetricHistory(), epochs = MetricHistory()
         var nextSpan = spans.startIndex

@@ -139,6 +139,18 @@ enum ChartData {
             return XScale(toShown: { table.value(at: $0) }, fromShown: { table.step(at: $0) }, isClock: unit == .time)
         }
     }
+
+    /// Whether the charts are drawn without colour: a terminal that shows none
+    /// (NO_COLOR) or the mono theme. Series are then told apart by their dashes.
+    static func colorless(_ theme: Theme, _ context: RenderContext) -> Bool {
+        theme.monochrome || !context.color
+    }
+
+    /// A band's dots without colour: every other column, a texture under the line
+    /// drawn over it (nil with colour, where the band's dim colour does that).
+    static func bandDash(_ theme: Theme, _ context: RenderContext) -> LineChart.Dash? {
+        colorless(theme, context) ? LineChart.Dash(on: 1, off: 1) : nil
+    }
 }
 
 /// A rising quantity by step (epochs, seconds), from a history's exact points and

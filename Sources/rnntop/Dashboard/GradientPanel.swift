@@ -107,10 +107,10 @@ struct GradientPanel: Widget {
         var chart = TimeChart.make(snapshot: snapshot, runs: runs, view: view, theme: theme)
         chart.logScale = true
         if shown.count == 1 {
-            // Without colour the spread is a texture under the line, as on the loss chart.
-            let texture = theme.monochrome || !context.color ? LineChart.Dash(on: 1, off: 1) : nil
             chart.series = [
-                .init(name: "‖g‖ spread", kind: .band, samples: raw[0], style: theme.style(theme.train, .dim), glyph: ":", dash: texture),
+                .init(
+                    name: "‖g‖ spread", kind: .band, samples: raw[0], style: theme.style(theme.train, .dim), glyph: ":",
+                    dash: ChartData.bandDash(theme, context)),
                 .init(name: "‖g‖", kind: .line, samples: smoothed[0], style: theme.style(theme.smoothed, .bold), glyph: "*"),
             ]
         } else {

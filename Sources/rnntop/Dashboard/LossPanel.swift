@@ -150,16 +150,13 @@ extension LossPanel {
         }
 
         var chartSeries: [LineChart.Series] {
-            // Without colour the band is a texture (every other column of dots) and the
-            // validation a dotted line, so the smoothed line still reads as itself.
-            let colorless = theme.monochrome || !context.color
-            return [
-                .init(
-                    name: "raw", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":",
-                    dash: colorless ? LineChart.Dash(on: 1, off: 1) : nil),
+            // Without colour the band is a texture and the validation a dotted line, so
+            // the smoothed line still reads as itself.
+            [
+                .init(name: "raw", kind: .band, samples: raw, style: theme.style(theme.train, .dim), glyph: ":", dash: ChartData.bandDash(theme, context)),
                 .init(
                     name: "val", kind: .points, samples: ChartData.validationSamples(snapshot), style: theme.style(theme.validation),
-                    glyph: context.unicode ? "◆" : "o", dash: colorless ? LineChart.Dash(on: 1, off: 2) : nil),
+                    glyph: context.unicode ? "◆" : "o", dash: ChartData.colorless(theme, context) ? LineChart.Dash(on: 1, off: 2) : nil),
                 .init(name: "smoothed", kind: .line, samples: smoothed, style: theme.style(theme.smoothed, .bold), glyph: "*"),
             ]
         }

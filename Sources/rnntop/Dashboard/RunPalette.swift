@@ -7,12 +7,12 @@ struct RunPalette {
     let theme: Theme
     let context: RenderContext
 
-    private var colorless: Bool { theme.monochrome || !context.color }
+    private var colorless: Bool { ChartData.colorless(theme, context) }
 
     /// Dots on and off along x, and the legend's sample of each: solid, dashed,
     /// dotted, ... so that eight runs differ without colour. None is the baseline's
     /// (two cells on, one off: "┄") nor validation's "◆".
-    static let patterns: [(dash: LineChart.Dash?, sample: String)] = [
+    private static let patterns: [(dash: LineChart.Dash?, sample: String)] = [
         (nil, "━"), (.init(on: 5, off: 2), "╍"), (.init(on: 1, off: 1), "┈"), (.init(on: 2, off: 3), "╌"),
         (.init(on: 6, off: 2), "┉"), (.init(on: 1, off: 3), "·"), (.init(on: 3, off: 1), "┅"), (.init(on: 2, off: 2), "═"),
     ]
