@@ -61,7 +61,7 @@ extension TrainingLoop {
         // Files from before the data had a stream of its own drew both from one.
         dataGenerator = header.dataGenerator ?? header.generator
         step = header.step
-        epochs = header.epochs
+        epochCount = EpochCount(epochs: header.epochs, stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize))
         evaluationInterval = header.evaluationInterval
         events = header.events
         loss = header.histories.loss

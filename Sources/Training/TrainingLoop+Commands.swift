@@ -207,7 +207,7 @@ extension TrainingLoop {
     private var budgetFromHere: TrainingLength {
         switch budget {
         case .steps(let n): .steps(min(step + n, RunSettings.maximumSteps))
-        case .epochs(let n): .epochs(Int((epochs + 1e-6).rounded(.down)) + n)
+        case .epochs(let n): .epochs(epochCount.finished + n)
         }
     }
 

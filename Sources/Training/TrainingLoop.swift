@@ -24,7 +24,8 @@ final class TrainingLoop {
         didSet { timeIdle(from: oldValue) }
     }
     var step = 0
-    var epochs = 0.0
+    var epochCount = EpochCount()
+    var epochs: Double { epochCount.epochs }
     /// Validation every this many steps; nil for the time budget (see `validationDue`).
     var evaluationInterval: Int?
     var lastValidation = (step: 0, at: 0.0, took: 0.0)
@@ -137,12 +138,7 @@ final class TrainingLoop {
         switch settings.training.length {
         case .steps(let n): return n
         case .epochs(let n):
-            let perEpoch = task.stepsPerEpoch(batchSize: settings.training.batchSize)
-            // Less a hair: epochs add up 1/perEpoch at a time, and 97 × (1/97) is a
-            // rounding error short of 1, which must not cost a 98th step. Billions of
-            // epochs are as good as forever.
-            let remaining = ((Double(n) - epochs) * Double(perEpoch) - 1e-6).rounded(.up)
-            return step + Int(min(max(remaining, -Double(step)), Double(Int.max / 2)))
+            return step + epochCount.stepsUntil(epochs: n, stepsPerEpoch: task.stepsPerEpoch(batchSize: settings.training.batchSize))
         }
     }
 
@@ -155,9 +151,7 @@ final class TrainingLoop {
         let batch = task.batch
         let summary = trainer.step(batch, initialState: initial)
         step += 1
-        let epochBefore = epochs
-        epochs = Self.advance(epochs, stepsPerEpoch: task.stepsPerEpoch(batchSize: size))
-        let endsEpoch = Int(epochs) > Int(epochBefore)
+        let endsEpoch = epochCount.advance(stepsPerEpoch: task.stepsPerEpoch(batchSize: size))
         sequences += batch.size
         stepsTaken += 1
         defer {
@@ -187,15 +181,6 @@ final class TrainingLoop {
             record(.done, message: "finished after \(step) steps", source: .program)
             if options.stopWhenDone { end(.done) }
         }
-    }
-
-    /// The epochs done after one more step of `stepsPerEpoch`. A step's fraction
-    /// summed a million times drifts from the whole number at an epoch's end by more
-    /// than 1e-7: within half a step of it, the epoch is whole.
-    static func advance(_ epochs: Double, stepsPerEpoch: Int) -> Double {
-        let perEpoch = Double(max(stepsPerEpoch, 1))
-        let next = epochs + 1 / perEpoch
-        return abs(next - next.rounded()) < 0.5 / perEpoch ? next.rounded() : next
     }
 
     /// The step's figures, told to the step observer if there is one.
@@ -240,7 +225,7 @@ final class TrainingLoop {
     /// the points on the chart are measured ones, evenly spread.
     private func validationDue(endsEpoch: Bool) -> Bool {
         if let interval = evaluationInterval { return step % interval == 0 }
-        return endsEpoch && Int(epochs.rounded()) % validationEpochs == 0
+        return endsEpoch && epochCount.finished % validationEpochs == 0
     }
 
     private func validate() {

@@ -76,19 +76,38 @@ import Testing
     }
 }
 
-/// Epochs counted a step's fraction at a time, over a long run.
+/// Epochs counted in whole steps, over a long run and across a change of batch.
 @Suite struct EpochCountTests {
     @Test(arguments: [3, 97, 100, 4_096])
     func everyEpochEndsOnItsLastStepAfterAMillionSteps(_ stepsPerEpoch: Int) {
-        var epochs = 0.0
+        var count = EpochCount()
         var ends = [Int]()
-        for step in 1...1_000_000 {
-            let before = epochs
-            epochs = TrainingLoop.advance(epochs, stepsPerEpoch: stepsPerEpoch)
-            if Int(epochs) > Int(before) { ends.append(step) }
+        for step in 1...1_000_000 where count.advance(stepsPerEpoch: stepsPerEpoch) {
+            ends.append(step)
         }
         #expect(ends.count == 1_000_000 / stepsPerEpoch)
         #expect(ends.enumerated().allSatisfy { $1 == ($0 + 1) * stepsPerEpoch })
-        #expect(abs(epochs - 1_000_000 / Double(stepsPerEpoch)) < 1e-6)
+        #expect(count.epochs == Double(1_000_000 / stepsPerEpoch) + Double(1_000_000 % stepsPerEpoch) / Double(stepsPerEpoch))
+        #expect(count.stepsUntil(epochs: count.finished + 2, stepsPerEpoch: stepsPerEpoch) == 2 * stepsPerEpoch - 1_000_000 % stepsPerEpoch)
+    }
+
+    @Test func halfAnEpochAtOneBatchIsHalfAnEpochAtTheNext() {
+        var count = EpochCount()
+        var ends = (0..<5).map { _ in count.advance(stepsPerEpoch: 10) }
+        // The batch doubles: 5 steps of 10 are 3 (2.5, to the nearest) of 5.
+        #expect(count.stepsUntil(epochs: 1, stepsPerEpoch: 5) == 2)
+        ends += (0..<2).map { _ in count.advance(stepsPerEpoch: 5) }
+        #expect(ends == [false, false, false, false, false, false, true])
+        #expect(count.finished == 1 && count.epochs == 1)
+    }
+
+    @Test func aCheckpointsEpochsComeBackAsWholeSteps() {
+        // 97 steps of 1/97 summed: a rounding error short of 1.
+        let summed = (0..<97).reduce(0.0) { sum, _ in sum + 1 / 97.0 }
+        #expect(summed < 1)
+        let count = EpochCount(epochs: 2 + summed, stepsPerEpoch: 97)
+        #expect(count.finished == 3 && count.epochs == 3)
+        #expect(EpochCount(epochs: 1.5, stepsPerEpoch: 4).stepsUntil(epochs: 2, stepsPerEpoch: 4) == 2)
+        #expect(EpochCount(epochs: 1e30, stepsPerEpoch: 4).stepsUntil(epochs: Int.max, stepsPerEpoch: 4) == Int.max / 2)
     }
 }

@@ -12,7 +12,7 @@ import Testing
             #expect(ControlLine.help.contains(verb.usage), "\(verb.name) in the help")
             let line = ([verb.name] + verb.example).joined(separator: " ")
             let command = try #require(try ControlLine.parse(line), "\(line)")
-            #expect(EventKind(rawValue: command.name) == command.eventKind, "\(line): its event names itself")
+            #expect(command.eventKind == verb.kind, "\(line): records the event the verb is named by")
             #expect(verb.example.count == verb.arguments.upperBound, "\(verb.name)'s example uses every argument")
             let tooMany = line + String(repeating: " 1", count: verb.arguments.upperBound - verb.example.count + 1)
             #expect(throws: ControlLine.Problem.self, "\(tooMany)") { try ControlLine.parse(tooMany) }
@@ -25,6 +25,11 @@ import Testing
     @Test func everyEventNamesItself() {
         for kind in EventKind.allCases { #expect(EventKind(rawValue: kind.rawValue) == kind) }
         #expect(Set(EventKind.allCases.map(\.rawValue)).count == EventKind.allCases.count)
+        // Every event a command records has its verb; what a run does of itself
+        // (diverging, finishing, a failed write) has none.
+        let ofCommands = Set(ControlLine.verbs.map(\.kind))
+        let ofTheRun: Set<EventKind> = [.diverged, .done, .writeFailed]
+        #expect(ofCommands.union(ofTheRun) == Set(EventKind.allCases))
     }
 
     @Test func aLongLineIsCutInTheMessage() {

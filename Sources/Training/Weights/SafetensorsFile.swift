@@ -93,41 +93,51 @@ public struct SafetensorsFile: Sendable, Equatable {
                 metadata = strings
                 continue
             }
-            func problem(_ text: String) -> InputError { InputError(file: path, problem: "tensor '\(name)' \(text)") }
-            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                let shapeValues = entry["shape"] as? [Any], let offsetValues = entry["data_offsets"] as? [Any]
-            else { throw problem("needs \"dtype\", \"shape\" and \"data_offsets\" in the header") }
-            guard dtype == "F32" else {
-                throw problem("is \(dtype); rnntop reads F32 (float32) tensors: save them after model.float()")
-            }
-            let shape = shapeValues.map(count)
-            guard !shape.contains(nil), shape.count <= 8 else { throw problem("has a shape that is not a list of sizes: \(shapeValues)") }
-            let sizes = shape.map { $0! }
-            var elements = 1
-            for size in sizes {
-                let (product, overflow) = elements.multipliedReportingOverflow(by: size)
-                guard !overflow, product <= dataSize / 4 else { throw problem("has shape \(sizes), larger than the file") }
-                elements = product
-            }
-            let offsets = offsetValues.map(count)
-            guard offsets.count == 2, let begin = offsets[0], let end = offsets[1], begin <= end, end <= dataSize else {
-                throw problem("has data_offsets \(offsetValues) outside the file's \(dataSize) bytes of data")
-            }
-            guard end - begin == elements * 4 else {
-                throw problem("has shape \(sizes), which needs \(elements * 4) bytes, but its data_offsets hold \(end - begin)")
-            }
-            spans.append((name, begin, end))
-            var values = [Float](repeating: 0, count: elements)
-            let start = dataStart + begin
-            for i in 0..<elements {
-                let at = start + 4 * i
-                let bits = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-                values[i] = Float(bitPattern: bits)
-            }
-            tensors[name] = Tensor(shape: sizes, values: values)
+            let (tensor, span) = try readTensor(name, value, in: bytes, dataStart: dataStart, path: path)
+            tensors[name] = tensor
+            spans.append((name, span.lowerBound, span.upperBound))
         }
         try checkTiling(spans, dataSize: dataSize, path: path)
         return SafetensorsFile(tensors: tensors, metadata: metadata)
+    }
+
+    /// One tensor of the header, checked against the file's data, read, and the span
+    /// of the data its bytes take.
+    private static func readTensor(
+        _ name: String, _ value: Any, in bytes: [UInt8], dataStart: Int, path: String
+    ) throws(InputError) -> (Tensor, Range<Int>) {
+        let dataSize = bytes.count - dataStart
+        func problem(_ text: String) -> InputError { InputError(file: path, problem: "tensor '\(name)' \(text)") }
+        guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
+            let shapeValues = entry["shape"] as? [Any], let offsetValues = entry["data_offsets"] as? [Any]
+        else { throw problem("needs \"dtype\", \"shape\" and \"data_offsets\" in the header") }
+        guard dtype == "F32" else {
+            throw problem("is \(dtype); rnntop reads F32 (float32) tensors: save them after model.float()")
+        }
+        let shape = shapeValues.map(count)
+        guard !shape.contains(nil), shape.count <= 8 else { throw problem("has a shape that is not a list of sizes: \(shapeValues)") }
+        let sizes = shape.map { $0! }
+        var elements = 1
+        for size in sizes {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= dataSize / 4 else { throw problem("has shape \(sizes), larger than the file") }
+            elements = product
+        }
+        let offsets = offsetValues.map(count)
+        guard offsets.count == 2, let begin = offsets[0], let end = offsets[1], begin <= end, end <= dataSize else {
+            throw problem("has data_offsets \(offsetValues) outside the file's \(dataSize) bytes of data")
+        }
+        guard end - begin == elements * 4 else {
+            throw problem("has shape \(sizes), which needs \(elements * 4) bytes, but its data_offsets hold \(end - begin)")
+        }
+        var values = [Float](repeating: 0, count: elements)
+        let start = dataStart + begin
+        for i in 0..<elements {
+            let at = start + 4 * i
+            let bits = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+            values[i] = Float(bitPattern: bits)
+        }
+        return (Tensor(shape: sizes, values: values), begin..<end)
     }
 
     /// The tensors' bytes must tile the data exactly, as the safetensors library
