@@ -19,7 +19,8 @@ let package = Package(
         ),
         .target(name: "RNNCore", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "RNNData", dependencies: ["RNNCore"]),
-        .target(name: "Training", dependencies: ["RNNCore", "RNNData"]),
+        // Training/Formats/README.md says which file holds which format.
+        .target(name: "Training", dependencies: ["RNNCore", "RNNData"], exclude: ["Formats/README.md"]),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .target(name: "CTerminal", path: "Sources/CTerminal"),
         .target(
