@@ -58,7 +58,12 @@ def test_replay_follow_shows_a_pytorch_run_while_it_trains(tmp_path: Path, rnnto
     environment = {**os.environ, "PYTHONPATH": str(REPOSITORY / "python" / "src"), "OMP_NUM_THREADS": "1"}
     script = [sys.executable, str(REPOSITORY / "python" / "examples" / "adding.py"), "--log", str(log), "--steps", "1000000",
               "--hidden", "32", "--eval-every", "50"]  # fmt: skip
-    trainer = subprocess.Popen(script, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Ctrl-C reaches the trainer however the tests were started: a shell's background
+    # job ignores SIGINT, and a child inherits that.
+    trainer = subprocess.Popen(
+        script, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
     tmux = Tmux([str(rnntop), "replay", "--follow", str(log)], width=100, height=30)
     try:
         first = tmux.wait_for(
