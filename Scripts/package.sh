@@ -22,6 +22,7 @@ lib=/usr/lib/x86_64-linux-gnu
 echo "INPUT($lib/libncursesw.a $lib/libtinfo.a)" >"$scratch/static-libs/libncursesw.so"
 echo "INPUT($(readlink -f "$lib/libopenblas.a"))" >"$scratch/static-libs/libopenblas.so"
 
+# The link prints one warning from Foundation's own archive (its use of mktemp).
 swift build -c release --product rnntop --static-swift-stdlib --scratch-path "$scratch" \
   -Xlinker -L"$PWD/$scratch/static-libs"
 strip -o dist/rnntop "$scratch/release/rnntop"
