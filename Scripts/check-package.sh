@@ -10,7 +10,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-wheel=$(ls dist/rnntop-*-manylinux_*_x86_64.whl | tail -n 1)
+wheels=(dist/rnntop-*-manylinux_*_x86_64.whl)
+if [ ${#wheels[@]} -ne 1 ] || [ ! -f "${wheels[0]}" ]; then
+  echo "check-package: dist/ should hold one wheel, from Scripts/package.sh: ${wheels[*]}" >&2
+  exit 1
+fi
+wheel=${wheels[0]}
 work=$(mktemp -d)
 trap 'tmux -L rnntop-package kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 

@@ -42,5 +42,6 @@ if [ -n "$unexpected" ]; then
   exit 1
 fi
 
+rm -f dist/rnntop-*.whl
 python3 Scripts/wheel.py dist/rnntop python dist
 ls -l dist/rnntop dist/*.whl | awk '{ printf "package: %s, %.1f MB\n", $NF, $5 / 1e6 }' >&2
