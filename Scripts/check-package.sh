@@ -6,7 +6,8 @@
 #   - rnntop --version, and a bad path's exit status, through the package's command
 #   - a PyTorch run logged by the installed package (torch borrowed from the tests'
 #     environment through a .pth file: installing it again would take minutes)
-#   - rnntop replay of that log in tmux: the dashboard draws it (terminfo found)
+#   - rnntop replay --follow of that log in tmux while it is written: the dashboard
+#     follows it (and found the terminal's description)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,18 +39,22 @@ if [ "\${HIDDEN:-0}" = 1 ] && [ -n "\$(ls -A "$toolchain")" ]; then echo "check-
 [ "\$(rnntop --version)" = "$version" ] || { echo "check-package: rnntop --version is not $version" >&2; exit 1; }
 status=0; rnntop replay missing.jsonl 2>/dev/null || status=\$?
 [ \$status -eq 2 ] || { echo "check-package: a missing log gave exit status \$status, not 2" >&2; exit 1; }
-python adding.py --log run.jsonl --steps 300 --hidden 16 --eval-every 100 >/dev/null
-tmux -L rnntop-package new-session -d -s replay -x 100 -y 30 "rnntop replay run.jsonl"
-for _ in \$(seq 1 50); do
+python adding.py --log run.jsonl --steps 1000000 --hidden 16 --eval-every 100 >/dev/null &
+trainer=\$!
+trap 'kill \$trainer 2>/dev/null || true' EXIT
+tmux -L rnntop-package new-session -d -s replay -x 100 -y 30 "rnntop replay --follow run.jsonl"
+for _ in \$(seq 1 150); do
   screen=\$(tmux -L rnntop-package capture-pane -t replay -p)
-  grep -q "┌ loss" <<<"\$screen" && grep -q "300" <<<"\$screen" && break
+  grep -q "following" <<<"\$screen" && grep -q "┌ loss" <<<"\$screen" && break
   sleep 0.2
 done
-grep -q "┌ loss" <<<"\$screen" || { echo "check-package: the replay drew no loss chart:" >&2; echo "\$screen" >&2; exit 1; }
+grep -q "following" <<<"\$screen" && grep -q "┌ loss" <<<"\$screen" || {
+  echo "check-package: rnntop replay --follow drew no loss chart of the run as it trains:" >&2; echo "\$screen" >&2; exit 1
+}
 tmux -L rnntop-package kill-server
 EOF
 
-if unshare --mount true 2>/dev/null; then
+if unshare --mount mount -t tmpfs none "$toolchain" 2>/dev/null; then
   unshare --mount bash -c "mount -t tmpfs none '$toolchain' && HIDDEN=1 bash '$work/try.sh'"
   echo "check-package: $wheel works with $toolchain hidden" >&2
 else
