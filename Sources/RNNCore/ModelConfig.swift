@@ -102,6 +102,12 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         self.initialization = initialization
     }
 
+    /// Whether PyTorch's second bias, `bias_hh`, is trained. Keras's LSTM and SimpleRNN
+    /// have one bias per gate where PyTorch has two: with Keras's initialisation (which
+    /// leaves `bias_hh` at zero) it stays as it is, so that a run takes Keras's steps,
+    /// not steps that move the bias twice as fast. Keras's GRU (`reset_after`) has both.
+    public var trainsRecurrentBias: Bool { initialization != .keras || cell == .gru }
+
     /// The widest input or output: every Unicode scalar as a class of a character
     /// model. With the limits on hidden size and layers, a model's parameter count
     /// stays far inside `Int`, so sizes computed from a valid config never overflow.

@@ -47,6 +47,10 @@ public final class Trainer {
         let specs = network.layout.specs
         var total = 0.0
         network.withGradients { gradients in
+            if !network.config.trainsRecurrentBias {  // Keras's one bias: bias_hh stays
+                let size = network.config.cell.gateCount * network.config.hiddenSize
+                for layer in network.layout.layers { gradients[layer.biasHH..<(layer.biasHH + size)].update(repeating: 0) }
+            }
             for (index, spec) in specs.enumerated() {
                 let squares = GradientClipping.squaredNorm(of: UnsafeBufferPointer(rebasing: gradients[spec.range]))
                 parameterGradientNorms[index] = squares.squareRoot()

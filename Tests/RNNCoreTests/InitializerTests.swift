@@ -37,3 +37,23 @@ import Testing
         #expect(network.parameter(named: "weight_ih_l0")!.allSatisfy { abs($0) < 0.01 })
     }
 }
+
+/// Keras's LSTM and SimpleRNN have one bias per gate: with Keras's initialisation the
+/// second bias stays where it is; Keras's GRU has both, and PyTorch's models train both.
+@Suite struct KerasBiasTests {
+    @Test(arguments: [(CellKind.lstm, InitScheme.keras, false), (.rnn, .keras, false), (.gru, .keras, true), (.lstm, .torch, true)])
+    func theSecondBiasTrainsOnlyWhereTheModelHasOne(_ cell: CellKind, _ initialization: InitScheme, _ trains: Bool) throws {
+        let network = try TestModels.network(cell, hidden: 4, initialization: initialization)
+        #expect(network.config.trainsRecurrentBias == trains)
+        let trainer = Trainer(
+            network: network, optimizer: try Optimizer(OptimizerSettings(kind: .adam, learningRate: 0.1), parameterCount: network.parameterCount),
+            clipping: .off, generator: RandomGenerator(seed: 2))
+        let before = try #require(network.parameter(named: "bias_hh_l0")), input = try #require(network.parameter(named: "bias_ih_l0"))
+        let summary = trainer.step(TestModels.batch(for: network, steps: 5, size: 3))
+        #expect((network.parameter(named: "bias_hh_l0") != before) == trains)
+        #expect(network.parameter(named: "bias_ih_l0") != input, "the first bias trains")
+        let hh = try #require(network.layout.spec(named: "bias_hh_l0"))
+        #expect((trainer.parameterGradientNorms[network.layout.specs.firstIndex(of: hh)!] > 0) == trains)
+        #expect(summary.gradientNorm > 0)
+    }
+}

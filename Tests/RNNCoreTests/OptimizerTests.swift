@@ -73,6 +73,37 @@ import Testing
         expectClose(try run(OptimizerSettings(kind: .adam, learningRate: 0.01)), p, "Adam")
     }
 
+    /// Keras's Adam: α_t = lr·√(1−β2^t)/(1−β1^t), p −= α_t·m/(√v + ε), the moments not
+    /// bias-corrected (keras/src/optimizers/adam.py). The 1e-4 gradient shows the
+    /// difference: there PyTorch's epsilon moves the parameter 3% more.
+    @Test func adamWithEpsilonHatIsKerasRule() throws {
+        let (lr, b1, b2, eps) = (0.01, 0.9, 0.999, 1e-7)
+        var p = Self.start.map(Double.init)
+        var m = [Double](repeating: 0, count: p.count), v = m
+        for (index, g) in Self.gradientSequence.enumerated() {
+            let t = Double(index + 1)
+            let alpha = lr * (1 - pow(b2, t)).squareRoot() / (1 - pow(b1, t))
+            for i in p.indices {
+                let d = Double(g[i])
+                m[i] += (d - m[i]) * (1 - b1)
+                v[i] += (d * d - v[i]) * (1 - b2)
+                p[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+            }
+        }
+        let keras = try run(OptimizerSettings(kind: .adam, learningRate: 0.01, epsilon: 1e-7, epsilonHat: true))
+        expectClose(keras, p, "Adam, Keras's epsilon")
+        let torch = try run(OptimizerSettings(kind: .adam, learningRate: 0.01, epsilon: 1e-7))
+        #expect(abs(Double(torch[4]) - p[4]) > 1e-6, "PyTorch's epsilon gives another step where the gradient is small")
+    }
+
+    @Test func settingsFromBeforeEpsilonHatDecodeAsPyTorchs() throws {
+        let old = #"{"kind":"adam","learningRate":0.001,"momentum":0,"nesterov":false,"beta1":0.9,"beta2":0.999,"alpha":0.99,"epsilon":1e-07,"weightDecay":0}"#
+        let settings = try JSONDecoder().decode(OptimizerSettings.self, from: Data(old.utf8))
+        #expect(settings == OptimizerSettings(kind: .adam, learningRate: 0.001, epsilon: 1e-7))
+        let keras = OptimizerSettings(kind: .adam, epsilonHat: true)
+        #expect(try JSONDecoder().decode(OptimizerSettings.self, from: JSONEncoder().encode(keras)) == keras)
+    }
+
     @Test func rmspropWithAndWithoutMomentum() throws {
         for momentum in [0.0, 0.5] {
             let (lr, alpha, eps) = (0.01, 0.99, 1e-8)

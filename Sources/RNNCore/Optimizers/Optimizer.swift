@@ -60,6 +60,11 @@ public struct OptimizerSettings: Sendable, Codable, Equatable {
     /// RMSProp's smoothing constant.
     public var alpha: Float
     public var epsilon: Float
+    /// Adam: epsilon added as Keras and TensorFlow add it, to √v before the bias
+    /// correction ("epsilon hat" in the Adam paper's efficient form) rather than after
+    /// it as PyTorch does. Early in a run that makes Keras's epsilon 1/√(1 − β2^t) times
+    /// larger (30× at step 1), which moves parameters with small gradients less.
+    public var epsilonHat: Bool
     /// L2 penalty added to the gradient, as PyTorch's `weight_decay`.
     public var weightDecay: Float
 
@@ -67,7 +72,7 @@ public struct OptimizerSettings: Sendable, Codable, Equatable {
     public init(
         kind: OptimizerKind, learningRate: Float? = nil, momentum: Float = 0, nesterov: Bool = false,
         beta1: Float = 0.9, beta2: Float = 0.999, alpha: Float = 0.99, epsilon: Float? = nil,
-        weightDecay: Float = 0
+        epsilonHat: Bool = false, weightDecay: Float = 0
     ) {
         self.kind = kind
         self.learningRate = learningRate ?? kind.defaultLearningRate
@@ -77,7 +82,23 @@ public struct OptimizerSettings: Sendable, Codable, Equatable {
         self.beta2 = beta2
         self.alpha = alpha
         self.epsilon = epsilon ?? kind.defaultEpsilon
+        self.epsilonHat = epsilonHat
         self.weightDecay = weightDecay
+    }
+
+    /// Settings as encoded; files from before `epsilonHat` have PyTorch's epsilon.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try values.decode(OptimizerKind.self, forKey: .kind)
+        learningRate = try values.decode(Float.self, forKey: .learningRate)
+        momentum = try values.decode(Float.self, forKey: .momentum)
+        nesterov = try values.decode(Bool.self, forKey: .nesterov)
+        beta1 = try values.decode(Float.self, forKey: .beta1)
+        beta2 = try values.decode(Float.self, forKey: .beta2)
+        alpha = try values.decode(Float.self, forKey: .alpha)
+        epsilon = try values.decode(Float.self, forKey: .epsilon)
+        epsilonHat = try values.decodeIfPresent(Bool.self, forKey: .epsilonHat) ?? false
+        weightDecay = try values.decode(Float.self, forKey: .weightDecay)
     }
 
     /// Another optimizer with PyTorch's defaults, as a running session switches to it:
@@ -148,8 +169,10 @@ public final class Optimizer {
             let t = Double(stepCount)
             let stepSize = Float(Double(s.learningRate) / (1 - pow(Double(s.beta1), t)))
             let correction2 = Float((1 - pow(Double(s.beta2), t)).squareRoot())
+            // The kernel adds epsilon after the correction: Keras's, added before it, is epsilon / correction2 there.
+            let epsilon = s.epsilonHat ? s.epsilon / correction2 : s.epsilon
             rk_adam(n, p, g, state[0].buffer.pointer, state[1].buffer.pointer, stepSize, s.beta1, s.beta2,
-                    s.epsilon, correction2, s.weightDecay)
+                    epsilon, correction2, s.weightDecay)
         case .rmsprop:
             rk_rmsprop(n, p, g, state[0].buffer.pointer, state[1].buffer.pointer, s.learningRate, s.alpha,
                        s.epsilon, s.momentum, s.weightDecay)

@@ -3,7 +3,8 @@ import RNNCore
 /// The seed document's Keras example, exactly: `np.random.seed(1)`, x = rand(100, 10)
 /// as (100, 10, 1), y = rand(100, 1) (the same numbers, from NumPy's generator),
 /// trained as LSTM(50, activation relu) -> Dropout(0.2) -> Dense(1) with Adam (Keras's
-/// defaults), MSE, batch 32, 100 epochs, Keras initialisation, shuffled every epoch.
+/// defaults and epsilon), MSE, batch 32, 100 epochs, Keras initialisation (and its one
+/// bias per gate), shuffled every epoch.
 ///
 /// The data is noise, so there is nothing to learn: the training loss settles near
 /// the variance of y (0.088; Keras ends at 0.083-0.094). The validation set is the
@@ -21,7 +22,7 @@ final class SeedTask: TrainingTask {
     let summary = "seed: the Keras example, 100 random sequences of 10 steps, random targets"
     let defaults = TaskDefaults(
         cell: .lstm, activation: .relu, hiddenSize: 50, outputDropout: 0.2, initialization: .keras,
-        optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-3, epsilon: 1e-7), batchSize: 32,
+        optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-3, epsilon: 1e-7, epsilonHat: true), batchSize: 32,
         length: .epochs(100))
 
     /// `[sequence][step]` and `[sequence]`.

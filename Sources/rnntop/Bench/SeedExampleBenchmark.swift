@@ -23,7 +23,7 @@ struct SeedExampleBenchmark {
         let start = clock.now
         let network = try RecurrentNetwork(config: config, generator: &generator)
         let optimizer = try Optimizer(
-            OptimizerSettings(kind: .adam, learningRate: 1e-3, epsilon: 1e-7), parameterCount: network.parameterCount)
+            OptimizerSettings(kind: .adam, learningRate: 1e-3, epsilon: 1e-7, epsilonHat: true), parameterCount: network.parameterCount)
         let trainer = Trainer(network: network, optimizer: optimizer, clipping: .off, generator: generator)
         var order = Array(0..<Self.sequences)
         var batches = stride(from: 0, to: Self.sequences, by: Self.batchSize).map { first in

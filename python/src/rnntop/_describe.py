@@ -10,7 +10,7 @@ from torch import nn
 
 from ._passes import RecurrentModules
 
-__all__ = ["model_record", "optimizer_settings", "unwrap"]
+__all__ = ["model_record", "named_parameters", "optimizer_settings", "unwrap"]
 
 _CELLS = {"RNN_TANH": ("rnn", "tanh"), "RNN_RELU": ("rnn", "relu"), "LSTM": ("lstm", "tanh"), "GRU": ("gru", "tanh")}
 #: Keys of a parameter group that say how the optimizer is computed, not what it does.
@@ -29,9 +29,23 @@ def unwrap(model: nn.Module) -> nn.Module:
             return model
 
 
+def named_parameters(model: nn.Module, modules: RecurrentModules) -> list[tuple[str, torch.Tensor]]:
+    """The parameters the log measures, by name: a Keras model's trainable variables by
+    their paths, else ``named_parameters()``."""
+    if modules.keras:
+        from ._keras_describe import keras_named_parameters
+
+        return keras_named_parameters(model)
+    return list(model.named_parameters())
+
+
 def model_record(model: nn.Module, modules: RecurrentModules) -> dict[str, Any]:
     """The run record's ``model``: the first recurrent module's cell and sizes, the
     layers the per-step records will have, and a one-line summary of the module tree."""
+    if modules.keras:
+        from ._keras_describe import keras_model_record
+
+        return keras_model_record(model, modules)
     recurrent = [module for _, module in modules.unrollable] or [m for m in model.modules() if isinstance(m, nn.RNNBase)]
     record: dict[str, Any] = {"summary": summary(model)}
     if recurrent:
@@ -75,11 +89,12 @@ def summary(model: nn.Module) -> str:
 
 
 def optimizer_settings(optimizer: Optional[torch.optim.Optimizer]) -> Optional[dict[str, Any]]:
-    """The settings' ``optimizer``: its name (the class's, lower case) and the
-    hyperparameters of its first parameter group, by PyTorch's names."""
+    """The settings' ``optimizer``: its name (the class's, lower case; a Keras
+    optimizer's own) and the hyperparameters of its first parameter group, by PyTorch's
+    names."""
     if optimizer is None:
         return None
-    settings: dict[str, Any] = {"name": type(optimizer).__name__.lower()}
+    settings: dict[str, Any] = {"name": getattr(optimizer, "rnntop_name", type(optimizer).__name__.lower())}
     for key, value in optimizer.param_groups[0].items():
         if key in _IMPLEMENTATION:
             continue

@@ -2,7 +2,9 @@
 
 A pass runs ``loss_fn(model(x), y)`` once with every ``nn.RNN``, ``nn.LSTM`` and
 ``nn.GRU`` swapped, for that pass only, for the version in :mod:`rnntop._unroll` that
-keeps every time step's state, and back-propagates the loss to every ``h_t``. The
+keeps every time step's state (a Keras model's ``LSTM``, ``GRU`` and ``SimpleRNN``
+layers for those in :mod:`rnntop._keras_layers`), and back-propagates the loss to
+every ``h_t``. The
 training state is left as it was: no parameter's ``.grad`` is touched (the gradient
 is asked for the hidden states only), the random number generators are restored,
 and every module's training flag is put back (the pass itself runs in eval mode, so
@@ -19,6 +21,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
+from ._keras_layers import is_keras_model, keras_recurrent_layers, unrolled_call
 from ._unroll import GATE_NAMES, LayerTrace, cannot_unroll, unrolled_forward
 
 __all__ = ["PassResult", "RecurrentModules", "run_pass"]
@@ -30,8 +33,13 @@ class RecurrentModules:
     that can)."""
 
     def __init__(self, model: nn.Module) -> None:
-        self.unrollable: list[tuple[str, nn.RNNBase]] = []
+        self.unrollable: list[tuple[str, Any]] = []
         self.refused: list[str] = []
+        self.keras = is_keras_model(model)
+        if self.keras:
+            self.unrollable, self.refused = keras_recurrent_layers(model)
+            self.batch_first = True
+            return
         for name, module in model.named_modules():
             if not isinstance(module, nn.RNNBase):
                 continue
@@ -130,7 +138,11 @@ def _unrolled(modules: RecurrentModules, traces: list[LayerTrace], keep_gates: b
     traces to ``traces``; a packed sequence runs fused, and is noted."""
     saved = []
     for name, module in modules.unrollable:
-        saved.append((module, module.__dict__.get("forward")))
+        if modules.keras:
+            saved.append((module, "call", module.__dict__.get("call")))
+            module.call = _keras_call(module, name, traces, keep_gates, notes, anchor)
+            continue
+        saved.append((module, "forward", module.__dict__.get("forward")))
 
         def forward(input: Any, hx: Any = None, _module: nn.RNNBase = module, _name: str = name) -> Any:
             if isinstance(input, PackedSequence):
@@ -144,7 +156,21 @@ def _unrolled(modules: RecurrentModules, traces: list[LayerTrace], keep_gates: b
     try:
         yield
     finally:
-        for module, own in saved:
-            del module.forward
+        for module, method, own in saved:
+            delattr(module, method)
             if own is not None:
-                module.forward = own
+                setattr(module, method, own)
+
+
+def _keras_call(layer: Any, name: str, traces: list[LayerTrace], keep_gates: bool, notes: set[str], anchor: Tensor) -> Callable[..., Any]:
+    """A Keras recurrent layer's ``call`` for one pass: unrolled, unless given a mask."""
+
+    def call(sequences: Any, initial_state: Any = None, mask: Any = None, training: bool = False) -> Any:
+        if mask is not None:
+            notes.add(f"{name} ({type(layer).__name__}) cannot be unrolled: it was given a mask")
+            return type(layer).call(layer, sequences, initial_state=initial_state, mask=mask, training=training)
+        output, trace = unrolled_call(layer, name, sequences, initial_state, keep_gates, anchor)
+        traces.append(trace)
+        return output
+
+    return call  # an instance attribute: Keras's Layer.__call__ finds it first

@@ -9,7 +9,7 @@ from typing import Any, Optional, Union
 import torch
 from torch import Tensor, nn
 
-from ._describe import model_record, optimizer_settings
+from ._describe import model_record, named_parameters, optimizer_settings
 from ._format import dumps, float32, matrix, number
 from ._passes import PassResult, RecurrentModules
 
@@ -20,7 +20,7 @@ def run_record(
     program: str,
     model: nn.Module,
     modules: RecurrentModules,
-    optimizer: Optional[torch.optim.Optimizer],
+    optimizer: Optional[Any],
     batch: Optional[int],
     task: Optional[str],
     baseline: Optional[float],
@@ -43,7 +43,7 @@ def run_record(
     if baseline is not None:
         task_record["baseline"] = {"loss": float(baseline), "predictor": "given by the training script"}
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    named = list(model.named_parameters())
+    named = named_parameters(model, modules)
     record: dict[str, Any] = {
         "type": "run",
         "schema": 1,

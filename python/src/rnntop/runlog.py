@@ -12,8 +12,9 @@ from typing import Any, Callable, Optional, Union
 import torch
 from torch import Tensor, nn
 
-from ._describe import unwrap
+from ._describe import named_parameters, unwrap
 from ._inspector import Inspector
+from ._keras_describe import KerasOptimizer
 from ._passes import RecurrentModules
 from ._probe import Probe, batch_size, check_batch
 from ._queue import RecordQueue
@@ -138,10 +139,12 @@ class RunLog:
         self._model = unwrap(model)
         self._modules = RecurrentModules(self._model)
         checked = Probe.checked(probe, self._model, self._modules, loss_fn) if probe is not None else None
-        self._parameters = list(self._model.parameters())
+        self._parameters = [parameter for _, parameter in named_parameters(self._model, self._modules)]
         self._device = self._parameters[0].device if self._parameters else None
         self._task, self._baseline, self._total_steps = task, baseline, total_steps
         self._name = name
+        #: Who writes the log, for the run record (the Keras callback says so).
+        self._program = f"rnntop-python {__version__} (torch {torch.__version__})"
         self._steps_per_epoch, self._every = steps_per_epoch, log_every
         self._notes: set[str] = set(self._modules.refused)
         self._inspector = Inspector(self._model, self._modules, loss_fn, checked, time_share, self._notes)
@@ -202,7 +205,7 @@ class RunLog:
         try:
             if self._closed:
                 self._check_open("step")
-            if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
+            if optimizer is not None and not isinstance(optimizer, (torch.optim.Optimizer, KerasOptimizer)):
                 raise TypeError(f"RunLog.step: optimizer must be a torch.optim.Optimizer, not {type(optimizer).__name__}")
             value, norm = self._steps.measure(loss, grad_norm)
             if batch is not None:
@@ -289,10 +292,9 @@ class RunLog:
     def _begin(self, optimizer: Optional[torch.optim.Optimizer], size: Optional[int]) -> None:
         """The run record, first in the log, once the first step shows the optimizer."""
         self._begun = True
-        program = f"rnntop-python {__version__} (torch {torch.__version__})"
         self._queue.put(
             run_record(
-                program, self._model, self._modules, optimizer, size, self._task, self._baseline, self._total_steps,
+                self._program, self._model, self._modules, optimizer, size, self._task, self._baseline, self._total_steps,
                 self._steps_per_epoch, self._every, self._name, self._device,
             )
         )

@@ -38,10 +38,13 @@ struct SettingsRecord: Codable {
         var betas: [Float]?
         var alpha: Float?
         var eps: Float?
+        /// Keras's epsilon (see `OptimizerSettings.epsilonHat`); written only when true.
+        var epsHat: Bool?
         var weightDecay: Float?
 
         enum CodingKeys: String, CodingKey {
             case name, lr, momentum, nesterov, betas, alpha, eps
+            case epsHat = "eps_hat"
             case weightDecay = "weight_decay"
         }
     }
@@ -105,7 +108,7 @@ struct SettingsRecord: Codable {
         self.optimizer = Optimizer(
             name: optimizer.kind.rawValue, lr: optimizer.learningRate, momentum: optimizer.momentum, nesterov: optimizer.nesterov,
             betas: [optimizer.beta1, optimizer.beta2], alpha: optimizer.alpha, eps: optimizer.epsilon,
-            weightDecay: optimizer.weightDecay)
+            epsHat: optimizer.epsilonHat ? true : nil, weightDecay: optimizer.weightDecay)
         clip = Clip(mode: training.clipping.mode, threshold: training.clipping.threshold)
         batch = training.batchSize
         switch training.length {
@@ -133,6 +136,7 @@ struct SettingsRecord: Codable {
         }
         if let alpha = optimizer?.alpha { rule.alpha = alpha }
         if let eps = optimizer?.eps { rule.epsilon = eps }
+        if let epsHat = optimizer?.epsHat { rule.epsilonHat = epsHat }
         if let weightDecay = optimizer?.weightDecay { rule.weightDecay = weightDecay }
         let runLength: TrainingLength = length?.epochs.map { .epochs($0) } ?? .steps(length?.steps ?? totalSteps)
         let training = TaskDefaults(
