@@ -68,7 +68,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout between layers and before the head (or a list).")
     var dropout: ValueList<Float>?
 
-    @Option(name: .customLong("init"), help: "Initialisation: torch, keras or identity (or a list).")
+    @Option(name: .customLong("init"), help: "Initialisation: torch, keras (with Keras's one bias per gate for an LSTM or RNN) or identity (or a list).")
     var initialization: ValueList<InitScheme>?
 
     @Option(help: "Training steps (batches).")
