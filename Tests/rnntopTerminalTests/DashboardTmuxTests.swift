@@ -16,7 +16,9 @@ import Training
     }
 
     @Test func theDefaultRunTeachesTheLessonAndObeysItsKeys() throws {
-        let tmux = try Tmux([], width: 80, height: 24)
+        // The default lesson, long enough not to finish while a loaded machine holds the
+        // drawing back (a finished run takes space as "as long again", not a pause).
+        let tmux = try Tmux(["--steps", "1000000"], width: 80, height: 24)
         // The whole frame, down to the footer: on a loaded machine the drawing thread
         // (at the lowest priority) can be held up halfway through one.
         let first = try tmux.waitForScreen("the panels") { lines in

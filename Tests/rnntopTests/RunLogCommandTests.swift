@@ -245,6 +245,16 @@ import Training
         #expect(outcome.status == 0 && outcome.standardError.isEmpty)
         #expect(outcome.standardOutput.contains("my-trainer 2.1, other, GRU(32, tanh)"))
         #expect(outcome.standardOutput.contains("ended: done at step 2; loss 0.9100, validation 0.9300, baseline 0.9000"))
+        // Without a baseline the summary says so, not "baseline NaN".
+        let bare = try Fixtures.write(
+            """
+            {"type":"run","schema":1,"program":"my-trainer 2.1","model":{"cell":"gru","hidden":32}}
+            {"type":"step","step":1,"loss":0.95}
+            {"type":"end","reason":"done","step":1}
+
+            """, named: "bare.jsonl")
+        let summary = try CommandRunner.run(["replay", bare]).standardOutput
+        #expect(summary.contains("ended: done at step 1; loss 0.9500, no baseline in the log") && !summary.contains("NaN"))
         // As Python's json.dumps writes it: spaces after the separators.
         let python = try Fixtures.write(
             """

@@ -195,3 +195,70 @@ def test_another_backend_is_refused_with_the_reason(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode != 0
     assert "rnntop.keras.RunLog needs Keras's torch backend (KERAS_BACKEND=torch), not jax" in result.stderr
+
+
+def test_what_a_model_cannot_give_is_said_and_the_run_goes_on(tmp_path: Path) -> None:
+    """A mask, a Bidirectional layer and several inputs: notes, a description of the
+    model that is true, and fit runs to its end."""
+    x = np.random.default_rng(1).random((32, 6, 2), dtype=np.float32)
+    y = x.sum(axis=(1, 2))[:, None]
+    masked = keras.Sequential([keras.Input((6, 2)), keras.layers.Masking(0.0), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    masked.compile("adam", "mse")
+    masked.fit(x, y, batch_size=8, verbose=0, callbacks=[RunLog(tmp_path / "masked.jsonl", probe=(x[:2], y[:2]))])
+    notes = [e["message"] for e in records_list(tmp_path / "masked.jsonl", "event") if e["name"] == "note"]
+    layer = masked.layers[1].name
+    assert f"{layer} (LSTM) cannot be unrolled: it was given a mask" in notes
+
+    both = keras.Sequential([keras.Input((6, 2)), keras.layers.Bidirectional(keras.layers.GRU(5)), keras.layers.Dense(1)])
+    both.compile("adam", "mse")
+    both.fit(x, y, batch_size=8, verbose=0, callbacks=[RunLog(tmp_path / "both.jsonl")])
+    run = records_list(tmp_path / "both.jsonl", "run")[0]
+    assert (run["model"]["cell"], run["model"]["hidden"], run["model"]["input"]) == ("gru", 5, 2)
+    assert "Bidirectional(GRU(5))" in run["model"]["summary"]
+    assert any("it is bidirectional" in e["message"] for e in records_list(tmp_path / "both.jsonl", "event"))
+
+    a, b = keras.Input((6, 2)), keras.Input((3,))
+    joined = keras.Model([a, b], keras.layers.Dense(1)(keras.layers.Concatenate()([keras.layers.LSTM(4)(a), b])))
+    joined.compile("adam", "mse")
+    with pytest.raises(TypeError, match="the probe's x is several inputs"):
+        joined.fit([x, x[:, 0, :].repeat(2, 1)[:, :3]], y, verbose=0, callbacks=[RunLog(tmp_path / "j.jsonl", probe=([x[:1], x[:1, 0, :3]], y[:1]))])
+    joined.fit([x, x[:, 0, :].repeat(2, 1)[:, :3]], y, batch_size=8, verbose=0, callbacks=[RunLog(tmp_path / "joined.jsonl")])
+    assert len(records(tmp_path / "joined.jsonl", "step")) == 4
+    assert any("several inputs" in e["message"] for e in records_list(tmp_path / "joined.jsonl", "event"))
+
+
+def test_a_callback_logs_one_fit_and_an_interrupted_fit_leaves_nothing_behind(tmp_path: Path) -> None:
+    x, y = seed_data()
+    model = seed_model()
+    log = RunLog(tmp_path / "first.jsonl")
+    model.fit(x, y, batch_size=50, verbose=0, callbacks=[log])
+    with pytest.raises(RuntimeError, match="give the next fit\\(\\) a RunLog of its own"):
+        model.fit(x, y, batch_size=50, verbose=0, callbacks=[log])
+    assert len(records(tmp_path / "first.jsonl", "step")) == 2, "the first log is kept"
+
+    stop = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, batch_size=50, verbose=0, callbacks=[RunLog(tmp_path / "cut.jsonl"), stop])
+    model.fit(x, y, batch_size=50, epochs=2, verbose=0, callbacks=[RunLog(tmp_path / "after.jsonl")])
+    assert sorted(records(tmp_path / "after.jsonl", "step")) == [1, 2, 3, 4]
+
+
+def test_the_optimizers_settings_read_as_rnntops(tmp_path: Path) -> None:
+    """A cosine schedule is marked a few times, not at every step; global clipping is
+    rnntop's clip setting; names and numbers are Keras's as written."""
+    x, y = seed_data()
+    model = seed_model()
+    model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.01, 40), global_clipnorm=0.5), "mse")
+    model.fit(x, y, batch_size=10, epochs=4, verbose=0, callbacks=[RunLog(tmp_path / "run.jsonl")])
+    settings = records_list(tmp_path / "run.jsonl", "run")[0]["settings"]
+    assert settings["optimizer"]["name"] == "adam" and settings["optimizer"]["lr"] == 0.01 and settings["optimizer"]["eps_hat"]
+    assert settings["clip"] == {"mode": "norm", "threshold": 0.5}
+    changes = [e for e in records_list(tmp_path / "run.jsonl", "event") if e["name"] == "lr"]
+    assert 5 <= len(changes) <= 12, [e["new"] for e in changes]
+    steps = records(tmp_path / "run.jsonl", "step")
+    assert steps[40]["lr"] < 1e-4 and steps[1]["lr"] == pytest.approx(0.01)
+
+
+def records_list(path: Path, kind: str) -> list[dict[str, Any]]:
+    """The log's records of one type, in order."""
+    return [r for r in map(json.loads, path.read_text().splitlines()) if r["type"] == kind]

@@ -102,7 +102,8 @@ struct ReplayCommand: ParsableCommand {
         let loss = last.loss.last.map { "loss \(Format.value($0.value))" } ?? "no loss yet"
         let validation = last.validationLoss.last.map { ", validation \(Format.value($0.value))" } ?? ""
         let ending = run.ending.map { "ended: \($0.reason) at step \(Format.count($0.step))" } ?? "no end record (still running, or stopped short)"
-        lines.append("\(ending); \(loss)\(validation), baseline \(Format.value(header.baseline.loss))")
+        let baseline = header.baseline.loss.isFinite ? ", baseline \(Format.value(header.baseline.loss))" : ", no baseline in the log"
+        lines.append("\(ending); \(loss)\(validation)\(baseline)")
         return lines
     }
 }

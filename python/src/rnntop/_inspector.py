@@ -50,7 +50,7 @@ class Inspector:
         if loss_fn is None:
             notes.add("no loss_fn was given: no gradient profile or probe in this log")
         elif not modules.unrollable:
-            notes.add("the model has no nn.RNN, nn.LSTM or nn.GRU to unroll: no gradient profile or probe in this log")
+            notes.add("the model has no recurrent layer rnntop unrolls (nn.RNN, nn.LSTM, nn.GRU; Keras's LSTM, GRU, SimpleRNN): no gradient profile or probe in this log")
 
     @property
     def able(self) -> bool:
@@ -73,7 +73,7 @@ class Inspector:
             return None
         x, y = batch if batch is not None else self.probe.batch if self.probe is not None else (None, None)
         if x is None:
-            self.notes.add("no batch= was given to step() and no probe: no gradient profile in this log")
+            self.notes.add("no batch (x, y) with one input tensor reached the log, and no probe: no gradient profile in this log")
             return None
         size = batch_size((x, y), self.modules.batch_first)
         count = size if self.sequences is None else min(self.sequences, size)

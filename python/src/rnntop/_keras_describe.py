@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
+
+import numpy as np
 
 import torch
 
-from ._keras_layers import activation_name
+from ._keras_layers import activation_name, walk
 from ._passes import RecurrentModules
 
 __all__ = ["KerasOptimizer", "keras_model_record", "keras_named_parameters"]
@@ -21,21 +23,26 @@ def keras_named_parameters(model: Any) -> list[tuple[str, torch.Tensor]]:
 
 
 def keras_model_record(model: Any, modules: RecurrentModules) -> dict[str, Any]:
-    """The run record's ``model``: the first recurrent layer's cell and sizes, the
-    recurrent layers the per-step records will have, and a one-line summary of the
-    layers."""
+    """The run record's ``model``: the first recurrent layer's cell and sizes (a
+    ``Bidirectional`` one's forward layer when none can be unrolled), how many layers of
+    that kind and width follow one another, the unrolled layers, and a one-line summary
+    of the layers."""
     record: dict[str, Any] = {"summary": _summary(model)}
-    if modules.unrollable:
-        first = modules.unrollable[0][1]
-        record["cell"] = _CELLS[type(first).__name__] if type(first).__name__ in _CELLS else type(first).__name__.lower()
+    first = modules.unrollable[0][1] if modules.unrollable else _first_recurrent(model)
+    if first is not None:
+        kind = type(first).__name__
+        record["cell"] = _CELLS.get(kind, kind.lower())
         activation = activation_name(first.cell.activation)
         if activation in ("tanh", "relu"):
             record["activation"] = activation
-        features = first.input.shape[-1] if first.input is not None else None
-        if features:
-            record["input"] = int(features)
+        record["input"] = int(first.cell.kernel.shape[0])
         record["hidden"] = int(first.cell.units)
-        record["layers"] = len(modules.unrollable)
+        alike = 0
+        for _, layer in modules.unrollable:
+            if type(layer) is not type(first) or layer.cell.units != first.cell.units:
+                break
+            alike += 1
+        record["layers"] = max(alike, 1)
         record["dropout"] = float(first.dropout)
     record["modules"] = [
         {"name": name, "type": type(layer).__name__, "hidden": int(layer.cell.units), "layers": 1, "batch_first": True,
@@ -46,12 +53,26 @@ def keras_model_record(model: Any, modules: RecurrentModules) -> dict[str, Any]:
     return record
 
 
+def _first_recurrent(model: Any) -> Any:
+    """The first LSTM, GRU or SimpleRNN in the model, inside a ``Bidirectional`` too."""
+    import keras
+
+    for layer in walk(model):
+        inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
+        if isinstance(inner, (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN)):
+            return inner
+    return None
+
+
 def _summary(model: Any) -> str:
     """``Sequential(lstm=LSTM(50, relu), dropout=Dropout(0.2), dense=Dense(1))``."""
     parts = []
     for layer in getattr(model, "layers", []):
         config = layer.get_config()
-        if "units" in config:
+        inner = getattr(layer, "forward_layer", None)  # a Bidirectional's
+        if inner is not None:
+            detail = f"{type(inner).__name__}({inner.cell.units})"
+        elif "units" in config:
             detail = f"{config['units']}, {config['activation']}" if "activation" in config else f"{config['units']}"
         elif "rate" in config:
             detail = f"{config['rate']:g}"
@@ -62,25 +83,41 @@ def _summary(model: Any) -> str:
 
 
 class KerasOptimizer:
-    """A Keras optimizer as the log reads a PyTorch one: its name and one parameter
-    group of its settings by PyTorch's names (``lr``, ``betas``, ``eps``), the learning
-    rate the one it uses now (a schedule's current value)."""
+    """A Keras optimizer as the log reads a PyTorch one: its name (the class's, lower
+    case) and one parameter group of its settings by PyTorch's names (``lr``, ``betas``,
+    ``eps``; numbers as float32 gives them), the learning rate the one it uses now (a
+    schedule's current value); and its clipping as rnntop's ``clip`` setting where it
+    is one rnntop has (``global_clipnorm``: by the global norm; ``clipvalue``)."""
 
     _RENAMED = {"learning_rate": "lr", "epsilon": "eps"}
 
     def __init__(self, optimizer: Any) -> None:
         self._optimizer = optimizer
-        self.rnntop_name = str(optimizer.get_config().get("name", type(optimizer).__name__)).lower()
+        self.rnntop_name = type(optimizer).__name__.lower()
+        config = optimizer.get_config()
+        self.rnntop_clip: Optional[dict[str, Any]] = None
+        if config.get("global_clipnorm"):
+            self.rnntop_clip = {"mode": "norm", "threshold": _short(config["global_clipnorm"])}
+        elif config.get("clipvalue"):
+            self.rnntop_clip = {"mode": "value", "threshold": _short(config["clipvalue"])}
 
     @property
     def param_groups(self) -> list[dict[str, Any]]:
-        config = self._optimizer.get_config()
         group: dict[str, Any] = {}
-        for key, value in config.items():
+        for key, value in self._optimizer.get_config().items():
             if key == "name" or isinstance(value, dict) or value is None:
                 continue
-            group[self._RENAMED.get(key, key)] = value
+            group[self._RENAMED.get(key, key)] = _short(value)
         if "beta_1" in group and "beta_2" in group:
             group["betas"] = [group.pop("beta_1"), group.pop("beta_2")]
-        group["lr"] = float(self._optimizer.learning_rate)
+        if "epsilon" in self._optimizer.get_config() and self.rnntop_name in ("adam", "adamw"):
+            group["eps_hat"] = True  # Keras adds epsilon before the bias correction
+        group["lr"] = _short(float(self._optimizer.learning_rate))
         return [group]
+
+
+def _short(value: Any) -> Any:
+    """A float32 setting as its shortest decimal (0.001, not 0.0010000000474974513)."""
+    if isinstance(value, float):
+        return float(str(np.float32(value)))
+    return value

@@ -23,7 +23,7 @@ from torch import Tensor
 
 from ._unroll import LayerTrace
 
-__all__ = ["activation_name", "is_keras_model", "keras_recurrent_layers", "unrolled_call"]
+__all__ = ["activation_name", "is_keras_model", "keras_recurrent_layers", "unrolled_call", "walk"]
 
 
 def is_keras_model(model: Any) -> bool:
@@ -41,12 +41,12 @@ def _kind(layer: Any) -> Optional[str]:
     return None
 
 
-def _walk(model: Any) -> list[Any]:
+def walk(model: Any) -> list[Any]:
     """Every layer under ``model``, depth first, in the order the model holds them."""
     found = []
     for layer in getattr(model, "layers", []):
         found.append(layer)
-        found.extend(_walk(layer))
+        found.extend(walk(layer))
     return found
 
 
@@ -57,7 +57,7 @@ def keras_recurrent_layers(model: Any) -> tuple[list[tuple[str, Any]], list[str]
     import keras
 
     unrollable, refused = [], []
-    for layer in _walk(model):
+    for layer in walk(model):
         kind = _kind(layer)
         if kind is not None:
             reason = _cannot_unroll(layer)
@@ -65,7 +65,9 @@ def keras_recurrent_layers(model: Any) -> tuple[list[tuple[str, Any]], list[str]
                 unrollable.append((layer.name, layer))
             else:
                 refused.append(f"{layer.name} ({kind}) cannot be unrolled: {reason}")
-        elif isinstance(layer, (keras.layers.Bidirectional, keras.layers.RNN)):
+        elif isinstance(layer, keras.layers.Bidirectional):
+            refused.append(f"{layer.name} (Bidirectional) cannot be unrolled: it is bidirectional")
+        elif isinstance(layer, keras.layers.RNN):
             refused.append(f"{layer.name} ({type(layer).__name__}) cannot be unrolled: rnntop unrolls LSTM, GRU and SimpleRNN layers")
     return unrollable, refused
 

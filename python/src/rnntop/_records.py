@@ -35,6 +35,8 @@ def run_record(
     settings: dict[str, Any] = {"seed": seed}
     if optimizer is not None:
         settings["optimizer"] = optimizer_settings(optimizer)
+        if getattr(optimizer, "rnntop_clip", None):
+            settings["clip"] = optimizer.rnntop_clip
     if batch is not None:
         settings["batch"] = batch
     if total_steps:

@@ -19,7 +19,10 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Optional, Union
 
-import keras
+try:
+    import keras
+except ModuleNotFoundError as error:  # the package installed without its keras extra
+    raise ModuleNotFoundError("rnntop.keras needs Keras 3: pip install keras (or the package's keras extra)", name="keras") from error
 import numpy as np
 import torch
 
@@ -60,8 +63,12 @@ class RunLog(keras.callbacks.Callback):
             sequence is the one the heatmap shows.
         task, name, baseline, log_every, time_share: as for :class:`rnntop.RunLog`.
 
+    A callback writes one log for one ``fit()``: give a later ``fit()`` a RunLog of its own.
+
     Raises:
-        RuntimeError: at the start of ``fit``, on a backend other than torch.
+        RuntimeError: at the start of ``fit``, on a backend other than torch, or in a
+            second ``fit()``.
+        TypeError: at the start of ``fit``, a probe that is not ``(x, y)`` of one input.
     """
 
     def __init__(
@@ -83,12 +90,17 @@ class RunLog(keras.callbacks.Callback):
         self._optimizer: Optional[KerasOptimizer] = None
         #: The training steps' losses and batches since the last batch's end.
         self._steps: list[tuple[torch.Tensor, Any, Any]] = []
-        #: The methods wrapped for the run: owner, name, whether the owner had its own, the original.
-        self._wrapped: list[tuple[Any, str, bool, Any]] = []
+        #: The methods wrapped for the run.
+        self._wrapped: list[_Wrapped] = []
 
     # MARK: Keras's calls
 
     def on_train_begin(self, logs: Optional[dict[str, Any]] = None) -> None:
+        if self._log is not None:
+            raise RuntimeError(
+                f"rnntop.keras.RunLog: this callback wrote {os.fspath(self._path)!r} for an earlier fit(); give the next fit() "
+                "a RunLog of its own (another path), so that neither log is lost"
+            )
         backend = keras.backend.backend()
         if backend != "torch":
             raise RuntimeError(
@@ -96,17 +108,18 @@ class RunLog(keras.callbacks.Callback):
                 "step are left on the variables and the recurrent layers can be unrolled"
             )
         model = self.model
-        original = self._wrap_compute_loss(model)
-        self._wrap_apply(model.optimizer)
+        probe = self._tensors(self._probe) if self._probe is not None else None
         steps, epochs = self.params.get("steps"), self.params.get("epochs")
         total = steps * epochs if steps and epochs else None
         self._log = runlog.RunLog(
-            self._path, model, loss_fn=_loss_of(original), probe=self._tensors(self._probe) if self._probe is not None else None,
+            self._path, model, loss_fn=_loss_of(_Wrapped.beneath(model.compute_loss)), probe=probe,
             task=self._options["task"] or "a Keras model.fit", name=self._options["name"], baseline=self._options["baseline"],
             total_steps=total, steps_per_epoch=steps or None, log_every=self._options["log_every"], time_share=self._options["time_share"],
         )  # fmt: skip
         self._log._program = f"rnntop-python {__version__} (keras {keras.__version__}, torch {torch.__version__})"
         self._optimizer = KerasOptimizer(model.optimizer)
+        self._wrap_compute_loss(model)
+        self._wrap_apply(model.optimizer)
 
     def on_train_batch_end(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
         self._record_steps()  # a step that updated nothing (no trainable weights)
@@ -118,6 +131,8 @@ class RunLog(keras.callbacks.Callback):
         gradients were computed with."""
         assert self._log is not None
         for loss, x, y in self._steps:
+            if not isinstance(x, torch.Tensor):
+                self._log._notes.add("the model takes several inputs: rnntop unrolls models of one input, so the log has no gradient profile")
             self._log.step(loss, self._optimizer, batch=(x, y) if isinstance(x, torch.Tensor) else None)
         self._steps.clear()
 
@@ -132,12 +147,11 @@ class RunLog(keras.callbacks.Callback):
 
     # MARK: The step's own loss
 
-    def _wrap_compute_loss(self, model: Any) -> Callable[..., Any]:
+    def _wrap_compute_loss(self, model: Any) -> None:
         """Wraps the model's ``compute_loss`` so that each training step's loss and batch
-        are kept for the batch's end; returns the original."""
-        original = model.compute_loss
+        are kept until the optimizer is handed the step's gradients."""
+        original = _Wrapped.beneath(model.compute_loss)
         takes_training = "training" in _parameters(original)
-        self._wrapped.append((model, "compute_loss", "compute_loss" in model.__dict__, original))
 
         def compute_loss(x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None, training: bool = True) -> Any:
             if takes_training:
@@ -148,34 +162,68 @@ class RunLog(keras.callbacks.Callback):
                 self._steps.append((loss.detach(), x, y))
             return loss
 
-        model.compute_loss = compute_loss
-        return original
+        self._wrapped.append(_Wrapped(model, "compute_loss", compute_loss))
 
     def _wrap_apply(self, optimizer: Any) -> None:
         """Records the step's figures when the optimizer is handed its gradients, before
         it changes the weights."""
-        original = optimizer.apply
-        self._wrapped.append((optimizer, "apply", "apply" in optimizer.__dict__, original))
+        original = _Wrapped.beneath(optimizer.apply)
 
         def apply(grads: Any, trainable_variables: Any = None) -> Any:
             self._record_steps()
             return original(grads, trainable_variables)
 
-        optimizer.apply = apply
+        self._wrapped.append(_Wrapped(optimizer, "apply", apply))
 
     def _unwrap(self) -> None:
         """Puts back the model's ``compute_loss`` and the optimizer's ``apply``."""
-        for owner, method, had_own, original in self._wrapped:
-            delattr(owner, method)
-            if had_own:
-                setattr(owner, method, original)
+        for wrapped in self._wrapped:
+            wrapped.undo()
         self._wrapped.clear()
 
     @staticmethod
     def _tensors(batch: tuple[Any, Any]) -> tuple[torch.Tensor, Any]:
-        """A probe of arrays as the model's tensors."""
+        """A probe of arrays as the model's tensors.
+
+        Raises:
+            TypeError: not an ``(x, y)`` pair, or an ``x`` of several inputs (a list or a dict).
+        """
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise TypeError(f"rnntop.keras.RunLog: probe must be a pair (x, y), not {type(batch).__name__}")
         x, y = batch
+        if isinstance(x, (list, tuple, dict)):
+            raise TypeError(
+                "rnntop.keras.RunLog: the probe's x is several inputs (a list or a dict): rnntop unrolls models of one input; "
+                "leave the probe out for this model"
+            )
         return keras.ops.convert_to_tensor(np.asarray(x)), None if y is None else keras.ops.convert_to_tensor(np.asarray(y))
+
+
+class _Wrapped:
+    """A method replaced, for one ``fit()``, by an instance attribute that calls it.
+
+    A ``fit()`` that an exception ended (Ctrl-C) never calls ``on_train_end``, so its
+    wrappers stay on the model; the next RunLog wraps what is beneath them, not them, and
+    puts back what the owner had before the first."""
+
+    def __init__(self, owner: Any, name: str, wrapper: Callable[..., Any]) -> None:
+        stale = owner.__dict__.get(name)
+        self.owner, self.name = owner, name
+        #: What the owner's instance held before any RunLog: None for the class's method.
+        self.own = stale._rnntop_own if hasattr(stale, "_rnntop_own") else stale
+        wrapper._rnntop_original = _Wrapped.beneath(getattr(owner, name))  # type: ignore[attr-defined]
+        wrapper._rnntop_own = self.own  # type: ignore[attr-defined]
+        setattr(owner, name, wrapper)
+
+    @staticmethod
+    def beneath(method: Callable[..., Any]) -> Callable[..., Any]:
+        """The method a RunLog's wrapper (left by an interrupted fit) stands for."""
+        return getattr(method, "_rnntop_original", method)
+
+    def undo(self) -> None:
+        delattr(self.owner, self.name)
+        if self.own is not None:
+            setattr(self.owner, self.name, self.own)
 
 
 def _loss_of(compute_loss: Callable[..., Any]) -> Callable[[Any, Any], Any]:

@@ -153,7 +153,9 @@ class RunLog:
         self._started = time.perf_counter()
         self._step = 0
         self._begun = False
+        #: The learning rate at the last ``lr`` event (or the first step), and the largest yet.
         self._lr: Optional[float] = None
+        self._lr_peak = 0.0
         self._steps = StepRecords(self._parameters, steps_per_epoch, self._device)
         self._time = 0.0  # seconds from the start to the latest step
         self._last_eval: Any = None
@@ -224,9 +226,17 @@ class RunLog:
         now = time.perf_counter()
         elapsed = now - self._started
         lr = _number(optimizer.param_groups[0]["lr"]) if optimizer is not None else None
-        if lr is not None and self._lr is not None and lr != self._lr:
+        if lr is not None and self._lr is not None and abs(lr - self._lr) >= 0.1 * self._lr_peak:
+            # A jump (a step decay, a warm restart) is marked; a schedule's small steps add up
+            # to a mark each tenth of the largest rate so far, not a mark a step. Step
+            # records carry each step's rate.
             self._queue.put(event(step - 1, "lr", "the learning rate changed", elapsed, self._lr, lr))
-        self._lr, self._time, self._last_batch = lr, elapsed, batch
+            self._lr = lr
+        elif self._lr is None:
+            self._lr = lr
+        if lr is not None:
+            self._lr_peak = max(self._lr_peak, abs(lr))
+        self._time, self._last_batch = elapsed, batch
         self._steps.add(step, loss, norm, elapsed, lr, size)
         if step == self._record_at:
             self._record_at = next_record(step, self._every)
