@@ -8,7 +8,7 @@ import numpy as np
 
 import torch
 
-from ._keras_layers import activation_name, walk
+from ._keras_layers import activation_name, recurrent_kind, walk
 from ._passes import RecurrentModules
 
 __all__ = ["KerasOptimizer", "keras_model_record", "keras_named_parameters"]
@@ -59,7 +59,7 @@ def _first_recurrent(model: Any) -> Any:
 
     for layer in walk(model):
         inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
-        if isinstance(inner, (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN)):
+        if recurrent_kind(inner) is not None:
             return inner
     return None
 
@@ -100,20 +100,20 @@ class KerasOptimizer:
             self.rnntop_clip = {"mode": "norm", "threshold": _short(config["global_clipnorm"])}
         elif config.get("clipvalue"):
             self.rnntop_clip = {"mode": "value", "threshold": _short(config["clipvalue"])}
+        # Read once: the log asks for the group every step, and only the rate changes
+        # during fit (a schedule, ReduceLROnPlateau).
+        self._settings: dict[str, Any] = {}
+        for key, value in config.items():
+            if key != "name" and not isinstance(value, dict) and value is not None:
+                self._settings[self._RENAMED.get(key, key)] = _short(value)
+        if "beta_1" in self._settings and "beta_2" in self._settings:
+            self._settings["betas"] = [self._settings.pop("beta_1"), self._settings.pop("beta_2")]
+        if "eps" in self._settings and self.rnntop_name in ("adam", "adamw"):
+            self._settings["eps_hat"] = True  # Keras adds epsilon before the bias correction
 
     @property
     def param_groups(self) -> list[dict[str, Any]]:
-        group: dict[str, Any] = {}
-        for key, value in self._optimizer.get_config().items():
-            if key == "name" or isinstance(value, dict) or value is None:
-                continue
-            group[self._RENAMED.get(key, key)] = _short(value)
-        if "beta_1" in group and "beta_2" in group:
-            group["betas"] = [group.pop("beta_1"), group.pop("beta_2")]
-        if "epsilon" in self._optimizer.get_config() and self.rnntop_name in ("adam", "adamw"):
-            group["eps_hat"] = True  # Keras adds epsilon before the bias correction
-        group["lr"] = _short(float(self._optimizer.learning_rate))
-        return [group]
+        return [{**self._settings, "lr": _short(float(self._optimizer.learning_rate))}]
 
 
 def _short(value: Any) -> Any:

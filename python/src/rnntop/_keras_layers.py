@@ -23,7 +23,7 @@ from torch import Tensor
 
 from ._unroll import LayerTrace
 
-__all__ = ["activation_name", "is_keras_model", "keras_recurrent_layers", "unrolled_call", "walk"]
+__all__ = ["activation_name", "is_keras_model", "keras_recurrent_layers", "recurrent_kind", "unrolled_call", "walk"]
 
 
 def is_keras_model(model: Any) -> bool:
@@ -32,7 +32,8 @@ def is_keras_model(model: Any) -> bool:
     return keras is not None and isinstance(model, keras.Model)
 
 
-def _kind(layer: Any) -> Optional[str]:
+def recurrent_kind(layer: Any) -> Optional[str]:
+    """The layer's kind, "LSTM", "GRU" or "SimpleRNN", if rnntop unrolls and converts it; else None."""
     import keras
 
     for kind in ("LSTM", "GRU", "SimpleRNN"):
@@ -58,7 +59,7 @@ def keras_recurrent_layers(model: Any) -> tuple[list[tuple[str, Any]], list[str]
 
     unrollable, refused = [], []
     for layer in walk(model):
-        kind = _kind(layer)
+        kind = recurrent_kind(layer)
         if kind is not None:
             reason = _cannot_unroll(layer)
             if reason is None:
@@ -87,7 +88,7 @@ def unrolled_call(
     trace, whose ``gradient`` the backward pass fills in. ``anchor`` is a tensor that
     requires a gradient: every ``h_t`` depends on it, so that asking for its gradient
     runs the backward through every step."""
-    kind = _kind(layer)
+    kind = recurrent_kind(layer)
     cell = layer.cell
     x = sequences.transpose(0, 1)  # time-major: (T, B, features)
     steps, batch, units = x.shape[0], x.shape[1], cell.units

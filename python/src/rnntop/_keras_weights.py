@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_layers import activation_name
+from ._keras_layers import activation_name, recurrent_kind
 
 __all__ = ["load_weights", "save_weights"]
 
@@ -39,10 +39,9 @@ def _layers(model: Any) -> tuple[list[Any], Any, str]:
     "SimpleRNN"), or a ValueError that says which layer does not fit."""
     import keras
 
-    kinds = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU, "SimpleRNN": keras.layers.SimpleRNN}
     recurrent, head = [], None
     for layer in model.layers:
-        kind = next((name for name, cls in kinds.items() if isinstance(layer, cls)), None)
+        kind = recurrent_kind(layer)
         if kind is not None and head is None:
             recurrent.append((kind, layer))
         elif isinstance(layer, keras.layers.Dense) and head is None and recurrent:
