@@ -31,6 +31,13 @@ DECLARE_VARIANTS(void, rk_gru_forward,
 DECLARE_VARIANTS(double, rk_gru_backward,
                  (int, int, int, const float *, const float *, const float *, const float *, float *, float *, float *,
                   int))
+DECLARE_VARIANTS(void, rk_mingru_forward, (int, int, int, float *, float *, float *))
+DECLARE_VARIANTS(void, rk_minlstm_forward, (int, int, int, float *, float *, float *))
+DECLARE_VARIANTS(double, rk_mingru_backward, (int, int, int, const float *, const float *, const float *, float *))
+DECLARE_VARIANTS(double, rk_minlstm_backward, (int, int, int, const float *, const float *, const float *, float *))
+DECLARE_VARIANTS(void, rk_scan_chunk,
+                 (int, int, int, int, const float *, ptrdiff_t, float *, ptrdiff_t, const float *, float *))
+DECLARE_VARIANTS(void, rk_scan_fix, (int, int, int, int, const float *, ptrdiff_t, float *, ptrdiff_t, const float *))
 DECLARE_VARIANTS(void, rk_sgd, (size_t, float *, const float *, float *, float, float, int, int, float))
 DECLARE_VARIANTS(void, rk_adam, (size_t, float *, const float *, float *, float *, float, float, float, float, float, float))
 DECLARE_VARIANTS(void, rk_rmsprop, (size_t, float *, const float *, float *, float *, float, float, float, float, float))
@@ -132,6 +139,34 @@ void rk_gru_forward(int rows, int h, int count, float *gates, const float *rec, 
 double rk_gru_backward(int rows, int h, int count, const float *gates, const float *hn, const float *h_prev,
                        const float *dh, float *dh_prev, float *dgx, float *dgh, int relu) {
     return CALL(rk_gru_backward, rows, h, count, gates, hn, h_prev, dh, dh_prev, dgx, dgh, relu);
+}
+
+void rk_mingru_forward(int rows, int h, int count, float *gates, float *decay, float *values) {
+    CALL(rk_mingru_forward, rows, h, count, gates, decay, values);
+}
+
+void rk_minlstm_forward(int rows, int h, int count, float *gates, float *decay, float *values) {
+    CALL(rk_minlstm_forward, rows, h, count, gates, decay, values);
+}
+
+double rk_mingru_backward(int rows, int h, int count, const float *gates, const float *h_prev, const float *dh,
+                          float *dgates) {
+    return CALL(rk_mingru_backward, rows, h, count, gates, h_prev, dh, dgates);
+}
+
+double rk_minlstm_backward(int rows, int h, int count, const float *gates, const float *h_prev, const float *dh,
+                           float *dgates) {
+    return CALL(rk_minlstm_backward, rows, h, count, gates, h_prev, dh, dgates);
+}
+
+void rk_scan_chunk(int steps, int rows, int h, int count, const float *a, ptrdiff_t a_step, float *x,
+                   ptrdiff_t x_step, const float *previous, float *product) {
+    CALL(rk_scan_chunk, steps, rows, h, count, a, a_step, x, x_step, previous, product);
+}
+
+void rk_scan_fix(int steps, int rows, int h, int count, const float *a, ptrdiff_t a_step, float *x,
+                 ptrdiff_t x_step, const float *carry) {
+    CALL(rk_scan_fix, steps, rows, h, count, a, a_step, x, x_step, carry);
 }
 
 void rk_sgd(size_t n, float *p, const float *g, float *buffer, float lr, float momentum, int nesterov, int first,

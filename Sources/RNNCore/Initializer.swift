@@ -7,7 +7,10 @@ enum Initializer {
     ) {
         let h = config.hiddenSize
         let gates = config.cell.gateCount * h
-        for layer in layout.layers {
+        for layer in layout.layers where config.cell.isLinearRecurrence {
+            initializeLinearRecurrence(values, layer: layer, config: config, generator: &generator)
+        }
+        for layer in layout.layers where !config.cell.isLinearRecurrence {
             let wih = values.baseAddress! + layer.weightIH, whh = values.baseAddress! + layer.weightHH
             let bih = values.baseAddress! + layer.biasIH, bhh = values.baseAddress! + layer.biasHH
             let wihCount = gates * layer.inputWidth, whhCount = gates * h
@@ -52,6 +55,32 @@ enum Initializer {
                 fillNormal(w, count, standardDeviation: 0.001, &generator)
                 b.update(repeating: 0, count: config.outputSize)
             }
+        }
+    }
+
+    /// A min cell's layer is two or three `nn.Linear`s side by side: PyTorch's
+    /// initialisation is nn.Linear's (U(±1/sqrt(fan_in)) for weights and biases), as
+    /// the reference implementation has it; Keras's is Glorot-uniform with zero bias;
+    /// `identity` (which has no recurrent matrix to make the identity here) keeps its
+    /// small normal input weights and zero biases.
+    private static func initializeLinearRecurrence(
+        _ values: UnsafeMutableBufferPointer<Float>, layer: ParameterLayout.Layer, config: ModelConfig,
+        generator: inout RandomGenerator
+    ) {
+        let gates = config.cell.gateCount * config.hiddenSize
+        let wih = values.baseAddress! + layer.weightIH, bih = values.baseAddress! + layer.biasIH
+        let count = gates * layer.inputWidth
+        switch config.initialization {
+        case .torch:
+            let bound = 1 / Float(layer.inputWidth).squareRoot()
+            fillUniform(wih, count, bound: bound, &generator)
+            fillUniform(bih, gates, bound: bound, &generator)
+        case .keras:
+            fillUniform(wih, count, bound: (6 / Float(layer.inputWidth + gates)).squareRoot(), &generator)
+            bih.update(repeating: 0, count: gates)
+        case .identity:
+            fillNormal(wih, count, standardDeviation: 0.001, &generator)
+            bih.update(repeating: 0, count: gates)
         }
     }
 

@@ -43,7 +43,9 @@ public struct MemoryFootprint: Sendable, Equatable {
         // Weights, network gradients, the other shards' and the probe's gradients, the
         // optimizer's state, the rollback copy of weights and state.
         var parameters = count * (1 + 1 + Double(max(shards - 1, 0)) + 1 + k + (1 + k))
-        parameters += 2 * layers * g * h * (h + 16)  // packed W_hh, both ways, padded to panels
+        if !config.cell.isLinearRecurrence {
+            parameters += 2 * layers * g * h * (h + 16)  // packed W_hh, both ways, padded to panels
+        }
 
         let b = Double(batch), t = Double(steps)
         let rowSteps = max(b * t, Double(evaluation.sequences) * Double(evaluation.steps))
@@ -61,6 +63,8 @@ public struct MemoryFootprint: Sendable, Equatable {
             case .gru:
                 perRowStep += h + g * h
                 perRow += g * h
+            case .minGRU, .minLSTM:
+                perRowStep += h + 2 * h / Double(RecurrenceForm.chunkLength)  // decays, the scan's chunk states
             case .rnn:
                 break
             }

@@ -6,27 +6,58 @@ public enum CellKind: String, CaseIterable, Sendable, Codable {
     case lstm
     /// PyTorch's GRU, gate blocks r, z, n, with r applied to W_hn h + b_hn.
     case gru
+    /// minGRU (Feng et al. 2024), blocks z, h: gates of x_t alone,
+    /// h_t = (1 - z_t) h_{t-1} + z_t g(W_h x_t + b_h).
+    case minGRU = "mingru"
+    /// minLSTM (Feng et al. 2024), blocks f, i, h: h_t = f'_t h_{t-1} + i'_t g(W_h x_t + b_h)
+    /// with f' = f / (f + i) and i' = i / (f + i).
+    case minLSTM = "minlstm"
 
-    /// Row blocks in the weight matrices: 1, 4 or 3.
+    /// Row blocks in the weight matrices: 1, 4, 3, 2 or 3.
     public var gateCount: Int {
         switch self {
         case .rnn: 1
         case .lstm: 4
         case .gru: 3
+        case .minGRU: 2
+        case .minLSTM: 3
         }
     }
 
-    /// The gate blocks in PyTorch's order; empty for the vanilla cell.
+    /// The gate blocks in PyTorch's order (for the min cells, the reference
+    /// implementation's); empty for the vanilla cell.
     public var gateNames: [String] {
         switch self {
         case .rnn: []
         case .lstm: ["i", "f", "g", "o"]
         case .gru: ["r", "z", "n"]
+        case .minGRU: ["z", "h"]
+        case .minLSTM: ["f", "i", "h"]
+        }
+    }
+
+    /// The name people write: RNN, LSTM, GRU, minGRU, minLSTM.
+    public var displayName: String {
+        switch self {
+        case .minGRU: "minGRU"
+        case .minLSTM: "minLSTM"
+        default: rawValue.uppercased()
         }
     }
 
     /// Whether the cell carries a memory c_t besides h_t.
     public var hasCellState: Bool { self == .lstm }
+
+    /// Whether a layer is one linear recurrence h_t = a_t h_{t-1} + b_t whose decay
+    /// a_t and input b_t depend on x_t alone: no W_hh, no b_hh, and the recurrence is
+    /// computed by a parallel scan over time rather than step by step.
+    public var isLinearRecurrence: Bool { self == .minGRU || self == .minLSTM }
+
+    /// The cells in words, for messages: "rnn, lstm, gru, mingru or minlstm".
+    public static var choices: String {
+        let names = allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
 }
 
 /// The cell's nonlinearity: tanh, or relu (for LSTM the Keras `activation=` variant,
@@ -102,11 +133,18 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         self.initialization = initialization
     }
 
+    /// The cell as people write it: "LSTM(64, tanh)", "minGRU(64)" (the min cells'
+    /// candidate is always g, so no activation is named).
+    public var cellSummary: String {
+        cell.isLinearRecurrence
+            ? "\(cell.displayName)(\(hiddenSize))" : "\(cell.displayName)(\(hiddenSize), \(activation.rawValue))"
+    }
+
     /// Whether PyTorch's second bias, `bias_hh`, is trained. Keras's LSTM and SimpleRNN
     /// have one bias per gate where PyTorch has two: with Keras's initialisation (which
     /// leaves `bias_hh` at zero) it stays as it is, so that a run takes Keras's steps,
     /// not steps that move the bias twice as fast. Keras's GRU (`reset_after`) has both.
-    public var trainsRecurrentBias: Bool { initialization != .keras || cell == .gru }
+    public var trainsRecurrentBias: Bool { initialization != .keras || cell == .gru || cell.isLinearRecurrence }
 
     /// The widest input or output: every Unicode scalar as a class of a character
     /// model. With the limits on hidden size and layers, a model's parameter count

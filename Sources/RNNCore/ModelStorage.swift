@@ -17,6 +17,9 @@ final class ModelStorage {
     var interLayerMasks: [GrowableBuffer<Float>]
     /// The mask of the Dropout layer before the head, `[B][H]` or `[T][B][H]`.
     var outputMask = GrowableBuffer<Float>()
+    /// How the min cells' recurrence runs over time: a parallel scan, or step by step
+    /// (the reference it is checked against).
+    var recurrenceForm = RecurrenceForm.parallelScan
     /// Bumped whenever the parameters change, so packing happens once per change.
     private var parameterVersion = 0
     private var packedVersion = -1
@@ -26,9 +29,20 @@ final class ModelStorage {
         layout = ParameterLayout(config: config)
         parameters = FloatBuffer(count: layout.totalCount)
         let h = config.hiddenSize, gates = config.cell.gateCount * h
-        packedForward = (0..<config.layers).map { _ in FloatBuffer(count: rk_packed_count(Int32(h), Int32(gates))) }
-        packedBackward = (0..<config.layers).map { _ in FloatBuffer(count: rk_packed_count(Int32(gates), Int32(h))) }
+        let packed = config.cell.isLinearRecurrence ? 0 : config.layers  // the min cells have no W_hh
+        packedForward = (0..<packed).map { _ in FloatBuffer(count: rk_packed_count(Int32(h), Int32(gates))) }
+        packedBackward = (0..<packed).map { _ in FloatBuffer(count: rk_packed_count(Int32(gates), Int32(h))) }
         interLayerMasks = Array(repeating: GrowableBuffer<Float>(), count: config.layers)
+    }
+
+    /// The chunks of time steps the parallel scan cuts a sequence of `steps` into: as
+    /// many as the threads sharing a sequence can take, of `RecurrenceForm.chunkLength`
+    /// steps; one chunk (the sequential recurrence) in the reference form.
+    func scanChunks(steps: Int) -> ScanChunks {
+        switch recurrenceForm {
+        case .parallelScan: ScanChunks(steps: steps, length: RecurrenceForm.chunkLength)
+        case .sequential: ScanChunks(steps: steps, length: max(steps, 1))
+        }
     }
 
     /// New dropout rates for the following passes.
@@ -47,7 +61,7 @@ final class ModelStorage {
     func packIfNeeded() {
         guard packedVersion != parameterVersion else { return }
         let h = Int32(config.hiddenSize), gates = Int32(config.cell.gateCount * config.hiddenSize)
-        for (l, layer) in layout.layers.enumerated() {
+        for (l, layer) in layout.layers.enumerated() where layer.recurrent != nil {
             let whh = parameters.pointer + layer.weightHH
             rk_pack(whh, h, 1, h, gates, packedForward[l].pointer)
             rk_pack(whh, h, 0, gates, h, packedBackward[l].pointer)

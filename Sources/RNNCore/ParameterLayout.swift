@@ -1,7 +1,8 @@
 /// One named parameter tensor inside the model's single flat parameter vector.
 public struct ParameterSpec: Sendable, Equatable {
-    /// PyTorch's name: `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, ...,
-    /// and `head_weight`, `head_bias` for the Dense head.
+    /// PyTorch's name: `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, ...
+    /// (the min cells have only `weight_ih_l0` and `bias_ih_l0`, as `rnntop.cells`
+    /// names them), and `head_weight`, `head_bias` for the Dense head.
     public let name: String
     /// Row-major shape, PyTorch's: `[G*H, in]`, `[G*H, H]`, `[G*H]`, `[out, H]`, `[out]`.
     public let shape: [Int]
@@ -22,9 +23,19 @@ public struct ParameterLayout: Sendable, Equatable {
     struct Layer: Sendable, Equatable {
         let inputWidth: Int
         let weightIH: Int
-        let weightHH: Int
         let biasIH: Int
-        let biasHH: Int
+        /// W_hh and b_hh, which the linear-recurrence cells do not have.
+        let recurrent: Recurrent?
+
+        struct Recurrent: Sendable, Equatable {
+            let weight: Int
+            let bias: Int
+        }
+
+        /// W_hh's offset, in code that runs only for the cells that have one.
+        var weightHH: Int { recurrent!.weight }
+        /// b_hh's offset, in code that runs only for the cells that have one.
+        var biasHH: Int { recurrent!.bias }
     }
 
     let layers: [Layer]
@@ -45,11 +56,17 @@ public struct ParameterLayout: Sendable, Equatable {
         var layers = [Layer]()
         for l in 0..<config.layers {
             let width = l == 0 ? config.inputSize : config.hiddenSize
-            let wih = add("weight_ih_l\(l)", [gates, width])
-            let whh = add("weight_hh_l\(l)", [gates, config.hiddenSize])
-            let bih = add("bias_ih_l\(l)", [gates])
-            let bhh = add("bias_hh_l\(l)", [gates])
-            layers.append(Layer(inputWidth: width, weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh))
+            if config.cell.isLinearRecurrence {
+                let wih = add("weight_ih_l\(l)", [gates, width])
+                let bih = add("bias_ih_l\(l)", [gates])
+                layers.append(Layer(inputWidth: width, weightIH: wih, biasIH: bih, recurrent: nil))
+            } else {
+                let wih = add("weight_ih_l\(l)", [gates, width])
+                let whh = add("weight_hh_l\(l)", [gates, config.hiddenSize])
+                let bih = add("bias_ih_l\(l)", [gates])
+                let bhh = add("bias_hh_l\(l)", [gates])
+                layers.append(Layer(inputWidth: width, weightIH: wih, biasIH: bih, recurrent: Layer.Recurrent(weight: whh, bias: bhh)))
+            }
         }
         if config.head != .none {
             headWeight = add("head_weight", [config.outputSize, config.hiddenSize])

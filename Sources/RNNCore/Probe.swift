@@ -43,18 +43,23 @@ public struct ProbeReport: Sendable {
     public let gates: [[GateActivity]]
     /// Per layer, dL/dh_t: the total gradient through all later steps and layers.
     public let hiddenGradients: [UnitMatrix]
+    /// Per layer, the min cells' decay a_t of h_{t-1} (1 - z_t for minGRU, f'_t for
+    /// minLSTM): ∂h_t/∂h_{t-1} exactly, so a unit remembers for about -1/ln(a) steps.
+    /// Empty for the other cells.
+    public let decays: [UnitMatrix]
     /// The head's output: `[O]` for a last-step head, `[T][O]` for an every-step one.
     public let predictions: [Float]
     public let loss: Double
 
     public init(
-        hidden: [UnitMatrix], cell: [UnitMatrix], gates: [[GateActivity]], hiddenGradients: [UnitMatrix], predictions: [Float],
-        loss: Double
+        hidden: [UnitMatrix], cell: [UnitMatrix], gates: [[GateActivity]], hiddenGradients: [UnitMatrix],
+        decays: [UnitMatrix] = [], predictions: [Float], loss: Double
     ) {
         self.hidden = hidden
         self.cell = cell
         self.gates = gates
         self.hiddenGradients = hiddenGradients
+        self.decays = decays
         self.predictions = predictions
         self.loss = loss
     }
@@ -95,10 +100,12 @@ extension RecurrentNetwork {
         }
         let gateWidth = config.cell.gateCount * h
         var hidden = [UnitMatrix](), cell = [UnitMatrix](), gates = [[GateActivity]](), gradients = [UnitMatrix]()
+        var decays = [UnitMatrix]()
         for buffers in shard.layers {
             hidden.append(matrix(buffers.hidden.pointer + h, width: h))
             gradients.append(matrix(buffers.dHidden.pointer + h, width: h))
             if config.cell.hasCellState { cell.append(matrix(buffers.cell.pointer + h, width: h)) }
+            if config.cell.isLinearRecurrence { decays.append(matrix(buffers.decay.pointer, width: h)) }
             gates.append(
                 config.cell.gateNames.enumerated().map { block, name in
                     let activations = matrix(buffers.gates.pointer, width: gateWidth, offset: block * h)
@@ -109,7 +116,7 @@ extension RecurrentNetwork {
         }
         let predictionCount = config.head == .none ? 0 : (config.head == .everyStep ? steps : 1) * config.outputSize
         return ProbeReport(
-            hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients,
+            hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, decays: decays,
             predictions: Array(UnsafeBufferPointer(start: shard.headOutput.pointer, count: predictionCount)), loss: loss)
     }
 
@@ -119,6 +126,8 @@ extension RecurrentNetwork {
         let candidate = gate == "g" || gate == "n"  // act(.), not a sigmoid
         let saturated: (Float) -> Bool
         switch (candidate, config.activation) {
+        case _ where config.cell.isLinearRecurrence && gate == "h":
+            saturated = { $0 < 0.05 }  // g(x) is linear above zero: only its sigmoid side flattens
         case (false, _): saturated = { $0 < 0.1 || $0 > 0.9 }
         case (true, .tanh): saturated = { abs($0) > 0.9 }
         case (true, .relu): saturated = { $0 == 0 }

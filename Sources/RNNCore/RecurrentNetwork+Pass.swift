@@ -79,8 +79,11 @@ extension RecurrentNetwork {
     /// shards by sequence would each stream all of it every step, where shared
     /// units stream half each. A lone sequence has no other way to use two cores.
     /// Several sequences need units in whole panels (hidden a multiple of 16).
+    /// The min cells have no W_hh and meet only a few times a layer: a lone sequence
+    /// is shared (by time steps: the scan's chunks), more are split by sequences.
     private func shouldShareUnits(batch: Int) -> Bool {
         let h = config.hiddenSize
+        if config.cell.isLinearRecurrence { return batch == 1 }
         guard config.cell.gateCount * h * h >= 1 << 18 else { return false }
         return batch == 1 || h % RecurrentNetwork.panelWidth == 0
     }

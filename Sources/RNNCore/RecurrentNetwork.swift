@@ -65,6 +65,13 @@ public final class RecurrentNetwork: ShardWork {
 
     // MARK: Parameters
 
+    /// How the min cells' recurrence runs over time: the parallel scan (the default)
+    /// or step by step, the reference it is checked against. Other cells ignore it.
+    public var recurrenceForm: RecurrenceForm {
+        get { storage.recurrenceForm }
+        set { storage.recurrenceForm = newValue }
+    }
+
     /// Number of trainable values.
     public var parameterCount: Int { storage.layout.totalCount }
 

@@ -9,7 +9,11 @@ extension Shard {
     /// over all steps per layer for the weight and input gradients.
     func backward(_ pass: PassInputs, wantInputGradient: Bool, part: Partition) {
         for l in stride(from: storage.config.layers - 1, through: 0, by: -1) {
-            backwardThroughTime(l, part: part)
+            if storage.config.cell.isLinearRecurrence {
+                backwardLinearLayer(l, part: part)
+            } else {
+                backwardThroughTime(l, part: part)
+            }
             part.sync()
             accumulateWeightGradients(l, part: part)
             if l > 0 {
@@ -61,6 +65,8 @@ extension Shard {
                 squares[t] = rk_gru_backward(
                     r32, h32, count, stepGates + u0, buffers.gruHn.pointer + t * rows * h + u0,
                     hidden + t * rows * h + u0, dh + u0, dPrevious + u0, stepDGates + u0, stepDRecurrent + u0, relu)
+            case .minGRU, .minLSTM:
+                preconditionFailure("the min cells' layers run in Shard+LinearRecurrence")
             }
             part.sync()  // every unit's gate gradients feed every unit's dL/dh_{t-1}
             if rows == 1 {
@@ -73,7 +79,7 @@ extension Shard {
         }
     }
 
-    /// dW_ih, dW_hh, db_ih, db_hh of layer l from the gate gradients of all steps;
+    /// dW_ih, db_ih (and, where the cell has them, dW_hh, db_hh) of layer l from the gate gradients of all steps;
     /// shared threads take a share of the gate rows each.
     private func accumulateWeightGradients(_ l: Int, part: Partition) {
         let config = storage.config
@@ -90,11 +96,12 @@ extension Shard {
             transposeA: true, m: n, n: spec.inputWidth, k: count, a: dInputSide, lda: gateWidth,
             b: layerInput(l, dropout: true), ldb: spec.inputWidth, beta: 0,
             c: gradients + spec.weightIH + g0 * spec.inputWidth, ldc: spec.inputWidth)
+        rk_column_sums(Int32(count), Int32(n), dInputSide, Int32(gateWidth), gradients + spec.biasIH + g0, 0)
+        guard let recurrent = spec.recurrent else { return }  // the min cells: no W_hh, no b_hh
         BLAS.gemm(
             transposeA: true, m: n, n: h, k: count, a: dRecurrentSide, lda: gateWidth, b: buffers.hidden.pointer,
-            ldb: h, beta: 0, c: gradients + spec.weightHH + g0 * h, ldc: h)
-        rk_column_sums(Int32(count), Int32(n), dInputSide, Int32(gateWidth), gradients + spec.biasIH + g0, 0)
-        rk_column_sums(Int32(count), Int32(n), dRecurrentSide, Int32(gateWidth), gradients + spec.biasHH + g0, 0)
+            ldb: h, beta: 0, c: gradients + recurrent.weight + g0 * h, ldc: h)
+        rk_column_sums(Int32(count), Int32(n), dRecurrentSide, Int32(gateWidth), gradients + recurrent.bias + g0, 0)
     }
 
     /// dL/d(input of layer l) = dgates * W_ih, `[T][rows][width]`; shared threads

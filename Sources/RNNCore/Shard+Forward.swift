@@ -15,7 +15,11 @@ extension Shard {
                 if l > 0 { prepareInput(layer: l, pass: pass) }
             }
             part.sync()
-            forwardLayer(l, part: part)
+            if config.cell.isLinearRecurrence {
+                forwardLinearLayer(l, part: part)
+            } else {
+                forwardLayer(l, part: part)
+            }
             if part.isLead {
                 let final = (l * pass.batch + firstRow) * h
                 (pass.finalHidden + final).update(from: layers[l].hidden.pointer + steps * rows * h, count: rows * h)
@@ -76,7 +80,7 @@ extension Shard {
     /// The input projection of every step at once, biases included (for GRU only
     /// b_ih: b_hh belongs inside r * (W_hn h + b_hn)), into the layer's gates. Alone,
     /// one GEMM over all gates; shared, one per gate block over this part's units.
-    private func projectInputs(layer l: Int, units: Range<Int>, part: Partition) {
+    func projectInputs(layer l: Int, units: Range<Int>, part: Partition) {
         let config = storage.config
         let spec = storage.layout.layers[l]
         let weights = storage.parameters.pointer
@@ -87,7 +91,7 @@ extension Shard {
             let column = part.count == 1 ? 0 : block * h + units.lowerBound
             let width = part.count == 1 ? gateWidth : units.count
             guard width > 0 else { continue }
-            let biasHH = config.cell == .gru ? nil : UnsafePointer(weights + spec.biasHH + column)
+            let biasHH = config.cell == .gru ? nil : spec.recurrent.map { UnsafePointer(weights + $0.bias + column) }
             rk_fill_rows(
                 Int32(steps * rows), Int32(width), weights + spec.biasIH + column, biasHH, gates + column,
                 Int32(gateWidth))
@@ -146,6 +150,8 @@ extension Shard {
                 rk_gru_forward(
                     r32, h32, count, stepGates + u0, recurrent + u0, weights + spec.biasHH + u0, previous + u0,
                     buffers.gruHn.pointer + t * rows * h + u0, next + u0, relu)
+            case .minGRU, .minLSTM:
+                preconditionFailure("the min cells' layers run in Shard+LinearRecurrence")
             }
             part.sync()
         }

@@ -43,6 +43,8 @@ final class Shard {
         var dGatesRecurrent = GrowableBuffer<Float>()
         /// dL/dx for the first layer, when asked for.
         var dInput = GrowableBuffer<Float>()
+        /// The min cells' decay a_t of h_{t-1}, `[T][rows][H]`.
+        var decay = GrowableBuffer<Float>()
     }
 
     let storage: ModelStorage
@@ -60,6 +62,11 @@ final class Shard {
     var headInput = GrowableBuffer<Float>()
     var headOutput = GrowableBuffer<Float>()
     var dHeadOutput = GrowableBuffer<Float>()
+
+    /// The min cells' parallel scan: per chunk of time steps, the product of its
+    /// decays and the true state at its end, `[chunks][rows][H]`.
+    var scanProducts = GrowableBuffer<Float>()
+    var scanCarries = GrowableBuffer<Float>()
 
     var firstRow = 0
     var rows = 0
@@ -103,9 +110,17 @@ final class Shard {
                 _ = buffers.gruRecurrent.reserve(rows * gates)
                 _ = buffers.dGatesRecurrent.reserve(steps * rows * gates)
             }
+            if config.cell.isLinearRecurrence {
+                _ = buffers.decay.reserve(steps * rows * h)
+            }
             if l == 0 && wantInputGradient {
                 _ = buffers.dInput.reserve(steps * rows * width)
             }
+        }
+        if config.cell.isLinearRecurrence {
+            let chunks = storage.scanChunks(steps: steps).count
+            _ = scanProducts.reserve(chunks * rows * h)
+            _ = scanCarries.reserve(chunks * rows * h)
         }
         _ = hiddenSquares.reserve(config.layers * steps)
         _ = partnerSquares.reserve(config.layers * steps)

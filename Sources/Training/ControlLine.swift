@@ -61,8 +61,8 @@ public enum ControlLine {
         Verb(.reset, "[SEED]", 0...1, example: ["7"]) { a throws(Problem) in
             .resetWeights(seed: a.count == 0 ? nil : try a.value(0, "a seed") { UInt64($0) })
         },
-        Verb(.model, word: "cell", "rnn|lstm|gru", 1...1, example: ["lstm"]) { a throws(Problem) in
-            .changeModel(cell: try a.value(0, "rnn, lstm or gru") { CellKind(rawValue: $0) }, hiddenSize: nil)
+        Verb(.model, word: "cell", "rnn|lstm|gru|mingru|minlstm", 1...1, example: ["lstm"]) { a throws(Problem) in
+            .changeModel(cell: try a.value(0, CellKind.choices) { CellKind(rawValue: $0) }, hiddenSize: nil)
         },
         Verb(.model, word: "hidden", "N", 1...1, example: ["128"]) { a throws(Problem) in
             .changeModel(cell: nil, hiddenSize: try a.value(0, "a number of units") { Int($0) })

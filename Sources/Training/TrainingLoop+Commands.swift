@@ -263,7 +263,7 @@ extension TrainingLoop {
 
 
     private func describe(_ config: ModelConfig) -> String {
-        "\(config.cell.rawValue.uppercased())(\(config.hiddenSize))" + (config.layers > 1 ? " x\(config.layers)" : "")
+        "\(config.cell.displayName)(\(config.hiddenSize))" + (config.layers > 1 ? " x\(config.layers)" : "")
     }
 }
 

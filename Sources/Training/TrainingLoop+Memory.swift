@@ -18,7 +18,7 @@ extension TrainingLoop {
         let layers = model.layers > 1 ? " x\(model.layers)" : ""
         try MemoryLimit.check(
             need.total, limit: limit, setting: setting,
-            what: "\(model.cell.rawValue.uppercased())(\(model.hiddenSize))\(layers) with batches of \(batch) × \(steps) steps",
+            what: "\(model.cell.displayName)(\(model.hiddenSize))\(layers) with batches of \(batch) × \(steps) steps",
             detail: "parameters, gradients and optimizer state \(MemoryFootprint.describe(need.parameters)), "
                 + "activations \(MemoryFootprint.describe(need.activations))")
     }

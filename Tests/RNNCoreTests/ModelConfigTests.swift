@@ -29,7 +29,7 @@ import Testing
 
     @Test func unknownNamesDoNotParse() {
         #expect(CellKind(rawValue: "transformer") == nil)
-        #expect(CellKind.allCases.map(\.rawValue) == ["rnn", "lstm", "gru"])
+        #expect(CellKind.allCases.map(\.rawValue) == ["rnn", "lstm", "gru", "mingru", "minlstm"])
     }
 
     @Test func layoutUsesPyTorchNamesAndShapes() {

@@ -77,8 +77,23 @@ struct ReferenceModel {
                 newH[u] = (1 - z) * candidate + z * h[u]
             }
             return (newH, c)
+        case .minGRU:
+            let k = (0..<2).map(input)
+            return ((0..<n).map { u in
+                let z = sigmoid(k[0][u])
+                return (1 - z) * h[u] + z * candidate(k[1][u])
+            }, c)
+        case .minLSTM:
+            let k = (0..<3).map(input)
+            return ((0..<n).map { u in
+                let f = sigmoid(k[0][u]), i = sigmoid(k[1][u])
+                return f / (f + i) * h[u] + i / (f + i) * candidate(k[2][u])
+            }, c)
         }
     }
+
+    /// The min cells' g(x): x + 0.5 for x >= 0, sigmoid(x) below.
+    private func candidate(_ x: Double) -> Double { x >= 0 ? x + 0.5 : sigmoid(x) }
 
     private func headLoss(_ p: [Double], outputs: [Double], _ batch: SequenceBatch, outputMask: [Double]?) -> Double {
         let (steps, size, h, o) = (batch.steps, batch.size, config.hiddenSize, config.outputSize)

@@ -28,7 +28,7 @@ import Testing
         let paused = try tmux.waitForScreen("the pause") { $0[0].hasSuffix("● paused") }
         let step = try #require(Tmux.step(paused))
         try tmux.send("m", literal: true)
-        let changed = try tmux.waitForScreen("the new model and its mark") { Self.marker("m", in: $0) != nil && $0[0].contains("RNN(") }
+        let changed = try tmux.waitForScreen("the new model and its mark") { Self.marker("m", in: $0) != nil && $0[0].contains("minGRU(") }
         let (column, axis) = try #require(Self.marker("m", in: changed))
         // The axis spans 0 to a round number past the last step; two dots a column.
         let range = ChartWindow.wholeRange(upTo: Double(step))

@@ -10,3 +10,4 @@
 #include "gru_cell.h"
 #include "vector_ops.h"
 #include "optimizers.h"
+#include "min_cells.h"

@@ -96,6 +96,37 @@ double rk_gru_backward(int rows, int h, int count, const float *gates, const flo
                        const float *h_prev, const float *dh, float *dh_prev,
                        float *dgx, float *dgh, int relu);
 
+/// minGRU over `rows` rows (every time step of a layer at once). `gates` holds the
+/// input projections z, h on entry and z, g(k_h) on return; writes the decay
+/// a = 1 - z to `decay` and b = z * g(k_h) to `values` (`[rows][h]` each).
+void rk_mingru_forward(int rows, int h, int count, float *gates, float *decay, float *values);
+
+/// minLSTM over `rows` rows: projections f, i, h in `gates` become f, i, g(k_h);
+/// writes a = f / (f + i) to `decay` and b = i / (f + i) * g(k_h) to `values`.
+void rk_minlstm_forward(int rows, int h, int count, float *gates, float *decay, float *values);
+
+/// minGRU backward, one step: from the total dL/dh_t in `dh` and h_{t-1}, the
+/// gradients of the pre-activations z, h into `dgates`. Returns sum(dh^2).
+double rk_mingru_backward(int rows, int h, int count, const float *gates, const float *h_prev,
+                          const float *dh, float *dgates);
+
+/// minLSTM backward, one step, as `rk_mingru_backward` for blocks f, i, h.
+double rk_minlstm_backward(int rows, int h, int count, const float *gates, const float *h_prev,
+                           const float *dh, float *dgates);
+
+/// One chunk of the scan x_s = a_s * x_{s-1} + x_s for s = 0..steps-1, in place, with
+/// element s at `x + s * x_step` and its coefficient at `a + s * a_step` (steps may be
+/// negative: a backward scan). x_{-1} is `previous`, or zero when NULL (a chunk that
+/// does not know what comes before it yet). Writes the product of the chunk's
+/// coefficients to `product` when not NULL.
+void rk_scan_chunk(int steps, int rows, int h, int count, const float *a, ptrdiff_t a_step, float *x,
+                   ptrdiff_t x_step, const float *previous, float *product);
+
+/// Completes a chunk scanned from zero once what comes before it is known:
+/// x_s += (a_0 * ... * a_s) * carry.
+void rk_scan_fix(int steps, int rows, int h, int count, const float *a, ptrdiff_t a_step, float *x,
+                 ptrdiff_t x_step, const float *carry);
+
 /// SGD, PyTorch's rule: with momentum, buffer = g on the `first` step and
 /// momentum*buffer + g after; p -= lr * (nesterov ? g + momentum*buffer : buffer).
 void rk_sgd(size_t n, float *p, const float *g, float *buffer, float lr, float momentum, int nesterov, int first,

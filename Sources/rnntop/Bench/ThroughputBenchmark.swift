@@ -39,7 +39,7 @@ func checkBenchMemory(_ config: ModelConfig, batch: Int, steps: Int, sequenceSte
     let inputs = 4 * Double(batch) * Double(sequenceSteps ?? steps) * Double(config.inputSize)
     try MemoryLimit.check(
         need.total + inputs, limit: MemoryLimit.machine, setting: "bench",
-        what: "\(config.cell.rawValue.uppercased())(\(config.hiddenSize)) with batches of \(batch) × \(sequenceSteps ?? steps) steps")
+        what: "\(config.cell.displayName)(\(config.hiddenSize)) with batches of \(batch) × \(sequenceSteps ?? steps) steps")
 }
 
 /// How long to warm up and how to cut the timed work into blocks.

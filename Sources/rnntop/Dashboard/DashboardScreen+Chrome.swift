@@ -8,7 +8,7 @@ extension DashboardScreen {
     func drawHeader(_ buffer: inout Buffer, _ area: Rect) {
         let s = snapshot
         let training = s.settings.training
-        let model = "\(s.model.cell.rawValue.uppercased())(\(s.model.hiddenSize), \(s.model.activation.rawValue))"
+        let model = s.model.cellSummary
             + (s.model.layers > 1 ? "x\(s.model.layers)" : "")
         // Segments in reading order, each with a priority: the least important
         // (highest number) go first when the row is too narrow.

@@ -93,7 +93,7 @@ struct ReplayCommand: ParsableCommand {
         let changes = run.models.isEmpty ? "" : " (after \(run.models.count) model change\(run.models.count == 1 ? "" : "s"))"
         var lines = [
             "\(path): \(header.program), \(header.taskName ?? header.settings.task.kind.rawValue), "
-                + "\(model.cell.rawValue.uppercased())(\(model.hiddenSize), \(model.activation.rawValue))\(changes), "
+                + model.cellSummary + "\(changes), "
                 + (header.missing.contains("parameters") ? "parameters unknown" : "\(Format.count(last.parameterCount)) parameters")
                 + (header.missing.contains("seed") ? ", seed unknown" : ", seed \(header.settings.seed)"),
             "to step \(Format.count(run.lastStep)): \(Format.count(steps)) step records, \(run.evaluations.count) validations, "

@@ -111,7 +111,7 @@ struct HeadlessRunner {
     private static func model(_ snapshot: Snapshot) -> String {
         let config = snapshot.model, training = snapshot.settings.training
         let layers = config.layers == 1 ? "" : " x\(config.layers)"
-        var model = "\(config.cell.rawValue.uppercased())(\(config.hiddenSize), \(config.activation.rawValue))\(layers)"
+        var model = config.cellSummary + layers
         if config.outputDropout > 0 { model += " -> Dropout(\(config.outputDropout))" }
         model += " -> Dense(\(config.outputSize), \(config.head == .everyStep ? "every step" : "last step"))"
         return "\(model), \(snapshot.parameterCount) parameters; "

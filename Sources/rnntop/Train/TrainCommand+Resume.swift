@@ -17,7 +17,7 @@ extension TrainCommand {
         guard contradictions.isEmpty else {
             throw InputError(
                 file: resume,
-                problem: "holds a \(saved.model.cell.rawValue.uppercased())(\(saved.model.hiddenSize)) run on "
+                problem: "holds a \(saved.model.cell.displayName)(\(saved.model.hiddenSize)) run on "
                     + "\(saved.settings.task.kind.rawValue); \(contradictions.joined(separator: ", ")) asks for another "
                     + "(a resumed run keeps its model, data and random stream: leave these out, or start a new run)")
         }

@@ -32,7 +32,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fill gaps in a CSV series instead of refusing them: previous or linear.")
     var fill: FillMethod?
 
-    @Option(help: "Recurrent cell: rnn, lstm or gru; a list (rnn,lstm,gru) trains one run per value, side by side.")
+    @Option(
+        help: "Recurrent cell: rnn, lstm, gru, mingru or minlstm (the last two: linear recurrences trained by parallel scan); a list (rnn,lstm,mingru) trains one run per value, side by side.")
     var cell: ValueList<CellKind>?
 
     @Option(help: "Activation of the cell: tanh or relu (or a list).")

@@ -183,7 +183,7 @@ public struct RecordedRun: Sendable {
             probe: probe?.report,
             probeStep: probe?.step ?? 0,
             modelChanges: models.filter { $0.step <= step }.map {
-                .init(step: $0.step, description: "\($0.model.cell.rawValue.uppercased())(\($0.model.hiddenSize))")
+                .init(step: $0.step, description: "\($0.model.cell.displayName)(\($0.model.hiddenSize))")
             },
             markers: shownEvents.compactMap { event in event.changesTraining ? event.kind.map { .init(step: event.step, kind: $0) } : nil },
             canRollBack: false, textSample: samples.last { $0.step <= step }?.text, unknownSettings: unknown,

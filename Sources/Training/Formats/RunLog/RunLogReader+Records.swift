@@ -127,7 +127,7 @@ extension RunLogReader {
                     GateActivity(name: name, activations: try matrix(gate["activations"], "gates"), saturation: try number(gate["saturation"], "saturation")))
             }
             guard layerGates.map(\.name) == model.cell.gateNames else {
-                throw problem("a probe's gates are not the \(model.cell.rawValue.uppercased()) cell's", field: "gates")
+                throw problem("a probe's gates are not the \(model.cell.displayName) cell's", field: "gates")
             }
             gates.append(layerGates)
         }
