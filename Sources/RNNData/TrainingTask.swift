@@ -14,10 +14,11 @@ public protocol TrainingTask: AnyObject {
     /// The fixed validation set, in batches.
     var validation: [SequenceBatch] { get }
 
-    /// The loss on the validation set, without dropout. By default the batches'
-    /// losses weighted by their sizes, each from a zero state; a text measures it as
-    /// training sees it, with the state carried through the held-out text.
-    func validationLoss(of network: RecurrentNetwork) -> Double
+    /// The loss (and a classifier's accuracy) on the validation set, without
+    /// dropout. By default the batches' losses weighted by their sizes, each from a
+    /// zero state; a text measures it as training sees it, with the state carried
+    /// through the held-out text.
+    func validationScore(of network: RecurrentNetwork) -> ValidationScore
     /// One fixed sequence (with its targets) for the probe heatmaps.
     var probe: SequenceBatch { get }
     /// Notes for the user about the data (a column ignored, bytes instead of text).
@@ -96,10 +97,14 @@ public struct Baseline: Sendable, Equatable, Codable {
     public var loss: Double
     /// "always predict 1", "persistence (next = last)", ...
     public var predictor: String
+    /// A classifier's chance level: the fraction of scored positions the same
+    /// predictor gets right (1/V for a uniform guess); nil for a regression.
+    public var accuracy: Double?
 
-    public init(loss: Double, predictor: String) {
+    public init(loss: Double, predictor: String, accuracy: Double? = nil) {
         self.loss = loss
         self.predictor = predictor
+        self.accuracy = accuracy
     }
 }
 
@@ -144,7 +149,7 @@ public struct TaskDefaults: Sendable, Equatable, Codable {
 
 /// The tasks rnntop knows.
 public enum TaskKind: String, CaseIterable, Sendable, Codable {
-    case adding, copy, sine, seed, csv, text
+    case adding, copy, selectiveCopy = "selective-copy", sine, seed, csv, text
 }
 
 /// What the user said about the task on the command line.
@@ -214,6 +219,9 @@ public func makeTask(
         return try GeneratedTask(AddingSequences(steps: steps), generator: &generator, memoryLimit: memoryLimit)
     case .copy:
         return try GeneratedTask(CopySequences(delay: options.sequenceLength ?? 20), generator: &generator, memoryLimit: memoryLimit)
+    case .selectiveCopy:
+        let source = try SelectiveCopySequences(steps: options.sequenceLength ?? SelectiveCopySequences.defaultSteps)
+        return try GeneratedTask(source, generator: &generator, memoryLimit: memoryLimit)
     case .sine:
         return try GeneratedTask(SineSequences(steps: options.sequenceLength ?? 40), generator: &generator, memoryLimit: memoryLimit)
     case .csv: return try CSVSeriesTask(options: options, memoryLimit: memoryLimit)
