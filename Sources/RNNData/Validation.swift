@@ -33,10 +33,23 @@ extension TrainingTask {
 
     /// The model settings for this task with the defaults' cell and sizes.
     public func modelConfig(from settings: TaskDefaults) -> ModelConfig {
+        shape.modelConfig(from: settings)
+    }
+
+    /// The validation batch with the most time steps in all: the largest pass a
+    /// validation makes, which the memory must hold as a training step's.
+    public var largestValidationBatch: (sequences: Int, steps: Int) {
+        validation.map { ($0.size, $0.steps) }.max { $0.0 * $0.1 < $1.0 * $1.1 } ?? (0, 0)
+    }
+}
+
+extension TaskShape {
+    /// The model settings for a task of this shape with the defaults' cell and sizes.
+    public func modelConfig(from settings: TaskDefaults) -> ModelConfig {
         ModelConfig(
-            cell: settings.cell, activation: settings.activation, inputSize: shape.inputSize,
-            hiddenSize: settings.hiddenSize, layers: settings.layers, outputSize: shape.outputSize, head: shape.head,
-            loss: shape.loss, dropout: settings.dropout, outputDropout: settings.outputDropout,
+            cell: settings.cell, activation: settings.activation, inputSize: inputSize,
+            hiddenSize: settings.hiddenSize, layers: settings.layers, outputSize: outputSize, head: head,
+            loss: loss, dropout: settings.dropout, outputDropout: settings.outputDropout,
             initialization: settings.initialization)
     }
 }

@@ -11,10 +11,19 @@ extension TrainingLoop {
         _ model: ModelConfig, optimizer: OptimizerKind, batch: Int, steps: Int, task: any TrainingTask, limit: Double,
         setting: String
     ) throws(ConfigError) {
-        let evaluation = task.validation.map { (sequences: $0.size, steps: $0.steps) }.max { $0.sequences * $0.steps < $1.sequences * $1.steps }
+        try checkMemory(
+            model, optimizer: optimizer, batch: batch, steps: steps, evaluation: task.largestValidationBatch, limit: limit,
+            setting: setting)
+    }
+
+    /// Refuses `model` as above, with its largest validation batch given: a task's
+    /// plan checked before its data is drawn.
+    static func checkMemory(
+        _ model: ModelConfig, optimizer: OptimizerKind, batch: Int, steps: Int, evaluation: (sequences: Int, steps: Int),
+        limit: Double, setting: String
+    ) throws(ConfigError) {
         let need = MemoryFootprint(
-            config: model, optimizerStates: optimizer.stateNames.count, batch: batch, steps: steps,
-            evaluation: evaluation ?? (0, 0))
+            config: model, optimizerStates: optimizer.stateNames.count, batch: batch, steps: steps, evaluation: evaluation)
         let layers = model.layers > 1 ? " x\(model.layers)" : ""
         try MemoryLimit.check(
             need.total, limit: limit, setting: setting,

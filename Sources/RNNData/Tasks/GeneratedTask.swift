@@ -31,8 +31,11 @@ final class GeneratedTask<Source: SequenceSource>: TrainingTask {
     private var slots = BatchSlots()
 
     /// Draws the validation set and the probe; refuses them first when they would
-    /// not fit in `memoryLimit` bytes (a very long `--seq-len`).
-    init(_ source: Source, generator: inout RandomGenerator, memoryLimit: Double) throws(ConfigError) {
+    /// not fit in `memoryLimit` bytes (a very long `--seq-len`), or when `checkPlan`
+    /// refuses the task's shape.
+    init(
+        _ source: Source, generator: inout RandomGenerator, memoryLimit: Double, checkPlan: TaskPlanCheck?
+    ) throws(ConfigError) {
         let steps = source.shape.steps
         let count = min(source.validationSize, max(100, Self.validationSteps / steps))
         let perBatch = max(32, Self.validationBatchSteps / steps)
@@ -40,6 +43,7 @@ final class GeneratedTask<Source: SequenceSource>: TrainingTask {
         try BatchShape.checkFixedData(
             sizes.map(source.batchShape) + [source.batchShape(size: 1)], limit: memoryLimit, setting: "seq-len",
             task: String(source.summary.prefix { $0 != ":" }))
+        try checkPlan?(source.shape, (sizes.max() ?? 0, steps))
         self.source = source
         shape = source.shape
         validation = sizes.map { size in
