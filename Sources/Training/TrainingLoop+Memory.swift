@@ -32,6 +32,40 @@ extension TrainingLoop {
                 + "activations \(MemoryFootprint.describe(need.activations))")
     }
 
+    /// The run's task and model, each checked: the model's settings, and the memory
+    /// training them on the task takes, which a generated task's plan is checked for
+    /// before its data is drawn. `model` is a checkpoint's, or nil for the settings'.
+    static func checkedTask(
+        _ settings: RunSettings, model saved: ModelConfig?, optimizer: OptimizerKind, limit: Double,
+        generator: inout RandomGenerator
+    ) throws -> (any TrainingTask, ModelConfig) {
+        let batch = settings.training.batchSize, lengthGiven = settings.task.sequenceLength != nil
+        let task = try makeTask(settings.task, generator: &generator, memoryLimit: limit) { shape, evaluation throws(ConfigError) in
+            let model = saved ?? shape.modelConfig(from: settings.training)
+            try model.validate()
+            try checkMemory(
+                model, optimizer: optimizer, batch: batch, steps: shape.steps, evaluation: evaluation, limit: limit,
+                setting: memorySetting(model, optimizer: optimizer, lengthGiven: lengthGiven, limit: limit))
+        }
+        try task.checkBatchSize(batch)
+        let model = saved ?? task.modelConfig(from: settings.training)
+        try model.validate()
+        try checkMemory(
+            model, optimizer: optimizer, batch: batch, steps: task.shape.steps, task: task, limit: limit,
+            setting: memorySetting(model, optimizer: optimizer, lengthGiven: lengthGiven, limit: limit))
+        return (task, model)
+    }
+
+    /// The setting a run too large for the memory is refused under at the start: the
+    /// length, when it was given (a --seq-len of 20,000) and the model's weights and
+    /// their state alone fit; else "memory" (the model or the batch).
+    static func memorySetting(_ model: ModelConfig, optimizer: OptimizerKind, lengthGiven: Bool, limit: Double) -> String {
+        guard lengthGiven else { return "memory" }
+        let weights = MemoryFootprint(
+            config: model, optimizerStates: optimizer.stateNames.count, batch: 0, steps: 0, evaluation: (0, 0)).parameters
+        return weights <= limit ? "seq-len" : "memory"
+    }
+
     /// The run as it is, with batches of `batchSize`.
     func checkMemory(batchSize: Int) throws(ConfigError) {
         try Self.checkMemory(

@@ -96,22 +96,10 @@ final class TrainingLoop {
         try settings.validate()
         var generator = RandomGenerator(seed: settings.seed)
         let optimizerSettings = checkpoint?.header.optimizer ?? settings.training.optimizer
-        // A run too large for the memory is the length's fault when the length was
-        // given (a --seq-len of 20,000), else the model's or the batch's.
-        let setting = settings.task.sequenceLength != nil ? "seq-len" : "memory"
-        task = try makeTask(settings.task, generator: &generator, memoryLimit: options.memoryLimit) { shape, evaluation throws(ConfigError) in
-            let model = checkpoint?.model ?? shape.modelConfig(from: settings.training)
-            try model.validate()
-            try Self.checkMemory(
-                model, optimizer: optimizerSettings.kind, batch: settings.training.batchSize, steps: shape.steps,
-                evaluation: evaluation, limit: options.memoryLimit, setting: setting)
-        }
-        try task.checkBatchSize(settings.training.batchSize)
-        let model = checkpoint?.model ?? task.modelConfig(from: settings.training)
-        try model.validate()
-        try Self.checkMemory(
-            model, optimizer: optimizerSettings.kind, batch: settings.training.batchSize, steps: task.shape.steps, task: task,
-            limit: options.memoryLimit, setting: setting)
+        let model: ModelConfig
+        (task, model) = try Self.checkedTask(
+            settings, model: checkpoint?.model, optimizer: optimizerSettings.kind, limit: options.memoryLimit,
+            generator: &generator)
         dataGenerator = generator
         var modelGenerator = RandomGenerator(seed: settings.seed &+ Self.modelSeedOffset)
         network = try RecurrentNetwork(config: model, generator: &modelGenerator)
