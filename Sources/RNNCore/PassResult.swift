@@ -16,8 +16,16 @@ public struct PassRecording: OptionSet, Sendable {
 public struct PassResult: Sendable {
     /// The loss: the batch mean (or the weighted sum for a model without a head).
     public let loss: Double
+    /// Cross-entropy only: the positions whose largest logit is the target's class,
+    /// and the positions scored (those whose target is not `Targets.ignored`).
+    public let correct: Int
+    public let scored: Int
     /// The tensors asked for with `record`.
     public let recorded: RecordedTensors?
+
+    /// The fraction of scored positions predicted right; nil when the loss scores no
+    /// classes (MSE), so a regression never shows an accuracy.
+    public var accuracy: Double? { scored > 0 ? Double(correct) / Double(scored) : nil }
 }
 
 /// Tensors copied out of a pass, in PyTorch's layouts.

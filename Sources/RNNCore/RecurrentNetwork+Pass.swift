@@ -23,16 +23,17 @@ extension RecurrentNetwork {
         let shardCount = sharedUnits ? 1 : min(batch.size, runner.capacity)
         if batch.size > shardCount { storage.packIfNeeded() }  // packed weights serve shards of several rows
 
-        let loss = passInputs(
+        let (loss, correct, scored) = passInputs(
             batch, initialState: initialState, carried: carried, finalHidden: finalHidden, finalCell: finalCell,
             dropout: training
-        ) { pass -> Double in
+        ) { pass -> (Double, Int, Int) in
             plan = PassPlan(
                 inputs: pass, shardCount: shardCount, sharedUnits: sharedUnits, gradients: gradients,
                 wantInputGradient: record.contains(.inputGradients))
             runner.run(sharedUnits ? 2 : shardCount, self)
             plan = nil
-            return shards[0..<shardCount].reduce(0) { $0 + $1.loss }
+            let used = shards[0..<shardCount]
+            return (used.reduce(0) { $0 + $1.loss }, used.reduce(0) { $0 + $1.correct }, used.reduce(0) { $0 + $1.scored })
         }
         if gradients {
             carriedBatch = batch.size
@@ -40,7 +41,7 @@ extension RecurrentNetwork {
             combineShards(shardCount, steps: batch.steps, sharedUnits: sharedUnits)
         }
         return PassResult(
-            loss: loss, recorded: record.isEmpty ? nil : collect(record, batch: batch, shards: shardCount))
+            loss: loss, correct: correct, scored: scored, recorded: record.isEmpty ? nil : collect(record, batch: batch, shards: shardCount))
     }
 
     /// What the shards of the pass in progress share; set only while they run.
@@ -115,6 +116,8 @@ extension RecurrentNetwork {
         finalHidden: UnsafeMutablePointer<Float>, finalCell: UnsafeMutablePointer<Float>, dropout: Bool,
         _ body: (PassInputs) -> R
     ) -> R {
+        var scoredClasses = 0
+        if case .classes(let classes) = batch.targets { scoredClasses = classes.count { $0 != Targets.ignored } }
         func make(
             _ values: UnsafePointer<Float>?, _ classes: UnsafePointer<Int32>?, _ hidden: UnsafePointer<Float>?,
             _ cell: UnsafePointer<Float>?
@@ -123,8 +126,8 @@ extension RecurrentNetwork {
                 body(
                     PassInputs(
                         steps: batch.steps, batch: batch.size, inputs: inputs.baseAddress!, targetValues: values,
-                        targetClasses: classes, initialHidden: hidden, initialCell: cell, finalHidden: finalHidden,
-                        finalCell: finalCell, dropout: dropout))
+                        targetClasses: classes, scoredClasses: scoredClasses, initialHidden: hidden, initialCell: cell,
+                        finalHidden: finalHidden, finalCell: finalCell, dropout: dropout))
             }
         }
         func withState(_ values: UnsafePointer<Float>?, _ classes: UnsafePointer<Int32>?) -> R {
@@ -163,7 +166,8 @@ extension RecurrentNetwork {
         case .classes(let classes):
             precondition(config.head != .none && config.loss == .crossEntropy, "class targets need cross-entropy")
             precondition(classes.count == rows, "targets have the wrong count")
-            precondition(classes.allSatisfy { $0 >= 0 && Int($0) < config.outputSize }, "class out of range")
+            precondition(
+                classes.allSatisfy { ($0 >= 0 && Int($0) < config.outputSize) || $0 == Targets.ignored }, "class out of range")
         }
     }
 }

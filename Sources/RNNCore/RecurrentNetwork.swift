@@ -165,9 +165,14 @@ public final class RecurrentNetwork: ShardWork {
 
     /// The loss on `batch` without dropout or gradients (validation).
     public func evaluate(_ batch: SequenceBatch, initialState: InitialState = .zeros) -> Double {
+        evaluation(of: batch, initialState: initialState).loss
+    }
+
+    /// The loss and, for cross-entropy, the positions predicted right, on `batch`
+    /// without dropout or gradients: validation of a classifier.
+    public func evaluation(of batch: SequenceBatch, initialState: InitialState = .zeros) -> PassResult {
         var unused = RandomGenerator(seed: 0)
-        return run(batch, training: false, initialState: initialState, gradients: false, record: [],
-                   generator: &unused).loss
+        return run(batch, training: false, initialState: initialState, gradients: false, record: [], generator: &unused)
     }
 
     /// ‖dL/dh_t‖ of `layer` at `step` in the last `computeGradients`: the total

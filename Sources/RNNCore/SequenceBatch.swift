@@ -30,8 +30,13 @@ public enum Targets: Sendable {
     /// sum(output * weights), `[T][B][H]`.
     case values([Float])
     /// Class indices in 0..<O: `[B]` for a last-step head, `[T][B]` for an every-step
-    /// head.
+    /// head; `Targets.ignored` at a position the loss does not score.
     case classes([Int32])
+
+    /// The class of a position that is not scored: it adds nothing to the loss, its
+    /// gradient or the accuracy, and the loss is the mean over the scored positions
+    /// (PyTorch's `ignore_index`, with its default value).
+    public static let ignored: Int32 = -100
 }
 
 /// The final states of a batch's sequences, to continue them later.

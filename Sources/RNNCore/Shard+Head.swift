@@ -12,6 +12,7 @@ extension Shard {
         let top = layers[config.layers - 1]
         let outputs = top.hidden.pointer + rows * h  // h_1 ... h_T, [T][rows][H]
         let dOutputs = top.dHidden.pointer + rows * h
+        (correct, scored) = (0, 0)
         if wantGradients { dOutputs.update(repeating: 0, count: steps * rows * h) }
 
         guard config.head != .none else {
@@ -112,19 +113,28 @@ extension Shard {
     }
 
     /// Softmax cross-entropy: log-sum-exp shifted by the row maximum, so large logits
-    /// do not overflow.
+    /// do not overflow. The mean is over the batch's scored positions; a position
+    /// whose target is `Targets.ignored` gets no loss and a zero gradient. Counts the
+    /// scored positions whose largest logit (the first, on a tie) is the target's.
     private func crossEntropy(_ pass: PassInputs, everyStep: Bool, gradient: UnsafeMutablePointer<Float>) {
         let o = storage.config.outputSize
         let headRows = (everyStep ? steps : 1) * rows
-        let count = Double((everyStep ? steps : 1) * pass.batch)
+        let count = Double(max(pass.scoredClasses, 1))
         let classes = pass.targetClasses!
         let logits = headOutput.pointer
         var sum = 0.0
         for row in 0..<headRows {
             let z = logits + row * o, g = gradient + row * o
-            let target = Int(classes[targetRow(row, batch: pass.batch)])
-            var largest = z[0]
-            for j in 1..<o { largest = max(largest, z[j]) }
+            let label = classes[targetRow(row, batch: pass.batch)]
+            guard label != Targets.ignored else {
+                g.update(repeating: 0, count: o)
+                continue
+            }
+            let target = Int(label)
+            var largest = z[0], predicted = 0
+            for j in 1..<o where z[j] > largest { (largest, predicted) = (z[j], j) }
+            scored += 1
+            if predicted == target { correct += 1 }
             for j in 0..<o { g[j] = z[j] - largest }
             rk_exp(o, g, g)
             var total = 0.0

@@ -6,6 +6,9 @@ struct PassInputs {
     let inputs: UnsafePointer<Float>
     let targetValues: UnsafePointer<Float>?
     let targetClasses: UnsafePointer<Int32>?
+    /// Class targets of the whole batch that are scored (not `Targets.ignored`): what
+    /// the cross-entropy's mean divides by.
+    let scoredClasses: Int
     /// `[L][B][H]` each; nil for zeros.
     let initialHidden: UnsafePointer<Float>?
     let initialCell: UnsafePointer<Float>?
@@ -58,6 +61,9 @@ final class Shard {
     var partnerSquares = GrowableBuffer<Double>()
     /// The shard's part of the loss (already divided by the whole batch's count).
     var loss: Double = 0
+    /// Cross-entropy: this shard's positions predicted right and positions scored.
+    var correct = 0
+    var scored = 0
     /// Head input (after output dropout), head output and its gradient.
     var headInput = GrowableBuffer<Float>()
     var headOutput = GrowableBuffer<Float>()

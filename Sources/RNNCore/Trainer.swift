@@ -3,6 +3,9 @@ import CKernels
 /// One training step's figures: what the dashboard plots and the log records.
 public struct StepSummary: Sendable, Equatable {
     public var loss: Double
+    /// Cross-entropy: the fraction of the batch's scored positions predicted right;
+    /// nil for a regression.
+    public var accuracy: Double?
     /// Global L2 norm of all gradients, before clipping.
     public var gradientNorm: Double
     public var clipped: Bool
@@ -43,7 +46,8 @@ public final class Trainer {
     /// the gradients (norms, clipping) and the optimizer's.
     @discardableResult
     public func step(_ batch: SequenceBatch, initialState: InitialState = .zeros) -> StepSummary {
-        let loss = network.computeGradients(batch, training: true, initialState: initialState, generator: &generator).loss
+        let pass = network.computeGradients(batch, training: true, initialState: initialState, generator: &generator)
+        let loss = pass.loss
         let specs = network.layout.specs
         var total = 0.0
         network.withGradients { gradients in
@@ -59,7 +63,7 @@ public final class Trainer {
         }
         let norm = total.squareRoot()
         guard loss.isFinite && norm.isFinite else {
-            return StepSummary(loss: loss, gradientNorm: norm, clipped: false, finite: false)
+            return StepSummary(loss: loss, accuracy: pass.accuracy, gradientNorm: norm, clipped: false, finite: false)
         }
         let clipped = network.withGradients { clipping.apply(to: $0, globalNorm: norm) }
         backup?.capture(network, optimizer)
@@ -68,6 +72,6 @@ public final class Trainer {
             network.withGradients { optimizer.step(parameters, UnsafeBufferPointer($0)) }
         }
         rk_leave_flush_to_zero(mode)
-        return StepSummary(loss: loss, gradientNorm: norm, clipped: clipped, finite: true)
+        return StepSummary(loss: loss, accuracy: pass.accuracy, gradientNorm: norm, clipped: clipped, finite: true)
     }
 }

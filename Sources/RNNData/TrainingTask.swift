@@ -14,10 +14,11 @@ public protocol TrainingTask: AnyObject {
     /// The fixed validation set, in batches.
     var validation: [SequenceBatch] { get }
 
-    /// The loss on the validation set, without dropout. By default the batches'
-    /// losses weighted by their sizes, each from a zero state; a text measures it as
-    /// training sees it, with the state carried through the held-out text.
-    func validationLoss(of network: RecurrentNetwork) -> Double
+    /// The loss (and a classifier's accuracy) on the validation set, without
+    /// dropout. By default the batches' losses weighted by their sizes, each from a
+    /// zero state; a text measures it as training sees it, with the state carried
+    /// through the held-out text.
+    func validationScore(of network: RecurrentNetwork) -> ValidationScore
     /// One fixed sequence (with its targets) for the probe heatmaps.
     var probe: SequenceBatch { get }
     /// Notes for the user about the data (a column ignored, bytes instead of text).
@@ -96,10 +97,14 @@ public struct Baseline: Sendable, Equatable, Codable {
     public var loss: Double
     /// "always predict 1", "persistence (next = last)", ...
     public var predictor: String
+    /// A classifier's chance level: the fraction of scored positions the same
+    /// predictor gets right (1/V for a uniform guess); nil for a regression.
+    public var accuracy: Double?
 
-    public init(loss: Double, predictor: String) {
+    public init(loss: Double, predictor: String, accuracy: Double? = nil) {
         self.loss = loss
         self.predictor = predictor
+        self.accuracy = accuracy
     }
 }
 
@@ -144,7 +149,7 @@ public struct TaskDefaults: Sendable, Equatable, Codable {
 
 /// The tasks rnntop knows.
 public enum TaskKind: String, CaseIterable, Sendable, Codable {
-    case adding, copy, sine, seed, csv, text
+    case adding, copy, selectiveCopy = "selective-copy", sine, seed, csv, text
 }
 
 /// What the user said about the task on the command line.
@@ -180,43 +185,5 @@ public struct TaskOptions: Sendable, Equatable, Codable {
         let file = Escaping.escape((dataPath as NSString).lastPathComponent)
         let named = columns.isEmpty ? "" : ": " + Escaping.escape(columns.joined(separator: ", "))
         return "\(kind.rawValue) \(file)\(named)"
-    }
-}
-
-/// Makes the task the options describe, drawing its data from `generator`.
-/// - Parameter memoryLimit: bytes the task's fixed data (validation set, probe) may
-///   take; more is refused before it is allocated.
-/// - Throws: `ConfigError` for options that make no sense (a sequence length of 0)
-///   or need too much memory, `InputError` for a data file that cannot be used.
-public func makeTask(
-    _ options: TaskOptions, generator: inout RandomGenerator, memoryLimit: Double = MemoryLimit.machine
-) throws -> any TrainingTask {
-    if let length = options.sequenceLength, length < 1 {
-        throw ConfigError(setting: "seq-len", problem: "must be at least 1 (got \(length))")
-    }
-    if let split = options.validationSplit, !(split > 0 && split < 1) {
-        throw ConfigError(setting: "val-split", problem: "must be between 0 and 1, exclusive (got \(split))")
-    }
-    let needsData = options.kind == .csv || options.kind == .text
-    if needsData && options.dataPath == nil {
-        throw ConfigError(setting: "data", problem: "the \(options.kind.rawValue) task needs --data PATH")
-    }
-    if !needsData, options.dataPath != nil {
-        throw ConfigError(setting: "data", problem: "the \(options.kind.rawValue) task makes its own data; --data is for csv and text")
-    }
-    switch options.kind {
-    case .seed: return SeedTask()
-    case .adding:
-        let steps = options.sequenceLength ?? 50
-        guard steps >= 2 else {
-            throw ConfigError(setting: "seq-len", problem: "the adding task marks a number in each half: at least 2 (got \(steps))")
-        }
-        return try GeneratedTask(AddingSequences(steps: steps), generator: &generator, memoryLimit: memoryLimit)
-    case .copy:
-        return try GeneratedTask(CopySequences(delay: options.sequenceLength ?? 20), generator: &generator, memoryLimit: memoryLimit)
-    case .sine:
-        return try GeneratedTask(SineSequences(steps: options.sequenceLength ?? 40), generator: &generator, memoryLimit: memoryLimit)
-    case .csv: return try CSVSeriesTask(options: options, memoryLimit: memoryLimit)
-    case .text: return try TextTask(options: options, memoryLimit: memoryLimit)
     }
 }

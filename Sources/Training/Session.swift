@@ -58,6 +58,10 @@ public struct StepRecord: Sendable {
     public let batchSize: Int
     /// Validation loss, when this step was followed by a validation.
     public let validationLoss: Double?
+    /// A classifier's accuracy on the step's batch, and on the validation set when
+    /// this step was followed by one; nil for a regression.
+    public var accuracy: Double? = nil
+    public var validationAccuracy: Double? = nil
     /// Seconds since the session started.
     public let elapsed: Double
     /// Sequences trained on so far.

@@ -93,6 +93,11 @@ public struct Snapshot: Sendable {
     /// What the training process costs: measured of itself by a run rnntop trains
     /// (about once a second), as the log recorded it up to the step shown in a replay.
     public var resources: ResourceUse? = nil
+    /// A classifier's accuracy (the fraction of scored positions whose largest output
+    /// is the target) by training step and at each validation; empty for a
+    /// regression, and for a log that did not record it.
+    public var accuracy = MetricHistory()
+    public var validationAccuracy = MetricHistory()
 
     /// The training loss a summary should give: the mean over the last epoch (or over
     /// the steps since the model was last replaced, when fewer), and how many steps

@@ -19,7 +19,8 @@ extension TrainingLoop {
             dataFingerprint: dataFingerprint, events: events,
             histories: Checkpoint.Histories(
                 loss: loss, validationLoss: validationLoss, gradientNorm: gradientNorm,
-                parameterGradientNorms: parameterGradientNorms, modelChanges: modelChanges),
+                parameterGradientNorms: parameterGradientNorms, modelChanges: modelChanges, accuracy: accuracy,
+                validationAccuracy: validationAccuracy),
             diverged: state == .diverged ? true : nil, rollbackOptimizerSteps: rollback?.optimizerSteps)
         let checkpoint = Checkpoint(
             header: header, parameters: network.withParameters { Array($0) }, optimizerState: buffers,
@@ -67,6 +68,8 @@ extension TrainingLoop {
         loss = header.histories.loss
         validationLoss = header.histories.validationLoss
         gradientNorm = header.histories.gradientNorm
+        accuracy = header.histories.accuracy ?? MetricHistory()
+        validationAccuracy = header.histories.validationAccuracy ?? MetricHistory()
         if header.histories.parameterGradientNorms.count == parameterGradientNorms.count {
             parameterGradientNorms = header.histories.parameterGradientNorms
         }

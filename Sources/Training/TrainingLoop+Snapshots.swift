@@ -45,6 +45,8 @@ extension TrainingLoop {
             markers: markers, canRollBack: !backup.isEmpty, textSample: textSample)
         snapshot.hiddenGradientProfileStep = hiddenProfileStep
         snapshot.resources = resources
+        snapshot.accuracy = accuracy
+        snapshot.validationAccuracy = validationAccuracy
         return snapshot
     }
 

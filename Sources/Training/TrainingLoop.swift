@@ -40,6 +40,9 @@ final class TrainingLoop {
 
     var loss = MetricHistory()
     var validationLoss = MetricHistory()
+    /// A classifier's accuracy by step and at each validation (none for a regression).
+    var accuracy = MetricHistory()
+    var validationAccuracy = MetricHistory()
     var gradientNorm = MetricHistory()
     var elapsedByStep = MetricHistory()
     var epochsByStep = MetricHistory()
@@ -92,14 +95,11 @@ final class TrainingLoop {
     init(settings: RunSettings, checkpoint: Checkpoint?, options: SessionOptions) throws {
         try settings.validate()
         var generator = RandomGenerator(seed: settings.seed)
-        task = try makeTask(settings.task, generator: &generator, memoryLimit: options.memoryLimit)
-        try task.checkBatchSize(settings.training.batchSize)
-        let model = checkpoint?.model ?? task.modelConfig(from: settings.training)
-        try model.validate()
         let optimizerSettings = checkpoint?.header.optimizer ?? settings.training.optimizer
-        try Self.checkMemory(
-            model, optimizer: optimizerSettings.kind, batch: settings.training.batchSize, steps: task.shape.steps, task: task,
-            limit: options.memoryLimit, setting: "memory")
+        let model: ModelConfig
+        (task, model) = try Self.checkedTask(
+            settings, model: checkpoint?.model, optimizer: optimizerSettings.kind, limit: options.memoryLimit,
+            generator: &generator)
         dataGenerator = generator
         var modelGenerator = RandomGenerator(seed: settings.seed &+ Self.modelSeedOffset)
         network = try RecurrentNetwork(config: model, generator: &modelGenerator)
@@ -162,6 +162,7 @@ final class TrainingLoop {
             }
         }
         loss.append(step: step, value: summary.loss)
+        if let fraction = summary.accuracy { accuracy.append(step: step, value: fraction) }
         gradientNorm.append(step: step, value: summary.gradientNorm)
         elapsedByStep.append(step: step, value: (clock.now - started).seconds)
         epochsByStep.append(step: step, value: epochs)
@@ -186,10 +187,12 @@ final class TrainingLoop {
     /// The step's figures, told to the step observer if there is one.
     private func report(_ summary: StepSummary, batchSize: Int, endsEpoch: Bool) -> StepRecord {
         let validated = validationLoss.last.flatMap { $0.step == step ? $0.value : nil }
-        let record = StepRecord(
+        var record = StepRecord(
             step: step, epochs: epochs, endsEpoch: endsEpoch, loss: summary.loss, gradientNorm: summary.gradientNorm,
             clipped: summary.clipped, learningRate: trainer.optimizer.settings.learningRate, batchSize: batchSize,
             validationLoss: validated, elapsed: (clock.now - started).seconds, sequences: sequences)
+        record.accuracy = summary.accuracy
+        record.validationAccuracy = validated == nil ? nil : validationAccuracy.last.flatMap { $0.step == step ? $0.value : nil }
         options.stepObserver?(record)
         return record
     }
@@ -230,9 +233,10 @@ final class TrainingLoop {
 
     private func validate() {
         let begun = (clock.now - started).seconds
-        let value = task.validationLoss(of: network)
-        validationLoss.append(step: step, value: value)
-        log?.evaluation(step: step, loss: value)
+        let score = task.validationScore(of: network)
+        validationLoss.append(step: step, value: score.loss)
+        if let fraction = score.accuracy { validationAccuracy.append(step: step, value: fraction) }
+        log?.evaluation(step: step, loss: score.loss, accuracy: score.accuracy)
         let now = (clock.now - started).seconds
         let training = begun - lastValidation.at
         lastValidation = (step, now, now - begun)

@@ -20,6 +20,6 @@ enum TaskTraining {
             let state = task.nextBatch(size: settings.batchSize, generator: &trainer.generator)
             last = trainer.step(task.batch, initialState: state).loss
         }
-        return (task.validationLoss(of: network), last)
+        return (task.validationScore(of: network).loss, last)
     }
 }

@@ -109,7 +109,7 @@ extension TextTaskTests {
                 let loss = trainer.step(t.batch, initialState: state).loss
                 if step > 800 { recent += loss / 200 }
             }
-            let validation = t.validationLoss(of: network)
+            let validation = t.validationScore(of: network).loss
             #expect(validation < 1.3 * recent && validation < 0.8 * t.baseline.loss, "seed \(seed), step \(check * 1000): validation \(validation), training \(recent)")
         }
     }

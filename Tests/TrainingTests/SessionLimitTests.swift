@@ -27,7 +27,7 @@ import Testing
             #expect(error.problem.hasSuffix("more than the 100 MB there is"), "\(error)")
         }
         let long = Runs.sine { $0.task.sequenceLength = 10_000_000 }
-        #expect(throws: ConfigError(setting: "seq-len", problem: "the sine task's validation data (501 sequences of 10000000 steps) needs 20 GB of memory, more than the 100 MB there is")) {
+        #expect(throws: ConfigError(setting: "seq-len", problem: "the sine task's validation data (101 sequences of 10000000 steps) needs 4.0 GB of memory, more than the 100 MB there is")) {
             _ = try Session(settings: long, options: Self.options(limit: 100e6))
         }
     }

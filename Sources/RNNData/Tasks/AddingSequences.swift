@@ -35,8 +35,11 @@ struct AddingSequences: SequenceSource {
         }
     }
 
-    func baseline(of validation: SequenceBatch) -> Baseline {
-        guard case .values(let sums) = validation.targets else { preconditionFailure("value targets") }
+    func baseline(of validation: [SequenceBatch]) -> Baseline {
+        let sums = validation.flatMap { batch -> [Float] in
+            guard case .values(let sums) = batch.targets else { preconditionFailure("value targets") }
+            return sums
+        }
         let loss = sums.reduce(0.0) { $0 + (Double($1) - 1) * (Double($1) - 1) } / Double(sums.count)
         return Baseline(loss: loss, predictor: "always predict 1 (1/6 in expectation)")
     }

@@ -12,7 +12,7 @@ protocol SequenceSource {
     /// Fresh sequences in every row of `batch`.
     func generate(into batch: inout SequenceBatch, generator: inout RandomGenerator)
     /// What learning nothing scores on `validation`.
-    func baseline(of validation: SequenceBatch) -> Baseline
+    func baseline(of validation: [SequenceBatch]) -> Baseline
 }
 
 /// A task whose data is generated (adding, copy, sine): every training batch is new,
@@ -31,21 +31,41 @@ final class GeneratedTask<Source: SequenceSource>: TrainingTask {
     private var slots = BatchSlots()
 
     /// Draws the validation set and the probe; refuses them first when they would
-    /// not fit in `memoryLimit` bytes (a very long `--seq-len`).
-    init(_ source: Source, generator: inout RandomGenerator, memoryLimit: Double) throws(ConfigError) {
+    /// not fit in `memoryLimit` bytes (a very long `--seq-len`), or when `checkPlan`
+    /// refuses the task's shape.
+    init(
+        _ source: Source, generator: inout RandomGenerator, memoryLimit: Double, checkPlan: TaskPlanCheck?
+    ) throws(ConfigError) {
+        let steps = source.shape.steps
+        let count = min(source.validationSize, max(100, Self.validationSteps / steps))
+        let perBatch = max(32, Self.validationBatchSteps / steps)
+        let sizes = stride(from: 0, to: count, by: perBatch).map { min(perBatch, count - $0) }
         try BatchShape.checkFixedData(
-            [source.batchShape(size: source.validationSize), source.batchShape(size: 1)], limit: memoryLimit, setting: "seq-len",
+            sizes.map(source.batchShape) + [source.batchShape(size: 1)], limit: memoryLimit, setting: "seq-len",
             task: String(source.summary.prefix { $0 != ":" }))
+        try checkPlan?(source.shape, (sizes.max() ?? 0, steps))
         self.source = source
         shape = source.shape
-        var held = source.batchShape(size: source.validationSize).makeBatch()
-        source.generate(into: &held, generator: &generator)
-        validation = [held]
+        validation = sizes.map { size in
+            var held = source.batchShape(size: size).makeBatch()
+            source.generate(into: &held, generator: &generator)
+            return held
+        }
         var one = source.batchShape(size: 1).makeBatch()
         source.generate(into: &one, generator: &generator)
         probe = one
-        baseline = source.baseline(of: held)
+        baseline = source.baseline(of: validation)
     }
+
+    /// Time steps in the whole validation set, at most: a source's validation set
+    /// holds fewer sequences when they are long (but at least 100), so that
+    /// validating 10,000-step sequences takes seconds, not minutes.
+    static var validationSteps: Int { 1_000_000 }
+
+    /// Time steps in one validation batch, at most (but at least 32 sequences): long
+    /// sequences are validated a few at a time, so that validation needs no more
+    /// memory for its activations than a training batch of 32.
+    static var validationBatchSteps: Int { 200_000 }
 
     func stepsPerEpoch(batchSize: Int) -> Int { 100 }
 

@@ -32,13 +32,16 @@ struct SineSequences: SequenceSource {
         }
     }
 
-    func baseline(of validation: SequenceBatch) -> Baseline {
-        guard case .values(let next) = validation.targets else { preconditionFailure("value targets") }
-        let size = validation.size
-        let loss = (0..<size).reduce(0.0) { total, b in
-            let d = Double(validation.inputs[(steps - 1) * size + b] - next[b])
-            return total + d * d
+    func baseline(of validation: [SequenceBatch]) -> Baseline {
+        var loss = 0.0
+        for batch in validation {
+            guard case .values(let next) = batch.targets else { preconditionFailure("value targets") }
+            let size = batch.size
+            loss = (0..<size).reduce(loss) { total, b in
+                let d = Double(batch.inputs[(steps - 1) * size + b] - next[b])
+                return total + d * d
+            }
         }
-        return Baseline(loss: loss / Double(size), predictor: "persistence (next = last)")
+        return Baseline(loss: loss / Double(validation.reduce(0) { $0 + $1.size }), predictor: "persistence (next = last)")
     }
 }

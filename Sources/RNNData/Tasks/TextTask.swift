@@ -57,7 +57,7 @@ public final class TextTask: TrainingTask {
         let heldOut = Array(tokens[cut...])
         self.heldOut = heldOut
         let v = vocabulary.count
-        baseline = Baseline(loss: log(Double(v)), predictor: "a uniform guess among \(v) characters")
+        baseline = Baseline(loss: log(Double(v)), predictor: "a uniform guess among \(v) characters", accuracy: 1 / Double(v))
         var notes = [String]()
         if case .bytes = vocabulary.symbols {
             notes.append("\(file): not valid UTF-8; modelled as \(v) distinct bytes")
@@ -84,7 +84,7 @@ public final class TextTask: TrainingTask {
     /// trained with one stream (Adagrad 0.1), validation from zero states read 6 to 12
     /// nats per character where training read 2.5, until the first pass over the text
     /// ended and training itself started again from zeros.
-    public func validationLoss(of network: RecurrentNetwork) -> Double {
+    public func validationScore(of network: RecurrentNetwork) -> ValidationScore {
         let windowLength = max(1, min(steps, (heldOut.count - 1) / 2))
         let carried = network.carriedState
         let available = carried?.batch ?? 16
@@ -93,17 +93,19 @@ public final class TextTask: TrainingTask {
         let windows = stretch / windowLength
         let starts = (0..<streamCount).map { $0 * stretch }
         var (hidden, cell) = carried.map { Self.firstStreams(of: $0, count: streamCount, network.config) } ?? (nil, nil)
-        var total = 0.0, counted = 0
+        var total = 0.0, counted = 0, correct = 0
         for window in 0..<windows {
             let offset = window * windowLength
             let batch = Self.windows(heldOut, starts: starts.map { $0 + offset }, steps: windowLength, symbols: vocabulary.count)
             let inference = network.infer(batch, hidden: hidden, cell: cell)
             (hidden, cell) = (inference.finalHidden, inference.finalCell.isEmpty ? nil : inference.finalCell)
             guard case .classes(let targets) = batch.targets else { continue }
-            total += Self.crossEntropy(logits: inference.predictions, targets: targets, symbols: vocabulary.count)
+            let scored = Self.crossEntropy(logits: inference.predictions, targets: targets, symbols: vocabulary.count)
+            total += scored.loss
+            correct += scored.correct
             counted += targets.count
         }
-        return total / Double(max(counted, 1))
+        return ValidationScore(loss: total / Double(max(counted, 1)), accuracy: Double(correct) / Double(max(counted, 1)))
     }
 
     /// The state of the first `count` of a carried state's streams, `[L][count][H]`.
@@ -115,16 +117,18 @@ public final class TextTask: TrainingTask {
         return (take(state.hidden), state.cell.isEmpty ? nil : take(state.cell))
     }
 
-    /// The summed cross-entropy of `targets` under `logits`, `[targets.count][symbols]`.
-    private static func crossEntropy(logits: [Float], targets: [Int32], symbols: Int) -> Double {
-        var total = 0.0
+    /// The summed cross-entropy of `targets` under `logits`, `[targets.count][symbols]`,
+    /// and how many targets have the largest logit (the first, on a tie).
+    private static func crossEntropy(logits: [Float], targets: [Int32], symbols: Int) -> (loss: Double, correct: Int) {
+        var total = 0.0, correct = 0
         for (row, target) in targets.enumerated() {
             let scores = logits[(row * symbols)..<((row + 1) * symbols)]
-            let largest = Double(scores.max() ?? 0)
+            let top = scores.max() ?? 0, largest = Double(top)
             let sum = scores.reduce(0.0) { $0 + exp(Double($1) - largest) }
             total += largest + log(sum) - Double(scores[row * symbols + Int(target)])
+            if scores.firstIndex(of: top) == row * symbols + Int(target) { correct += 1 }
         }
-        return total
+        return (total, correct)
     }
 
     public func stepsPerEpoch(batchSize: Int) -> Int {

@@ -44,6 +44,7 @@ extension LossPanel {
             buffer.text(row.x, row.y, "step \(Format.count(cursor)): " + values.joined(separator: "  "), theme.style(theme.highlight), limit: row.width)
             plotArea = rest
         }
+        plotArea = drawAccuracy(into: &buffer, plotArea: plotArea, context: context)
         var chart = lossChart()
         var series: [LineChart.Series] = [
             .init(name: "raw", kind: .band, samples: curves[focus].raw, style: palette.style(focus, .dim), glyph: ":")

@@ -30,6 +30,7 @@ struct LossPanel: Widget {
             buffer.text(row.x, row.y, readout, theme.style(theme.highlight), limit: row.width)
             plotArea = below
         }
+        plotArea = drawAccuracy(into: &buffer, plotArea: plotArea, context: context)
         var chart = lossChart()
         chart.series = series.chartSeries
         chart.render(into: &buffer, area: plotArea, context: context)

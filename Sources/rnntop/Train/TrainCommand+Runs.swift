@@ -92,13 +92,19 @@ extension TrainCommand {
         let taskOptions = TaskOptions(
             kind: kind, dataPath: data, columns: column, sequenceLength: sequenceLength,
             validationSplit: validationSplit, fill: fill)
-        // The task is made here once to learn its defaults; the session makes its own
-        // from the same seed.
-        let defaults = try makeTask(taskOptions, generator: &generator)
+        // A task of data is made here once to learn its defaults (the session makes its
+        // own from the same seed); a generated task's are known without its data.
+        let outline: (shape: TaskShape, defaults: TaskDefaults)
+        if let known = try taskOutline(taskOptions) {
+            outline = known
+        } else {
+            let task = try makeTask(taskOptions, generator: &generator)
+            outline = (task.shape, task.defaults)
+        }
         let weights = try initFrom.map { Checkpoint.modelWeights(of: try SafetensorsFile.read($0)) }
         let shape = try initFrom.flatMap { path in try weights.map { try PyTorchWeights.shape(of: $0, path: path) } }
         if let initFrom, let weights { try PyTorchWeights.checkFinite(weights, path: initFrom) }
-        let training = try resolvedSettings(for: defaults, weights: shape, choices: choices)
+        let training = try resolvedSettings(for: outline, weights: shape, choices: choices)
         let settings = RunSettings(
             task: taskOptions, training: training, seed: seed ?? 1, evaluationInterval: evaluationInterval,
             checkpointPath: checkpoint.map(files.path), initialWeightsPath: initFrom, weightsPath: weightsPath)
@@ -109,7 +115,9 @@ extension TrainCommand {
 
     /// The task's defaults, then the model of the weights to start from, then every flag
     /// that was given, validated.
-    private func resolvedSettings(for task: any TrainingTask, weights: PyTorchWeights.Shape?, choices c: RunChoices) throws -> TaskDefaults {
+    private func resolvedSettings(
+        for task: (shape: TaskShape, defaults: TaskDefaults), weights: PyTorchWeights.Shape?, choices c: RunChoices
+    ) throws -> TaskDefaults {
         var s = task.defaults
         if isDefaultRun { s.cell = .rnn }
         if let weights {
@@ -132,7 +140,7 @@ extension TrainCommand {
             guard epochs >= 1 else { throw ConfigError(setting: "epochs", problem: "must be at least 1 (got \(epochs))") }
             s.length = .epochs(epochs)
         }
-        try task.modelConfig(from: s).validate()
+        try task.shape.modelConfig(from: s).validate()
         try s.optimizer.validate()
         try s.clipping.validate()
         return s

@@ -56,6 +56,9 @@ public struct Checkpoint: Sendable {
         var gradientNorm: MetricHistory
         var parameterGradientNorms: [MetricHistory]
         var modelChanges: [Snapshot.ModelChange]
+        /// A classifier's accuracy (absent in older files).
+        var accuracy: MetricHistory?
+        var validationAccuracy: MetricHistory?
     }
 
     /// The weights and optimizer state from before the last update.

@@ -46,6 +46,8 @@ public struct RecordedRun: Sendable {
         public internal(set) var batchSize: [Int32] = []
         public internal(set) var sequencesPerSecond: [Float] = []
         public internal(set) var elapsed: [Float] = []
+        /// A classifier's accuracy; NaN in a record without one.
+        public internal(set) var accuracy: [Float] = []
     }
 
     /// How the run ended, from its end record.
@@ -62,6 +64,8 @@ public struct RecordedRun: Sendable {
     /// What the training process cost, as the step records that say it gave it.
     public internal(set) var resources: [ResourceUse] = []
     public internal(set) var evaluations: [(step: Int, loss: Double)] = []
+    /// The accuracies of the validations that gave one (a classifier's).
+    public internal(set) var evaluationAccuracies: [(step: Int, accuracy: Double)] = []
     /// ‖∂L/∂h_t‖ per layer and time step; `sequences` when taken on part of a batch.
     public internal(set) var gradientProfiles: [(step: Int, layers: [[Double]], sequences: Int?)] = []
     public internal(set) var parameterNorms: [(step: Int, gradient: [Double], weight: [Double])] = []
@@ -103,6 +107,7 @@ public struct RecordedRun: Sendable {
         steps.batchSize.append(Int32(clamping: batchSize))
         steps.sequencesPerSecond.append(orZero(fields.sequencesPerSecond))
         steps.elapsed.append(orZero(fields.elapsed))
+        steps.accuracy.append(Float(fields.accuracy))
     }
 
     /// Forgets everything recorded after `step`: a resumed run went back to a
@@ -119,10 +124,12 @@ public struct RecordedRun: Sendable {
             steps.batchSize.removeSubrange(kept...)
             steps.sequencesPerSecond.removeSubrange(kept...)
             steps.elapsed.removeSubrange(kept...)
+            steps.accuracy.removeSubrange(kept...)
         }
         spans.removeAll { $0.row >= kept }
         resources.removeAll { $0.step > step }
         evaluations.removeAll { $0.step > step }
+        evaluationAccuracies.removeAll { $0.step > step }
         gradientProfiles.removeAll { $0.step > step }
         parameterNorms.removeAll { $0.step > step }
         probes.removeAll { $0.step > step }
@@ -190,6 +197,7 @@ public struct RecordedRun: Sendable {
             optimizerName: header.optimizerName)
         snapshot.hiddenGradientProfileStep = profile?.step ?? 0
         snapshot.hiddenGradientProfileSequences = profile?.sequences
+        (snapshot.accuracy, snapshot.validationAccuracy) = accuracies(upTo: upTo, step: step)
         snapshot.resources = resources.last { $0.step <= step }.map { use in
             var use = use
             use.device = header.device
@@ -231,6 +239,19 @@ public struct RecordedRun: Sendable {
             epochs.append(step: s, value: Double(steps.epoch[i]))
         }
         return (loss, gradientNorm, elapsed, epochs)
+    }
+
+    /// A classifier's accuracy in the first `rows` step records (those that give one)
+    /// and at the validations up to `step`.
+    private func accuracies(upTo rows: Int, step: Int) -> (training: MetricHistory, validation: MetricHistory) {
+        var training = MetricHistory(), validation = MetricHistory()
+        for i in 0..<rows where !steps.accuracy[i].isNaN {
+            training.append(step: Int(steps.step[i]), value: Double(steps.accuracy[i]))
+        }
+        for evaluation in evaluationAccuracies where evaluation.step <= step {
+            validation.append(step: evaluation.step, value: evaluation.accuracy)
+        }
+        return (training, validation)
     }
 
     /// The run's settings for `model` after `events`, the learning rate and batch of

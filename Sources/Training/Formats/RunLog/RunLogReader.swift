@@ -137,6 +137,9 @@ public final class RunLogReader {
             try appendStep(fields, to: &recorded)
         case .eval:
             recorded.evaluations.append((step, try number(object["loss"], "loss")))
+            if let accuracy = object["accuracy"], !(accuracy is NSNull) {
+                recorded.evaluationAccuracies.append((step, try number(accuracy, "accuracy")))
+            }
         case .gradientProfile:
             guard let layers = object["layers"] as? [[Any]] else { throw problem("a grad_profile without \"layers\"") }
             let sequences = try wholeNumber(object["sequences"], "sequences", in: 1...Int(Int32.max))

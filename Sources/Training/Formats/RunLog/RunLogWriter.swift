@@ -146,6 +146,7 @@ final class RunLogWriter {
         line.field(Key.batch.name, record.batchSize)
         line.field(Key.sequencesPerSecond.name, rate.rounded())
         line.field(Key.elapsed.name, Self.rounded(record.elapsed, digits: 3))
+        if let accuracy = record.accuracy { line.field(Key.accuracy.name, Float(accuracy)) }
         if let (loss, gradientNorm) = span.take() {
             line.field(Key.steps.name, loss.steps)
             let summaries: [(MetricHistory.Span, Key, Key, Key)] = [
@@ -175,10 +176,12 @@ final class RunLogWriter {
         if record.elapsed - lastFlush >= 0.5 { flush(now: record.elapsed) }
     }
 
-    func evaluation(step: Int, loss: Double) {
+    /// A validation's record: its loss and, for a classifier, its accuracy.
+    func evaluation(step: Int, loss: Double, accuracy: Double?) {
         var line = JSONLine(type: .eval)
         line.field("step", step)
         line.field("loss", Float(loss))
+        if let accuracy { line.field("accuracy", Float(accuracy)) }
         write(&line)
     }
 

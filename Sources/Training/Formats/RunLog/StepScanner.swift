@@ -17,6 +17,8 @@ enum StepScanner {
             case steps, lossMinimum, lossMaximum, lossMean, gradientNormMinimum, gradientNormMaximum, gradientNormMean
             /// What the process costs, when the record says.
             case cpuPercent, residentBytes, devicePeakBytes
+            /// A classifier's accuracy on the step's batch.
+            case accuracy
 
             /// The key as the log spells it.
             var name: String {
@@ -40,6 +42,7 @@ enum StepScanner {
                 case .cpuPercent: "cpu_percent"
                 case .residentBytes: "rss_bytes"
                 case .devicePeakBytes: "device_peak_bytes"
+                case .accuracy: "accuracy"
                 }
             }
         }
@@ -51,6 +54,7 @@ enum StepScanner {
         var lossMinimum = Double.nan, lossMaximum = Double.nan, lossMean = Double.nan
         var gradientNormMinimum = Double.nan, gradientNormMaximum = Double.nan, gradientNormMean = Double.nan
         var cpuPercent = Double.nan, residentBytes = Double.nan, devicePeakBytes = Double.nan
+        var accuracy = Double.nan
         /// Which keys the record gave, a bit each: a NaN value and an absent one
         /// differ for the summaries (a NaN there says a step blew up).
         private var given: UInt32 = 0
@@ -80,6 +84,7 @@ enum StepScanner {
             case .cpuPercent: cpuPercent = value
             case .residentBytes: residentBytes = value
             case .devicePeakBytes: devicePeakBytes = value
+            case .accuracy: accuracy = value
             }
         }
     }
