@@ -47,7 +47,9 @@ def assert_close_to_scale(actual: torch.Tensor, expected: torch.Tensor, toleranc
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=["mingru", "minlstm"])
-@pytest.mark.parametrize("steps,h0,tolerance", [(50, "none", 1e-12), (50, "positive", 1e-12), (50, "either-sign", 1e-12), (1000, "positive", 1e-9)])
+@pytest.mark.parametrize(
+    "steps,h0,tolerance", [(50, "none", 1e-12), (50, "zeros", 1e-12), (50, "positive", 1e-12), (50, "either-sign", 1e-12), (1000, "positive", 1e-9)]
+)
 def test_the_scan_is_the_loop_in_float64(cell: type, steps: int, h0: str, tolerance: float) -> None:
     """The scan's sums over the steps lose digits as they grow: 1e-10 of the largest
     gradient at 1,000 steps."""

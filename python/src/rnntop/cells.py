@@ -122,8 +122,8 @@ class _MinRecurrence(nn.Module):
                 or one sequence ``(T, input_size)``.
             h0: ``(num_layers, B, hidden_size)`` (``(num_layers, hidden_size)`` for one
                 sequence); zeros when not given. The scan takes any ``h0``: a positive one
-                as the paper does (its log leads the sequence), another added as
-                ``h0 * prod(a)``.
+                as the paper does (its log leads the sequence), zeros that need no
+                gradient left out, another added as ``h0 * prod(a)``.
 
         Returns:
             ``(output, h_n)``: ``output`` in the input's layout with ``hidden_size``
@@ -196,13 +196,14 @@ def _scan(log_a: Tensor, log_b: Tensor, h0: Optional[Tensor]) -> Tensor:
     ``b`` (time-major): ``log h = a* + logcumsumexp(log b - a*)``, ``a*`` the cumulative
     sum of ``log a`` (Heinsen's scan, as the paper gives it)."""
     a_star = torch.cumsum(log_a, dim=0)
-    if h0 is None or not bool(torch.any(h0 != 0)):
+    if h0 is None or not (h0.requires_grad or bool(torch.any(h0 != 0))):
         return torch.exp(a_star + torch.logcumsumexp(log_b - a_star, dim=0))
     if bool(torch.all(h0 > 0)):  # the paper's way: log h0 leads the sequence, with a* = 0 before it
         a_star = torch.cat((torch.zeros_like(a_star[:1]), a_star))
         log_values = torch.cat((torch.log(h0).unsqueeze(0), log_b))
         return torch.exp(a_star + torch.logcumsumexp(log_values - a_star, dim=0))[1:]
-    # An h0 of either sign has no log: its part, h0 times the product of the a's, is added.
+    # An h0 of either sign has no log: its part, h0 times the product of the a's, is added
+    # (for zeros that need a gradient too: it adds 0, and gives h0 its gradient).
     return torch.exp(a_star + torch.logcumsumexp(log_b - a_star, dim=0)) + torch.exp(a_star) * h0
 
 
