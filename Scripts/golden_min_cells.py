@@ -53,7 +53,7 @@ def forward(module: nn.Module, x: Tensor, h0: Tensor, head: Optional[nn.Linear],
     """The output, last state, loss, each layer's per-step states (when the module runs
     sequentially), and the head's prediction."""
     states: dict[int, list[Tensor]] = {}
-    module._state_sink = lambda layer, steps, decays: states.__setitem__(layer, steps)
+    module._state_sink = lambda layer, steps, decays, k: states.__setitem__(layer, steps)
     try:
         output, h_n = module(x, h0)
     finally:

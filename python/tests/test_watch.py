@@ -93,10 +93,20 @@ def test_rnntops_cells_give_every_layers_gradient_through_later_steps(tmp_path: 
     assert min(profile["layers"][1]) > 0
 
     probe = records(tmp_path / "run.jsonl", "probe")[0]
-    assert [(layer["h"]["units"], layer["h"]["steps"], layer["gates"]) for layer in probe["layers"]] == [(6, 30, [])] * 2
-    with torch.no_grad():
-        h = model.rnn(x[:1])[0][0]  # the top layer's states of the first sequence, after the update
+    assert [(layer["h"]["units"], layer["h"]["steps"]) for layer in probe["layers"]] == [(6, 30)] * 2
+    with torch.no_grad():  # the first sequence, with the weights after the update
+        h = model.rnn(x[:1])[0][0]
+        k = nn.functional.linear(x[0], model.rnn.weight_ih_l0, model.rnn.bias_ih_l0)
     assert probe["layers"][1]["h"]["values"] == pytest.approx(h.t().flatten().tolist(), rel=1e-3, abs=1e-6)
+    # The gates as rnntop's engine shows them: sigmoid of each gate, g of the candidate.
+    gates = probe["layers"][0]["gates"]
+    assert [gate["name"] for gate in gates] == (["z", "h"] if cell is MinGRU else ["f", "i", "h"])
+    for block, gate in enumerate(gates):
+        pre = k[:, block * 6 : (block + 1) * 6]
+        expected = torch.where(pre >= 0, pre + 0.5, torch.sigmoid(pre)) if gate["name"] == "h" else torch.sigmoid(pre)
+        assert gate["activations"]["values"] == pytest.approx(expected.t().flatten().tolist(), rel=1e-3, abs=1e-6)
+        flat = (expected < 0.05) if gate["name"] == "h" else (expected < 0.1) | (expected > 0.9)
+        assert gate["saturation"] == pytest.approx(flat.double().mean().item(), abs=1e-4)
 
 
 class CellLoop(nn.Module):

@@ -105,10 +105,13 @@ def _gradient(trace: LayerTrace) -> Tensor:
 
 def _saturation(name: str, activations: Tensor) -> float:
     """The share of activations in a flat part of the gate's function, as rnntop counts it:
-    below 0.1 or above 0.9 for a sigmoid gate, |x| above 0.9 for a tanh candidate."""
+    below 0.1 or above 0.9 for a sigmoid gate, |x| above 0.9 for a tanh candidate, below
+    0.05 for a min cell's candidate ``h`` (``g`` is linear above 0.5, a sigmoid below)."""
     if activations.numel() == 0:
         return 0.0
-    if name in ("g", "n"):
+    if name == "h":
+        saturated = activations < 0.05
+    elif name in ("g", "n"):
         saturated = activations.abs() > 0.9
     else:
         saturated = (activations < 0.1) | (activations > 0.9)
@@ -132,7 +135,7 @@ def run_pass(
     anchor = torch.zeros((), requires_grad=True)  # asking for its gradient runs the modules' backward
     try:
         unrolled = _unrolled(modules, traces, keep_gates, notes, anchor)
-        with torch.random.fork_rng(devices=devices), torch.enable_grad(), unrolled, watching(modules.watched) as recorder:
+        with torch.random.fork_rng(devices=devices), torch.enable_grad(), unrolled, watching(modules.watched, keep_gates) as recorder:
             model.eval()
             loss = loss_fn(model(x), y)
             states = recorder.tensors()

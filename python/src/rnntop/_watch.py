@@ -116,6 +116,8 @@ class _Slot:
     watched: Watched
     layer: int
     pieces: list[_Piece] = field(default_factory=list)
+    #: Each call's gate activations, time-major (rnntop's own cells, when kept).
+    gates: list[Tensor] = field(default_factory=list)
 
 
 class Recorder:
@@ -151,7 +153,8 @@ class Recorder:
                     f"{who} is watched but the loss does not depend on its states: the states must be the tensors "
                     "the model goes on to use, not copies or new views of them"
                 )
-            traces.append(LayerTrace(slot.watched.name, slot.layer, slot.watched.mode, torch.cat(hidden), gradient=torch.cat(gradient)))
+            gates = torch.cat(slot.gates) if slot.gates else None
+            traces.append(LayerTrace(slot.watched.name, slot.layer, slot.watched.mode, torch.cat(hidden), gates=gates, gradient=torch.cat(gradient)))
         return traces
 
 
@@ -167,15 +170,16 @@ def _carried(direct: Tensor, decays: Tensor) -> Tensor:
 
 
 @contextlib.contextmanager
-def watching(watched: list[Watched]) -> Iterator[Recorder]:
-    """Hooks the watched modules until the block ends; the recorder holds what they gave."""
+def watching(watched: list[Watched], keep_gates: bool = False) -> Iterator[Recorder]:
+    """Hooks the watched modules until the block ends; the recorder holds what they gave
+    (and, with ``keep_gates``, rnntop's own cells' gate activations)."""
     recorder = Recorder(watched)
     removers: list[Callable[[], None]] = []
     try:
         for w in watched:
             slots = [slot for slot in recorder.slots if slot.watched is w]
             if w.own_cell:
-                w.module._state_sink = _sink(slots)
+                w.module._state_sink = _sink(w.module, slots, keep_gates)
                 removers.append(lambda module=w.module: setattr(module, "_state_sink", None))
             else:
                 removers.append(w.module.register_forward_hook(_hook(w, slots[0])).remove)
@@ -185,11 +189,13 @@ def watching(watched: list[Watched]) -> Iterator[Recorder]:
             remove()
 
 
-def _sink(slots: list[_Slot]) -> Callable[[int, Union[list[Tensor], Tensor], Optional[Tensor]], None]:
+def _sink(cell: Any, slots: list[_Slot], keep_gates: bool) -> Callable[[int, Union[list[Tensor], Tensor], Optional[Tensor], Tensor], None]:
     """What rnntop's cells tell each layer's states to: the steps' own tensors, or a stack
-    and its decays."""
+    and its decays, and the pre-activations of the gates."""
 
-    def sink(layer: int, states: Union[list[Tensor], Tensor], decays: Optional[Tensor]) -> None:
+    def sink(layer: int, states: Union[list[Tensor], Tensor], decays: Optional[Tensor], k: Tensor) -> None:
+        if keep_gates:
+            slots[layer].gates.append(cell.gate_activations(k))
         if isinstance(states, Tensor):
             slots[layer].pieces.append(_Piece(states, stacked=True, decays=decays))
         else:

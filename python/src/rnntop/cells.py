@@ -38,10 +38,11 @@ from torch import Tensor, nn
 __all__ = ["MinGRU", "MinLSTM", "g", "log_g"]
 
 #: What a cell hands rnntop's watcher for each layer it runs, when one listens:
-#: ``(layer, states, decays)``, the states either the steps' own tensors (sequential:
+#: ``(layer, states, decays, k)``, the states either the steps' own tensors (sequential:
 #: each later step is computed from them) or one ``[T, B, H]`` stack with the ``a_t``
-#: that carry a gradient back through the steps (scan: no step is computed from another).
-StateSink = Callable[[int, Union[list[Tensor], Tensor], Optional[Tensor]], None]
+#: that carry a gradient back through the steps (scan: no step is computed from another),
+#: and ``k = W x + b`` of every step (detached), from which :meth:`gate_activations`.
+StateSink = Callable[[int, Union[list[Tensor], Tensor], Optional[Tensor], Tensor], None]
 
 
 def g(x: Tensor) -> Tensor:
@@ -159,13 +160,13 @@ class _MinRecurrence(nn.Module):
                 steps = _sequential(a, b, start)
                 x = torch.stack(steps)
                 last.append(steps[-1])
-                self._tell(layer, steps, None)
+                self._tell(layer, steps, None, k)
             else:
                 log_a, log_b = self._log_terms(k)
                 x = _scan(log_a, log_b, start)
                 a = torch.exp(log_a)
                 last.append(x[-1])
-                self._tell(layer, x, a)
+                self._tell(layer, x, a, k)
             if want_decays:
                 decays.append(a)
         h_n = torch.stack(last)
@@ -176,9 +177,16 @@ class _MinRecurrence(nn.Module):
             x, h_n, decays = x.squeeze(1), h_n.squeeze(1), [a.squeeze(1) for a in decays]
         return x, h_n, decays
 
-    def _tell(self, layer: int, states: Union[list[Tensor], Tensor], decays: Optional[Tensor]) -> None:
+    def _tell(self, layer: int, states: Union[list[Tensor], Tensor], decays: Optional[Tensor], k: Tensor) -> None:
         if self._state_sink is not None:
-            self._state_sink(layer, states, None if decays is None else decays.detach())
+            self._state_sink(layer, states, None if decays is None else decays.detach(), k.detach())
+
+    def gate_activations(self, k: Tensor) -> Tensor:
+        """The gates' activations from ``k = W x + b``, side by side in the blocks of
+        :attr:`gate_names` as rnntop's engine shows them: ``sigmoid`` of each gate
+        (minLSTM's ``f`` and ``i`` before they are shared out) and ``g`` of ``k_h``."""
+        *gates, candidate = k.chunk(len(self.gate_names), dim=-1)
+        return torch.cat([torch.sigmoid(gate) for gate in gates] + [g(candidate)], dim=-1)
 
 
 def _sequential(a: Tensor, b: Tensor, h0: Optional[Tensor]) -> list[Tensor]:
