@@ -16,7 +16,7 @@ from ._describe import named_parameters, unwrap
 from ._inspector import NOTHING_TO_UNROLL, Inspector
 from ._keras_describe import KerasOptimizer
 from ._passes import RecurrentModules
-from ._probe import Probe, batch_size, check_batch, first_sequence
+from ._probe import Probe, batch_size, check_batch
 from ._queue import RecordQueue
 from ._records import end_record, event, norms, run_record
 from ._schedule import next_detail, next_probe, next_record
@@ -141,7 +141,10 @@ class RunLog:
         self._world = torch.distributed.get_world_size() if distributed else 1
         self._model = unwrap(model)
         self._modules = RecurrentModules(self._model)
-        checked = Probe.checked(probe, self._model, self._modules, loss_fn) if probe is not None else None
+        # Without a module RunLog unrolls, where the batch is waits for watch(): so does the
+        # check of the probe's first sequence.
+        first_too = bool(self._modules.unrollable)
+        checked = Probe.checked(probe, self._model, self._modules, loss_fn, first_too) if probe is not None else None
         self._parameters = [parameter for _, parameter in named_parameters(self._model, self._modules)]
         self._device = self._parameters[0].device if self._parameters else None
         self._task, self._baseline, self._total_steps = task, baseline, total_steps
@@ -224,8 +227,8 @@ class RunLog:
         self._modules.watch(watched)
         self._notes.discard(NOTHING_TO_UNROLL)
         probe = self._inspector.probe
-        if probe is not None:
-            self._inspector.probe = Probe(probe.batch, first_sequence(*probe.batch, self._modules.batch_first))
+        if probe is not None:  # its first sequence, where the batch now is
+            self._inspector.probe = Probe.checked(probe.batch, self._model, self._modules, self._inspector.loss_fn)
 
     # MARK: The loop's calls
 
