@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from ._passes import RecurrentModules
+from ._watch import Watched
 
 __all__ = ["model_record", "named_parameters", "optimizer_settings", "unwrap"]
 
@@ -48,6 +49,7 @@ def model_record(model: nn.Module, modules: RecurrentModules) -> dict[str, Any]:
         return keras_model_record(model, modules)
     recurrent = [module for _, module in modules.unrollable] or [m for m in model.modules() if isinstance(m, nn.RNNBase)]
     record: dict[str, Any] = {"summary": summary(model)}
+    watched_layers = sum(w.layers for w in modules.watched)
     if recurrent:
         first = recurrent[0]
         cell, activation = _CELLS.get(first.mode, (first.mode.lower(), "tanh"))
@@ -56,9 +58,16 @@ def model_record(model: nn.Module, modules: RecurrentModules) -> dict[str, Any]:
             activation=activation,
             input=first.input_size,
             hidden=first.hidden_size,
-            layers=sum(module.num_layers for _, module in modules.unrollable) or first.num_layers,
+            layers=sum(module.num_layers for _, module in modules.unrollable) + watched_layers or first.num_layers,
             dropout=first.dropout,
         )
+    elif modules.watched:
+        # rnntop's own cells are named as its engine names them; another module's cell is not known.
+        first = modules.watched[0]
+        if first.own_cell:
+            cell = first.module
+            record.update(cell=type(cell).__name__.lower(), input=cell.input_size, hidden=cell.hidden_size)
+        record["layers"] = watched_layers
     record["modules"] = [
         {
             "name": name or type(module).__name__,
@@ -73,7 +82,18 @@ def model_record(model: nn.Module, modules: RecurrentModules) -> dict[str, Any]:
         }
         for name, module in model.named_modules()
         if isinstance(module, nn.RNNBase)
-    ]
+    ] + [_watched_record(w) for w in modules.watched]
+    return record
+
+
+def _watched_record(watched: Watched) -> dict[str, Any]:
+    """A watched module in the run record's ``modules``: what is known of it."""
+    record: dict[str, Any] = {"name": watched.name, "type": type(watched.module).__name__, "watched": True}
+    if watched.own_cell:
+        cell = watched.module
+        record.update(input=cell.input_size, hidden=cell.hidden_size, layers=cell.num_layers, batch_first=cell.batch_first, mode=cell.mode)
+    elif watched.states is None:
+        record["called"] = "once per step"
     return record
 
 

@@ -13,7 +13,13 @@ from ._passes import PassResult, RecurrentModules, run_pass
 from ._probe import Probe, batch_size, leading_sequences
 from ._records import probe_layers
 
-__all__ = ["Inspector"]
+__all__ = ["NOTHING_TO_UNROLL", "Inspector"]
+
+#: The note of a log whose model has no layer a pass can report (until one is watched).
+NOTHING_TO_UNROLL = (
+    "the model has no recurrent layer rnntop unrolls (nn.RNN, nn.LSTM, nn.GRU; Keras's LSTM, GRU, SimpleRNN) "
+    "and none is watched (RunLog.watch): no gradient profile or probe in this log"
+)
 
 #: How the passes share what the step records leave of the budget: evenly. A probe costs
 #: three to five profiles of a few sequences (its 7 × units × steps numbers are long to
@@ -49,13 +55,13 @@ class Inspector:
         self._done: set[str] = set()  # the kinds whose first pass is behind them
         if loss_fn is None:
             notes.add("no loss_fn was given: no gradient profile or probe in this log")
-        elif not modules.unrollable:
-            notes.add("the model has no recurrent layer rnntop unrolls (nn.RNN, nn.LSTM, nn.GRU; Keras's LSTM, GRU, SimpleRNN): no gradient profile or probe in this log")
+        elif not modules.any:
+            notes.add(NOTHING_TO_UNROLL)
 
     @property
     def able(self) -> bool:
-        """Whether there is anything to unroll, and a loss to differentiate."""
-        return self.loss_fn is not None and bool(self.modules.unrollable)
+        """Whether there is anything to unroll or watch, and a loss to differentiate."""
+        return self.loss_fn is not None and self.modules.any
 
     def allows(self, kind: str) -> bool:
         """Whether a pass of ``kind`` ("profile", "probe") fits the budget now."""

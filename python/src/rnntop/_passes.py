@@ -23,6 +23,7 @@ from torch.nn.utils.rnn import PackedSequence
 
 from ._keras_layers import is_keras_model, keras_recurrent_layers, unrolled_call
 from ._unroll import GATE_NAMES, LayerTrace, cannot_unroll, unrolled_forward
+from ._watch import Watched, watching
 
 __all__ = ["PassResult", "RecurrentModules", "run_pass"]
 
@@ -30,11 +31,13 @@ __all__ = ["PassResult", "RecurrentModules", "run_pass"]
 class RecurrentModules:
     """The recurrent modules of a model, found once: those that can be unrolled, a
     sentence for each that cannot, and whether inputs put the batch first (by the first
-    that can)."""
+    that can); and those the user marked with ``RunLog.watch``, whose layers follow the
+    unrolled ones'."""
 
     def __init__(self, model: nn.Module) -> None:
         self.unrollable: list[tuple[str, Any]] = []
         self.refused: list[str] = []
+        self.watched: list[Watched] = []
         self.keras = is_keras_model(model)
         if self.keras:
             self.unrollable, self.refused = keras_recurrent_layers(model)
@@ -49,6 +52,17 @@ class RecurrentModules:
             else:
                 self.refused.append(f"{name or type(module).__name__} ({type(module).__name__}) cannot be unrolled: {reason}")
         self.batch_first = bool(self.unrollable and self.unrollable[0][1].batch_first)
+
+    @property
+    def any(self) -> bool:
+        """Whether a pass has any layer to report: an unrolled module or a watched one."""
+        return bool(self.unrollable or self.watched)
+
+    def watch(self, watched: Watched) -> None:
+        """Adds a watched module; the first says where the batch is when nothing is unrolled."""
+        if not self.unrollable and not self.watched:
+            self.batch_first = watched.batch_first
+        self.watched.append(watched)
 
 
 @dataclass
@@ -91,10 +105,13 @@ def _gradient(trace: LayerTrace) -> Tensor:
 
 def _saturation(name: str, activations: Tensor) -> float:
     """The share of activations in a flat part of the gate's function, as rnntop counts it:
-    below 0.1 or above 0.9 for a sigmoid gate, |x| above 0.9 for a tanh candidate."""
+    below 0.1 or above 0.9 for a sigmoid gate, |x| above 0.9 for a tanh candidate, below
+    0.05 for a min cell's candidate ``h`` (``g`` is linear above 0.5, a sigmoid below)."""
     if activations.numel() == 0:
         return 0.0
-    if name in ("g", "n"):
+    if name == "h":
+        saturated = activations < 0.05
+    elif name in ("g", "n"):
         saturated = activations.abs() > 0.9
     else:
         saturated = (activations < 0.1) | (activations > 0.9)
@@ -110,22 +127,30 @@ def run_pass(
     keep_gates: bool,
     notes: set[str],
 ) -> Optional[PassResult]:
-    """One unrolled pass on ``(x, y)``; None when no recurrent module ran unrolled (the
-    reason is added to ``notes``)."""
+    """One unrolled pass on ``(x, y)``, the watched modules' states kept; None when no
+    recurrent module ran unrolled or watched (the reason is added to ``notes``)."""
     traces: list[LayerTrace] = []
     devices = sorted({p.device.index or 0 for p in model.parameters() if p.device.type == "cuda"})
     modes = [(module, module.training) for module in model.modules()]
     anchor = torch.zeros((), requires_grad=True)  # asking for its gradient runs the modules' backward
     try:
-        with torch.random.fork_rng(devices=devices), torch.enable_grad(), _unrolled(modules, traces, keep_gates, notes, anchor):
+        unrolled = _unrolled(modules, traces, keep_gates, notes, anchor)
+        with torch.random.fork_rng(devices=devices), torch.enable_grad(), unrolled, watching(modules.watched, keep_gates) as recorder:
             model.eval()
             loss = loss_fn(model(x), y)
-            if not traces:
+            states = recorder.tensors()
+            if not traces and not states:
+                recorder.traces([], notes)  # notes the watched modules that did not run
                 return None
             if not isinstance(loss, Tensor) or loss.numel() != 1 or not loss.requires_grad:
                 notes.add("the loss does not depend on the recurrent modules' parameters: no gradient per time step")
                 return None
-            torch.autograd.grad(loss, anchor, allow_unused=True)
+            # The gradient of the watched states (a state no parameter or input reaches has none).
+            reached = [state for state in states if state.requires_grad]
+            gradients = iter(torch.autograd.grad(loss, [anchor, *reached], allow_unused=True)[1:])
+            traces.extend(recorder.traces([next(gradients) if state.requires_grad else None for state in states], notes))
+            if not traces:
+                return None
     finally:
         for module, training in modes:
             module.training = training

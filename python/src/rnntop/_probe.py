@@ -76,10 +76,11 @@ class Probe:
 
     @classmethod
     def checked(
-        cls, probe: Any, model: nn.Module, modules: RecurrentModules, loss_fn: Optional[Callable[[Any, Any], Tensor]]
+        cls, probe: Any, model: nn.Module, modules: RecurrentModules, loss_fn: Optional[Callable[[Any, Any], Tensor]], first_too: bool = True
     ) -> "Probe":
         """A probe the model and the loss were seen to take (one forward pass without
-        gradients, in eval mode, the modes put back).
+        gradients, in eval mode, the modes put back), and its first sequence too unless
+        ``first_too`` is False (where the batch is, ``RunLog.watch`` may say later).
 
         Raises:
             TypeError: not an ``(x, y)`` pair of tensors.
@@ -93,7 +94,7 @@ class Probe:
         try:
             with torch.no_grad(), torch.random.fork_rng(devices=[]):
                 model.eval()
-                for inputs, targets in ((x, y), first):
+                for inputs, targets in ((x, y), first)[: 2 if first_too else 1]:
                     output = model(inputs)
                     loss = loss_fn(output, targets) if loss_fn is not None else None
                     if loss is not None and (not isinstance(loss, Tensor) or loss.numel() != 1):

@@ -38,7 +38,10 @@ from torch import Tensor, nn
 __all__ = ["GATE_NAMES", "LayerTrace", "cannot_unroll", "unrolled_forward"]
 
 #: PyTorch's gate blocks, in the order of the weight matrices' rows.
-GATE_NAMES: dict[str, tuple[str, ...]] = {"RNN_TANH": (), "RNN_RELU": (), "LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n")}
+GATE_NAMES: dict[str, tuple[str, ...]] = {
+    "RNN_TANH": (), "RNN_RELU": (), "LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n"),
+    "MINGRU": ("z", "h"), "MINLSTM": ("f", "i", "h"),  # rnntop.cells, watched
+}  # fmt: skip
 
 State = Union[Tensor, tuple[Tensor, Tensor]]
 

@@ -13,7 +13,7 @@ import torch
 from torch import Tensor, nn
 
 from ._describe import named_parameters, unwrap
-from ._inspector import Inspector
+from ._inspector import NOTHING_TO_UNROLL, Inspector
 from ._keras_describe import KerasOptimizer
 from ._passes import RecurrentModules
 from ._probe import Probe, batch_size, check_batch
@@ -23,6 +23,7 @@ from ._schedule import next_detail, next_probe, next_record
 from ._span import Norms
 from ._steps import StepRecords
 from ._version import __version__
+from ._watch import States, checked_watch
 
 __all__ = ["RunLog"]
 
@@ -55,8 +56,10 @@ class RunLog:
     on the batch given to :meth:`step`, else on the probe) and the probe sequence's
     h_t, c_t, gates and ∂L/∂h_t (``probe``: the first sequence of ``probe``, after the
     step's update). They come from extra passes with each ``nn.RNN``, ``nn.LSTM`` and
-    ``nn.GRU`` unrolled; a pass leaves gradients, random number generators and module
-    modes as they were, and runs in eval mode (no dropout).
+    ``nn.GRU`` unrolled, and the states of the modules given to :meth:`watch` kept (any
+    other recurrent module: a cell called once a step, ``rnntop.MinGRU``, ...); a pass
+    leaves gradients, random number generators and module modes as they were, and runs
+    in eval mode (no dropout).
 
     The log keeps to ``time_share`` of the loop's time: the step records take what they
     need, and the passes what is left, half to the gradient profiles (with the parameter
@@ -138,7 +141,10 @@ class RunLog:
         self._world = torch.distributed.get_world_size() if distributed else 1
         self._model = unwrap(model)
         self._modules = RecurrentModules(self._model)
-        checked = Probe.checked(probe, self._model, self._modules, loss_fn) if probe is not None else None
+        # Without a module RunLog unrolls, where the batch is waits for watch(): so does the
+        # check of the probe's first sequence.
+        first_too = bool(self._modules.unrollable)
+        checked = Probe.checked(probe, self._model, self._modules, loss_fn, first_too) if probe is not None else None
         self._parameters = [parameter for _, parameter in named_parameters(self._model, self._modules)]
         self._device = self._parameters[0].device if self._parameters else None
         self._task, self._baseline, self._total_steps = task, baseline, total_steps
@@ -165,6 +171,64 @@ class RunLog:
         self._record_at, self._detail_at, self._probe_at = next_record(0, log_every), next_detail(0), next_probe(0)
         self._probed_step = self._detailed_step = -1
         atexit.register(self._close_at_exit)
+
+    # MARK: Watching
+
+    def watch(self, module: nn.Module, states: Optional[States] = None, *, batch_first: Optional[bool] = None) -> None:
+        """Marks the per-step states of a recurrent module that RunLog cannot unroll, so
+        that the gradient profiles and probes hold its h_t and ∂L/∂h_t. Call it before
+        the first :meth:`step`::
+
+            log.watch(model.cell)                       # called once per time step
+            log.watch(model.rnn, states=lambda out: out[0])  # every step at once
+            log.watch(model.rnn)                        # rnntop.MinGRU, rnntop.MinLSTM
+
+        - ``module`` alone: a module the model calls once per time step, whose output (or
+          its first item, as ``nn.LSTMCell``'s ``(h, c)``) is ``h_t``, ``(B, H)``. Its
+          calls on a pass are the steps, in order.
+        - ``states=fn``: a module that computes every step at once; ``fn(output)`` gives
+          the states of one call: a stack ``(T, B, H)`` (``(B, T, H)`` with
+          ``batch_first``), or a list of each step's ``(B, H)``.
+        - :class:`rnntop.MinGRU` and :class:`rnntop.MinLSTM` tell every layer's states
+          themselves, in either mode: watch them alone.
+
+        Each watched module adds a layer (a stacked minGRU, one a layer) after those of
+        the ``nn.RNN``, ``nn.LSTM`` and ``nn.GRU`` that RunLog unrolls, in the order of
+        the calls. A pass takes the loss's gradient with respect to the marked tensors
+        (``torch.autograd.grad``: no ``.grad`` changes), so they must be the tensors the
+        model goes on to use, not copies. Their gradient is ∂L/∂h_t through every later
+        step when the later steps are computed from them, as a cell's are; a stack that a
+        parallel scan computed has no such link, and its gradient holds only what the
+        layer's output passes back (rnntop's own cells carry the rest back through their
+        decays ``a_t``). A probe shows h and ∂L/∂h_t, and no gates.
+
+        Args:
+            module: a submodule of the model (or the model).
+            states: ``fn(output)``, the states of one call, for a module that computes
+                every step at once.
+            batch_first: whether the inputs (and a stack ``states`` gives) put the batch
+                first; default: the module's own ``batch_first``, else False. Where the
+                model has an ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU``, its layout says where
+                the batch is in ``x``.
+
+        Raises:
+            RuntimeError: after the first :meth:`step`, or after :meth:`close`.
+            TypeError: ``module`` is not an ``nn.Module``, or ``states`` not callable.
+            ValueError: ``module`` is not in the model, is watched already, or is a
+                PyTorch recurrent module (RunLog unrolls those; a fused one keeps no
+                ``h_t`` that later steps are computed from).
+        """
+        if not self._active:
+            return
+        self._check_open("watch")
+        if self._begun:
+            raise RuntimeError("RunLog.watch() after the first step(): watch the modules before training starts")
+        watched = checked_watch(self._model, self._modules, module, states, batch_first)
+        self._modules.watch(watched)
+        self._notes.discard(NOTHING_TO_UNROLL)
+        probe = self._inspector.probe
+        if probe is not None:  # its first sequence, where the batch now is
+            self._inspector.probe = Probe.checked(probe.batch, self._model, self._modules, self._inspector.loss_fn)
 
     # MARK: The loop's calls
 
