@@ -15,7 +15,8 @@ struct HeatmapPanel: Widget {
 
     /// The matrices the model offers, in the order `h` cycles through them.
     static func modes(of model: ModelConfig) -> [String] {
-        ["h"] + (model.cell.hasCellState ? ["c"] : []) + model.cell.gateNames.map { "gate \($0)" } + ["∂L/∂h"]
+        ["h"] + (model.cell.hasCellState ? ["c"] : []) + model.cell.gateNames.map { "gate \($0)" }
+            + (model.cell.isLinearRecurrence ? ["decay"] : []) + ["∂L/∂h"]
     }
 
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
@@ -30,8 +31,12 @@ struct HeatmapPanel: Widget {
             return
         }
         let layer = min(view.layer, probe.hidden.count - 1)
-        guard let shown = shown(mode, probe: probe, layer: layer) else { return }
-        let (matrix, saturation) = (shown.matrix, shown.saturation)
+        guard let shown = shown(mode, probe: probe, layer: layer) else {
+            let inside = panel(&buffer, area, context, title: mode)
+            buffer.text(inside.x, inside.y, "this probe has no \(mode)", theme.style(theme.muted), limit: inside.width)
+            return
+        }
+        let (matrix, saturation) = (shown.matrix, shown.note)
         let layerText = probe.hidden.count > 1 ? " layer \(layer + 1)" : ""
         var heatmap = Heatmap(rows: matrix.units, columns: matrix.steps, values: matrix.values, map: shown.map)
         heatmap.logScale = shown.logScale
@@ -46,9 +51,9 @@ struct HeatmapPanel: Widget {
             [
                 // "sat" says little on its own: spelled out where the title has room.
                 "\(mode)\(layerText)  \(matrix.units) units × \(matrix.steps) steps\(rows)\(saturation)  \(when)"
-                    + (saturation.isEmpty ? "" : "  (sat: share of units near 0 or 1)"),
+                    + shown.explanation,
                 "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(rows)\(saturation)  \(when)"
-                    + (saturation.isEmpty ? "" : "  (sat: share of units near 0 or 1)"),
+                    + shown.explanation,
                 "\(mode)\(layerText)  \(matrix.units) units × \(matrix.steps) steps\(rows)\(saturation)  \(when)",
                 "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(rows)\(saturation)  \(shortWhen)",
                 "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(shortRows)\(saturation)  \(shortWhen)",
@@ -80,20 +85,56 @@ struct HeatmapPanel: Widget {
         context.color && theme.monochrome ? RenderContext(unicode: context.unicode, color: false) : context
     }
 
-    /// What a mode shows of a probe's layer: the matrix, its colour map and scale, and
-    /// a gate's saturation (" sat 40%"); nil for a gate the probe does not have.
-    private func shown(_ mode: String, probe: ProbeReport, layer: Int) -> (matrix: UnitMatrix, map: ColorMap, logScale: Bool, saturation: String)? {
+    /// What a mode shows of a probe's layer: the matrix, its colour map and scale, a
+    /// note for the title (a gate's saturation " sat 40%", the decays' horizons) and
+    /// what the note means where there is room; nil for what the probe does not have.
+    private func shown(_ mode: String, probe: ProbeReport, layer: Int) -> Shown? {
         switch mode {
-        case "h": return (probe.hidden[layer], theme.diverging, false, "")
-        case "c": return (probe.cell[layer], theme.diverging, false, "")
+        case "h": return Shown(matrix: probe.hidden[layer], map: theme.diverging)
+        case "c":
+            guard layer < probe.cell.count else { return nil }
+            return Shown(matrix: probe.cell[layer], map: theme.diverging)
         // Magnitudes across decades: a sequential scale of log |∂L/∂h|.
-        case "∂L/∂h": return (probe.hiddenGradients[layer], theme.sequential, true, "")
+        case "∂L/∂h": return Shown(matrix: probe.hiddenGradients[layer], map: theme.sequential, logScale: true)
+        case "decay":
+            guard layer < probe.decays.count else { return nil }
+            return Shown(
+                matrix: probe.decays[layer], map: theme.sequential, note: horizonNote(probe.decays[layer]),
+                explanation: "  (horizon: steps to forget by e, -1/ln mean a)")
         default:
             let name = String(mode.dropFirst(5))
-            guard let gate = probe.gates[layer].first(where: { $0.name == name }) else { return nil }
+            guard layer < probe.gates.count, let gate = probe.gates[layer].first(where: { $0.name == name }) else { return nil }
             let sigmoid = !(name == "g" || name == "n")
-            return (gate.activations, sigmoid ? theme.sequential : theme.diverging, false, "  sat \(Int((gate.saturation * 100).rounded()))%")
+            return Shown(
+                matrix: gate.activations, map: sigmoid ? theme.sequential : theme.diverging,
+                note: "  sat \(Int((gate.saturation * 100).rounded()))%", explanation: "  (sat: share of units near 0 or 1)")
         }
+    }
+
+    /// "  horizon median 12 steps, 25% > 50" and, for a picked unit, its own horizon.
+    private func horizonNote(_ decays: UnitMatrix) -> String {
+        let horizons = MemoryHorizons(decays: decays)
+        var note = "  horizon median \(Self.steps(horizons.median)), "
+            + "\(Int((horizons.shareLongerThanSequence * 100).rounded()))% > \(decays.steps)"
+        if let unit = view.unit.map({ min($0, decays.units - 1) }) {
+            note += ", unit \(unit + 1): \(Self.steps(horizons.steps[unit]))"
+        }
+        return note
+    }
+
+    /// A horizon in steps: "0.8", "12", "4,100", "∞".
+    private static func steps(_ value: Double) -> String {
+        guard value.isFinite else { return "∞" }
+        return value < 10 ? String(format: "%.1f", value) : Format.count(Int(value.rounded()))
+    }
+
+    /// What one mode draws.
+    private struct Shown {
+        let matrix: UnitMatrix
+        let map: ColorMap
+        var logScale = false
+        var note = ""
+        var explanation = ""
     }
 
     /// The map, and for a picked unit, a mark at its row and its values read out

@@ -11,7 +11,7 @@ extension GoldenCase {
         let file = root.file
         let cellName = try root["cell"].string()
         guard let cell = CellKind(rawValue: cellName) else {
-            throw InputError(file: file, field: "cell", problem: "unknown cell '\(cellName)' (rnn, lstm, gru)")
+            throw InputError(file: file, field: "cell", problem: "unknown cell '\(cellName)' (\(CellKind.choices))")
         }
         let activationName = try root["activation"].string()
         guard let activation = Activation(rawValue: activationName) else {

@@ -94,8 +94,22 @@ class PassResult:
                 for block, name in enumerate(GATE_NAMES[trace.mode]):
                     activations = stacked[block * size : (block + 1) * size]
                     layer["gates"].append({"name": name, "activations": activations, "saturation": _saturation(name, activations)})
+                decay = _decay(trace.mode, stacked, size)
+                if decay is not None:
+                    layer["decay"] = decay
             layers.append(layer)
         return layers
+
+
+def _decay(mode: str, gates: Tensor, size: int) -> Optional[Tensor]:
+    """A min cell's decay ``a_t`` of ``h_{t-1}`` from its gate activations, as rnntop's
+    engine reports it: ``1 - z`` (minGRU), ``f / (f + i)`` (minLSTM); None otherwise."""
+    if mode == "MINGRU":
+        return 1 - gates[:size]
+    if mode == "MINLSTM":
+        f, i = gates[:size], gates[size : 2 * size]
+        return f / (f + i)
+    return None
 
 
 def _gradient(trace: LayerTrace) -> Tensor:

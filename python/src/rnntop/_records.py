@@ -153,6 +153,8 @@ def probe_layers(result: PassResult) -> str:
         if "c" in layer:
             fields.append(f'"c":{text(layer["c"])}')
         fields.append(f'"dh":{text(layer["dh"])}')
+        if "decay" in layer:
+            fields.append(f'"decay":{text(layer["decay"])}')
         gates = [
             f'{{"name":"{gate["name"]}","saturation":{round(gate["saturation"], 4)},"activations":{text(gate["activations"])}}}'
             for gate in layer["gates"]

@@ -101,37 +101,50 @@ extension RunLogReader {
     }
 
     /// A probe's matrices, which must fit the model they were taken from: a layer
-    /// each, c_t for an LSTM, the cell's gates by name.
+    /// each, c_t for an LSTM, the cell's gates by name, a min cell's decays. Another
+    /// program may watch a module it cannot look inside: its probe may hold no c_t, no
+    /// gates and no decays, only h_t and ∂L/∂h_t (the heatmap says what is missing).
     func probe(_ object: [String: Any], model: ModelConfig) throws(InputError) -> ProbeReport {
-        func matrix(_ value: Any?, _ name: String) throws(InputError) -> UnitMatrix {
-            guard let m = value as? [String: Any], let values = m["values"] as? [Any],
-                let units = try wholeNumber(m["units"], "\(name).units", in: 1...Int(Int32.max)),
-                let steps = try wholeNumber(m["steps"], "\(name).steps", in: 1...Int(Int32.max)),
-                case let (count, overflow) = units.multipliedReportingOverflow(by: steps), !overflow, values.count == count
-            else { throw problem("a probe matrix whose values do not fill units × steps", field: name) }
-            return UnitMatrix(units: units, steps: steps, values: try numbers(values, "\(name).values").map(Float.init))
-        }
         let layers = object["layers"] as? [[String: Any]] ?? []
         guard layers.count == model.layers else {
             throw problem("a probe of \(layers.count) layers for a model of \(model.layers)", field: "layers")
         }
         var hidden: [UnitMatrix] = [], cell: [UnitMatrix] = [], gradients: [UnitMatrix] = [], gates: [[GateActivity]] = []
+        var decays: [UnitMatrix] = []
         for layer in layers {
-            hidden.append(try matrix(layer["h"], "h"))
-            if model.cell.hasCellState { cell.append(try matrix(layer["c"], "c")) }
-            gradients.append(try matrix(layer["dh"], "dh"))
+            hidden.append(try probeMatrix(layer["h"], "h"))
+            gradients.append(try probeMatrix(layer["dh"], "dh"))
+            if model.cell.hasCellState, layer["c"] != nil { cell.append(try probeMatrix(layer["c"], "c")) }
+            if model.cell.isLinearRecurrence, layer["decay"] != nil { decays.append(try probeMatrix(layer["decay"], "decay")) }
             var layerGates: [GateActivity] = []
             for gate in layer["gates"] as? [[String: Any]] ?? [] {
                 let name = gate["name"] as? String ?? "?"
                 layerGates.append(
-                    GateActivity(name: name, activations: try matrix(gate["activations"], "gates"), saturation: try number(gate["saturation"], "saturation")))
+                    GateActivity(
+                        name: name, activations: try probeMatrix(gate["activations"], "gates"),
+                        saturation: try number(gate["saturation"], "saturation")))
             }
-            guard layerGates.map(\.name) == model.cell.gateNames else {
+            guard layerGates.isEmpty || layerGates.map(\.name) == model.cell.gateNames else {
                 throw problem("a probe's gates are not the \(model.cell.displayName) cell's", field: "gates")
             }
             gates.append(layerGates)
         }
-        return ProbeReport(hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, predictions: [], loss: try number(object["loss"], "loss"))
+        guard cell.isEmpty || cell.count == layers.count, decays.isEmpty || decays.count == layers.count else {
+            throw problem("a probe with c_t or decays in some layers only", field: cell.count == layers.count ? "decay" : "c")
+        }
+        return ProbeReport(
+            hidden: hidden, cell: cell, gates: gates, hiddenGradients: gradients, decays: decays, predictions: [],
+            loss: try number(object["loss"], "loss"))
+    }
+
+    /// One units × steps matrix of a probe, its size checked before it is used.
+    private func probeMatrix(_ value: Any?, _ name: String) throws(InputError) -> UnitMatrix {
+        guard let m = value as? [String: Any], let values = m["values"] as? [Any],
+            let units = try wholeNumber(m["units"], "\(name).units", in: 1...Int(Int32.max)),
+            let steps = try wholeNumber(m["steps"], "\(name).steps", in: 1...Int(Int32.max)),
+            case let (count, overflow) = units.multipliedReportingOverflow(by: steps), !overflow, values.count == count
+        else { throw problem("a probe matrix whose values do not fill units × steps", field: name) }
+        return UnitMatrix(units: units, steps: steps, values: try numbers(values, "\(name).values").map(Float.init))
     }
 
     func event(_ object: [String: Any], step: Int, checkpoint: Bool) throws(InputError) -> Event {

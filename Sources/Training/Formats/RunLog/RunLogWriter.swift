@@ -223,6 +223,7 @@ final class RunLogWriter {
             matrix(&line, "h", report.hidden[layer])
             if layer < report.cell.count { matrix(&line, "c", report.cell[layer]) }
             matrix(&line, "dh", report.hiddenGradients[layer])
+            if layer < report.decays.count { matrix(&line, "decay", report.decays[layer]) }
             line.key("gates")
             line.array(layer < report.gates.count ? report.gates[layer] : []) { line, gate in
                 line.raw("{\"name\":")
