@@ -4,8 +4,10 @@
 Arguments: RNNTOP_JSON... -- TORCH_JSON..., each a run of `rnntop bench --json` or
 of pytorch_bench.py. Each side's figure for a grid point is the median of its
 runs. The fraction of the CPU's fp32 peak counts the gate products only:
-training = 3 x 2*B*T*G*H*(I+H) flops a step (G = 1, 4, 3 for RNN, LSTM, GRU; the
-backward pass about twice the forward), against cores x FMA lanes x 2 x clock.
+training = 3 x 2*B*T*G*H*(in+H) flops a step and layer (G = 1, 4, 3 for RNN, LSTM,
+GRU; in = I for the first layer, H above; the backward pass about twice the
+forward), and 3 x 2*B*T*G*H*in for minGRU and minLSTM (G = 2, 3: their input
+projections, no H x H product), against cores x FMA lanes x 2 x clock.
 Below the table: the seed example's time (rnntop's runs) and how far apart the
 runs of each side were, which says how noisy the machine was.
 """
@@ -16,9 +18,9 @@ import os
 import statistics
 import sys
 
-SEQUENCE_LENGTH = 50
 INPUT_SIZE = 8
-GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+GATES = {"rnn": 1, "lstm": 4, "gru": 3, "mingru": 2, "minlstm": 3}
+LINEAR_RECURRENCES = {"mingru", "minlstm"}
 
 
 def peak_flops() -> tuple[float, str]:
@@ -55,7 +57,17 @@ def peak_flops() -> tuple[float, str]:
     return peak, how
 
 
-Key = tuple[str, int, int]
+Key = tuple[str, int, int, int, int]  # cell, hidden, batch, steps, layers
+
+
+def flops_per_sequence(cell: str, hidden: int, steps: int, layers: int) -> float:
+    """The gate products of one sequence's training step (forward and backward)."""
+    total = 0.0
+    for layer in range(layers):
+        width = INPUT_SIZE if layer == 0 else hidden
+        recurrent = 0 if cell in LINEAR_RECURRENCES else hidden
+        total += 3 * 2 * steps * GATES[cell] * hidden * (width + recurrent)
+    return total
 
 
 def runs(paths: list[str]) -> tuple[dict[Key, list[float]], list[float]]:
@@ -66,7 +78,7 @@ def runs(paths: list[str]) -> tuple[dict[Key, list[float]], list[float]]:
         with open(path) as file:
             report = json.load(file)
         for result in report["results"]:
-            key = (result["cell"].lower(), result["hidden"], result["batch"])
+            key = (result["cell"].lower(), result["hidden"], result["batch"], result.get("steps", 50), result.get("layers", 1))
             figures.setdefault(key, []).append(result["train_seq_per_s"])
         if report.get("seed_example_ms") is not None:
             seed.append(report["seed_example_ms"])
@@ -79,7 +91,7 @@ def spread(figures: dict[Key, list[float]]) -> str:
         return "one run"
     key, values = max(figures.items(), key=lambda item: (max(item[1]) - min(item[1])) / statistics.median(item[1]))
     width = (max(values) - min(values)) / statistics.median(values)
-    return f"{100 * width:.0f}% at {key[0]} H={key[1]} B={key[2]}"
+    return f"{100 * width:.0f}% at {key[0]} H={key[1]} B={key[2]} T={key[3]} L={key[4]}"
 
 
 def main() -> None:
@@ -89,17 +101,16 @@ def main() -> None:
     peak, how = peak_flops()
     print(how)
     print()
-    print("| cell | H | B | rnntop seq/s | PyTorch seq/s | ratio | rnntop % of peak | PyTorch % of peak |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for key in sorted(ours, key=lambda k: (list(GATES).index(k[0]), k[2], k[1])):
+    print("| cell | L | H | B | T | rnntop seq/s | PyTorch seq/s | ratio | rnntop % of peak | PyTorch % of peak |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for key in sorted(ours, key=lambda k: (list(GATES).index(k[0]), k[4], k[2], k[1], k[3])):
         if key not in theirs:
             continue
-        cell, hidden, batch = key
-        flops_per_sequence = 3 * 2 * SEQUENCE_LENGTH * GATES[cell] * hidden * (INPUT_SIZE + hidden)
+        cell, hidden, batch, steps, layers = key
+        flops = flops_per_sequence(cell, hidden, steps, layers)
         mine, torch = statistics.median(ours[key]), statistics.median(theirs[key])
-        print(f"| {cell.upper()} | {hidden} | {batch} | {mine:,.0f} | {torch:,.0f} | "
-              f"{mine / torch:.2f}x | {100 * mine * flops_per_sequence / peak:.1f}% | "
-              f"{100 * torch * flops_per_sequence / peak:.1f}% |")
+        print(f"| {cell} | {layers} | {hidden} | {batch} | {steps} | {mine:,.0f} | {torch:,.0f} | "
+              f"{mine / torch:.2f}x | {100 * mine * flops / peak:.1f}% | {100 * torch * flops / peak:.1f}% |")
     print()
     if seed:
         print(f"Seed example (100 epochs of LSTM(50, relu) -> Dropout 0.2 -> Dense 1): "

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """PyTorch's training throughput on the grid of `rnntop bench`.
 
-The same problem as rnntop's bench: a one-layer RNN (tanh), LSTM or GRU with input
-size 8 over 50 time steps, a Linear(hidden, 1) head on the last step, MSE, Adam
-(lr 1e-3), float32 on the CPU. Each grid point is warmed up, then timed as blocks
+The same problem as rnntop's bench: an RNN (tanh), LSTM or GRU (PyTorch's modules)
+or a minGRU or minLSTM (the paper's log-space parallel scan in plain PyTorch:
+rnntop.cells, the reference implementation) with input size 8 over 50 time steps
+(or --seq-len), one layer (or --layers), a Linear(hidden, 1) head on the last step,
+MSE, Adam (lr 1e-3), float32 on the CPU. Each grid point is warmed up, then timed as blocks
 of steps (zero_grad, forward, loss, backward, optimizer.step); the median block
 gives the step time. With several thread counts, the best is reported.
 
@@ -14,23 +16,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 import torch
 from torch import nn
 
-SEQUENCE_LENGTH = 50
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python", "src"))
+from rnntop.cells import MinGRU, MinLSTM  # noqa: E402  (the checkout's package)
+
 INPUT_SIZE = 8
 
 
 class LastStepRegressor(nn.Module):
     """A recurrent layer and a Dense head on its last hidden state."""
 
-    def __init__(self, cell: str, hidden: int) -> None:
+    def __init__(self, cell: str, hidden: int, layers: int) -> None:
         super().__init__()
-        layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-        self.recurrent = layers[cell](INPUT_SIZE, hidden)
+        modules = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU, "mingru": MinGRU, "minlstm": MinLSTM}
+        self.recurrent = modules[cell](INPUT_SIZE, hidden, layers)
         self.head = nn.Linear(hidden, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -38,13 +44,13 @@ class LastStepRegressor(nn.Module):
         return self.head(output[-1])
 
 
-def measure(cell: str, hidden: int, batch: int, block_seconds: float, repeats: int) -> float:
+def measure(cell: str, hidden: int, batch: int, steps: int, layers: int, block_seconds: float, repeats: int) -> float:
     """Seconds per training step: the median of `repeats` timed blocks."""
     torch.manual_seed(0)
-    model = LastStepRegressor(cell, hidden)
+    model = LastStepRegressor(cell, hidden, layers)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.MSELoss()
-    x = torch.randn(SEQUENCE_LENGTH, batch, INPUT_SIZE)
+    x = torch.randn(steps, batch, INPUT_SIZE)
     y = torch.randn(batch, 1)
 
     def step() -> None:
@@ -76,6 +82,8 @@ def main() -> None:
     parser.add_argument("--cells", default="rnn,lstm,gru")
     parser.add_argument("--hidden", default="32,128,512")
     parser.add_argument("--batch", default="1,32")
+    parser.add_argument("--seq-len", default="50", help="sequence lengths (comma-separated)")
+    parser.add_argument("--layers", type=int, default=1)
     parser.add_argument("--threads", default="1,2", help="thread counts to try; the best is kept")
     parser.add_argument("--quick", action="store_true", help="short blocks: a smoke run")
     arguments = parser.parse_args()
@@ -85,17 +93,18 @@ def main() -> None:
     for cell in arguments.cells.split(","):
         for hidden in map(int, arguments.hidden.split(",")):
             for batch in map(int, arguments.batch.split(",")):
-                best = None
-                for threads in map(int, arguments.threads.split(",")):
-                    torch.set_num_threads(threads)
-                    seconds = measure(cell, hidden, batch, block_seconds, repeats)
-                    if best is None or seconds < best[0]:
-                        best = (seconds, threads)
-                assert best is not None
-                results.append({
-                    "cell": cell, "hidden": hidden, "batch": batch, "threads": best[1],
-                    "train_seq_per_s": batch / best[0], "train_ms_per_step": best[0] * 1000,
-                })
+                for steps in map(int, arguments.seq_len.split(",")):
+                    best = None
+                    for threads in map(int, arguments.threads.split(",")):
+                        torch.set_num_threads(threads)
+                        seconds = measure(cell, hidden, batch, steps, arguments.layers, block_seconds, repeats)
+                        if best is None or seconds < best[0]:
+                            best = (seconds, threads)
+                    assert best is not None
+                    results.append({
+                        "cell": cell, "hidden": hidden, "batch": batch, "steps": steps, "layers": arguments.layers,
+                        "threads": best[1], "train_seq_per_s": batch / best[0], "train_ms_per_step": best[0] * 1000,
+                    })
     print(json.dumps({"program": f"PyTorch {torch.__version__}", "results": results}, indent=1))
 
 

@@ -122,6 +122,15 @@ import Testing
         #expect(noCell?.contains("field 'c': a probe matrix whose values do not fill units × steps") == true, "\(noCell ?? "read")")
         let twoLayers = try Self.refusal([Self.runRecord, #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one)},{"h":\#(one),"dh":\#(one)}]}"#])
         #expect(twoLayers?.contains("field 'layers': a probe of 2 layers for a model of 1") == true, "\(twoLayers ?? "read")")
+        // A module watched from outside names no cell: its h_t and ∂L/∂h_t are all it has.
+        let watched = #"{"type":"run","schema":1,"model":{"hidden":1},"seed":7}"#
+        #expect(try Self.refusal([watched, #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one)}]}"#]) == nil)
+        let minGRU = Self.runRecord.replacingOccurrences(of: "gru", with: "mingru")
+        let halfDecay = try Self.refusal([
+            minGRU.replacingOccurrences(of: "\"hidden\":4", with: "\"hidden\":1,\"layers\":2"),
+            #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one),"decay":\#(one)},{"h":\#(one),"dh":\#(one)}]}"#,
+        ])
+        #expect(halfDecay?.contains("a probe with c_t or decays in some layers only") == true, "\(halfDecay ?? "read")")
     }
 
     @Test func aModelTooLargeToTrainIsRefused() throws {

@@ -48,6 +48,21 @@ import Testing
         #expect(values == (0..<values.count).map { Float($0) / 64 })
     }
 
+    /// The min cells have no W_hh: their file is read by the first layer's input
+    /// weights and the width the layer above (or the head) reads.
+    @Test(arguments: [(CellKind.minGRU, 1), (.minLSTM, 2)])
+    func aMinCellsShapeIsReadWithoutARecurrentMatrix(_ cell: CellKind, _ layers: Int) throws {
+        let config = ModelConfig(cell: cell, inputSize: 2, hiddenSize: 5, layers: layers)
+        let file = Self.file(config)
+        #expect(file.tensors["rnn.weight_hh_l0"] == nil && file.tensors["rnn.weight_ih_l0"]?.shape == [cell.gateCount * 5, 2])
+        let shape = try PyTorchWeights.shape(of: file, path: "w.safetensors")
+        #expect(shape == PyTorchWeights.Shape(cell: cell, hiddenSize: 5, layers: layers, activation: nil))
+        #expect(try PyTorchWeights.parameters(from: file, path: "w.safetensors", for: config).count == ParameterLayout(config: config).totalCount)
+        var odd = file
+        odd.tensors["rnn.weight_ih_l0"] = SafetensorsFile.Tensor(shape: [7, 2], values: Array(repeating: 0, count: 14))
+        #expect(throws: InputError.self) { try PyTorchWeights.shape(of: odd, path: "w") }
+    }
+
     @Test func aSessionStartsFromTheFilesWeightsAndSavesThemUnchanged() throws {
         let folder = try RunLogTests.folder()
         let input = Self.file(ModelConfig(cell: .gru, inputSize: 1, hiddenSize: 8, outputSize: 1), start: -1)

@@ -102,6 +102,27 @@ import Training
         #expect(KeyMap.helpLines(replay: false).contains { $0.hasPrefix("sat:") })
     }
 
+    /// A min cell's decays: a mode of their own, titled with the horizons they give
+    /// (here computed from the probe the run took), and a picked unit's own horizon.
+    @Test func theDecaySpectrumIsTitledWithTheUnitsHorizons() throws {
+        let snapshot = try DashboardScreenTests.snapshot(cell: .minGRU)
+        let modes = HeatmapPanel.modes(of: snapshot.model)
+        #expect(modes == ["h", "gate z", "gate h", "decay", "∂L/∂h"])
+        var view = ViewState()
+        view.heatmapMode = modes.firstIndex(of: "decay")!
+        let probe = try #require(snapshot.probe)
+        let horizons = MemoryHorizons(decays: probe.decays[0])
+        let median = horizons.median < 10 ? String(format: "%.1f", horizons.median) : Format.count(Int(horizons.median.rounded()))
+        let share = Int((horizons.shareLongerThanSequence * 100).rounded())
+        let wide = Self.render(snapshot, width: 200, height: 60, view: view).lines.joined(separator: "\n")
+        #expect(wide.contains("decay  64 units × 50 steps") && wide.contains("horizon median \(median), \(share)% > 50"), "\(wide)")
+        #expect(wide.contains("(horizon: steps to forget by e, -1/ln mean a)"))
+        view.unit = 0
+        let unit = horizons.steps[0] < 10 ? String(format: "%.1f", horizons.steps[0]) : Format.count(Int(horizons.steps[0].rounded()))
+        #expect(Self.render(snapshot, width: 200, height: 60, view: view).lines.joined().contains("unit 1: \(unit)"))
+        #expect(DashboardScreenTests.render(snapshot).first?.contains("minGRU(64)") == true)
+    }
+
     @Test func aWideWindowIsUsedInFull() throws {
         let snapshot = try DashboardScreenTests.snapshot()
         let buffer = Self.render(snapshot, width: 160, height: 48)

@@ -10,18 +10,20 @@ extension BenchCommand {
         let lengths = try parseList(scalingLengths, option: "--lengths") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         let sizes = try parseList(scalingSizes, option: "--sizes") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         guard truncation > 0 else { throw ValidationError("--truncation: must be at least 1") }
+        let kinds = try parseList(cells ?? "lstm", option: "--cells") { CellKind(rawValue: $0) }
+        guard kinds.count == 1, let cell = kinds.first else { throw ValidationError("--cells: --scaling measures one cell") }
         let machine = MachineInfo.current()
         let batch = ScalingPoint.batch, hidden = ScalingPoint.hidden
         print("rnntop bench --scaling: \(machine.cpu), \(machine.cores) cores, kernels \(machine.kernels)")
-        print("LSTM, batch \(batch), input 8, a Dense head on the last step of each pass, MSE, Adam; the median of")
+        print("\(cell.displayName), batch \(batch), input 8, a Dense head on the last step of each pass, MSE, Adam; the median of")
         print("repeated runs. ms: one batch of whole sequences; µs/step: per time step; peak MB: the most the")
         print("process held at once, over what it held before the model; bytes/BTH: peak bytes / (batch·steps·hidden).")
 
         print("\nSequence length, hidden \(hidden): all steps backpropagated, and windows of \(truncation) steps")
         print("     T │   full: ms   µs/step   peak MB  bytes/BTH │ truncated: ms   µs/step   peak MB")
         for steps in lengths {
-            let full = try measure(ScalingPoint(hidden: hidden, steps: steps, window: nil))
-            let cut = try measure(ScalingPoint(hidden: hidden, steps: steps, window: truncation))
+            let full = try measure(ScalingPoint(cell: cell, hidden: hidden, steps: steps, window: nil))
+            let cut = try measure(ScalingPoint(cell: cell, hidden: hidden, steps: steps, window: truncation))
             let units = Double(batch * steps * hidden)
             print(
                 String(
@@ -31,11 +33,14 @@ extension BenchCommand {
         }
 
         let steps = ScalingPoint.steps
-        print("\nHidden size, \(steps) steps, all backpropagated (GFLOP/s counts the gate products, 3·2·B·T·4H·(8+H))")
+        let gates = cell.gateCount, recurrent = cell.isLinearRecurrence ? 0 : 1
+        print(
+            "\nHidden size, \(steps) steps, all backpropagated (GFLOP/s counts the gate products, 3·2·B·T·\(gates)H·"
+                + (recurrent == 1 ? "(8+H))" : "8: no H×H product)"))
         print("     H │       ms   µs/step   peak MB  bytes/BTH   GFLOP/s")
         for size in sizes {
-            let run = try measure(ScalingPoint(hidden: size, steps: steps, window: nil))
-            let flops = 3 * 2 * Double(batch * steps * 4 * size * (ThroughputBenchmark.inputSize + size))
+            let run = try measure(ScalingPoint(cell: cell, hidden: size, steps: steps, window: nil))
+            let flops = 3 * 2 * Double(batch * steps * gates * size * (ThroughputBenchmark.inputSize + recurrent * size))
             print(
                 String(
                     format: "%6d │ %8.1f %9.2f %@ %@ %9.1f", size, run.seconds * 1000, run.seconds * 1e6 / Double(steps),
@@ -59,7 +64,7 @@ extension BenchCommand {
             let figures = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let seconds = figures["seconds"] as? Double
         else {
-            printError("bench --scaling: the point \(point.argument) (hidden, steps, window) failed")
+            printError("bench --scaling: the point \(point.argument) (cell, hidden, steps, window) failed")
             throw ExitCode(process.terminationStatus == 0 ? 1 : process.terminationStatus)
         }
         return (seconds, figures["peak_bytes"] as? Int)
@@ -71,7 +76,7 @@ extension BenchCommand {
             throw ValidationError("--scaling-point: cannot use '\(argument)'")
         }
         let run = try ScalingBenchmark(
-            cell: .lstm, hidden: point.hidden, batch: ScalingPoint.batch, steps: point.steps, window: point.window
+            cell: point.cell, hidden: point.hidden, batch: ScalingPoint.batch, steps: point.steps, window: point.window
         ).measure(seconds: quick ? 0.05 : 1.0)
         let peak = run.peakBytes.map { ", \"peak_bytes\": \($0)" } ?? ""
         print("{\"seconds\": \(run.seconds)\(peak)}")
@@ -97,22 +102,26 @@ struct ScalingPoint {
     static let hidden = 128
     static let steps = 50
 
+    let cell: CellKind
     let hidden: Int
     let steps: Int
     let window: Int?
 
-    init(hidden: Int, steps: Int, window: Int?) {
+    init(cell: CellKind, hidden: Int, steps: Int, window: Int?) {
+        self.cell = cell
         self.hidden = hidden
         self.steps = steps
         self.window = window
     }
 
-    /// "HIDDEN,STEPS,WINDOW" with WINDOW 0 for all steps.
+    /// "CELL,HIDDEN,STEPS,WINDOW" with WINDOW 0 for all steps.
     init?(argument: String) {
-        let parts = argument.split(separator: ",").compactMap { Int($0) }
+        let fields = argument.split(separator: ",")
+        guard fields.count == 4, let cell = CellKind(rawValue: String(fields[0])) else { return nil }
+        let parts = fields.dropFirst().compactMap { Int($0) }
         guard parts.count == 3, parts[0] > 0, parts[1] > 0, parts[2] >= 0 else { return nil }
-        self.init(hidden: parts[0], steps: parts[1], window: parts[2] == 0 ? nil : parts[2])
+        self.init(cell: cell, hidden: parts[0], steps: parts[1], window: parts[2] == 0 ? nil : parts[2])
     }
 
-    var argument: String { "\(hidden),\(steps),\(window ?? 0)" }
+    var argument: String { "\(cell.rawValue),\(hidden),\(steps),\(window ?? 0)" }
 }

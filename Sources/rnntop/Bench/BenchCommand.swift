@@ -23,14 +23,20 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short timings (a smoke test, not a measurement).")
     var quick = false
 
-    @Option(help: "Cells to measure (comma-separated).")
-    var cells = "rnn,lstm,gru"
+    @Option(help: "Cells to measure (comma-separated; default rnn,lstm,gru, and lstm for --scaling).")
+    var cells: String?
 
     @Option(help: "Hidden sizes to measure (comma-separated).")
     var hidden = "32,128,512"
 
     @Option(help: "Batch sizes to measure (comma-separated).")
     var batch = "1,32"
+
+    @Option(name: .customLong("seq-len"), help: "Sequence lengths to measure (comma-separated).")
+    var sequenceLengths = "50"
+
+    @Option(help: "Recurrent layers of every model measured.")
+    var layers = 1
 
     @Flag(help: "Skip the seed example.")
     var noSeed = false
@@ -72,9 +78,10 @@ struct BenchCommand: ParsableCommand {
         if compare { return try measureComparison() }
         if let scalingPoint { return try measureScalingPoint(scalingPoint) }
         if scaling { return try measureScaling() }
-        let cellKinds = try parseList(cells, option: "--cells") { CellKind(rawValue: $0) }
+        let cellKinds = try parseList(cells ?? "rnn,lstm,gru", option: "--cells") { CellKind(rawValue: $0) }
         let hiddenSizes = try parseList(hidden, option: "--hidden") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         let batchSizes = try parseList(batch, option: "--batch") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let lengths = try parseList(sequenceLengths, option: "--seq-len") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
         let referenceFigures = try reference.map(ReferenceFigures.init(path:))
         let timing = quick ? BenchTiming.quick : BenchTiming.full
         let machine = MachineInfo.current()
@@ -85,12 +92,12 @@ struct BenchCommand: ParsableCommand {
         var results = [BenchResult]()
         for cell in cellKinds {
             for h in hiddenSizes {
-                for b in batchSizes {
-                    let blocks = try ThroughputBenchmark(cell: cell, hidden: h, batch: b).measure(timing)
-                    let seconds = median(blocks)
+                for (b, t) in batchSizes.flatMap({ b in lengths.map { (b, $0) } }) {
+                    let point = ThroughputBenchmark(cell: cell, hidden: h, batch: b, steps: t, layers: layers)
+                    let seconds = median(try point.measure(timing))
                     let result = BenchResult(
-                        cell: cell.rawValue, hidden: h, batch: b, trainSequencesPerSecond: Double(b) / seconds,
-                        trainMillisecondsPerStep: seconds * 1000)
+                        cell: cell.rawValue, hidden: h, batch: b, steps: t, layers: layers,
+                        trainSequencesPerSecond: Double(b) / seconds, trainMillisecondsPerStep: seconds * 1000)
                     results.append(result)
                     if !json { print(row(result, reference: referenceFigures)) }
                 }
@@ -184,15 +191,15 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func header(withReference: Bool) -> String {
-        let base = "cell     H    B   ms/step      seq/s"
+        let base = "cell       L     H    B      T   ms/step      seq/s"
         return withReference ? base + "   ref seq/s   ratio" : base
     }
 
     private func row(_ r: BenchResult, reference: ReferenceFigures?) -> String {
-        var line = String(
-            format: "%-5@ %4d %4d %9.3f %10.1f", r.cell as NSString, r.hidden, r.batch, r.trainMillisecondsPerStep,
-            r.trainSequencesPerSecond)
-        if let reference, let theirs = reference.sequencesPerSecond(cell: r.cell, hidden: r.hidden, batch: r.batch) {
+        var line = r.cell.padding(toLength: 8, withPad: " ", startingAt: 0) + String(
+            format: " %2d %5d %4d %6d %9.3f %10.1f", r.layers, r.hidden, r.batch, r.steps,
+            r.trainMillisecondsPerStep, r.trainSequencesPerSecond)
+        if let reference, let theirs = reference.sequencesPerSecond(of: r) {
             line += String(format: " %11.1f %6.2fx", theirs, r.trainSequencesPerSecond / theirs)
         }
         return line
@@ -203,11 +210,14 @@ struct BenchResult: Encodable {
     let cell: String
     let hidden: Int
     let batch: Int
+    /// Time steps of a sequence, and recurrent layers.
+    let steps: Int
+    let layers: Int
     let trainSequencesPerSecond: Double
     let trainMillisecondsPerStep: Double
 
     enum CodingKeys: String, CodingKey {
-        case cell, hidden, batch
+        case cell, hidden, batch, steps, layers
         case trainSequencesPerSecond = "train_seq_per_s"
         case trainMillisecondsPerStep = "train_ms_per_step"
     }
@@ -235,12 +245,14 @@ struct ReferenceFigures {
         let root = try JSONField.load(path)
         for entry in try root["results"].elements() {
             let cell = try entry["cell"].string().lowercased()
-            let key = "\(cell)/\(try entry["hidden"].int())/\(try entry["batch"].int())"
+            // Files from before lengths and layers were measured: 50 steps, one layer.
+            let steps = try entry.optional("steps")?.int() ?? 50, layers = try entry.optional("layers")?.int() ?? 1
+            let key = "\(cell)/\(try entry["hidden"].int())/\(try entry["batch"].int())/\(steps)/\(layers)"
             figures[key] = try entry["train_seq_per_s"].number()
         }
     }
 
-    func sequencesPerSecond(cell: String, hidden: Int, batch: Int) -> Double? {
-        figures["\(cell)/\(hidden)/\(batch)"]
+    func sequencesPerSecond(of result: BenchResult) -> Double? {
+        figures["\(result.cell)/\(result.hidden)/\(result.batch)/\(result.steps)/\(result.layers)"]
     }
 }

@@ -2,30 +2,31 @@ import RNNCore
 import RNNData
 
 /// Training throughput of one model shape: forward, backpropagation through time and
-/// an Adam update per step, on the bench's fixed problem (sequence length 50, input
-/// size 8, a Dense head on the last step, MSE), the same problem as the PyTorch
-/// reference script.
+/// an Adam update per step, on the bench's problem (sequences of `steps` steps, 50
+/// unless asked, input size 8, a Dense head on the last step, MSE), the same problem
+/// as the PyTorch reference script.
 struct ThroughputBenchmark {
-    static let steps = 50
     static let inputSize = 8
 
     let cell: CellKind
     let hidden: Int
     let batch: Int
+    var steps = 50
+    var layers = 1
 
     /// Per-step seconds of each timed block.
     func measure(_ timing: BenchTiming) throws -> [Double] {
         var generator = RandomGenerator(seed: 0)
         let config = ModelConfig(
-            cell: cell, activation: .tanh, inputSize: Self.inputSize, hiddenSize: hidden, outputSize: 1)
-        try checkBenchMemory(config, batch: batch, steps: Self.steps)
+            cell: cell, activation: .tanh, inputSize: Self.inputSize, hiddenSize: hidden, layers: layers, outputSize: 1)
+        try checkBenchMemory(config, batch: batch, steps: steps)
         let network = try RecurrentNetwork(config: config, generator: &generator)
         let optimizer = try Optimizer(OptimizerSettings(kind: .adam), parameterCount: network.parameterCount)
         let trainer = Trainer(network: network, optimizer: optimizer, clipping: .off, generator: generator)
-        let inputs = (0..<(Self.steps * batch * Self.inputSize)).map { _ in Float(generator.nextNormal()) }
+        let inputs = (0..<(steps * batch * Self.inputSize)).map { _ in Float(generator.nextNormal()) }
         let targets = (0..<batch).map { _ in Float(generator.nextNormal()) }
         let data = SequenceBatch(
-            steps: Self.steps, size: batch, inputSize: Self.inputSize, inputs: inputs, targets: .values(targets))
+            steps: steps, size: batch, inputSize: Self.inputSize, inputs: inputs, targets: .values(targets))
         return timing.measureBlocks { trainer.step(data) }
     }
 }

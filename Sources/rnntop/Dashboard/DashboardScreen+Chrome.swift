@@ -8,7 +8,8 @@ extension DashboardScreen {
     func drawHeader(_ buffer: inout Buffer, _ area: Rect) {
         let s = snapshot
         let training = s.settings.training
-        let model = s.model.cellSummary
+        // Another program's watched module: its width is known, not what cell it is.
+        let model = (s.unknownSettings.contains("cell") ? "\(s.model.hiddenSize) units" : s.model.cellSummary)
             + (s.model.layers > 1 ? "x\(s.model.layers)" : "")
         // Segments in reading order, each with a priority: the least important
         // (highest number) go first when the row is too narrow.

@@ -21,7 +21,7 @@ struct SettingsPanel: Widget {
             ("optimizer", "opt", known("optimizer", snapshot.optimizerName ?? training.optimizer.kind.rawValue), "o"),
             ("batch", "batch", known("batch", "\(training.batchSize)"), "bB"),
             ("dropout", "drop", known("dropout", snapshot.model.outputDropout.settingText), "dD"),
-            ("cell", "cell", "\(snapshot.model.cell.rawValue) \(snapshot.model.hiddenSize)", "m"),
+            ("cell", "cell", known("cell", snapshot.model.cell.rawValue) + " \(snapshot.model.hiddenSize)", "m"),
         ]
         let twoColumns = inside.height < rows.count + 3 && inside.width >= 28
         let used: Int

@@ -28,7 +28,7 @@ public struct RecordedRun: Sendable {
         public let totalSteps: Int
         /// What another program's log left out, shown as unknown rather than as the
         /// zeros that stand in for it: "parameters", "seed", "optimizer", "lr", "batch",
-        /// "clip", "dropout".
+        /// "clip", "dropout", "cell" (a module watched from outside).
         public var missing: Set<String> = []
         /// Where another program's model trains (`cpu`, `cuda:0`), when its log says.
         public var device: String? = nil

@@ -45,6 +45,7 @@ extension RunLogReader {
         if parameterCount == nil { missing.insert("parameters") }
         if rnntopSettings == nil { missing.formUnion((record ?? .empty).missing) }
         if seed != nil { missing.remove("seed") }
+        if parts.model == nil, (object["model"] as? [String: Any])?["cell"] == nil { missing.insert("cell") }
         var header = RecordedRun.Header(
             program: object["program"] as? String ?? "unknown", name: (object["name"] as? String).flatMap { $0.isEmpty ? nil : $0 },
             settings: settings, taskName: Self.ownTaskName(record, rnntopSettings: rnntopSettings, summary: summary),
@@ -101,10 +102,11 @@ extension RunLogReader {
     }
 
     /// A probe's matrices, which must fit the model they were taken from: a layer
-    /// each, c_t for an LSTM, the cell's gates by name, a min cell's decays. Another
-    /// program may watch a module it cannot look inside: its probe may hold no c_t, no
-    /// gates and no decays, only h_t and ∂L/∂h_t (the heatmap says what is missing).
-    func probe(_ object: [String: Any], model: ModelConfig) throws(InputError) -> ProbeReport {
+    /// each, c_t for an LSTM, the cell's gates by name, a min cell's decays (when
+    /// written). A log whose model names no cell (another program watching a module it
+    /// cannot look inside) may hold only h_t and ∂L/∂h_t: the heatmap says what is
+    /// missing.
+    func probe(_ object: [String: Any], model: ModelConfig, cellKnown: Bool = true) throws(InputError) -> ProbeReport {
         let layers = object["layers"] as? [[String: Any]] ?? []
         guard layers.count == model.layers else {
             throw problem("a probe of \(layers.count) layers for a model of \(model.layers)", field: "layers")
@@ -114,7 +116,7 @@ extension RunLogReader {
         for layer in layers {
             hidden.append(try probeMatrix(layer["h"], "h"))
             gradients.append(try probeMatrix(layer["dh"], "dh"))
-            if model.cell.hasCellState, layer["c"] != nil { cell.append(try probeMatrix(layer["c"], "c")) }
+            if model.cell.hasCellState, cellKnown || layer["c"] != nil { cell.append(try probeMatrix(layer["c"], "c")) }
             if model.cell.isLinearRecurrence, layer["decay"] != nil { decays.append(try probeMatrix(layer["decay"], "decay")) }
             var layerGates: [GateActivity] = []
             for gate in layer["gates"] as? [[String: Any]] ?? [] {
@@ -124,7 +126,7 @@ extension RunLogReader {
                         name: name, activations: try probeMatrix(gate["activations"], "gates"),
                         saturation: try number(gate["saturation"], "saturation")))
             }
-            guard layerGates.isEmpty || layerGates.map(\.name) == model.cell.gateNames else {
+            guard (!cellKnown && layerGates.isEmpty) || layerGates.map(\.name) == model.cell.gateNames else {
                 throw problem("a probe's gates are not the \(model.cell.displayName) cell's", field: "gates")
             }
             gates.append(layerGates)

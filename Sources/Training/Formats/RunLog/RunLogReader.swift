@@ -150,7 +150,9 @@ public final class RunLogReader {
             let gradient = try numbers(object["grad"] as? [Any] ?? [], "grad"), weight = try numbers(object["weight"] as? [Any] ?? [], "weight")
             recorded.parameterNorms.append((step, gradient, weight))
         case .probe:
-            recorded.probes.append((step, try probe(object, model: recorded.models.last?.model ?? recorded.header.model)))
+            let model = recorded.models.last?.model ?? recorded.header.model
+            let cellKnown = !recorded.header.missing.contains("cell")
+            recorded.probes.append((step, try probe(object, model: model, cellKnown: cellKnown)))
         case .sample:
             recorded.samples.append((step, object["text"] as? String ?? ""))
         case .event, .checkpoint:
