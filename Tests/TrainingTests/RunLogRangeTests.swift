@@ -126,9 +126,11 @@ import Testing
         let watched = #"{"type":"run","schema":1,"model":{"hidden":1},"seed":7}"#
         #expect(try Self.refusal([watched, #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one)}]}"#]) == nil)
         let minGRU = Self.runRecord.replacingOccurrences(of: "gru", with: "mingru")
+        let minGates = ["z", "h"].map { #"{"name":"\#($0)","saturation":0,"activations":\#(one)}"# }.joined(separator: ",")
         let halfDecay = try Self.refusal([
             minGRU.replacingOccurrences(of: "\"hidden\":4", with: "\"hidden\":1,\"layers\":2"),
-            #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one),"decay":\#(one)},{"h":\#(one),"dh":\#(one)}]}"#,
+            #"{"type":"probe","step":1,"layers":[{"h":\#(one),"dh":\#(one),"decay":\#(one),"gates":[\#(minGates)]},"#
+                + #"{"h":\#(one),"dh":\#(one),"gates":[\#(minGates)]}]}"#,
         ])
         #expect(halfDecay?.contains("a probe with c_t or decays in some layers only") == true, "\(halfDecay ?? "read")")
     }

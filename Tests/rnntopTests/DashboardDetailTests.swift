@@ -116,7 +116,6 @@ import Training
         let share = Int((horizons.shareLongerThanSequence * 100).rounded())
         let wide = Self.render(snapshot, width: 200, height: 60, view: view).lines.joined(separator: "\n")
         #expect(wide.contains("decay  64 units × 50 steps") && wide.contains("horizon median \(median), \(share)% > 50"), "\(wide)")
-        #expect(wide.contains("(horizon: steps to forget by e, -1/ln mean a)"))
         view.unit = 0
         let unit = horizons.steps[0] < 10 ? String(format: "%.1f", horizons.steps[0]) : Format.count(Int(horizons.steps[0].rounded()))
         #expect(Self.render(snapshot, width: 200, height: 60, view: view).lines.joined().contains("unit 1: \(unit)"))
