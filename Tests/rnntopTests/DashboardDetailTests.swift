@@ -120,6 +120,10 @@ import Training
         let unit = horizons.steps[0] < 10 ? String(format: "%.1f", horizons.steps[0]) : Format.count(Int(horizons.steps[0].rounded()))
         #expect(Self.render(snapshot, width: 200, height: 60, view: view).lines.joined().contains("unit 1: \(unit)"))
         #expect(DashboardScreenTests.render(snapshot).first?.contains("minGRU(64)") == true)
+        // At 80x24 the title keeps the median horizon and the probe's step.
+        view.unit = nil
+        let narrow = DashboardScreenTests.render(snapshot, view: view).joined(separator: "\n")
+        #expect(narrow.contains("decay  horizon \(median)  step 40"), "\(narrow)")
     }
 
     @Test func aWideWindowIsUsedInFull() throws {

@@ -58,6 +58,9 @@ struct HeatmapPanel: Widget {
                 "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(rows)\(saturation)  \(shortWhen)",
                 "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(shortRows)\(saturation)  \(shortWhen)",
                 "\(mode)\(layerText)  \(matrix.units)×\(matrix.steps)\(saturation)  \(shortWhen)",
+                // A narrow panel keeps the note's figure and, above all, when the data is from.
+                "\(mode)\(layerText)\(shown.shortNote ?? saturation)  \(shortWhen)",
+                "\(mode)\(layerText)  \(shortWhen)",
             ], width: area.width - 4)
         let inside = panel(&buffer, area, context, title: title, old: age.isOld)
         guard inside.height >= 3 else { return }
@@ -98,9 +101,11 @@ struct HeatmapPanel: Widget {
         case "∂L/∂h": return Shown(matrix: probe.hiddenGradients[layer], map: theme.sequential, logScale: true)
         case "decay":
             guard layer < probe.decays.count else { return nil }
+            let horizons = MemoryHorizons(decays: probe.decays[layer])
             return Shown(
-                matrix: probe.decays[layer], map: theme.sequential, note: horizonNote(probe.decays[layer]),
-                explanation: "  (horizon: steps to forget by e, -1/ln mean a)")
+                matrix: probe.decays[layer], map: theme.sequential, note: horizonNote(horizons),
+                explanation: "  (horizon: steps to forget by e, -1/ln mean a)",
+                shortNote: "  horizon \(Self.steps(horizons.median))")
         default:
             let name = String(mode.dropFirst(5))
             guard layer < probe.gates.count, let gate = probe.gates[layer].first(where: { $0.name == name }) else { return nil }
@@ -112,11 +117,10 @@ struct HeatmapPanel: Widget {
     }
 
     /// "  horizon median 12 steps, 25% > 50" and, for a picked unit, its own horizon.
-    private func horizonNote(_ decays: UnitMatrix) -> String {
-        let horizons = MemoryHorizons(decays: decays)
+    private func horizonNote(_ horizons: MemoryHorizons) -> String {
         var note = "  horizon median \(Self.steps(horizons.median)), "
-            + "\(Int((horizons.shareLongerThanSequence * 100).rounded()))% > \(decays.steps)"
-        if let unit = view.unit.map({ min($0, decays.units - 1) }) {
+            + "\(Int((horizons.shareLongerThanSequence * 100).rounded()))% > \(horizons.sequenceLength)"
+        if let unit = view.unit.map({ min($0, horizons.steps.count - 1) }) {
             note += ", unit \(unit + 1): \(Self.steps(horizons.steps[unit]))"
         }
         return note
@@ -135,6 +139,8 @@ struct HeatmapPanel: Widget {
         var logScale = false
         var note = ""
         var explanation = ""
+        /// The note where the title has little room; nil: the note itself.
+        var shortNote: String?
     }
 
     /// The map, and for a picked unit, a mark at its row and its values read out
