@@ -62,6 +62,10 @@ public struct StepRecord: Sendable {
     /// this step was followed by one; nil for a regression.
     public var accuracy: Double? = nil
     public var validationAccuracy: Double? = nil
+    /// ‖∂L/∂h_t‖ of the first layer at the first and the last time step of the
+    /// step's sequences, and how many time steps apart: how much the gradient
+    /// shrank (or grew) on its way back through time.
+    public var profileEnds: (first: Double, last: Double, steps: Int)? = nil
     /// Seconds since the session started.
     public let elapsed: Double
     /// Sequences trained on so far.

@@ -193,6 +193,9 @@ final class TrainingLoop {
             validationLoss: validated, elapsed: (clock.now - started).seconds, sequences: sequences)
         record.accuracy = summary.accuracy
         record.validationAccuracy = validated == nil ? nil : validationAccuracy.last.flatMap { $0.step == step ? $0.value : nil }
+        if let profile = hiddenProfile.first, let first = profile.first, let last = profile.last {
+            record.profileEnds = (first, last, profile.count)
+        }
         options.stepObserver?(record)
         return record
     }

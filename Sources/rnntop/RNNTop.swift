@@ -14,7 +14,7 @@ struct RNNTop: ParsableCommand {
         commandName: "rnntop",
         abstract: "top for recurrent neural networks: train RNN, LSTM and GRU models and watch them learn.",
         version: version,
-        subcommands: [TrainCommand.self, ReplayCommand.self, PlotCommand.self, VerifyCommand.self, BenchCommand.self, ThemesCommand.self],
+        subcommands: [TrainCommand.self, ReplayCommand.self, PlotCommand.self, VerifyCommand.self, BenchCommand.self, ThemesCommand.self, LessonCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 

@@ -1,10 +1,13 @@
 import Foundation
 
-/// Files that come with the program rather than from the user: the themes/ folder
-/// and the reference cases of `rnntop verify`.
+/// Files that come with the program rather than from the user: the themes/ and
+/// lessons/ folders and the reference cases of `rnntop verify`.
 enum ShippedFiles {
     /// The shipped themes: themes/ in the source tree, share/rnntop/themes installed.
     static var themes: String? { folder(["themes", "share/rnntop/themes"], holding: "default.toml") }
+
+    /// The shipped lessons: lessons/ in the source tree, share/rnntop/lessons installed.
+    static var lessons: String? { folder(["lessons", "share/rnntop/lessons"], holding: "01-vanishing.toml") }
 
     /// PyTorch's reference cases: Tests/Fixtures/golden in the source tree,
     /// share/rnntop/golden installed.

@@ -18,7 +18,7 @@ import Testing
         #expect(BuiltInThemes.sources.keys.sorted() == Self.shippedNames)
         for name in Self.shippedNames {
             let file = try String(contentsOfFile: Self.shippedFolder + "/\(name).toml", encoding: .utf8)
-            #expect(file == BuiltInThemes.sources[name]! + "\n", "\(name).toml differs from its built-in copy: run Scripts/embed-themes.sh")
+            #expect(file == BuiltInThemes.sources[name]! + "\n", "\(name).toml differs from its built-in copy: run Scripts/embed-shipped-files.sh")
         }
     }
 

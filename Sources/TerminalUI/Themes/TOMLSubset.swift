@@ -1,4 +1,4 @@
-/// The part of TOML a theme is written in, read into a table whose every key keeps
+/// The part of TOML rnntop's data files (themes, lessons) are written in, read into a table whose every key keeps
 /// its line: comments, `[table]` headers, `key = value` lines with bare, quoted and
 /// dotted keys, and values that are strings, `true` or `false`, numbers, arrays (over
 /// several lines if need be) and inline tables. Anything else, well-formed TOML that
@@ -11,12 +11,12 @@
 /// program, on some malformed documents (`[=]`, `a = [}`; found by fuzzing).
 ///
 /// - Complexity: one pass over the text.
-struct TOMLSubset {
+public struct TOMLSubset {
     /// Where and what the first problem is, and the dotted key being read, if any.
-    struct Problem: Error {
-        let line: Int
-        let key: String?
-        let text: String
+    public struct Problem: Error {
+        public let line: Int
+        public let key: String?
+        public let text: String
     }
 
     let text: [Unicode.Scalar]
@@ -36,7 +36,7 @@ struct TOMLSubset {
     static let maximumDepth = 32
 
     /// The document's tables and values, or its first problem.
-    static func parse(_ source: String) throws(Problem) -> TOMLTable {
+    public static func parse(_ source: String) throws(Problem) -> TOMLTable {
         var scanner = TOMLSubset(text: Array(source.unicodeScalars))
         try scanner.document()
         return scanner.root

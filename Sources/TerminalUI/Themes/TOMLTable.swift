@@ -1,25 +1,29 @@
-/// A value of a theme's TOML: a string, `true` or `false`, a number, a list or a table.
-enum TOMLValue: Equatable {
+/// A value of a data file's TOML (see `TOMLSubset`): a string, `true` or `false`, a number, a list or a table.
+public enum TOMLValue: Equatable, Sendable {
     case string(String)
     case bool(Bool)
     case number(Double)
     case array([TOMLValue])
     case table(TOMLTable)
 
-    var string: String? {
+    public var string: String? {
         if case .string(let text) = self { text } else { nil }
     }
 
-    var bool: Bool? {
+    public var bool: Bool? {
         if case .bool(let flag) = self { flag } else { nil }
     }
 
-    var array: [TOMLValue]? {
+    public var array: [TOMLValue]? {
         if case .array(let values) = self { values } else { nil }
     }
 
-    var table: TOMLTable? {
+    public var table: TOMLTable? {
         if case .table(let table) = self { table } else { nil }
+    }
+
+    public var number: Double? {
+        if case .number(let value) = self { value } else { nil }
     }
 }
 
@@ -27,14 +31,14 @@ enum TOMLValue: Equatable {
 /// the line it is written on, so that a value that parsed but means nothing to a
 /// theme is named by its line. Holds TOML's rules for defining things once: a key
 /// is set once, a table's header comes once, and an inline table is whole as written.
-struct TOMLTable: Equatable {
-    struct Entry: Equatable {
-        let key: String
-        var value: TOMLValue
-        let line: Int
+public struct TOMLTable: Equatable, Sendable {
+    public struct Entry: Equatable, Sendable {
+        public let key: String
+        public var value: TOMLValue
+        public let line: Int
     }
 
-    private(set) var entries: [Entry] = []
+    public private(set) var entries: [Entry] = []
     /// Defined by a `[header]` of its own (not only implied by a longer name).
     var hasHeader = false
     /// Written inline (`{ ... }`): nothing may be added to it later.
@@ -83,7 +87,7 @@ struct TOMLTable: Equatable {
     }
 
     /// The line each dotted key (and table) is written on: "colors.background" → 3.
-    func lines(prefix: String = "") -> [String: Int] {
+    public func lines(prefix: String = "") -> [String: Int] {
         var lines: [String: Int] = [:]
         for entry in entries {
             let path = prefix + entry.key

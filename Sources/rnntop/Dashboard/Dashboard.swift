@@ -38,13 +38,20 @@ final class Dashboard {
     /// Events already looked at for failed writes, per run.
     private var seenEvents: [Int] = []
 
-    init(source: Source, terminal: Terminal, themes: ThemeCycle, hint: String? = nil) {
+    /// A lesson's chapter, whose panel is drawn under the charts.
+    private let lesson: LessonShown?
+    /// The chapter (from 1) the learner asked for with N or P, which ended the dashboard.
+    private(set) var requestedChapter: Int?
+
+    init(source: Source, terminal: Terminal, themes: ThemeCycle, hint: String? = nil, lesson: LessonShown? = nil) {
         self.source = source
+        self.lesson = lesson
         self.terminal = terminal
         self.themes = themes
         started = clock.now
         model = DashboardModel(live: source.isLive)
         model.view.hint = hint
+        if lesson != nil { model.view.lessonPanel = true }
         switch source {
         case .live(let runs):
             if let warning = runs.first?.session.warnings.first { note(warning, seconds: 8) }
@@ -95,6 +102,7 @@ final class Dashboard {
             guard now - lastFrame >= (frameWanted ? Self.keyFrameInterval : Self.progressFrameInterval) else { continue }
             if case .replay(let feed) = source, followedLogGrew(feed) { frameWanted = true }
             guard let runs = currentRuns else { continue }
+            lesson?.observe()
             noteFailedWrites(runs)
             if changed(runs) || frameWanted {
                 draw(runs)
@@ -151,6 +159,15 @@ final class Dashboard {
             for order in commands { live[order.run].send(order.command) }
         case .exportScreen:
             if let runs { exportScreen(runs) }
+        case .goToChapter(let delta):
+            guard let lesson else { return false }
+            let chapter = lesson.number + delta
+            guard chapter >= 1 && chapter <= lesson.count else {
+                note(delta > 0 ? "this is the last chapter" : "this is the first chapter")
+                return false
+            }
+            requestedChapter = chapter
+            return true
         case .cycleTheme:
             if let error = themes.advance() {
                 note(error.description, seconds: 8)
@@ -216,7 +233,14 @@ final class Dashboard {
     }
 
     private func screen(_ runs: [ShownRun]) -> DashboardScreen {
-        DashboardScreen(snapshot: focused(runs), view: model.view, theme: themes.current, context: drawingContext, now: now, runs: runs)
+        var screen = DashboardScreen(
+            snapshot: focused(runs), view: model.view, theme: themes.current, context: drawingContext, now: now, runs: runs)
+        if let lesson {
+            screen.lesson = LessonPanel(
+                lesson: lesson.lesson, number: lesson.number, count: lesson.count, statuses: lesson.judge.statuses, runs: runs.map(\.name),
+                theme: themes.current)
+        }
+        return screen
     }
 
     private func draw(_ runs: [ShownRun]) {

@@ -19,6 +19,8 @@ struct DashboardModel {
         case exportScreen
         /// The next theme (its name, or why it could not be read, to the message line).
         case cycleTheme
+        /// A lesson's chapter this many after (or before) the one shown.
+        case goToChapter(Int)
     }
 
     /// A command for one run of those on screen.
@@ -51,11 +53,13 @@ struct DashboardModel {
         }
         guard let runs, !runs.isEmpty else { return key == .character("q") || key == .character("Q") ? .quit : nil }
         let snapshot = runs[min(view.focusedRun, runs.count - 1)].snapshot
-        guard let action = KeyMap.action(for: key, snapshot: snapshot, replay: !live) else { return nil }
+        guard let action = KeyMap.action(for: key, snapshot: snapshot, replay: !live, lesson: view.lessonPanel != nil) else { return nil }
         let last = Double(TimeChart.lastStep(snapshot, runs, view))
         switch action {
         case .quit: return .quit
         case .replay(let move): return live ? nil : .moveReplay(move)
+        case .chapter(let delta): return .goToChapter(delta)
+        case .toggleLesson: view.lessonPanel?.toggle()
         case .command(let command): return send(command, key: key, runs: runs, now: now)
         case .pickRun(let index): pick(run: index, of: runs, now: now)
         case .cycleRun(let delta): pick(run: (view.focusedRun + delta + runs.count) % runs.count, of: runs, now: now)

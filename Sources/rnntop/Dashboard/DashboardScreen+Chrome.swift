@@ -126,7 +126,7 @@ extension DashboardScreen {
     /// The keys that fit, with help and quit always at the right end.
     func drawFooter(_ buffer: inout Buffer, _ area: Rect) {
         func width(_ items: ArraySlice<(String, String)>) -> Int { items.reduce(0) { $0 + $1.0.count + $1.1.count + 3 } }
-        let keys = KeyMap.footer(replay: view.replay != nil, runs: runs.count)
+        let keys = KeyMap.footer(replay: view.replay != nil, runs: runs.count, lesson: view.lessonPanel != nil)
         let always = keys.suffix(2)
         // Ends in two spaces, so the bottom-right cell, which curses cannot write, is blank.
         var x = area.maxX - width(always)

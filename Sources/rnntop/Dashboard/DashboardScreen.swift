@@ -19,6 +19,8 @@ struct DashboardScreen {
     /// Every run of a comparison or of several logs, `snapshot` being the focused
     /// one's; empty or one for a run alone.
     var runs: [ShownRun] = []
+    /// A lesson's chapter, drawn under the charts while `view.lessonPanel` is true.
+    var lesson: LessonPanel? = nil
 
     func render(width: Int, height: Int) -> Buffer {
         var buffer = Buffer(width: width, height: height, fill: Cell(" ", theme.style(theme.foreground)))
@@ -27,9 +29,15 @@ struct DashboardScreen {
             return buffer
         }
         let (header, rest) = buffer.area.splitTop(1)
-        let (body, bottom) = rest.splitTop(rest.height - 2)
+        let (fullBody, bottom) = rest.splitTop(rest.height - 2)
         let (messageRow, footerRow) = bottom.splitTop(1)
         drawHeader(&buffer, header)
+        var body = fullBody
+        if let lesson, view.lessonPanel == true {
+            let (charts, chapter) = body.splitTop(body.height - Self.lessonHeight(body.height))
+            lesson.render(into: &buffer, area: chapter, context: context)
+            body = charts
+        }
         let layout = Layout(body: body, hasSample: snapshot.textSample != nil)
         let panels: [(any Widget, Rect)] = [
             (LossPanel(snapshot: snapshot, view: view, theme: theme, focused: view.focus == .loss, runs: runs), layout.loss),
@@ -49,12 +57,16 @@ struct DashboardScreen {
         drawMessage(&buffer, messageRow)
         drawFooter(&buffer, footerRow)
         if view.showHelp {
-            let lines = KeyMap.helpLines(replay: view.replay != nil)
+            let lines = KeyMap.helpLines(replay: view.replay != nil, lesson: view.lessonPanel != nil)
             Overlay(title: "keys  (esc closes)", lines: lines, style: theme.style(theme.foreground), titleStyle: theme.style(theme.title, .bold))
                 .render(into: &buffer, area: body, context: context)
         }
         return buffer
     }
+
+    /// The lesson panel's rows: a third of the body, at least 8 (its verdicts and a
+    /// few lines of text), at most 16.
+    static func lessonHeight(_ body: Int) -> Int { min(16, max(8, body / 3)) }
 
     /// Where the panels go: the loss and gradient panels on the left, the heatmap and
     /// settings (and a sample) on the right; extra room widens and heightens them.

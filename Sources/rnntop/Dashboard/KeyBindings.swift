@@ -14,6 +14,8 @@ struct KeyBinding: Sendable {
         /// `rnntop replay`: a recorded run.
         static let replay = Modes(rawValue: 2)
         static let both: Modes = [.live, .replay]
+        /// `rnntop lesson`: a live run that is a chapter (every live key works too).
+        static let lesson = Modes(rawValue: 4)
     }
 
     /// The keys and what each does, given the focused run's snapshot.
@@ -114,6 +116,10 @@ extension KeyBinding {
             [key("{", .zoomIn), key("}", .zoomOut), key("<", .pan(-0.25)),
              key(">", .pan(0.25)), key("0", .showWholeRun)],
             "{ } < > 0", "zoom in, out; pan back, forward; the whole run", footer: ("{}<>", "zoom"), rank: 11, .both),
+        KeyBinding(
+            [key("N", .chapter(1)), key("P", .chapter(-1))], "N P", "the next, previous chapter", footer: ("NP", "chapter"), rank: -2,
+            .lesson),
+        KeyBinding("L", .toggleLesson, "the chapter's text: hide, show", footer: ("L", "text"), rank: -1, .lesson),
         KeyBinding("x", .cycleXAxis, "x axis: steps, epochs, time", footer: ("x", "axis"), rank: 18, .both),
         KeyBinding("e", .cycleSmoothing, "smoothing", footer: ("e", "smooth"), rank: 17, .both),
         KeyBinding("l", .toggleLogScale, "log loss scale", footer: ("l", "log"), rank: 12, .both),

@@ -19,6 +19,9 @@ enum Action: Equatable, Sendable {
     case pickRun(Int), cycleRun(Int), toggleAllRuns
     /// A replay's cursor through the run.
     case replay(ReplayMove)
+    /// A lesson: the chapter this many after (or before) the one shown; its text
+    /// hidden or shown.
+    case chapter(Int), toggleLesson
     case toggleHelp, quit
     /// A key that does nothing now, and why.
     case refused(String)
@@ -37,8 +40,8 @@ enum KeyMap {
     /// still found, so that the dashboard can say it is for live runs). Keys that
     /// change a value relative to the run's send the change, which the training loop
     /// applies to the value it holds then: every press counts, however fast they come.
-    static func action(for key: Key, snapshot: Snapshot, replay: Bool = false) -> Action? {
-        let order: [KeyBinding.Modes] = replay ? [.replay, .live] : [.live]
+    static func action(for key: Key, snapshot: Snapshot, replay: Bool = false, lesson: Bool = false) -> Action? {
+        let order: [KeyBinding.Modes] = replay ? [.replay, .live] : lesson ? [.lesson, .live] : [.live]
         for modes in order {
             for binding in KeyBinding.all where binding.modes.contains(modes) {
                 if let found = binding.keys.first(where: { $0.key == key }) { return found.action(snapshot) }
@@ -49,9 +52,9 @@ enum KeyMap {
 
     /// The help overlay's lines: every key of the mode ("key  what it does"), as
     /// many to a line as fit, then what the charts' marks mean.
-    static func helpLines(replay: Bool) -> [String] {
+    static func helpLines(replay: Bool, lesson: Bool = false) -> [String] {
         var lines: [String] = []
-        for binding in KeyBinding.all where binding.modes.contains(replay ? .replay : .live) {
+        for binding in KeyBinding.all where shown(binding, replay: replay, lesson: lesson) {
             let entry = "\(binding.label)  \(binding.help)"
             if let last = lines.last, last.count + 3 + entry.count <= lineWidth {
                 lines[lines.count - 1] = last + "   " + entry
@@ -77,11 +80,17 @@ enum KeyMap {
     /// The footer's keys for the mode, most wanted first: a narrow footer keeps the
     /// first ones (and the last two, help and quit, always). A comparison's keys only
     /// when several runs are on screen, the run keys as many as there are ("1-3,.").
-    static func footer(replay: Bool, runs: Int) -> [(String, String)] {
+    static func footer(replay: Bool, runs: Int, lesson: Bool = false) -> [(String, String)] {
         KeyBinding.all.enumerated()
-            .filter { $0.element.footer != nil && $0.element.modes.contains(replay ? .replay : .live) }
+            .filter { $0.element.footer != nil && shown($0.element, replay: replay, lesson: lesson) }
             .filter { runs > 1 || !$0.element.comparisonOnly }
             .sorted { ($0.element.footerRank, $0.offset) < ($1.element.footerRank, $1.offset) }
             .compactMap { $0.element.footer.map { ($0.keys.replacingOccurrences(of: "1-8", with: "1-\(min(runs, 8))"), $0.action) } }
+    }
+
+    /// Whether a binding works in the mode: a replay's keys, a live run's, and in a
+    /// lesson a live run's and the lesson's.
+    private static func shown(_ binding: KeyBinding, replay: Bool, lesson: Bool) -> Bool {
+        binding.modes.contains(replay ? .replay : .live) || (lesson && !replay && binding.modes.contains(.lesson))
     }
 }

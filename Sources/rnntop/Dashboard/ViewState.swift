@@ -31,6 +31,9 @@ struct ViewState {
     var xAxis = XAxisUnit.steps
     /// A transient note on the message line and when it goes away.
     var message: (text: String, until: Double)?
+    /// In a lesson, whether the chapter's panel shows (L hides and shows it); nil
+    /// outside one.
+    var lessonPanel: Bool?
     /// A hint for the default run, shown until the first key.
     var hint: String?
     /// Where a replay's cursor is; nil for a live run.

@@ -168,14 +168,17 @@ struct RunFiles {
 
 extension TrainCommand {
     /// The dashboard until the user quits or a signal ends the runs; the terminal is
-    /// back to normal before the summary is printed (a table for a comparison).
-    func runDashboard(_ runs: [LiveRun], _ terminal: Terminal, _ themes: ThemeCycle) -> Int32 {
+    /// back to normal before the summary is printed (a table for a comparison). In a
+    /// lesson, the learner may ask for another chapter instead: no summary then.
+    func runDashboard(_ runs: [LiveRun], _ terminal: Terminal, _ themes: ThemeCycle, lesson: LessonShown? = nil) -> (status: Int32, chapter: Int?) {
         let signals = SignalWatch(sessions: runs.map(\.session))
-        let hint = isDefaultRun ? "a vanilla RNN cannot carry a number across 50 steps: press m for an LSTM" : nil
-        Dashboard(source: .live(runs), terminal: terminal, themes: themes, hint: hint).run(signals: signals)
+        let hint = isDefaultRun && lesson == nil ? "a vanilla RNN cannot carry a number across 50 steps: press m for an LSTM" : nil
+        let dashboard = Dashboard(source: .live(runs), terminal: terminal, themes: themes, hint: hint, lesson: lesson)
+        dashboard.run(signals: signals)
         let ends = runs.map { $0.session.wait() }
         terminal.restore()
         signals.stop()
+        if let chapter = dashboard.requestedChapter, signals.received == nil { return (0, chapter) }
         for warning in runs[0].session.warnings { printError(warning) }
         for (run, end) in zip(runs, ends) {
             let prefix = run.name.isEmpty ? "" : "\(run.name): "
@@ -194,6 +197,6 @@ extension TrainCommand {
                     + "validation \(last.validationLoss.last.map { format($0.value) } ?? "-"), baseline \(format(last.baseline.loss))")
         }
         let failed = ends.contains { !$0.writeFailures.isEmpty || $0.checkpointError != nil || $0.weightsError != nil }
-        return signals.received.map { 128 + $0 } ?? (failed ? 1 : 0)
+        return (signals.received.map { 128 + $0 } ?? (failed ? 1 : 0), nil)
     }
 }

@@ -158,7 +158,7 @@ struct TrainCommand: ParsableCommand {
             let runs = try makeRuns(grid) { _ in SessionOptions() }
             if let terminal = Terminal(color: !colors.noColor) {
                 if let control { ControlInput(runs: runs, source: .path(control)).start() }
-                let status = runDashboard(runs, terminal, colors.cycle)
+                let status = runDashboard(runs, terminal, colors.cycle).status
                 if status != 0 { throw ExitCode(status) }
                 return
             }
