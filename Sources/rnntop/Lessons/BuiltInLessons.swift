@@ -7,7 +7,7 @@ enum BuiltInLessons {
             # rnntop lesson, chapter 1 (lessons/README.md describes the format).
             title = "The seed's equations, and why a vanilla RNN forgets"
             source = "Bengio, Simard & Frasconi 1994; Pascanu, Mikolov & Bengio 2013, On the difficulty of training recurrent neural networks; 0.58 measured with PyTorch"
-            flags = ["--task", "adding", "--cell", "rnn", "--steps", "1500"]
+            flags = ["--task", "adding", "--cell", "rnn", "--steps", "20000"]
             text = [
               "A vanilla RNN: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h), y = W_hy h_T + b_y. The adding problem shows it 50 numbers, two of them marked, and asks for their sum at the end: the first mark may be 49 steps back.",
               "",
@@ -40,6 +40,213 @@ enum BuiltInLessons {
             above = 0.9
             at = 1000
             published = "the baseline, 1/6 (Hochreiter & Schmidhuber 1997: the RNN fails)"
+            """#,
+        "02-exploding": #"""
+            # rnntop lesson, chapter 2 (lessons/README.md describes the format).
+            title = "Exploding gradients, and clipping"
+            source = "Pascanu, Mikolov & Bengio 2013 (exploding gradients, clipping by norm); Le, Jaitly & Hinton 2015 (relu RNN, identity initialisation)"
+            flags = ["--task", "adding", "--cell", "rnn", "--activation", "relu", "--init", "identity", "--clip", "0", "--optimizer", "sgd", "--lr", "0.2", "--steps", "5000"]
+            text = [
+              "The same RNN with relu and W_hh = I (identity initialisation) and no clipping: now the factor per step back is above 1, and ∂L/∂h_t grows instead of dying. One update with such a gradient throws the weights far away: within a few steps the gradient norm passes 1e12 and the loss is not a number. rnntop pauses the run and keeps the weights from before the last update.",
+              "",
+              "Press u to roll back, then ] to turn clipping on (norm 1): each update is then at most the learning rate long, and the run trains. Watch the gradient-norm chart: the clip threshold is the dashed line.",
+            ]
+            try = [
+              "u  roll back to the weights before the divergence",
+              "] [  clipping up and down (\\ turns it off)",
+              "space  go on after the rollback",
+            ]
+
+            [checks.explodes]
+            says = "the gradient norm passes 1e12 within 10 steps"
+            quantity = "gradient-norm"
+            above = 1e12
+            within = 10
+            published = "exponential growth, 1e12 and beyond (Pascanu et al. 2013)"
+
+            [checks.diverges]
+            says = "the run diverges (a loss that is not a number)"
+            quantity = "diverged"
+            is = true
+            within = 10
+            published = "training breaks down without clipping"
+            """#,
+        "03-lstm": #"""
+            # rnntop lesson, chapter 3 (lessons/README.md describes the format).
+            title = "The LSTM carries the number"
+            source = "Hochreiter & Schmidhuber 1997, Long short-term memory (the adding problem is their experiment 4)"
+            flags = ["--task", "adding", "--cell", "rnn,lstm", "--steps", "3000", "--eval-every", "100"]
+            text = [
+              "The same task, two runs side by side on the same data: the vanilla RNN of chapter 1 and an LSTM, whose cell state c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t is carried forward by a gate instead of being multiplied by W_hh. The gradient along c_t is multiplied by the forget gate only, which can stay near 1.",
+              "",
+              "Watch the loss: the LSTM sits at the baseline for a few hundred steps, then falls suddenly, once its gates have learnt to keep the marked numbers. The RNN stays at 1/6. The gradients panel shows both profiles: flat for the LSTM.",
+            ]
+            try = [
+              "1 2  pick the run that the heatmap and the settings show",
+              "h  the LSTM's gates over time: the forget gate near 1",
+              "A  keys act on both runs",
+            ]
+
+            [checks.lstm-learns]
+            says = "the LSTM's validation loss falls below 0.01 within 1,000 steps"
+            quantity = "validation-loss"
+            run = 2
+            below = 0.01
+            within = 1000
+            published = "solved (Hochreiter & Schmidhuber 1997)"
+
+            [checks.rnn-fails]
+            says = "the RNN's validation loss is still at the baseline at step 1,000"
+            quantity = "validation-loss"
+            relative-to = "baseline"
+            above = 0.95
+            at = 1000
+            published = "the baseline, 1/6"
+            """#,
+        "04-forget-bias": #"""
+            # rnntop lesson, chapter 4 (lessons/README.md describes the format).
+            title = "The forget gate's bias: PyTorch's initialisation against Keras's"
+            source = "Gers, Schmidhuber & Cummins 2000; Jozefowicz, Zaremba & Sutskever 2015 (forget bias 1); 3.6e-11 and 2.4e-5 measured with PyTorch"
+            flags = ["--task", "adding", "--cell", "lstm", "--init", "torch,keras", "--steps", "3000"]
+            text = [
+              "Two LSTMs that differ only in how they start: PyTorch sets every bias to a small random number, so the forget gate starts near σ(0) = 0.5 and the cell state halves each step; Keras sets the forget gate's bias to 1, so it starts near σ(1) = 0.73.",
+              "",
+              "At the first step the gradient that reaches the first time step is about 1e-11 of the last's with PyTorch's start and about 1e-5 with Keras's: a million times more signal from the start of the sequence. Compare the two profiles in the gradients panel.",
+            ]
+            try = [
+              "1 2  the torch run, the keras run",
+              "h  the forget gate's values over time",
+            ]
+
+            [checks.torch-ratio]
+            says = "with PyTorch's initialisation the first step gets < 1e-10 of the last's gradient"
+            quantity = "profile-ratio"
+            run = 1
+            below = 1e-10
+            at = 1
+            published = "3.6e-11 (PyTorch)"
+
+            [checks.keras-ratio]
+            says = "with Keras's forget bias of 1 it gets 1e-6 to 1e-4"
+            quantity = "profile-ratio"
+            run = 2
+            between = [1e-6, 1e-4]
+            at = 1
+            published = "2.4e-5 (PyTorch with Keras's initialisation)"
+            """#,
+        "05-gru": #"""
+            # rnntop lesson, chapter 5 (lessons/README.md describes the format).
+            title = "The GRU: as good, with fewer parameters"
+            source = "Cho et al. 2014; Chung, Gulcehre, Cho & Bengio 2014, Empirical evaluation of gated recurrent neural networks on sequence modeling"
+            flags = ["--task", "adding", "--cell", "lstm,gru", "--steps", "3000", "--eval-every", "100"]
+            text = [
+              "The GRU merges the LSTM's cell and hidden state and its forget and input gates into one update gate z: h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}. Three blocks of weights instead of four: a quarter fewer parameters.",
+              "",
+              "On the adding problem it learns as well, and here sooner: compare the two loss curves and the parameter counts in the settings panel (1 and 2 pick the run).",
+            ]
+            try = [
+              "1 2  the LSTM, the GRU",
+              "h  the GRU's update gate over time",
+            ]
+
+            [checks.gru-learns]
+            says = "the GRU's validation loss falls below 0.01 within 1,000 steps"
+            quantity = "validation-loss"
+            run = 2
+            below = 0.01
+            within = 1000
+            published = "on par with the LSTM (Chung et al. 2014)"
+
+            [checks.lstm-learns]
+            says = "the LSTM's validation loss falls below 0.01 within 1,000 steps"
+            quantity = "validation-loss"
+            run = 1
+            below = 0.01
+            within = 1000
+            published = "solved (chapter 3)"
+
+            [checks.fewer-parameters]
+            says = "the GRU has three quarters of the LSTM's parameters"
+            quantity = "parameters"
+            run = 2
+            relative-to = "run 1"
+            between = [0.7, 0.8]
+            at = 1
+            published = "3 gate blocks against 4"
+            """#,
+        "06-keras-seed": #"""
+            # rnntop lesson, chapter 6 (lessons/README.md describes the format).
+            title = "The seed's own Keras example"
+            source = "the Keras example rnntop grew from: LSTM(50, relu), Dropout 0.2, Dense 1, Adam, MSE, 100 epochs; its loss ends at 0.08–0.10"
+            flags = ["--preset", "seed"]
+            text = [
+              "The example this tool grew from, as Keras writes it: an LSTM of 50 relu units, dropout 0.2, a dense output, Adam and the mean squared error, 100 epochs of batches of 32 on 100 random sequences.",
+              "",
+              "Random inputs have nothing to learn: the model fits its 100 training sequences, and its training loss ends where Keras's does, while the validation loss stays at the baseline. This is what a model that memorises looks like.",
+            ]
+            try = [
+              "d D  dropout down and up",
+              "space  a finished run: as long again",
+            ]
+
+            [checks.keras-loss]
+            says = "the training loss ends between 0.075 and 0.105"
+            quantity = "loss"
+            between = [0.075, 0.105]
+            at = 400
+            published = "0.08–0.10 (Keras)"
+
+            [checks.validation-at-baseline]
+            says = "the validation loss stays at the baseline"
+            quantity = "validation-loss"
+            relative-to = "baseline"
+            between = [0.9, 1.1]
+            at = 400
+            published = "nothing to learn from random inputs"
+            """#,
+        "07-characters": #"""
+            # rnntop lesson, chapter 7 (lessons/README.md describes the format).
+            title = "A character model learns to write"
+            source = "Karpathy 2015, The unreasonable effectiveness of recurrent neural networks (min-char-rnn); the text: Shakespeare's Hamlet"
+            flags = ["--task", "text", "--data", "hamlet.txt", "--lr", "0.01", "--steps", "3000", "--eval-every", "25"]
+            text = [
+              "An LSTM reads Hamlet one character at a time and predicts the next one. Its loss is in nats per character: ln 65 = 4.17 for a uniform guess among the text's 65 characters.",
+              "",
+              "Watch the sample panel: first noise, then words and spaces, then lines that look like a play, while the loss passes 2.3 and then 2.0 nats per character.",
+            ]
+            try = [
+              "+ -  the learning rate",
+              "m  another cell",
+            ]
+
+            [checks.two-nats]
+            says = "the validation loss falls below 2.0 nats per character within 600 steps"
+            quantity = "validation-loss"
+            below = 2.0
+            within = 600
+            published = "2.3 → 2.0 nats/char (min-char-rnn)"
+            """#,
+        "08-mingru": #"""
+            # rnntop lesson, chapter 8 (lessons/README.md describes the format).
+            title = "minGRU: no hidden-to-hidden product, trained by parallel scan"
+            source = "Feng et al. 2024, Were RNNs all we needed? (minGRU, selective copying); Gu & Dao 2023 (the selective copying task)"
+            flags = ["--task", "selective-copy", "--cell", "mingru", "--seq-len", "64", "--layers", "3", "--lr", "0.003", "--steps", "20000"]
+            text = [
+              "minGRU: the gates see only x_t, h_t = (1 - z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t. No W_hh: all time steps are computed at once by a parallel scan, and ∂h_T/∂h_t is exactly the product of the decays 1 - z.",
+              "",
+              "Selective copying: 16 symbols scattered among noise, to be copied in order after a marker; chance is 1/8. Press h until the heatmap shows the decays: units split into long memories (decay near 1) and short ones.",
+            ]
+            try = [
+              "h  the decay spectrum: each unit's memory horizon",
+              "m  the next cell (an LSTM stays at chance here)",
+            ]
+
+            [checks.copies]
+            says = "the 3-layer minGRU copies with accuracy above 0.8 within 15,000 steps"
+            quantity = "validation-accuracy"
+            above = 0.8
+            within = 15000
+            published = "96–99.5% after longer training (Feng et al. 2024)"
             """#,
     ]
 }

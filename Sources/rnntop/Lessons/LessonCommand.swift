@@ -81,9 +81,25 @@ struct LessonCommand: ParsableCommand {
     /// train command refuses is the chapter file's mistake.
     static func trainCommand(_ lesson: Lesson) throws(InputError) -> TrainCommand {
         do {
-            return try TrainCommand.parse(lesson.flags)
+            return try TrainCommand.parse(dataBesideLessons(lesson.flags))
         } catch {
             throw InputError(file: lesson.file, field: "flags", problem: TrainCommand.message(for: error))
         }
+    }
+
+    /// A chapter's `--data` file named without a folder is looked for in the current
+    /// folder, then beside the chapters (yours, then the shipped lessons/ folder, which
+    /// holds the text of chapter 7).
+    static func dataBesideLessons(_ flags: [String]) -> [String] {
+        var flags = flags
+        for index in flags.indices.dropLast() where flags[index] == "--data" {
+            let name = flags[index + 1]
+            guard !name.contains("/"), !FileManager.default.fileExists(atPath: name) else { continue }
+            let folders = [LessonCatalog.userDirectory(ProcessInfo.processInfo.environment), ShippedFiles.lessons].compactMap { $0 }
+            if let found = folders.map({ ($0 as NSString).appendingPathComponent(name) }).first(where: FileManager.default.fileExists) {
+                flags[index + 1] = found
+            }
+        }
+        return flags
     }
 }
