@@ -34,10 +34,12 @@ struct HeadlessRunner {
             return ends.allSatisfy(Self.succeeded) ? 0 : 1
         }
         let end = ends[0], last = end.snapshot
-        let validation = last.validationLoss.last.map { "validation \(format($0.value)), " } ?? ""
+        let validationAccuracy = last.validationAccuracy.last.map { " (accuracy \(Self.fraction($0.value)))" } ?? ""
+        let validation = last.validationLoss.last.map { "validation \(format($0.value))\(validationAccuracy), " } ?? ""
+        let chance = last.baseline.accuracy.map { " (accuracy \(Self.fraction($0)))" } ?? ""
         let trained = last.epochLoss.map { "loss \(format($0.value)) (mean of the last \($0.steps) steps), " } ?? ""
         if let signal = signals.received {
-            report("interrupted at step \(last.step); \(trained)\(validation)baseline \(format(last.baseline.loss))")
+            report("interrupted at step \(last.step); \(trained)\(validation)baseline \(format(last.baseline.loss))\(chance)")
             return 128 + signal
         }
         switch end.reason {
@@ -47,10 +49,13 @@ struct HeadlessRunner {
         case .done, .quit:
             report(
                 "done: \(last.step) steps in \(String(format: "%.2f", last.elapsedSeconds)) s; "
-                    + "\(trained)\(validation)baseline \(format(last.baseline.loss))")
+                    + "\(trained)\(validation)baseline \(format(last.baseline.loss))\(chance)")
             return Self.succeeded(end) ? 0 : 1
         }
     }
+
+    /// An accuracy to three places: `0.125`.
+    private static func fraction(_ value: Double) -> String { String(format: "%.3f", value) }
 
     /// Whether a run ended without diverging and wrote everything it had to.
     private static func succeeded(_ end: SessionEnd) -> Bool {
@@ -58,19 +63,22 @@ struct HeadlessRunner {
     }
 
     /// A comparison's summary: a row per run (its steps, last epoch's mean loss, last
-    /// and best validation, average rate, how it ended), then the baseline.
+    /// and best validation, a classifier's last validation accuracy, average rate, how
+    /// it ended), then the baseline.
     static func table(_ ends: [(name: String, end: SessionEnd)]) -> [String] {
-        let header = ["run", "steps", "loss", "validation", "best val", "seq/s", "ended"]
+        let classifies = ends.contains { $0.end.snapshot.baseline.accuracy != nil }
+        let header = ["run", "steps", "loss", "validation", "best val"] + (classifies ? ["val acc"] : []) + ["seq/s", "ended"]
         var rows = [header]
         for (name, end) in ends {
             let last = end.snapshot
             let history = last.validationLoss
             let best = (history.buckets.map(\.minimum) + history.recent.map(\.value)).filter(\.isFinite).min()
-            rows.append([
-                name, Format.count(last.step), last.epochLoss.map { format($0.value) } ?? "-",
-                last.validationLoss.last.map { format($0.value) } ?? "-", best.map(format) ?? "-",
-                Format.rate(perSecond: last.sequencesPerSecond), end.reason.rawValue,
-            ])
+            let accuracy = classifies ? [last.validationAccuracy.last.map { fraction($0.value) } ?? "-"] : []
+            rows.append(
+                [
+                    name, Format.count(last.step), last.epochLoss.map { format($0.value) } ?? "-",
+                    last.validationLoss.last.map { format($0.value) } ?? "-", best.map(format) ?? "-",
+                ] + accuracy + [Format.rate(perSecond: last.sequencesPerSecond), end.reason.rawValue])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in
@@ -79,7 +87,8 @@ struct HeadlessRunner {
             }.joined(separator: "  ")
         }
         if let first = ends.first?.end.snapshot {
-            lines.append("loss: the mean of each run's last epoch; baseline \(format(first.baseline.loss)) (\(first.baseline.predictor))")
+            let chance = first.baseline.accuracy.map { ", accuracy \(fraction($0))" } ?? ""
+            lines.append("loss: the mean of each run's last epoch; baseline \(format(first.baseline.loss)) (\(first.baseline.predictor)\(chance))")
         }
         return lines
     }
