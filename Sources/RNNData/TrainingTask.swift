@@ -127,11 +127,16 @@ public struct TaskDefaults: Sendable, Equatable, Codable {
     public var clipping: GradientClipping
     public var batchSize: Int
     public var length: TrainingLength
+    /// Where a min cell (minGRU, minLSTM) needs another depth and learning rate than
+    /// the task's cell: their gates see only the input, so a single layer cannot
+    /// tell, say, how many symbols it has already kept. Nil: the same as any cell.
+    /// Resolved (and cleared) when the run's cell is known: see `choosing(_:)`.
+    public var minCells: MinCellSetup?
 
     public init(
         cell: CellKind, activation: Activation = .tanh, hiddenSize: Int, layers: Int = 1, dropout: Float = 0,
         outputDropout: Float = 0, initialization: InitScheme = .torch, optimizer: OptimizerSettings,
-        clipping: GradientClipping = .off, batchSize: Int, length: TrainingLength
+        clipping: GradientClipping = .off, batchSize: Int, length: TrainingLength, minCells: MinCellSetup? = nil
     ) {
         self.cell = cell
         self.activation = activation
@@ -144,6 +149,32 @@ public struct TaskDefaults: Sendable, Equatable, Codable {
         self.clipping = clipping
         self.batchSize = batchSize
         self.length = length
+        self.minCells = minCells
+    }
+
+    /// The defaults for a run of `cell`: a min cell's own setup where the task has
+    /// one, and no setup left to resolve. Flags given later override these.
+    public func choosing(_ cell: CellKind) -> TaskDefaults {
+        var chosen = self
+        chosen.cell = cell
+        if cell.isLinearRecurrence, let setup = minCells {
+            chosen.layers = setup.layers
+            chosen.optimizer.learningRate = setup.learningRate
+        }
+        chosen.minCells = nil
+        return chosen
+    }
+}
+
+/// A min cell's depth and learning rate on a task that needs its own (see
+/// `TaskDefaults.minCells`).
+public struct MinCellSetup: Sendable, Equatable, Codable {
+    public var layers: Int
+    public var learningRate: Float
+
+    public init(layers: Int, learningRate: Float) {
+        self.layers = layers
+        self.learningRate = learningRate
     }
 }
 

@@ -68,6 +68,26 @@ import Training
         }
         #expect(lines[header + 1].contains("▶"), "the focused run's row is marked")
         #expect(!Self.render(width: 80, height: 24).lines.joined().contains("best val"), "no room at 80x24")
+        #expect(!lines[header].contains("val acc"), "a regression has no accuracy")
+    }
+
+    @Test func aClassifiersTableSaysEachRunsValidationAccuracy() throws {
+        // Chosen values: the table shows each run's latest validation, to three places.
+        let classifiers = try [CellKind.rnn, .lstm, .gru].enumerated().map { index, cell in
+            var snapshot = try DashboardScreenTests.snapshot(.selectiveCopy, cell: cell, steps: 30)
+            snapshot.validationAccuracy = MetricHistory()
+            snapshot.validationAccuracy.append(step: 10, value: 0.5)
+            snapshot.validationAccuracy.append(step: 30, value: [0.125, 0.9876, 0.4][index])
+            return ShownRun(name: cell.rawValue, snapshot: snapshot)
+        }
+        let lines = DashboardScreen(
+            snapshot: classifiers[0].snapshot, view: ViewState(), theme: DashboardThemes.standard,
+            context: RenderContext(unicode: true, color: true), now: 0, runs: classifiers
+        ).render(width: 200, height: 60).lines
+        let header = try #require(lines.firstIndex { $0.contains("best val") && $0.contains("val acc") })
+        for (offset, expected) in ["0.125", "0.988", "0.400"].enumerated() {
+            #expect(lines[header + 1 + offset].contains(" \(expected) "), "\(lines[header + 1 + offset])")
+        }
     }
 
     @Test func withoutColourTheRunsDifferInTheirDashes() throws {

@@ -29,6 +29,24 @@ import Testing
         #expect(outcome.standardError.contains("baseline 2.0794 (a uniform guess among the 8 symbols)"))
     }
 
+    /// A min cell's gates see only the input: on selective copying it gets the
+    /// paper's three layers and its own learning rate, unless the flags say otherwise.
+    @Test func minCellsGetTheirOwnDepthAndTheFlagsStillWin() throws {
+        let compared = try CommandRunner.run(["--task", "selective-copy", "--cell", "gru,mingru,minlstm", "--steps", "1", "--headless"])
+        #expect(compared.status == 0, "\(compared.standardError)")
+        let lines = compared.standardError.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("gru: GRU(64, tanh) -> Dense(8") && $0.contains("adam lr 0.01,") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("mingru: minGRU(64) x3 -> ") && $0.contains("adam lr 0.003,") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("minlstm: minLSTM(64) x3 -> ") && $0.contains("adam lr 0.003,") }, "\(lines)")
+
+        let flagged = try CommandRunner.run(["--task", "selective-copy", "--cell", "mingru", "--layers", "1", "--lr", "0.02", "--steps", "1", "--headless"])
+        #expect(flagged.status == 0, "\(flagged.standardError)")
+        #expect(flagged.standardError.contains("minGRU(64) -> Dense(8, every step)") && flagged.standardError.contains("adam lr 0.02,"), "\(flagged.standardError)")
+
+        let adding = try CommandRunner.run(["--task", "adding", "--cell", "mingru", "--steps", "1", "--headless"])
+        #expect(!adding.standardError.contains(" x3 "), "other tasks set a min cell up as any other: \(adding.standardError)")
+    }
+
     @Test func tenThousandStepsOfTheAddingProblemTrain() throws {
         let outcome = try CommandRunner.run(["--task", "adding", "--seq-len", "10000", "--steps", "2", "--headless"])
         #expect(outcome.status == 0, "\(outcome.standardError)")

@@ -39,7 +39,8 @@ struct SelectiveCopySequences: SequenceSource {
     /// LSTM of the same size with the same settings stays at chance for all 3,000.
     let defaults = TaskDefaults(
         cell: .gru, hiddenSize: 64, optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-2),
-        clipping: GradientClipping(mode: .norm, threshold: 1), batchSize: 32, length: .steps(3000))
+        clipping: GradientClipping(mode: .norm, threshold: 1), batchSize: 32, length: .steps(3000),
+        minCells: MinCellSetup(layers: 3, learningRate: 3e-3))
 
     /// Refuses a length with fewer steps before the marker than symbols to place.
     init(steps: Int) throws(ConfigError) {

@@ -6,7 +6,8 @@ import Training
 /// focused run's drawn last, on top, and its raw spread as a faint band under all),
 /// each run's validation points, the baseline. A legend gives each run's colour,
 /// name and latest smoothed loss; where the panel has room, a table under it gives
-/// each run's loss, validation, best validation, steps and rate.
+/// each run's loss, validation, best validation, a classifier's validation
+/// accuracy, steps and rate.
 extension LossPanel {
     /// A run's training loss as chart samples, and the same smoothed.
     struct Curve {
@@ -88,20 +89,24 @@ extension LossPanel {
         return shown + LossPanel.baselineItem(snapshot, theme: theme, short: inBorder, unicode: context.unicode)
     }
 
-    /// A row per run: its smoothed loss, last and best validation, steps and rate;
-    /// the focused run's row marked.
+    /// A row per run: its smoothed loss, last and best validation, a classifier's
+    /// last validation accuracy (which runs solve the task, beside chance in the
+    /// accuracy chart), steps and rate; the focused run's row marked.
     private func drawRunTable(into buffer: inout Buffer, area: Rect, palette: RunPalette, curves: [Curve], focus: Int, unicode: Bool) {
         // The loss is the smoothed line's, and says so.
-        let header = ["run", view.smoothing > 0 ? "ema loss" : "mean loss", "val", "best val", "steps", "seq/s"]
+        let classifies = snapshot.baseline.accuracy != nil
+        let header = ["run", view.smoothing > 0 ? "ema loss" : "mean loss", "val", "best val"] + (classifies ? ["val acc"] : []) + ["steps", "seq/s"]
         var rows = [header]
         for (index, run) in runs.enumerated() {
             let s = run.snapshot, history = s.validationLoss
             let best = (history.buckets.map(\.minimum) + history.recent.map(\.value)).filter(\.isFinite).min()
             let rate = s.state == .running ? Format.rate(perSecond: s.sequencesPerSecond) : s.state.rawValue
-            rows.append([
-                run.name, curves[index].latest.map(Format.value) ?? "-", ChartData.latestValidation(s).map { Format.value($0.value) } ?? "-",
-                best.map(Format.value) ?? "-", Format.count(s.step), rate,
-            ])
+            let accuracy = classifies ? [s.validationAccuracy.last.map { String(format: "%.3f", $0.value) } ?? "-"] : []
+            rows.append(
+                [
+                    run.name, curves[index].latest.map(Format.value) ?? "-", ChartData.latestValidation(s).map { Format.value($0.value) } ?? "-",
+                    best.map(Format.value) ?? "-",
+                ] + accuracy + [Format.count(s.step), rate])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for (line, row) in rows.enumerated() {

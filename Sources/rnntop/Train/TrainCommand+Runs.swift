@@ -113,15 +113,18 @@ extension TrainCommand {
         return try Session(settings: settings, options: options)
     }
 
-    /// The task's defaults, then the model of the weights to start from, then every flag
-    /// that was given, validated.
+    /// The task's defaults for the cell the run will have, then the model of the
+    /// weights to start from, then every flag that was given, validated.
     private func resolvedSettings(
         for task: (shape: TaskShape, defaults: TaskDefaults), weights: PyTorchWeights.Shape?, choices c: RunChoices
     ) throws -> TaskDefaults {
         var s = task.defaults
         if isDefaultRun { s.cell = .rnn }
+        if let weights { s.cell = weights.cell }
+        var flagged = c.applied(to: s)
+        for choice in singleChoices { choice.apply(&flagged) }
+        s = s.choosing(flagged.cell)
         if let weights {
-            s.cell = weights.cell
             s.hiddenSize = weights.hiddenSize
             s.layers = weights.layers
             if let activation = weights.activation { s.activation = activation }
