@@ -8,18 +8,20 @@ extension Shard {
     /// Cost: one recurrent product and one gate kernel per step, then three GEMMs
     /// over all steps per layer for the weight and input gradients.
     func backward(_ pass: PassInputs, wantInputGradient: Bool, part: Partition) {
+        let all = 0..<steps
         for l in stride(from: storage.config.layers - 1, through: 0, by: -1) {
             if storage.config.cell.isLinearRecurrence {
-                backwardLinearLayer(l, part: part)
-            } else {
-                backwardThroughTime(l, part: part)
+                // Block by block, the weight and input gradients included.
+                backwardLinearLayer(l, pass: pass, wantInputGradient: wantInputGradient, part: part)
+                continue
             }
+            backwardThroughTime(l, part: part)
             part.sync()
-            accumulateWeightGradients(l, part: part)
+            accumulateWeightGradients(l, steps: all, accumulate: false, part: part)
             if l > 0 {
-                propagateToLayerBelow(l, dropout: pass.dropout, batch: pass.batch, part: part)
+                propagateToLayerBelow(l, steps: all, dropout: pass.dropout, batch: pass.batch, part: part)
             } else if wantInputGradient {
-                inputGradient(l, into: layers[0].dInput.pointer, width: storage.layout.layers[0].inputWidth, part: part)
+                inputGradient(l, steps: all, into: layers[0].dInput.pointer, width: storage.layout.layers[0].inputWidth, part: part)
             }
             part.sync()
         }
@@ -79,52 +81,58 @@ extension Shard {
         }
     }
 
-    /// dW_ih, db_ih (and, where the cell has them, dW_hh, db_hh) of layer l from the gate gradients of all steps;
+    /// dW_ih, db_ih (and, where the cell has them, dW_hh, db_hh) of layer l from the
+    /// gate gradients of `steps` (added to what the gradients hold when `accumulate`);
     /// shared threads take a share of the gate rows each.
-    private func accumulateWeightGradients(_ l: Int, part: Partition) {
+    func accumulateWeightGradients(_ l: Int, steps span: Range<Int>, accumulate: Bool, part: Partition) {
         let config = storage.config
         let spec = storage.layout.layers[l]
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h
-        let count = steps * rows
+        let count = span.count * rows, first = span.lowerBound * rows
         let buffers = layers[l]
         let gateRows = part.share(of: gateWidth)
-        guard !gateRows.isEmpty else { return }
+        guard !gateRows.isEmpty, count > 0 else { return }
         let g0 = gateRows.lowerBound, n = gateRows.count
-        let dInputSide = buffers.dGates.pointer + g0
-        let dRecurrentSide = (config.cell == .gru ? buffers.dGatesRecurrent.pointer : buffers.dGates.pointer) + g0
+        let beta: Float = accumulate ? 1 : 0
+        let dInputSide = buffers.dGates.pointer + first * gateWidth + g0
+        let dRecurrentSide = (config.cell == .gru ? buffers.dGatesRecurrent.pointer : buffers.dGates.pointer) + first * gateWidth + g0
         BLAS.gemm(
             transposeA: true, m: n, n: spec.inputWidth, k: count, a: dInputSide, lda: gateWidth,
-            b: layerInput(l, dropout: true), ldb: spec.inputWidth, beta: 0,
+            b: layerInput(l, dropout: true) + first * spec.inputWidth, ldb: spec.inputWidth, beta: beta,
             c: gradients + spec.weightIH + g0 * spec.inputWidth, ldc: spec.inputWidth)
-        rk_column_sums(Int32(count), Int32(n), dInputSide, Int32(gateWidth), gradients + spec.biasIH + g0, 0)
+        rk_column_sums(Int32(count), Int32(n), dInputSide, Int32(gateWidth), gradients + spec.biasIH + g0, accumulate ? 1 : 0)
         guard let recurrent = spec.recurrent else { return }  // the min cells: no W_hh, no b_hh
         BLAS.gemm(
-            transposeA: true, m: n, n: h, k: count, a: dRecurrentSide, lda: gateWidth, b: buffers.hidden.pointer,
-            ldb: h, beta: 0, c: gradients + recurrent.weight + g0 * h, ldc: h)
-        rk_column_sums(Int32(count), Int32(n), dRecurrentSide, Int32(gateWidth), gradients + recurrent.bias + g0, 0)
+            transposeA: true, m: n, n: h, k: count, a: dRecurrentSide, lda: gateWidth, b: buffers.hidden.pointer + first * h,
+            ldb: h, beta: beta, c: gradients + recurrent.weight + g0 * h, ldc: h)
+        rk_column_sums(
+            Int32(count), Int32(n), dRecurrentSide, Int32(gateWidth), gradients + recurrent.bias + g0, accumulate ? 1 : 0)
     }
 
-    /// dL/d(input of layer l) = dgates * W_ih, `[T][rows][width]`; shared threads
-    /// take a share of the time steps each.
-    private func inputGradient(_ l: Int, into destination: UnsafeMutablePointer<Float>, width: Int, part: Partition) {
+    /// dL/d(input of layer l) = dgates * W_ih for `steps`, `[T][rows][width]`; shared
+    /// threads take a share of them each.
+    func inputGradient(_ l: Int, steps: Range<Int>, into destination: UnsafeMutablePointer<Float>, width: Int, part: Partition) {
         let spec = storage.layout.layers[l]
         let gateWidth = storage.config.cell.gateCount * storage.config.hiddenSize
-        let span = part.share(of: steps * rows, alignment: 1)
+        let share = part.share(of: steps.count * rows, alignment: 1)
+        let span = (steps.lowerBound * rows + share.lowerBound)..<(steps.lowerBound * rows + share.upperBound)
+        guard !span.isEmpty else { return }
         BLAS.gemm(
             m: span.count, n: width, k: gateWidth, a: layers[l].dGates.pointer + span.lowerBound * gateWidth,
             lda: gateWidth, b: storage.parameters.pointer + spec.weightIH, ldb: width, beta: 0,
             c: destination + span.lowerBound * width, ldc: width)
     }
 
-    /// Hands the gradient of layer l's input down as the gradient from above of layer
-    /// l-1's outputs, through the inter-layer dropout mask.
-    private func propagateToLayerBelow(_ l: Int, dropout: Bool, batch: Int, part: Partition) {
+    /// Hands the gradient of layer l's input at `steps` down as the gradient from
+    /// above of layer l-1's outputs, through the inter-layer dropout mask.
+    func propagateToLayerBelow(_ l: Int, steps: Range<Int>, dropout: Bool, batch: Int, part: Partition) {
         let h = storage.config.hiddenSize
         let below = layers[l - 1].dHidden.pointer + rows * h
-        inputGradient(l, into: below, width: h, part: part)
+        inputGradient(l, steps: steps, into: below, width: h, part: part)
         guard dropout && storage.config.dropout > 0 else { return }
         let mask = storage.interLayerMasks[l].pointer
-        for row in part.share(of: steps * rows, alignment: 1) {
+        let share = part.share(of: steps.count * rows, alignment: 1)
+        for row in (steps.lowerBound * rows + share.lowerBound)..<(steps.lowerBound * rows + share.upperBound) {
             let t = row / rows, r = row % rows
             let m = mask + (t * batch + firstRow + r) * h, g = below + row * h
             for u in 0..<h { g[u] *= m[u] }

@@ -77,15 +77,18 @@ extension Shard {
         }
     }
 
-    /// The input projection of every step at once, biases included (for GRU only
-    /// b_ih: b_hh belongs inside r * (W_hn h + b_hn)), into the layer's gates. Alone,
-    /// one GEMM over all gates; shared, one per gate block over this part's units.
-    func projectInputs(layer l: Int, units: Range<Int>, part: Partition) {
+    /// The input projection of every step of `steps` (all, unless told) at once,
+    /// biases included (for GRU only b_ih: b_hh belongs inside r * (W_hn h + b_hn)),
+    /// into the layer's gates. Alone, one GEMM over all gates; shared, one per gate
+    /// block over this part's units.
+    func projectInputs(layer l: Int, units: Range<Int>, part: Partition, steps span: Range<Int>? = nil) {
+        let span = span ?? 0..<steps
         let config = storage.config
         let spec = storage.layout.layers[l]
         let weights = storage.parameters.pointer
         let h = config.hiddenSize, gateCount = config.cell.gateCount, gateWidth = gateCount * h
-        let gates = layers[l].gates.pointer
+        let gates = layers[l].gates.pointer + span.lowerBound * rows * gateWidth
+        let input = layerInput(l, dropout: true) + span.lowerBound * rows * spec.inputWidth
         let projections = part.count == 1 ? 1 : gateCount
         for block in 0..<projections {
             let column = part.count == 1 ? 0 : block * h + units.lowerBound
@@ -93,11 +96,11 @@ extension Shard {
             guard width > 0 else { continue }
             let biasHH = config.cell == .gru ? nil : spec.recurrent.map { UnsafePointer(weights + $0.bias + column) }
             rk_fill_rows(
-                Int32(steps * rows), Int32(width), weights + spec.biasIH + column, biasHH, gates + column,
+                Int32(span.count * rows), Int32(width), weights + spec.biasIH + column, biasHH, gates + column,
                 Int32(gateWidth))
             BLAS.gemm(
-                transposeB: true, m: steps * rows, n: width, k: spec.inputWidth,
-                a: layerInput(l, dropout: true), lda: spec.inputWidth, b: weights + spec.weightIH + column * spec.inputWidth,
+                transposeB: true, m: span.count * rows, n: width, k: spec.inputWidth,
+                a: input, lda: spec.inputWidth, b: weights + spec.weightIH + column * spec.inputWidth,
                 ldb: spec.inputWidth, beta: 1, c: gates + column, ldc: gateWidth)
         }
     }

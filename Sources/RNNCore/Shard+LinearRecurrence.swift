@@ -4,71 +4,116 @@ import CKernels
 /// linear recurrence h_t = a_t h_{t-1} + b_t by a parallel scan over time, and back.
 /// Threads sharing a sequence split its time steps, not its units: nothing here
 /// couples one unit to another, and the scan's chunks are what runs in parallel.
+///
+/// A thread alone on its rows works in blocks of time steps small enough that a
+/// block's projections, gates, decays and states stay in the cache from one pass
+/// over them to the next; so a step costs about as much at T = 10,000 as at 50,
+/// where whole-sequence passes would stream every buffer through memory several
+/// times. Blocks hold whole chunks of the scan, which is the same computation either
+/// way; two threads sharing a sequence run it as one block, split between them.
 extension Shard {
-    /// Layer l forward: projections (one GEMM over all steps), gate activations,
-    /// decays a_t and inputs b_t of every step at once, then the scan.
+    /// Layer l forward, block by block: projections (one GEMM over the block's steps),
+    /// gate activations, decays a_t and inputs b_t, then the scan from the state the
+    /// block before ended in.
     func forwardLinearLayer(_ l: Int, part: Partition) {
         let config = storage.config
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h, lanes = rows * h
         let buffers = layers[l]
-        projectInputs(layer: l, units: part.share(of: h), part: part)
-        part.sync()
-        let span = part.share(of: steps, alignment: 1)
-        if !span.isEmpty {
-            let first = span.lowerBound
-            let gates = buffers.gates.pointer + first * rows * gateWidth, decay = buffers.decay.pointer + first * lanes
-            let inputs = buffers.hidden.pointer + (first + 1) * lanes  // b_t, in h_t's slot until the scan
-            let (r32, h32) = (Int32(span.count * rows), Int32(h))
-            switch config.cell {
-            case .minLSTM: rk_minlstm_forward(r32, h32, h32, gates, decay, inputs)
-            default: rk_mingru_forward(r32, h32, h32, gates, decay, inputs)
+        for block in timeBlocks(layer: l, part: part) {
+            projectInputs(layer: l, units: part.share(of: h), part: part, steps: block)
+            part.sync()
+            let span = part.share(of: block.count, alignment: 1)
+            if !span.isEmpty {
+                let first = block.lowerBound + span.lowerBound
+                let gates = buffers.gates.pointer + first * rows * gateWidth, decay = buffers.decay.pointer + first * lanes
+                let inputs = buffers.hidden.pointer + (first + 1) * lanes  // b_t, in h_t's slot until the scan
+                let (r32, h32) = (Int32(span.count * rows), Int32(h))
+                switch config.cell {
+                case .minLSTM: rk_minlstm_forward(r32, h32, h32, gates, decay, inputs)
+                default: rk_mingru_forward(r32, h32, h32, gates, decay, inputs)
+                }
             }
+            part.sync()
+            scan(
+                steps: block.count, coefficients: buffers.decay.pointer + block.lowerBound * lanes,
+                states: buffers.hidden.pointer + (block.lowerBound + 1) * lanes, stride: lanes,
+                before: buffers.hidden.pointer + block.lowerBound * lanes, part: part)
         }
-        part.sync()
-        scan(
-            coefficients: buffers.decay.pointer, states: buffers.hidden.pointer + lanes, stride: lanes,
-            before: buffers.hidden.pointer, part: part)
     }
 
-    /// Layer l backward, from dL/dh_t from above in `dHidden` slots 1...T: the total
-    /// gradients D_t = E_t + a_{t+1} D_{t+1} by the same scan run backwards (slot 0
-    /// ends as dL/dh0 = a_1 D_1), then every step's gate gradients and the squared
-    /// norms of D_t.
-    func backwardLinearLayer(_ l: Int, part: Partition) {
+    /// Layer l backward, from dL/dh_t from above in `dHidden` slots 1...T, block by
+    /// block from the last: the total gradients D_t = E_t + a_{t+1} D_{t+1} by the
+    /// same scan run backwards (slot 0 ends as dL/dh0 = a_1 D_1), the block's gate
+    /// gradients and squared norms of D_t, then its share of dW_ih and db_ih and of
+    /// the gradient of the layer's input (for the layer below, or dL/dx when asked).
+    func backwardLinearLayer(_ l: Int, pass: PassInputs, wantInputGradient: Bool, part: Partition) {
         let config = storage.config
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h, lanes = rows * h
         let buffers = layers[l]
         let dHidden = buffers.dHidden.pointer
         if part.isLead { dHidden.update(repeating: 0, count: lanes) }
         part.sync()
-        scan(
-            coefficients: buffers.decay.pointer + (steps - 1) * lanes, states: dHidden + (steps - 1) * lanes,
-            stride: -lanes, before: dHidden + steps * lanes, part: part)
         let squares = (part.isLead ? hiddenSquares : partnerSquares).pointer + l * steps
-        let span = part.share(of: steps, alignment: 1)
         let (r32, h32) = (Int32(rows), Int32(h))
-        for t in 0..<steps {
-            guard span.contains(t) else {
-                squares[t] = 0  // the other thread's step
-                continue
+        for (index, block) in timeBlocks(layer: l, part: part).reversed().enumerated() {
+            scan(
+                steps: block.count, coefficients: buffers.decay.pointer + (block.upperBound - 1) * lanes,
+                states: dHidden + (block.upperBound - 1) * lanes, stride: -lanes, before: dHidden + block.upperBound * lanes,
+                part: part)
+            let span = part.share(of: block.count, alignment: 1)
+            for offset in 0..<block.count {
+                let t = block.lowerBound + offset
+                guard span.contains(offset) else {
+                    squares[t] = 0  // the other thread's step
+                    continue
+                }
+                let gates = buffers.gates.pointer + t * rows * gateWidth, dGates = buffers.dGates.pointer + t * rows * gateWidth
+                let previous = buffers.hidden.pointer + t * lanes, total = dHidden + (t + 1) * lanes
+                switch config.cell {
+                case .minLSTM: squares[t] = rk_minlstm_backward(r32, h32, h32, gates, previous, total, dGates)
+                default: squares[t] = rk_mingru_backward(r32, h32, h32, gates, previous, total, dGates)
+                }
             }
-            let gates = buffers.gates.pointer + t * rows * gateWidth, dGates = buffers.dGates.pointer + t * rows * gateWidth
-            let previous = buffers.hidden.pointer + t * lanes, total = dHidden + (t + 1) * lanes
-            switch config.cell {
-            case .minLSTM: squares[t] = rk_minlstm_backward(r32, h32, h32, gates, previous, total, dGates)
-            default: squares[t] = rk_mingru_backward(r32, h32, h32, gates, previous, total, dGates)
+            part.sync()
+            accumulateWeightGradients(l, steps: block, accumulate: index > 0, part: part)
+            if l > 0 {
+                propagateToLayerBelow(l, steps: block, dropout: pass.dropout, batch: pass.batch, part: part)
+            } else if wantInputGradient {
+                inputGradient(l, steps: block, into: layers[0].dInput.pointer, width: storage.layout.layers[0].inputWidth, part: part)
             }
+            part.sync()
         }
-        part.sync()
     }
 
-    /// x_s = a_s x_{s-1} + x_s for the `steps` elements from `states`, `stride` floats
+    /// The blocks of time steps layer l runs in: whole chunks of the scan, together
+    /// about a megabyte of the buffers a step touches (half a core's L2 cache here),
+    /// and at least 256 rows, so the projections stay efficient matrix products (a
+    /// short last block joins the one before). The whole sequence when two threads
+    /// share it, and in the sequential reference form.
+    private func timeBlocks(layer l: Int, part: Partition) -> [Range<Int>] {
+        guard part.count == 1, storage.recurrenceForm == .parallelScan, steps > 0 else { return [0..<steps] }
+        let h = storage.config.hiddenSize, gateWidth = storage.config.cell.gateCount * h
+        // Inputs, gates and their gradients, decays, states and their gradients.
+        let floatsPerStep = rows * (storage.layout.layers[l].inputWidth + 2 * gateWidth + 3 * h)
+        let chunk = RecurrenceForm.chunkLength
+        let fitting = (1 << 18) / max(floatsPerStep, 1), enough = (256 + rows - 1) / rows
+        let length = (max(fitting, enough, 1) + chunk - 1) / chunk * chunk
+        var blocks = stride(from: 0, to: steps, by: length).map { $0..<min($0 + length, steps) }
+        // A short last block joins the one before: a small product is an inefficient one.
+        if blocks.count > 1, let last = blocks.last, last.count < length / 2 {
+            blocks.removeLast()
+            blocks[blocks.count - 1] = blocks[blocks.count - 1].lowerBound..<steps
+        }
+        return blocks
+    }
+
+    /// x_s = a_s x_{s-1} + x_s for `steps` elements from `states`, `stride` floats
     /// apart (negative: backwards in time), each of `rows * H` lanes, with x_{-1} at
-    /// `before`. In the parallel form each thread scans its chunks from zero; the
-    /// lead then finds the state entering each chunk; each thread adds it, times the
-    /// product of the decays so far, to its chunks.
+    /// `before`. In the parallel form each thread scans its chunks from zero (the
+    /// first chunk from `before`); the lead then finds the state entering each chunk;
+    /// each thread adds it, times the product of the decays so far, to its chunks.
     private func scan(
-        coefficients: UnsafePointer<Float>, states: UnsafeMutablePointer<Float>, stride: Int,
+        steps: Int, coefficients: UnsafePointer<Float>, states: UnsafeMutablePointer<Float>, stride: Int,
         before: UnsafePointer<Float>, part: Partition
     ) {
         let lanes = rows * storage.config.hiddenSize, l32 = Int32(lanes)
