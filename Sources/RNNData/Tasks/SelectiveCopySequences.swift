@@ -37,6 +37,9 @@ struct SelectiveCopySequences: SequenceSource {
     /// A GRU of 64 units: at 256 steps it leaves chance after some 600 steps and gets
     /// 70% of the symbols right by step 3,000 (about a minute on two cores), where an
     /// LSTM of the same size with the same settings stays at chance for all 3,000.
+    /// A min cell gets the paper's three layers (one layer's gates, seeing only the
+    /// input, cannot count the symbols kept) at lr 0.003: by step 3,000 minGRU gets
+    /// 35% right and minLSTM 43% (at lr 0.01 a 3-layer minGRU stays at chance).
     let defaults = TaskDefaults(
         cell: .gru, hiddenSize: 64, optimizer: OptimizerSettings(kind: .adam, learningRate: 1e-2),
         clipping: GradientClipping(mode: .norm, threshold: 1), batchSize: 32, length: .steps(3000),
