@@ -11,7 +11,7 @@ mean on the host.
 from __future__ import annotations
 
 import math
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import torch
 from torch import Tensor
@@ -28,11 +28,13 @@ def settle(records: list[dict[str, Any]]) -> None:
     ``grad_norm`` (the gradients' norms, a list of tensors, or the total norm as a
     tensor or a number) and ``span`` (the loss and the gradient norm of each step the
     record stands for, when more than one) by numbers: ``loss``, ``grad_norm``, and ``steps`` with ``loss_min``, ``loss_max``,
-    ``loss_mean``, ``grad_norm_min``, ``grad_norm_max``, ``grad_norm_mean``."""
+    ``loss_mean``, ``grad_norm_min``, ``grad_norm_max``, ``grad_norm_mean``; and a
+    classifier's ``accuracy``."""
     tensors: list[Tensor] = []
     for record in records:
         _gather(record["loss"], tensors)
         _gather(record["grad_norm"], tensors)
+        _gather(record.get("accuracy"), tensors)
         for loss, step_norms in record.get("span", ()):
             _gather(loss, tensors)
             _gather(step_norms, tensors)
@@ -40,6 +42,8 @@ def settle(records: list[dict[str, Any]]) -> None:
     for record in records:
         record["loss"] = _taken(record["loss"], values)
         record["grad_norm"] = _global_norm(record["grad_norm"], values)
+        if "accuracy" in record:
+            record["accuracy"] = _taken(record["accuracy"], values)
         if "span" in record:
             loss_values, norm_values = [], []
             for loss, step_norms in record.pop("span"):
@@ -50,8 +54,8 @@ def settle(records: list[dict[str, Any]]) -> None:
                 record[f"{name}_min"], record[f"{name}_max"], record[f"{name}_mean"] = _summary(series)
 
 
-def _gather(value: Norms, tensors: list[Tensor]) -> None:
-    """Adds the tensors of ``value`` (a tensor, a list of them, or a number) to ``tensors``."""
+def _gather(value: Optional[Norms], tensors: list[Tensor]) -> None:
+    """Adds the tensors of ``value`` (a tensor, a list of them, a number or None) to ``tensors``."""
     if isinstance(value, Tensor):
         tensors.append(value)
     elif isinstance(value, list):

@@ -29,6 +29,7 @@ def run_record(
     every: Optional[int],
     name: Optional[str] = None,
     device: Optional[torch.device] = None,
+    chance: Optional[float] = None,
 ) -> dict[str, Any]:
     """The first record: what the run is (see the schema's ``run``)."""
     seed = torch.initial_seed()  # what torch.manual_seed set, if the script set it
@@ -44,6 +45,8 @@ def run_record(
     task_record: dict[str, Any] = {"summary": task or "a PyTorch training loop"}
     if baseline is not None:
         task_record["baseline"] = {"loss": float(baseline), "predictor": "given by the training script"}
+        if chance is not None:
+            task_record["baseline"]["accuracy"] = float(chance)
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     named = named_parameters(model, modules)
     record: dict[str, Any] = {
@@ -94,7 +97,7 @@ def norms(tensors: list[Tensor]) -> Tensor:
 #: (or the strings for NaN and the infinities), as rnntop's fast reader of step records
 #: expects.
 _STEP_KEYS = (
-    "step", "epoch", "loss", "lr", "grad_norm", "batch", "seq_per_s", "elapsed",
+    "step", "epoch", "loss", "accuracy", "lr", "grad_norm", "batch", "seq_per_s", "elapsed",
     "steps", "loss_min", "loss_max", "loss_mean", "grad_norm_min", "grad_norm_max", "grad_norm_mean",
     "cpu_percent", "rss_bytes", "device_peak_bytes",
 )  # fmt: skip

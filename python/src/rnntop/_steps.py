@@ -33,6 +33,7 @@ class _Step(NamedTuple):
     elapsed: float
     lr: Optional[float]
     batch: Optional[int]
+    accuracy: Optional[Value]
 
 
 class StepRecords:
@@ -72,15 +73,18 @@ class StepRecords:
         self._graded = None if len(grads) == len(self._parameters) else [p.grad is not None for p in self._parameters]
         return value, gradient_norms(grads)
 
-    def add(self, step: int, loss: Value, grad_norm: Norms, elapsed: float, lr: Optional[float], batch: Optional[int]) -> None:
+    def add(
+        self, step: int, loss: Value, grad_norm: Norms, elapsed: float, lr: Optional[float], batch: Optional[int],
+        accuracy: Optional[Value] = None,
+    ) -> None:
         """One training step: its loss (a 0-d tensor, detached, or a number), its
         gradient norm (each gradient's, or the total), the seconds since the log began,
-        its learning rate and its sequences."""
+        its learning rate, its sequences and a classifier's accuracy on them."""
         self.loss, self.grad_norm = loss, grad_norm
         self._sequences += batch or 0
         self._time = elapsed
         self._span.add(loss, grad_norm)
-        self._latest = _Step(step, loss, grad_norm, elapsed, lr, batch)
+        self._latest = _Step(step, loss, grad_norm, elapsed, lr, batch, accuracy)
 
     def parameter_grad_norms(self) -> Tensor:
         """The latest step's gradient norm of every parameter, 0 where it had none: as
@@ -112,6 +116,8 @@ class StepRecords:
         if latest is None:
             return None
         record: dict[str, Any] = {"type": "step", "step": latest.step, "loss": latest.loss, "grad_norm": latest.grad_norm}
+        if latest.accuracy is not None:
+            record["accuracy"] = latest.accuracy
         record["elapsed"] = round(latest.elapsed, 3)
         if self._steps_per_epoch:
             record["epoch"] = round(latest.step / self._steps_per_epoch, 4)

@@ -21,7 +21,7 @@ from ._queue import RecordQueue
 from ._records import end_record, event, norms, run_record
 from ._schedule import next_detail, next_probe, next_record
 from ._span import Norms
-from ._steps import StepRecords
+from ._steps import StepRecords, scalar
 from ._version import __version__
 from ._watch import States, checked_watch
 
@@ -90,6 +90,9 @@ class RunLog:
         name: the run's name among others (``"lstm lr=1e-3"``): ``rnntop replay`` and
             ``rnntop plot`` of several logs name the run by it, else by its file name.
         baseline: the loss of a model that learned nothing, drawn as a dashed line.
+        chance: a classifier's accuracy by chance (``1 / classes`` for a uniform guess),
+            drawn as the accuracy chart's baseline; with ``baseline`` (its loss then is
+            ``math.log(classes)``).
         total_steps, steps_per_epoch: the run's length, for the dashboard's progress;
             ``total_steps`` also says which step is the last, whose profile is then of
             its own weights.
@@ -114,6 +117,7 @@ class RunLog:
         task: Optional[str] = None,
         name: Optional[str] = None,
         baseline: Optional[float] = None,
+        chance: Optional[float] = None,
         total_steps: Optional[int] = None,
         steps_per_epoch: Optional[int] = None,
         log_every: Optional[int] = None,
@@ -128,6 +132,10 @@ class RunLog:
                 raise TypeError(f"RunLog: {argument} must be a string, not {type(text).__name__}")
         if baseline is not None and (isinstance(baseline, bool) or not isinstance(baseline, (int, float)) or not math.isfinite(baseline)):
             raise TypeError(f"RunLog: baseline must be a finite number (the loss of a model that learned nothing), not {baseline!r}")
+        if chance is not None:
+            if baseline is None:
+                raise ValueError("RunLog: chance needs baseline too (for a uniform guess among V classes: baseline=math.log(V), chance=1/V)")
+            _check_fraction(chance, "RunLog: chance")
         for argument, value in (("total_steps", total_steps), ("steps_per_epoch", steps_per_epoch), ("log_every", log_every)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError(f"RunLog: {argument} must be a whole number of at least 1, not {value!r}")
@@ -147,7 +155,7 @@ class RunLog:
         checked = Probe.checked(probe, self._model, self._modules, loss_fn, first_too) if probe is not None else None
         self._parameters = [parameter for _, parameter in named_parameters(self._model, self._modules)]
         self._device = self._parameters[0].device if self._parameters else None
-        self._task, self._baseline, self._total_steps = task, baseline, total_steps
+        self._task, self._baseline, self._chance, self._total_steps = task, baseline, chance, total_steps
         self._name = name
         #: Who writes the log, for the run record (the Keras callback says so).
         self._program = f"rnntop-python {__version__} (torch {torch.__version__})"
@@ -238,6 +246,7 @@ class RunLog:
         optimizer: Optional[torch.optim.Optimizer] = None,
         batch: Optional[Batch] = None,
         grad_norm: Union[Tensor, float, None] = None,
+        accuracy: Union[Tensor, float, None] = None,
     ) -> None:
         """Records one training step: call it after ``loss.backward()`` and before
         ``optimizer.step()``; before clipping, or after it with the norm clipping gave::
@@ -255,12 +264,16 @@ class RunLog:
                 gradient norm (``param_norms``) is then read from the gradients when it is
                 due, scaled to give this total: as they were before clipping by the total
                 norm.
+            accuracy: a classifier's fraction of right answers on the batch (a number
+                from 0 to 1, or a 0-d tensor, read when the record is written): the
+                dashboard's accuracy chart.
 
         Raises:
             RuntimeError: called before ``backward()`` (no parameter has a gradient), or
                 after :meth:`close`.
             TypeError: an optimizer that is not a ``torch.optim.Optimizer``.
-            ValueError: a loss or a ``grad_norm`` that is not one number.
+            ValueError: a loss, a ``grad_norm`` or an ``accuracy`` that is not one number
+                (an accuracy given as a number, not one from 0 to 1).
         """
         if not self._active:
             return
@@ -276,11 +289,15 @@ class RunLog:
             value, norm = self._steps.measure(loss, grad_norm)
             if batch is not None:
                 check_batch(batch)
-            self._record_step(value, norm, optimizer, batch)
+            fraction = None if accuracy is None else scalar(_check_fraction(accuracy, "RunLog.step(): accuracy"), "accuracy")
+            self._record_step(value, norm, optimizer, batch, fraction)
         finally:
             budget.charge_records(time.perf_counter() - began - (budget.passes - passes))
 
-    def _record_step(self, loss: Union[Tensor, float], norm: Norms, optimizer: Optional[torch.optim.Optimizer], batch: Optional[Batch]) -> None:
+    def _record_step(
+        self, loss: Union[Tensor, float], norm: Norms, optimizer: Optional[torch.optim.Optimizer], batch: Optional[Batch],
+        accuracy: Optional[Union[Tensor, float]] = None,
+    ) -> None:
         size = batch_size(batch, self._modules.batch_first) * self._world if batch is not None else None
         if not self._begun:
             self._begin(optimizer, size)
@@ -301,7 +318,7 @@ class RunLog:
         if lr is not None:
             self._lr_peak = max(self._lr_peak, abs(lr))
         self._time, self._last_batch = elapsed, batch
-        self._steps.add(step, loss, norm, elapsed, lr, size)
+        self._steps.add(step, loss, norm, elapsed, lr, size, accuracy)
         if step == self._record_at:
             self._record_at = next_record(step, self._every)
             self._write_step(now)
@@ -314,14 +331,19 @@ class RunLog:
             self._probe_at, self._probe_waiting = next_probe(step), True
         self._queue.flush_if_due(now)
 
-    def eval(self, loss: Union[Tensor, float]) -> None:
-        """Records a validation loss at the current step (and that step's record)."""
+    def eval(self, loss: Union[Tensor, float], accuracy: Union[Tensor, float, None] = None) -> None:
+        """Records a validation loss at the current step (and that step's record), with
+        a classifier's fraction of right answers on the validation set."""
         if not self._active:
             return
         self._check_open("eval")
         self._last_eval = loss.detach() if isinstance(loss, Tensor) else float(loss)
         self._write_step(time.perf_counter())
-        self._queue.put({"type": "eval", "step": self._step, "loss": self._last_eval})
+        record: dict[str, Any] = {"type": "eval", "step": self._step, "loss": self._last_eval}
+        if accuracy is not None:
+            fraction = _check_fraction(accuracy, "RunLog.eval(): accuracy")
+            record["accuracy"] = fraction.detach() if isinstance(fraction, Tensor) else float(fraction)
+        self._queue.put(record)
 
     def flush(self) -> None:
         """Writes everything recorded so far."""
@@ -369,7 +391,7 @@ class RunLog:
         self._queue.put(
             run_record(
                 self._program, self._model, self._modules, optimizer, size, self._task, self._baseline, self._total_steps,
-                self._steps_per_epoch, self._every, self._name, self._device,
+                self._steps_per_epoch, self._every, self._name, self._device, self._chance,
             )
         )
         self._say_notes(0)
@@ -440,3 +462,20 @@ class RunLog:
 
 def _number(value: Any) -> float:
     return float(value.item() if isinstance(value, Tensor) else value)
+
+
+def _check_fraction(value: Union[Tensor, float], what: str) -> Union[Tensor, float]:
+    """``value`` if it is a tensor or a number from 0 to 1 (a tensor's value is not
+    read here: that would wait for the device).
+
+    Raises:
+        TypeError: neither a number nor a tensor.
+        ValueError: a number outside 0...1, or not finite.
+    """
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number from 0 to 1 or a 0-d tensor, not {type(value).__name__}")
+    if not (math.isfinite(value) and 0 <= value <= 1):
+        raise ValueError(f"{what} must be a fraction from 0 to 1, not {value!r}")
+    return value
