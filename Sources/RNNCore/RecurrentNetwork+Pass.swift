@@ -64,7 +64,9 @@ extension RecurrentNetwork {
         let part = plan.sharedUnits ? Partition(index: index, count: 2, barrier: barrier) : .whole
         if part.isLead {
             let first = index * batch / plan.shardCount, next = (index + 1) * batch / plan.shardCount
-            shard.prepare(firstRow: first, rows: next - first, steps: pass.steps, wantInputGradient: plan.wantInputGradient)
+            shard.prepare(
+                firstRow: first, rows: next - first, steps: pass.steps, wantInputGradient: plan.wantInputGradient,
+                shared: plan.sharedUnits)
         }
         part.sync()
         shard.forward(pass, part: part)

@@ -82,20 +82,21 @@ extension Shard {
     }
 
     /// dW_ih, db_ih (and, where the cell has them, dW_hh, db_hh) of layer l from the
-    /// gate gradients of `steps` (added to what the gradients hold when `accumulate`);
-    /// shared threads take a share of the gate rows each.
-    func accumulateWeightGradients(_ l: Int, steps span: Range<Int>, accumulate: Bool, part: Partition) {
+    /// gate gradients of `steps` (added to what the gradients hold when `accumulate`),
+    /// which `dGates` holds from step `origin` on; shared threads take a share of the
+    /// gate rows each.
+    func accumulateWeightGradients(_ l: Int, steps span: Range<Int>, origin: Int = 0, accumulate: Bool, part: Partition) {
         let config = storage.config
         let spec = storage.layout.layers[l]
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h
-        let count = span.count * rows, first = span.lowerBound * rows
+        let count = span.count * rows, first = span.lowerBound * rows, stored = (span.lowerBound - origin) * rows
         let buffers = layers[l]
         let gateRows = part.share(of: gateWidth)
         guard !gateRows.isEmpty, count > 0 else { return }
         let g0 = gateRows.lowerBound, n = gateRows.count
         let beta: Float = accumulate ? 1 : 0
-        let dInputSide = buffers.dGates.pointer + first * gateWidth + g0
-        let dRecurrentSide = (config.cell == .gru ? buffers.dGatesRecurrent.pointer : buffers.dGates.pointer) + first * gateWidth + g0
+        let dInputSide = buffers.dGates.pointer + stored * gateWidth + g0
+        let dRecurrentSide = (config.cell == .gru ? buffers.dGatesRecurrent.pointer : buffers.dGates.pointer) + stored * gateWidth + g0
         BLAS.gemm(
             transposeA: true, m: n, n: spec.inputWidth, k: count, a: dInputSide, lda: gateWidth,
             b: layerInput(l, dropout: true) + first * spec.inputWidth, ldb: spec.inputWidth, beta: beta,
@@ -109,26 +110,29 @@ extension Shard {
             Int32(count), Int32(n), dRecurrentSide, Int32(gateWidth), gradients + recurrent.bias + g0, accumulate ? 1 : 0)
     }
 
-    /// dL/d(input of layer l) = dgates * W_ih for `steps`, `[T][rows][width]`; shared
-    /// threads take a share of them each.
-    func inputGradient(_ l: Int, steps: Range<Int>, into destination: UnsafeMutablePointer<Float>, width: Int, part: Partition) {
+    /// dL/d(input of layer l) = dgates * W_ih for `steps`, `[T][rows][width]`, with the
+    /// gate gradients in `dGates` from step `origin` on; shared threads take a share of
+    /// the steps each.
+    func inputGradient(
+        _ l: Int, steps: Range<Int>, origin: Int = 0, into destination: UnsafeMutablePointer<Float>, width: Int, part: Partition
+    ) {
         let spec = storage.layout.layers[l]
         let gateWidth = storage.config.cell.gateCount * storage.config.hiddenSize
         let share = part.share(of: steps.count * rows, alignment: 1)
         let span = (steps.lowerBound * rows + share.lowerBound)..<(steps.lowerBound * rows + share.upperBound)
         guard !span.isEmpty else { return }
         BLAS.gemm(
-            m: span.count, n: width, k: gateWidth, a: layers[l].dGates.pointer + span.lowerBound * gateWidth,
+            m: span.count, n: width, k: gateWidth, a: layers[l].dGates.pointer + (span.lowerBound - origin * rows) * gateWidth,
             lda: gateWidth, b: storage.parameters.pointer + spec.weightIH, ldb: width, beta: 0,
             c: destination + span.lowerBound * width, ldc: width)
     }
 
     /// Hands the gradient of layer l's input at `steps` down as the gradient from
     /// above of layer l-1's outputs, through the inter-layer dropout mask.
-    func propagateToLayerBelow(_ l: Int, steps: Range<Int>, dropout: Bool, batch: Int, part: Partition) {
+    func propagateToLayerBelow(_ l: Int, steps: Range<Int>, origin: Int = 0, dropout: Bool, batch: Int, part: Partition) {
         let h = storage.config.hiddenSize
         let below = layers[l - 1].dHidden.pointer + rows * h
-        inputGradient(l, steps: steps, into: below, width: h, part: part)
+        inputGradient(l, steps: steps, origin: origin, into: below, width: h, part: part)
         guard dropout && storage.config.dropout > 0 else { return }
         let mask = storage.interLayerMasks[l].pointer
         let share = part.share(of: steps.count * rows, alignment: 1)

@@ -19,7 +19,7 @@ extension Shard {
         let config = storage.config
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h, lanes = rows * h
         let buffers = layers[l]
-        for block in timeBlocks(layer: l, part: part) {
+        for block in timeBlocks(layer: l, alone: part.count == 1) {
             projectInputs(layer: l, units: part.share(of: h), part: part, steps: block)
             part.sync()
             let span = part.share(of: block.count, alignment: 1)
@@ -46,6 +46,8 @@ extension Shard {
     /// same scan run backwards (slot 0 ends as dL/dh0 = a_1 D_1), the block's gate
     /// gradients and squared norms of D_t, then its share of dW_ih and db_ih and of
     /// the gradient of the layer's input (for the layer below, or dL/dx when asked).
+    /// The block's gate gradients are used only here: each block writes them from the
+    /// start of `dGates`, where they are still in the cache for the products.
     func backwardLinearLayer(_ l: Int, pass: PassInputs, wantInputGradient: Bool, part: Partition) {
         let config = storage.config
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h, lanes = rows * h
@@ -55,7 +57,7 @@ extension Shard {
         part.sync()
         let squares = (part.isLead ? hiddenSquares : partnerSquares).pointer + l * steps
         let (r32, h32) = (Int32(rows), Int32(h))
-        for (index, block) in timeBlocks(layer: l, part: part).reversed().enumerated() {
+        for (index, block) in timeBlocks(layer: l, alone: part.count == 1).reversed().enumerated() {
             scan(
                 steps: block.count, coefficients: buffers.decay.pointer + (block.upperBound - 1) * lanes,
                 states: dHidden + (block.upperBound - 1) * lanes, stride: -lanes, before: dHidden + block.upperBound * lanes,
@@ -67,7 +69,8 @@ extension Shard {
                     squares[t] = 0  // the other thread's step
                     continue
                 }
-                let gates = buffers.gates.pointer + t * rows * gateWidth, dGates = buffers.dGates.pointer + t * rows * gateWidth
+                let gates = buffers.gates.pointer + t * rows * gateWidth
+                let dGates = buffers.dGates.pointer + offset * rows * gateWidth  // the block's, from the buffer's start
                 let previous = buffers.hidden.pointer + t * lanes, total = dHidden + (t + 1) * lanes
                 switch config.cell {
                 case .minLSTM: squares[t] = rk_minlstm_backward(r32, h32, h32, gates, previous, total, dGates)
@@ -75,11 +78,13 @@ extension Shard {
                 }
             }
             part.sync()
-            accumulateWeightGradients(l, steps: block, accumulate: index > 0, part: part)
+            accumulateWeightGradients(l, steps: block, origin: block.lowerBound, accumulate: index > 0, part: part)
             if l > 0 {
-                propagateToLayerBelow(l, steps: block, dropout: pass.dropout, batch: pass.batch, part: part)
+                propagateToLayerBelow(l, steps: block, origin: block.lowerBound, dropout: pass.dropout, batch: pass.batch, part: part)
             } else if wantInputGradient {
-                inputGradient(l, steps: block, into: layers[0].dInput.pointer, width: storage.layout.layers[0].inputWidth, part: part)
+                inputGradient(
+                    l, steps: block, origin: block.lowerBound, into: layers[0].dInput.pointer,
+                    width: storage.layout.layers[0].inputWidth, part: part)
             }
             part.sync()
         }
@@ -90,8 +95,8 @@ extension Shard {
     /// and at least 256 rows, so the projections stay efficient matrix products (a
     /// short last block joins the one before). The whole sequence when two threads
     /// share it, and in the sequential reference form.
-    private func timeBlocks(layer l: Int, part: Partition) -> [Range<Int>] {
-        guard part.count == 1, storage.recurrenceForm == .parallelScan, steps > 0 else { return [0..<steps] }
+    func timeBlocks(layer l: Int, alone: Bool) -> [Range<Int>] {
+        guard alone, storage.recurrenceForm == .parallelScan, steps > 0 else { return [0..<steps] }
         let h = storage.config.hiddenSize, gateWidth = storage.config.cell.gateCount * h
         // Inputs, gates and their gradients, decays, states and their gradients.
         let floatsPerStep = rows * (storage.layout.layers[l].inputWidth + 2 * gateWidth + 3 * h)

@@ -92,8 +92,9 @@ final class Shard {
         }
     }
 
-    /// Sizes every buffer for `steps` x `rows`; allocates only when they grow.
-    func prepare(firstRow: Int, rows: Int, steps: Int, wantInputGradient: Bool) {
+    /// Sizes every buffer for `steps` x `rows` (`shared`: for two threads on one
+    /// sequence); allocates only when they grow.
+    func prepare(firstRow: Int, rows: Int, steps: Int, wantInputGradient: Bool, shared: Bool = false) {
         self.firstRow = firstRow
         self.rows = rows
         self.steps = steps
@@ -106,7 +107,9 @@ final class Shard {
             _ = buffers.gates.reserve(steps * rows * gates)
             _ = buffers.hidden.reserve(states)
             _ = buffers.dHidden.reserve(states)
-            _ = buffers.dGates.reserve(steps * rows * gates)
+            // A min cell's layer alone keeps only a time block's gate gradients.
+            let gradientSteps = config.cell.isLinearRecurrence ? timeBlocks(layer: l, alone: !shared).map(\.count).max() ?? 0 : steps
+            _ = buffers.dGates.reserve(gradientSteps * rows * gates)
             if config.cell.hasCellState {
                 _ = buffers.cell.reserve(states)
                 _ = buffers.dCell.reserve(rows * h)
