@@ -40,8 +40,9 @@ final class Shard {
         var dHidden = GrowableBuffer<Float>()
         /// dL/dc_t of the step being processed, then dL/dc0 (LSTM).
         var dCell = GrowableBuffer<Float>()
-        /// Gradients of the input-side pre-activations, `[T][rows][G*H]`, and for GRU
-        /// of the recurrent-side ones (which differ in the n block).
+        /// Gradients of the input-side pre-activations, `[T][rows][G*H]` (a min cell's
+        /// layer alone: those of one time block at a time), and for GRU of the
+        /// recurrent-side ones (which differ in the n block).
         var dGates = GrowableBuffer<Float>()
         var dGatesRecurrent = GrowableBuffer<Float>()
         /// dL/dx for the first layer, when asked for.
