@@ -262,3 +262,18 @@ def test_the_optimizers_settings_read_as_rnntops(tmp_path: Path) -> None:
 def records_list(path: Path, kind: str) -> list[dict[str, Any]]:
     """The log's records of one type, in order."""
     return [r for r in map(json.loads, path.read_text().splitlines()) if r["type"] == kind]
+
+
+def test_a_classifiers_validation_accuracy_and_chance_are_logged(tmp_path: Path) -> None:
+    keras.utils.set_random_seed(3)
+    generator = np.random.default_rng(3)
+    classes = generator.integers(0, 4, 160)
+    x = (generator.normal(size=(160, 6, 4)) * 0.1).astype("float32")
+    x[np.arange(160), 0, classes] += 1  # the first step names the class
+    model = keras.Sequential([keras.Input((6, 4)), keras.layers.GRU(8), keras.layers.Dense(4)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    log = RunLog(tmp_path / "run.jsonl", baseline=math.log(4), chance=0.25)
+    history = model.fit(x[:128], classes[:128], validation_data=(x[128:], classes[128:]), batch_size=32, epochs=3, verbose=0, callbacks=[log])
+    evaluations = records(tmp_path / "run.jsonl", "eval")
+    assert [round(evaluations[step]["accuracy"], 5) for step in sorted(evaluations)] == [round(v, 5) for v in history.history["val_accuracy"]]
+    assert records(tmp_path / "run.jsonl", "run")[0]["task"]["baseline"]["accuracy"] == 0.25

@@ -34,6 +34,10 @@ from ._version import __version__
 __all__ = ["RunLog", "load_weights", "save_weights"]
 
 
+#: The names Keras gives a validation accuracy, by the metric compiled.
+_VALIDATION_ACCURACIES = ("val_accuracy", "val_sparse_categorical_accuracy", "val_categorical_accuracy", "val_binary_accuracy")
+
+
 class RunLog(keras.callbacks.Callback):
     """Writes rnntop's run log (JSON Lines) from ``model.fit``: a step record per batch,
     an ``eval`` record per validation, the gradient profile, the parameter norms and the
@@ -52,7 +56,10 @@ class RunLog(keras.callbacks.Callback):
       with the weights after the update; a pass leaves the weights, their gradients
       and the random generators as they were. ``Bidirectional`` layers and layers that run
       backwards, keep state or get a mask are not unrolled (a ``note`` says so).
-    - **Validation**: ``val_loss`` at the end of each epoch that has one.
+    - **Validation**: ``val_loss`` at the end of each epoch that has one, with a
+      classifier's validation accuracy when the model was compiled with an accuracy
+      metric (``val_accuracy``, or the sparse, categorical or binary one). The batches'
+      accuracy is not logged: Keras gives only its running mean over the epoch.
 
     Keras's torch backend runs one step per execution (``steps_per_execution`` must be
     1 there). Under ``torch.distributed`` only rank 0 writes, as with the PyTorch log.
@@ -61,7 +68,7 @@ class RunLog(keras.callbacks.Callback):
         path: the log to write (created, or emptied).
         probe: ``(x, y)``, arrays or tensors in the layout the model takes; its first
             sequence is the one the heatmap shows.
-        task, name, baseline, log_every, time_share: as for :class:`rnntop.RunLog`.
+        task, name, baseline, chance, log_every, time_share: as for :class:`rnntop.RunLog`.
 
     A callback writes one log for one ``fit()``: give a later ``fit()`` a RunLog of its own.
 
@@ -79,13 +86,16 @@ class RunLog(keras.callbacks.Callback):
         task: Optional[str] = None,
         name: Optional[str] = None,
         baseline: Optional[float] = None,
+        chance: Optional[float] = None,
         log_every: Optional[int] = None,
         time_share: float = 0.025,
     ) -> None:
         super().__init__()
         self._path = path
         self._probe = probe
-        self._options: dict[str, Any] = {"task": task, "name": name, "baseline": baseline, "log_every": log_every, "time_share": time_share}
+        self._options: dict[str, Any] = {
+            "task": task, "name": name, "baseline": baseline, "chance": chance, "log_every": log_every, "time_share": time_share,
+        }  # fmt: skip
         self._log: Optional[runlog.RunLog] = None
         self._optimizer: Optional[KerasOptimizer] = None
         #: The training steps' losses and batches since the last batch's end.
@@ -114,6 +124,7 @@ class RunLog(keras.callbacks.Callback):
         self._log = runlog.RunLog(
             self._path, model, loss_fn=_loss_of(_Wrapped.beneath(model.compute_loss)), probe=probe,
             task=self._options["task"] or "a Keras model.fit", name=self._options["name"], baseline=self._options["baseline"],
+            chance=self._options["chance"],
             total_steps=total, steps_per_epoch=steps or None, log_every=self._options["log_every"], time_share=self._options["time_share"],
         )  # fmt: skip
         self._log._program = f"rnntop-python {__version__} (keras {keras.__version__}, torch {torch.__version__})"
@@ -138,7 +149,8 @@ class RunLog(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
         if self._log is not None and logs and "val_loss" in logs:
-            self._log.eval(float(logs["val_loss"]))
+            accuracy = next((float(logs[key]) for key in _VALIDATION_ACCURACIES if key in logs), None)
+            self._log.eval(float(logs["val_loss"]), accuracy=accuracy)
 
     def on_train_end(self, logs: Optional[dict[str, Any]] = None) -> None:
         self._unwrap()
