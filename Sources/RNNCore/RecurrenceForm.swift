@@ -18,8 +18,8 @@ public enum RecurrenceForm: Sendable, Equatable {
     static let chunkLength = 24
 }
 
-/// The chunks of a scan over `steps` time steps: `count` chunks of `length` steps,
-/// the last one shorter.
+/// The chunks of a scan over `steps` time steps (and the time blocks a min cell's
+/// layer runs in): `count` chunks of `length` steps, the last one shorter.
 struct ScanChunks {
     let steps: Int
     let length: Int

@@ -19,7 +19,9 @@ extension Shard {
         let config = storage.config
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h, lanes = rows * h
         let buffers = layers[l]
-        for block in timeBlocks(layer: l, alone: part.count == 1) {
+        let blocks = timeBlocks(layer: l, alone: part.count == 1)
+        for b in 0..<blocks.count {
+            let block = blocks.steps(of: b)
             projectInputs(layer: l, units: part.share(of: h), part: part, steps: block)
             part.sync()
             let span = part.share(of: block.count, alignment: 1)
@@ -57,7 +59,9 @@ extension Shard {
         part.sync()
         let squares = (part.isLead ? hiddenSquares : partnerSquares).pointer + l * steps
         let (r32, h32) = (Int32(rows), Int32(h))
-        for (index, block) in timeBlocks(layer: l, alone: part.count == 1).reversed().enumerated() {
+        let blocks = timeBlocks(layer: l, alone: part.count == 1)
+        for b in stride(from: blocks.count - 1, through: 0, by: -1) {
+            let block = blocks.steps(of: b)
             scan(
                 steps: block.count, coefficients: buffers.decay.pointer + (block.upperBound - 1) * lanes,
                 states: dHidden + (block.upperBound - 1) * lanes, stride: -lanes, before: dHidden + block.upperBound * lanes,
@@ -78,7 +82,7 @@ extension Shard {
                 }
             }
             part.sync()
-            accumulateWeightGradients(l, steps: block, origin: block.lowerBound, accumulate: index > 0, part: part)
+            accumulateWeightGradients(l, steps: block, origin: block.lowerBound, accumulate: b < blocks.count - 1, part: part)
             if l > 0 {
                 propagateToLayerBelow(l, steps: block, origin: block.lowerBound, dropout: pass.dropout, batch: pass.batch, part: part)
             } else if wantInputGradient {
@@ -92,24 +96,16 @@ extension Shard {
 
     /// The blocks of time steps layer l runs in: whole chunks of the scan, together
     /// about a megabyte of the buffers a step touches (half a core's L2 cache here),
-    /// and at least 256 rows, so the projections stay efficient matrix products (a
-    /// short last block joins the one before). The whole sequence when two threads
-    /// share it, and in the sequential reference form.
-    func timeBlocks(layer l: Int, alone: Bool) -> [Range<Int>] {
-        guard alone, storage.recurrenceForm == .parallelScan, steps > 0 else { return [0..<steps] }
+    /// and at least 256 rows, so the projections stay efficient matrix products. The
+    /// whole sequence when two threads share it, and in the sequential reference form.
+    func timeBlocks(layer l: Int, alone: Bool) -> ScanChunks {
+        guard alone, storage.recurrenceForm == .parallelScan else { return ScanChunks(steps: steps, length: max(steps, 1)) }
         let h = storage.config.hiddenSize, gateWidth = storage.config.cell.gateCount * h
         // Inputs, gates and their gradients, decays, states and their gradients.
         let floatsPerStep = rows * (storage.layout.layers[l].inputWidth + 2 * gateWidth + 3 * h)
         let chunk = RecurrenceForm.chunkLength
         let fitting = (1 << 18) / max(floatsPerStep, 1), enough = (256 + rows - 1) / rows
-        let length = (max(fitting, enough, 1) + chunk - 1) / chunk * chunk
-        var blocks = stride(from: 0, to: steps, by: length).map { $0..<min($0 + length, steps) }
-        // A short last block joins the one before: a small product is an inefficient one.
-        if blocks.count > 1, let last = blocks.last, last.count < length / 2 {
-            blocks.removeLast()
-            blocks[blocks.count - 1] = blocks[blocks.count - 1].lowerBound..<steps
-        }
-        return blocks
+        return ScanChunks(steps: steps, length: (max(fitting, enough, 1) + chunk - 1) / chunk * chunk)
     }
 
     /// x_s = a_s x_{s-1} + x_s for `steps` elements from `states`, `stride` floats

@@ -109,7 +109,7 @@ final class Shard {
             _ = buffers.hidden.reserve(states)
             _ = buffers.dHidden.reserve(states)
             // A min cell's layer alone keeps only a time block's gate gradients.
-            let gradientSteps = config.cell.isLinearRecurrence ? timeBlocks(layer: l, alone: !shared).map(\.count).max() ?? 0 : steps
+            let gradientSteps = config.cell.isLinearRecurrence ? min(timeBlocks(layer: l, alone: !shared).length, steps) : steps
             _ = buffers.dGates.reserve(gradientSteps * rows * gates)
             if config.cell.hasCellState {
                 _ = buffers.cell.reserve(states)

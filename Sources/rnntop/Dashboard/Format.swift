@@ -11,6 +11,10 @@ enum Format {
         return String(format: "%.1e", v)
     }
 
+    /// An accuracy, a fraction from 0 to 1, to three places wherever it is shown:
+    /// 0.125, 0.717.
+    static func fraction(_ v: Double) -> String { String(format: "%.3f", v) }
+
     /// Three significant digits, for tight places: 0.195, 12.3, 1.2e-5 (an
     /// exponent's padding would cost a legend its last item).
     static func short(_ v: Double) -> String {

@@ -101,7 +101,7 @@ extension LossPanel {
             let s = run.snapshot, history = s.validationLoss
             let best = (history.buckets.map(\.minimum) + history.recent.map(\.value)).filter(\.isFinite).min()
             let rate = s.state == .running ? Format.rate(perSecond: s.sequencesPerSecond) : s.state.rawValue
-            let accuracy = classifies ? [s.validationAccuracy.last.map { String(format: "%.3f", $0.value) } ?? "-"] : []
+            let accuracy = classifies ? [s.validationAccuracy.last.map { Format.fraction($0.value) } ?? "-"] : []
             rows.append(
                 [
                     run.name, curves[index].latest.map(Format.value) ?? "-", ChartData.latestValidation(s).map { Format.value($0.value) } ?? "-",

@@ -101,7 +101,7 @@ struct ReplayCommand: ParsableCommand {
         ]
         let loss = last.loss.last.map { "loss \(Format.value($0.value))" } ?? "no loss yet"
         // A classifier's accuracies, to three places, as the headless summary gives them.
-        let accuracy = { (value: Double) in " (accuracy \(String(format: "%.3f", value)))" }
+        let accuracy = { (value: Double) in " (accuracy \(Format.fraction(value)))" }
         let validation =
             last.validationLoss.last.map {
                 ", validation \(Format.value($0.value))" + (last.validationAccuracy.last.map { accuracy($0.value) } ?? "")

@@ -34,9 +34,9 @@ struct HeadlessRunner {
             return ends.allSatisfy(Self.succeeded) ? 0 : 1
         }
         let end = ends[0], last = end.snapshot
-        let validationAccuracy = last.validationAccuracy.last.map { " (accuracy \(Self.fraction($0.value)))" } ?? ""
+        let validationAccuracy = last.validationAccuracy.last.map { " (accuracy \(Format.fraction($0.value)))" } ?? ""
         let validation = last.validationLoss.last.map { "validation \(format($0.value))\(validationAccuracy), " } ?? ""
-        let chance = last.baseline.accuracy.map { " (accuracy \(Self.fraction($0)))" } ?? ""
+        let chance = last.baseline.accuracy.map { " (accuracy \(Format.fraction($0)))" } ?? ""
         let trained = last.epochLoss.map { "loss \(format($0.value)) (mean of the last \($0.steps) steps), " } ?? ""
         if let signal = signals.received {
             report("interrupted at step \(last.step); \(trained)\(validation)baseline \(format(last.baseline.loss))\(chance)")
@@ -54,9 +54,6 @@ struct HeadlessRunner {
         }
     }
 
-    /// An accuracy to three places: `0.125`.
-    private static func fraction(_ value: Double) -> String { String(format: "%.3f", value) }
-
     /// Whether a run ended without diverging and wrote everything it had to.
     private static func succeeded(_ end: SessionEnd) -> Bool {
         end.reason != .diverged && end.writeFailures.isEmpty && end.checkpointError == nil && end.weightsError == nil
@@ -73,7 +70,7 @@ struct HeadlessRunner {
             let last = end.snapshot
             let history = last.validationLoss
             let best = (history.buckets.map(\.minimum) + history.recent.map(\.value)).filter(\.isFinite).min()
-            let accuracy = classifies ? [last.validationAccuracy.last.map { fraction($0.value) } ?? "-"] : []
+            let accuracy = classifies ? [last.validationAccuracy.last.map { Format.fraction($0.value) } ?? "-"] : []
             rows.append(
                 [
                     name, Format.count(last.step), last.epochLoss.map { format($0.value) } ?? "-",
@@ -87,7 +84,7 @@ struct HeadlessRunner {
             }.joined(separator: "  ")
         }
         if let first = ends.first?.end.snapshot {
-            let chance = first.baseline.accuracy.map { ", accuracy \(fraction($0))" } ?? ""
+            let chance = first.baseline.accuracy.map { ", accuracy \(Format.fraction($0))" } ?? ""
             lines.append("loss: the mean of each run's last epoch; baseline \(format(first.baseline.loss)) (\(first.baseline.predictor)\(chance))")
         }
         return lines

@@ -100,6 +100,6 @@ final class ProgressLines: Sendable {
 
     /// `  acc 0.712` for a classifier's fraction, nothing otherwise.
     private static func accuracy(_ fraction: Double?) -> String {
-        fraction.map { "  acc " + String(format: "%.3f", $0) } ?? ""
+        fraction.map { "  acc " + Format.fraction($0) } ?? ""
     }
 }
