@@ -33,6 +33,8 @@ DECLARE_VARIANTS(double, rk_gru_backward,
                   int))
 DECLARE_VARIANTS(void, rk_mingru_forward, (int, int, int, float *, float *, float *))
 DECLARE_VARIANTS(void, rk_minlstm_forward, (int, int, int, float *, float *, float *))
+DECLARE_VARIANTS(void, rk_mingru_decay, (int, int, int, const float *, float *))
+DECLARE_VARIANTS(void, rk_minlstm_decay, (int, int, int, const float *, float *))
 DECLARE_VARIANTS(double, rk_mingru_backward, (int, int, int, const float *, const float *, const float *, float *))
 DECLARE_VARIANTS(double, rk_minlstm_backward, (int, int, int, const float *, const float *, const float *, float *))
 DECLARE_VARIANTS(void, rk_scan_chunk,
@@ -147,6 +149,14 @@ void rk_mingru_forward(int rows, int h, int count, float *gates, float *decay, f
 
 void rk_minlstm_forward(int rows, int h, int count, float *gates, float *decay, float *values) {
     CALL(rk_minlstm_forward, rows, h, count, gates, decay, values);
+}
+
+void rk_mingru_decay(int rows, int h, int count, const float *gates, float *decay) {
+    CALL(rk_mingru_decay, rows, h, count, gates, decay);
+}
+
+void rk_minlstm_decay(int rows, int h, int count, const float *gates, float *decay) {
+    CALL(rk_minlstm_decay, rows, h, count, gates, decay);
 }
 
 double rk_mingru_backward(int rows, int h, int count, const float *gates, const float *h_prev, const float *dh,

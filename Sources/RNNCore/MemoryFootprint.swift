@@ -54,8 +54,9 @@ public struct MemoryFootprint: Sendable, Equatable {
         for l in 0..<config.layers {
             let width = l == 0 ? Double(config.inputSize) : h
             // Layer input, gates and their gradients, h and dL/dh (T + 1 slots). (A min
-            // cell's layer keeps only a time block's gate gradients unless two threads
-            // share one sequence: for it this is the most it can need.)
+            // cell's layer keeps only a time block's gate gradients, and on a long
+            // sequence its decays, unless two threads share one sequence: for it this
+            // is the most it can need.)
             perRowStep += width + 2 * g * h + 2 * h
             perRow += 2 * h
             switch config.cell {

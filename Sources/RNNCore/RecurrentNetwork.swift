@@ -32,7 +32,7 @@ public final class RecurrentNetwork: ShardWork {
     var carriedBatch = 0
     /// A shard of its own for single-sequence probes, so they leave the training
     /// gradients alone, and room for its final states.
-    private(set) lazy var probeShard = Shard(storage: storage)
+    private(set) lazy var probeShard = Shard(storage: storage, keepsEveryDecay: true)
     var probeStates = GrowableBuffer<Float>()
     /// Where evaluation passes leave their final states.
     var scratchStates = GrowableBuffer<Float>()

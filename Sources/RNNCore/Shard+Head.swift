@@ -13,7 +13,11 @@ extension Shard {
         let outputs = top.hidden.pointer + rows * h  // h_1 ... h_T, [T][rows][H]
         let dOutputs = top.dHidden.pointer + rows * h
         (correct, scored) = (0, 0)
-        if wantGradients { dOutputs.update(repeating: 0, count: steps * rows * h) }
+        // Under a head on the last step only, dL/dh_t from above is zero before T. A min
+        // cell's layer sets those zeros itself, block by block, where its scan reads them.
+        if wantGradients && !(config.head == .lastStep && config.cell.isLinearRecurrence) {
+            dOutputs.update(repeating: 0, count: steps * rows * h)
+        }
 
         guard config.head != .none else {
             if wantLoss { weightedSumLoss(pass, outputs: outputs, dOutputs: wantGradients ? dOutputs : nil) }

@@ -11,6 +11,8 @@ import CKernels
 /// where whole-sequence passes would stream every buffer through memory several
 /// times. Blocks hold whole chunks of the scan, which is the same computation either
 /// way; two threads sharing a sequence run it as one block, split between them.
+/// Alone, the layer keeps its decays only for the block at hand: the backward pass
+/// computes them again from the gates, which it reads for its gradients anyway.
 extension Shard {
     /// Layer l forward, block by block: projections (one GEMM over the block's steps),
     /// gate activations, decays a_t and inputs b_t, then the scan from the state the
@@ -20,14 +22,15 @@ extension Shard {
         let h = config.hiddenSize, gateWidth = config.cell.gateCount * h, lanes = rows * h
         let buffers = layers[l]
         let blocks = timeBlocks(layer: l, alone: part.count == 1)
+        let keptDecays = keepsDecays(layer: l, alone: part.count == 1)
         for b in 0..<blocks.count {
-            let block = blocks.steps(of: b)
+            let block = blocks.steps(of: b), origin = keptDecays ? 0 : block.lowerBound
             projectInputs(layer: l, units: part.share(of: h), part: part, steps: block)
             part.sync()
             let span = part.share(of: block.count, alignment: 1)
             if !span.isEmpty {
                 let first = block.lowerBound + span.lowerBound
-                let gates = buffers.gates.pointer + first * rows * gateWidth, decay = buffers.decay.pointer + first * lanes
+                let gates = buffers.gates.pointer + first * rows * gateWidth, decay = buffers.decay.pointer + (first - origin) * lanes
                 let inputs = buffers.hidden.pointer + (first + 1) * lanes  // b_t, in h_t's slot until the scan
                 let (r32, h32) = (Int32(span.count * rows), Int32(h))
                 switch config.cell {
@@ -37,17 +40,18 @@ extension Shard {
             }
             part.sync()
             scan(
-                steps: block.count, coefficients: buffers.decay.pointer + block.lowerBound * lanes,
+                steps: block.count, coefficients: buffers.decay.pointer + (block.lowerBound - origin) * lanes,
                 states: buffers.hidden.pointer + (block.lowerBound + 1) * lanes, stride: lanes,
                 before: buffers.hidden.pointer + block.lowerBound * lanes, part: part)
         }
     }
 
     /// Layer l backward, from dL/dh_t from above in `dHidden` slots 1...T, block by
-    /// block from the last: the total gradients D_t = E_t + a_{t+1} D_{t+1} by the
-    /// same scan run backwards (slot 0 ends as dL/dh0 = a_1 D_1), the block's gate
-    /// gradients and squared norms of D_t, then its share of dW_ih and db_ih and of
-    /// the gradient of the layer's input (for the layer below, or dL/dx when asked).
+    /// block from the last: the block's decays from its gates, unless they were kept;
+    /// the total gradients D_t = E_t + a_{t+1} D_{t+1} by the same scan run backwards
+    /// (slot 0 ends as dL/dh0 = a_1 D_1); the block's gate gradients and squared
+    /// norms of D_t; then its share of dW_ih and db_ih and of the gradient of the
+    /// layer's input (for the layer below, or dL/dx when asked).
     /// The block's gate gradients are used only here: each block writes them from the
     /// start of `dGates`, where they are still in the cache for the products.
     func backwardLinearLayer(_ l: Int, pass: PassInputs, wantInputGradient: Bool, part: Partition) {
@@ -60,10 +64,27 @@ extension Shard {
         let squares = (part.isLead ? hiddenSquares : partnerSquares).pointer + l * steps
         let (r32, h32) = (Int32(rows), Int32(h))
         let blocks = timeBlocks(layer: l, alone: part.count == 1)
+        let keptDecays = keepsDecays(layer: l, alone: part.count == 1)
+        let zeroFromAbove = l == config.layers - 1 && config.head == .lastStep  // see `headAndLoss`
         for b in stride(from: blocks.count - 1, through: 0, by: -1) {
-            let block = blocks.steps(of: b)
+            let block = blocks.steps(of: b), origin = keptDecays ? 0 : block.lowerBound
+            if zeroFromAbove {  // slots 1..<T: the head wrote only slot T
+                let first = max(block.lowerBound, 1)
+                if part.isLead && first < block.upperBound {
+                    (dHidden + first * lanes).update(repeating: 0, count: (block.upperBound - first) * lanes)
+                }
+                part.sync()
+            }
+            if !keptDecays && b < blocks.count - 1 {  // the last block's are still there from the forward pass
+                let gates = buffers.gates.pointer + block.lowerBound * rows * gateWidth, decay = buffers.decay.pointer
+                let r32 = Int32(block.count * rows)
+                switch config.cell {
+                case .minLSTM: rk_minlstm_decay(r32, h32, h32, gates, decay)
+                default: rk_mingru_decay(r32, h32, h32, gates, decay)
+                }
+            }
             scan(
-                steps: block.count, coefficients: buffers.decay.pointer + (block.upperBound - 1) * lanes,
+                steps: block.count, coefficients: buffers.decay.pointer + (block.upperBound - 1 - origin) * lanes,
                 states: dHidden + (block.upperBound - 1) * lanes, stride: -lanes, before: dHidden + block.upperBound * lanes,
                 part: part)
             let span = part.share(of: block.count, alignment: 1)
@@ -104,9 +125,22 @@ extension Shard {
         // Inputs, gates and their gradients, decays, states and their gradients.
         let floatsPerStep = rows * (storage.layout.layers[l].inputWidth + 2 * gateWidth + 3 * h)
         let chunk = RecurrenceForm.chunkLength
-        let fitting = (1 << 18) / max(floatsPerStep, 1), enough = (256 + rows - 1) / rows
+        let fitting = Self.cachedFloats / max(floatsPerStep, 1), enough = (256 + rows - 1) / rows
         return ScanChunks(steps: steps, length: (max(fitting, enough, 1) + chunk - 1) / chunk * chunk)
     }
+
+    /// Whether layer l keeps its decays for all T steps: when they fit in the
+    /// megabyte its blocks are cut to (computing them again would only cost time),
+    /// when the layer is one block (two threads share the sequence, or the sequential
+    /// form), and on a shard that must show every one (the probe). Otherwise it keeps
+    /// one block's.
+    func keepsDecays(layer l: Int, alone: Bool) -> Bool {
+        keepsEveryDecay || steps * rows * storage.config.hiddenSize <= Self.cachedFloats
+            || timeBlocks(layer: l, alone: alone).count == 1
+    }
+
+    /// About a megabyte of floats: half a core's L2 cache here.
+    static let cachedFloats = 1 << 18
 
     /// x_s = a_s x_{s-1} + x_s for `steps` elements from `states`, `stride` floats
     /// apart (negative: backwards in time), each of `rows * H` lanes, with x_{-1} at

@@ -78,10 +78,14 @@ final class Shard {
     var firstRow = 0
     var rows = 0
     var steps = 0
+    /// Every layer's decays are kept for all time steps after a pass (the probe shows
+    /// them), even where a min cell's layer would keep only a time block's.
+    let keepsEveryDecay: Bool
 
     /// A shard writing its gradients to `gradients`, or to a vector of its own.
-    init(storage: ModelStorage, gradients: UnsafeMutablePointer<Float>? = nil) {
+    init(storage: ModelStorage, gradients: UnsafeMutablePointer<Float>? = nil, keepsEveryDecay: Bool = false) {
         self.storage = storage
+        self.keepsEveryDecay = keepsEveryDecay
         layers = (0..<storage.config.layers).map { _ in LayerBuffers() }
         if let gradients {
             self.gradients = gradients
@@ -108,9 +112,10 @@ final class Shard {
             _ = buffers.gates.reserve(steps * rows * gates)
             _ = buffers.hidden.reserve(states)
             _ = buffers.dHidden.reserve(states)
-            // A min cell's layer alone keeps only a time block's gate gradients.
-            let gradientSteps = config.cell.isLinearRecurrence ? min(timeBlocks(layer: l, alone: !shared).length, steps) : steps
-            _ = buffers.dGates.reserve(gradientSteps * rows * gates)
+            // A min cell's layer alone keeps only a time block's gate gradients, and
+            // its decays too unless it shows them.
+            let block = config.cell.isLinearRecurrence ? min(timeBlocks(layer: l, alone: !shared).length, steps) : steps
+            _ = buffers.dGates.reserve(block * rows * gates)
             if config.cell.hasCellState {
                 _ = buffers.cell.reserve(states)
                 _ = buffers.dCell.reserve(rows * h)
@@ -121,7 +126,7 @@ final class Shard {
                 _ = buffers.dGatesRecurrent.reserve(steps * rows * gates)
             }
             if config.cell.isLinearRecurrence {
-                _ = buffers.decay.reserve(steps * rows * h)
+                _ = buffers.decay.reserve((keepsDecays(layer: l, alone: !shared) ? steps : block) * rows * h)
             }
             if l == 0 && wantInputGradient {
                 _ = buffers.dInput.reserve(steps * rows * width)

@@ -68,6 +68,31 @@ void RK_FN(rk_minlstm_forward)(int rows, int h, int count, float *gates, float *
     }
 }
 
+void RK_FN(rk_mingru_decay)(int rows, int h, int count, const float *gates, float *decay) {
+    const vf one = vf_splat(1.0f);
+    for (int r = 0; r < rows; r++) {
+        const float *z = gates + (size_t)r * 2 * h;
+        float *a = decay + (size_t)r * h;
+        for (int u = 0; u < count; u += RK_LANES) {
+            int n = lanes_at(u, count);
+            st(a + u, one - ld(z + u, n), n);
+        }
+    }
+}
+
+void RK_FN(rk_minlstm_decay)(int rows, int h, int count, const float *gates, float *decay) {
+    for (int r = 0; r < rows; r++) {
+        const float *f = gates + (size_t)r * 3 * h, *i = f + h;
+        float *a = decay + (size_t)r * h;
+        for (int u = 0; u < count; u += RK_LANES) {
+            int n = lanes_at(u, count);
+            vf f_share, i_share;
+            min_lstm_shares(ld(f + u, n), ld(i + u, n), &f_share, &i_share);
+            st(a + u, f_share, n);
+        }
+    }
+}
+
 double RK_FN(rk_mingru_backward)(int rows, int h, int count, const float *gates, const float *h_prev,
                                  const float *dh, float *dgates) {
     const vf one = vf_splat(1.0f);

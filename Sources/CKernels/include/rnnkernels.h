@@ -105,6 +105,11 @@ void rk_mingru_forward(int rows, int h, int count, float *gates, float *decay, f
 /// writes a = f / (f + i) to `decay` and b = i / (f + i) * g(k_h) to `values`.
 void rk_minlstm_forward(int rows, int h, int count, float *gates, float *decay, float *values);
 
+/// The decays a of `rows` rows again, from the gate activations the forward pass left
+/// in `gates`: 1 - z (minGRU), f / (f + i) (minLSTM), exactly as the forward wrote them.
+void rk_mingru_decay(int rows, int h, int count, const float *gates, float *decay);
+void rk_minlstm_decay(int rows, int h, int count, const float *gates, float *decay);
+
 /// minGRU backward, one step: from the total dL/dh_t in `dh` and h_{t-1}, the
 /// gradients of the pre-activations z, h into `dgates`. Returns sum(dh^2).
 double rk_mingru_backward(int rows, int h, int count, const float *gates, const float *h_prev,
