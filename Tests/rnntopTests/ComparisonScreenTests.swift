@@ -90,6 +90,30 @@ import Training
         }
     }
 
+    @Test func eachMinCellRunSaysHowLongItsUnitsRemember() throws {
+        // A min cell's profile row gives its units' memory horizons on its probe:
+        // the median of -1/ln(mean decay), and the share longer than the sequence.
+        // An LSTM has no decays, and no horizons.
+        let runs = try [CellKind.lstm, .minGRU].map { cell in
+            ShownRun(name: cell.rawValue, snapshot: try DashboardScreenTests.snapshot(.selectiveCopy, cell: cell, steps: 30))
+        }
+        let decays = try #require(runs[1].snapshot.probe?.decays.first)
+        let horizons = (0..<decays.units).map { unit in
+            -1 / log((0..<decays.steps).reduce(0.0) { $0 + Double(decays[unit, $1]) } / Double(decays.steps))
+        }.sorted()
+        let median = horizons[(horizons.count - 1) / 2]
+        let longer = Int((Double(horizons.filter { $0 > Double(decays.steps) }.count) * 100 / Double(horizons.count)).rounded())
+        let lines = DashboardScreen(
+            snapshot: runs[0].snapshot, view: ViewState(), theme: DashboardThemes.standard,
+            context: RenderContext(unicode: true, color: true), now: 0, runs: runs
+        ).render(width: 200, height: 60).lines
+        let minGRU = try #require(lines.first { $0.contains("mingru") && $0.contains("t1/tT") })
+        let expected = String(format: median < 10 ? "%.1f" : "%.0f", median)
+        #expect(minGRU.contains("horizon median \(expected), \(longer)% > \(decays.steps)│"), "right-aligned: \(minGRU)")
+        let lstm = try #require(lines.first { $0.contains("lstm") && $0.contains("t1/tT") })
+        #expect(!lstm.contains("horizon"))
+    }
+
     @Test func withoutColourTheRunsDifferInTheirDashes() throws {
         let colored = Self.render(width: 120, height: 40)
         let plain = Self.render(width: 120, height: 40, color: false)

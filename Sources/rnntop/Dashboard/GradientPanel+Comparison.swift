@@ -1,3 +1,4 @@
+import RNNCore
 import TerminalUI
 import Training
 
@@ -43,9 +44,10 @@ extension GradientPanel {
             bars.labelStyle = theme.style(theme.muted)
             bars.range = shared
             if rowsEach >= 3 {
-                // The name and verdict over the bars.
+                // The name and verdict over the bars; a min cell's memory at the right.
                 let x = block.x + buffer.text(block.x, block.y, name, palette.style(index, .bold))
-                buffer.text(x, block.y, verdict, theme.style(age.isOld ? theme.muted : health.color(theme)), limit: block.maxX - x)
+                let end = x + buffer.text(x, block.y, verdict, theme.style(age.isOld ? theme.muted : health.color(theme)), limit: block.maxX - x)
+                drawHorizons(of: run, into: &buffer, after: end, row: Rect(x: block.x, y: block.y, width: block.width, height: 1))
                 bars.render(into: &buffer, area: Rect(x: block.x, y: block.y + 1, width: block.width, height: rowsEach - 1), context: context)
             } else {
                 // Name, bars and verdict on one row each.
@@ -58,5 +60,18 @@ extension GradientPanel {
             }
         }
         drawNorms(into: &buffer, area: bottom, context: context)
+    }
+
+    /// A min-cell run's memory horizons on its probe, right-aligned in `row` if they
+    /// fit after column `after`: "horizon median 41, 9% > 256", or only the median,
+    /// with the probe's step when it is not the step shown. Other cells have none.
+    private func drawHorizons(of run: ShownRun, into buffer: inout Buffer, after: Int, row: Rect) {
+        guard let probe = run.snapshot.probe, !probe.decays.isEmpty else { return }
+        let horizons = MemoryHorizons(decays: probe.decays[min(view.layer, probe.decays.count - 1)])
+        let age = DataAge(probeOf: run.snapshot)
+        let when = age.isCurrent ? "" : " (step \(Format.count(age.dataStep)))"
+        let notes = [horizons.summary + when, "horizon \(MemoryHorizons.text(horizons.median))" + when]
+        guard let note = notes.first(where: { after + 2 + $0.count <= row.maxX }) else { return }
+        buffer.text(row.maxX - note.count, row.y, note, theme.style(theme.muted))
     }
 }

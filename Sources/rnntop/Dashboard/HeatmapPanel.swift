@@ -105,7 +105,7 @@ struct HeatmapPanel: Widget {
             return Shown(
                 matrix: probe.decays[layer], map: theme.sequential, note: horizonNote(horizons),
                 explanation: "  (horizon: steps to forget by e, -1/ln mean a)",
-                shortNote: "  horizon \(Self.steps(horizons.median))")
+                shortNote: "  horizon \(MemoryHorizons.text(horizons.median))")
         default:
             let name = String(mode.dropFirst(5))
             guard layer < probe.gates.count, let gate = probe.gates[layer].first(where: { $0.name == name }) else { return nil }
@@ -116,20 +116,13 @@ struct HeatmapPanel: Widget {
         }
     }
 
-    /// "  horizon median 12 steps, 25% > 50" and, for a picked unit, its own horizon.
+    /// "  horizon median 12, 25% > 50" and, for a picked unit, its own horizon.
     private func horizonNote(_ horizons: MemoryHorizons) -> String {
-        var note = "  horizon median \(Self.steps(horizons.median)), "
-            + "\(Int((horizons.shareLongerThanSequence * 100).rounded()))% > \(horizons.sequenceLength)"
+        var note = "  " + horizons.summary
         if let unit = view.unit.map({ min($0, horizons.steps.count - 1) }) {
-            note += ", unit \(unit + 1): \(Self.steps(horizons.steps[unit]))"
+            note += ", unit \(unit + 1): \(MemoryHorizons.text(horizons.steps[unit]))"
         }
         return note
-    }
-
-    /// A horizon in steps: "0.8", "12", "4,100", "∞".
-    private static func steps(_ value: Double) -> String {
-        guard value.isFinite else { return "∞" }
-        return value < 10 ? String(format: "%.1f", value) : Format.count(Int(value.rounded()))
     }
 
     /// What one mode draws.
