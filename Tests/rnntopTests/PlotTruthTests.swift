@@ -176,6 +176,32 @@ import Training
         #expect(steps.count == 2 && steps[0].contains("at step 1:") && steps[1].contains("at step 1,450:"), "\(steps)")
     }
 
+    @Test func aClassifiersAccuracyIsDrawnAgainstChanceUnderItsLoss() throws {
+        // Chosen values: accuracy 0.25 for 50 steps, then 0.75; chance 0.125; no
+        // smoothing. On a linear axis the first value sits a fifth of the way from
+        // chance to the last: (0.25 - 0.125) / (0.75 - 0.125).
+        var lines = [
+            #"{"type":"run","schema":1,"program":"test","name":"classifier","model":{"cell":"gru","hidden":8},"#
+                + #""task":{"summary":"a test","baseline":{"loss":2.08,"predictor":"a guess","accuracy":0.125}}}"#
+        ]
+        for step in 1...100 { lines.append(#"{"type":"step","step":\#(step),"loss":1.5,"accuracy":\#(step <= 50 ? 0.25 : 0.75)}"#) }
+        lines.append(#"{"type":"eval","step":100,"loss":1.4,"accuracy":0.7}"#)
+        let classifier = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "classifier.jsonl")
+        let svg = try Self.plot([classifier], ["--smoothing", "0"])
+        #expect(!Self.texts(startingWith: "training accuracy", in: svg).isEmpty)
+        #expect(!Self.texts(startingWith: "chance 0.125", in: svg).isEmpty)
+        // The last dashed line across the plot's width: the chance line.
+        let across = try NSRegularExpression(pattern: #"<line x1="64" y1="([0-9.]+)" x2="[0-9.]+" y2="\1"[^>]*stroke-dasharray="6 4""#)
+        let match = try #require(across.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).last)
+        let chanceY = try #require(Double(svg[Range(match.range(at: 1), in: svg)!]))
+        let accuracy = try #require(PlotCommandTests.elements("polyline", in: svg).filter { $0["stroke-width"] == "2" }.last.map(Self.points))
+        let (first, last) = (accuracy.first!.y, accuracy.last!.y)
+        #expect(abs((chanceY - first) / (chanceY - last) - 0.2) < 0.01, "chance at \(chanceY), first \(first), last \(last)")
+        // A regression's plot has no accuracy panel.
+        let regression = try Self.plot([try Self.log(named: "regression", steps: 20, profiles: [])])
+        #expect(Self.texts(startingWith: "training accuracy", in: regression).isEmpty)
+    }
+
     @Test func theBaselinesLabelCoversNoLossLine() throws {
         // A loss that falls to the baseline and wavers about it to the end: the
         // label's old place, at the right end just above the line, is on the curve.

@@ -17,7 +17,8 @@ struct PlotCommand: ParsableCommand {
             comparison's order and the dashboard's colours, however they are listed. The loss \
             panel shows each run's smoothed loss as a line over its raw loss as a faint band, \
             its validations as dots, the baseline dashed and events as letters on the step \
-            axis; the right side a legend with each run's final smoothed loss, and each run's \
+            axis; under it, a classifier's accuracy drawn the same way, with chance dashed. \
+            The right side has a legend with each run's final smoothed loss, and each run's \
             last ∂L/∂h_t profile on one log scale for all runs, with the ratio of its first \
             step to its last and, when it is not from the run's last step, its step.
             """

@@ -3,17 +3,35 @@ import RNNData
 import TerminalUI
 import Training
 
-/// One log's run as the plot draws it: its loss as the dashboard's chart samples
-/// (raw and smoothed, broken where a new model starts), its validations, baseline,
-/// markers and last gradient profile.
+/// One metric of a run as a panel draws it: its values as the dashboard's chart
+/// samples (raw and smoothed, broken where a new model starts), its validations,
+/// and the level it is judged against.
+struct PlottedMetric {
+    let raw: [ChartSample]
+    let smoothed: [ChartSample]
+    let validation: [(step: Int, value: Double)]
+    /// The loss's baseline or the accuracy's chance, when the log gives a finite one.
+    let reference: Double?
+
+    /// `history` smoothed with the dashboard's debiased EMA; nil when it is empty.
+    init?(_ history: MetricHistory, validation: MetricHistory, reference: Double?, breaks: [Int], smoothing: Double) {
+        guard history.count > 0 else { return nil }
+        raw = ChartData.samples(history, breaks: breaks)
+        smoothed = ChartData.smoothed(raw, weight: smoothing)
+        self.validation = ChartData.samples(validation, breaks: breaks).filter { !$0.isGap }.map { (Int($0.x1), $0.mean) }
+        self.reference = reference.flatMap { $0.isFinite ? $0 : nil }
+    }
+}
+
+/// One log's run as the plot draws it: its loss and, for a classifier, its
+/// accuracy; its markers and last gradient profile.
 struct PlottedRun {
     /// The log's own name for the run, else its file name without `.jsonl`.
     var name: String
-    let raw: [ChartSample]
-    let smoothed: [ChartSample]
-    let validation: [(step: Int, loss: Double)]
-    /// The task's baseline loss, when the log gives a finite one.
-    let baseline: Double?
+    /// nil only for a log without steps, which `rnntop plot` refuses.
+    let loss: PlottedMetric?
+    /// A classifier's accuracy against chance; nil for a regression.
+    let accuracy: PlottedMetric?
     let markers: [Snapshot.Marker]
     /// ‖∂L/∂h_t‖ per layer and time step, from the log's last `grad_profile`.
     let gradientProfile: [[Double]]
@@ -29,11 +47,13 @@ struct PlottedRun {
     /// The run of a log read to its end, smoothed with the dashboard's debiased EMA.
     init(_ run: RecordedRun, path: String, smoothing: Double) {
         let snapshot = run.snapshot(at: run.lastStep)
+        let breaks = ChartData.breaks(snapshot)
         name = run.header.name ?? Self.fileName(path)
-        raw = ChartData.samples(snapshot.loss, breaks: ChartData.breaks(snapshot))
-        smoothed = ChartData.smoothed(raw, weight: smoothing)
-        validation = run.evaluations
-        baseline = run.header.baseline.loss.isFinite ? run.header.baseline.loss : nil
+        loss = PlottedMetric(
+            snapshot.loss, validation: snapshot.validationLoss, reference: run.header.baseline.loss, breaks: breaks, smoothing: smoothing)
+        accuracy = PlottedMetric(
+            snapshot.accuracy, validation: snapshot.validationAccuracy, reference: run.header.baseline.accuracy, breaks: breaks,
+            smoothing: smoothing)
         markers = snapshot.markers
         gradientProfile = snapshot.hiddenGradientProfile
         gradientProfileAge = DataAge(profileOf: snapshot)
@@ -51,7 +71,7 @@ struct PlottedRun {
 
     /// The smoothed loss at the run's last step with a finite one.
     var finalLoss: Double? {
-        smoothed.last { !$0.isGap && $0.mean.isFinite }?.mean
+        loss?.smoothed.last { !$0.isGap && $0.mean.isFinite }?.mean
     }
 
     /// "runs/a.jsonl" → "a".

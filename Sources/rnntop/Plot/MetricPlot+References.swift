@@ -1,35 +1,36 @@
 import TerminalUI
 
-/// The loss panel's baselines: a dashed line each, and a label that covers no data.
-extension LossPlot {
-    /// A baseline's dashed line: its value, its row in pixels and its colour.
-    struct BaselineLine {
+/// A metric panel's references (the loss's baseline, the accuracy's chance): a
+/// dashed line each, and a label that covers no data.
+extension MetricPlot {
+    /// A reference's dashed line: its value, its row in pixels and its colour.
+    struct ReferenceLine {
         let value: Double
         let y: Double
         let color: String
     }
 
-    /// Each run's baseline; one line in the theme's baseline colour when all runs
+    /// Each run's reference; one line in the theme's baseline colour when all runs
     /// share it.
-    func baselineLines(y: PlotScale) -> [BaselineLine] {
-        let baselines = runs.map(\.baseline)
-        let shared = Set(baselines).count == 1 ? baselines.first ?? nil : nil
+    func referenceLines(y: PlotScale) -> [ReferenceLine] {
+        let references = runs.map { $0[keyPath: metric]?.reference }
+        let shared = Set(references).count == 1 ? references.first ?? nil : nil
         let lines: [(value: Double, color: String)] =
             shared.map { [($0, colors.baseline)] }
-            ?? baselines.enumerated().compactMap { index, value in value.map { ($0, colors.run(index)) } }
-        return lines.compactMap { line in y.pixel(line.value).map { BaselineLine(value: line.value, y: $0, color: line.color) } }
+            ?? references.enumerated().compactMap { index, value in value.map { ($0, colors.run(index)) } }
+        return lines.compactMap { line in y.pixel(line.value).map { ReferenceLine(value: line.value, y: $0, color: line.color) } }
     }
 
-    /// Each baseline's label ("baseline 0.166") on its line's row, just above or below
-    /// it, at the first place from the right where it covers no line, dot, event or
+    /// Each reference's label ("baseline 0.166", "chance 0.125") on its line's row,
+    /// just above or below it, at the first place from the right where it covers no line, dot, event or
     /// other label, and no band if it can; on a backing of the background colour, so
     /// that grid lines do not run through it. A plot with no such place has the label
     /// above its frame, at the right, after a piece of the dashed line.
-    func labelBaselines(_ lines: [BaselineLine], into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea) {
+    func labelReferences(_ lines: [ReferenceLine], into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea) {
         let size = fontSize * 0.9
         var outsideRight = area.right
         for line in lines {
-            let text = "baseline \(Axis.label(line.value))"
+            let text = "\(referenceName) \(Axis.label(line.value))"
             let candidates = spots(for: text, row: line.y, size: size, area: area)
             guard let spot = candidates.first(where: { obstacles.isClear($0.box, ofBands: true) })
                 ?? candidates.first(where: { obstacles.isClear($0.box, ofBands: false) })

@@ -2,37 +2,49 @@ import Foundation
 import TerminalUI
 import Training
 
-/// The loss panel: for each run its raw loss as a faint band (from the lowest loss
-/// to the highest in each column of a few pixels), its smoothed loss as a line
-/// broken where a new model starts, its validations as dots; the baseline dashed
-/// (once when every run has the same) and labelled where it covers no data; the
-/// runs' events as letters on the x axis and a divergence as a dashed line marked
-/// "NaN".
-struct LossPlot {
+/// A panel of one metric over steps, the loss or a classifier's accuracy: for each
+/// run its raw values as a faint band (from the lowest to the highest in each column
+/// of a few pixels), its smoothed values as a line broken where a new model starts,
+/// its validations as dots; the reference (the loss's baseline, the accuracy's
+/// chance) dashed, once when every run has the same, and labelled where it covers no
+/// data. The loss panel also has the runs' events as letters on the x axis and a
+/// divergence as a dashed line marked "NaN".
+struct MetricPlot {
     let runs: [PlottedRun]
+    /// The metric drawn; a run without it (a regression's accuracy) has no line.
+    let metric: KeyPath<PlottedRun, PlottedMetric?>
+    /// What the dashed reference line is called: "baseline", "chance".
+    let referenceName: String
     let colors: PlotColors
     let logScale: Bool
     let fontSize: Double
+    /// Events and divergences, which the loss panel shows for the picture.
+    var showsEvents = true
 
     func draw(into svg: inout SVGDocument, area: PlotArea) {
         let x = PlotScale(low: 0, high: stepAxisEnd(width: area.width), start: area.left, end: area.right, logarithmic: false)
-        let losses = runs.flatMap { run in run.raw.flatMap { [$0.low, $0.high] } + run.validation.map(\.loss) }
-        var values = Self.withoutOutliers(losses.filter { !logScale || $0 > 0 })
-        values += runs.compactMap(\.baseline)
+        let metrics = runs.map { $0[keyPath: metric] }
+        let measured = metrics.flatMap { metric in
+            (metric?.raw.flatMap { [$0.low, $0.high] } ?? []) + (metric?.validation.map(\.value) ?? [])
+        }
+        var values = Self.withoutOutliers(measured.filter { !logScale || $0 > 0 })
+        values += metrics.compactMap { $0?.reference }
         guard let y = PlotScale(spanning: values, start: area.bottom, end: area.top, logarithmic: logScale) else {
-            svg.text("no finite loss to draw", x: area.left + 8, y: area.top + 20, size: fontSize, fill: colors.muted)
+            svg.text("no finite value to draw", x: area.left + 8, y: area.top + 20, size: fontSize, fill: colors.muted)
             return
         }
         area.drawAxes(into: &svg, x: x, y: y, colors: colors, fontSize: fontSize)
         svg.text("step", x: area.right, y: area.bottom + fontSize * 4.4, size: fontSize, fill: colors.muted, anchor: .end)
-        let baselines = baselineLines(y: y)
-        for line in baselines { svg.line(area.left, line.y, area.right, line.y, stroke: line.color, width: 1.2, dash: "6 4") }
+        let references = referenceLines(y: y)
+        for line in references { svg.line(area.left, line.y, area.right, line.y, stroke: line.color, width: 1.2, dash: "6 4") }
         var obstacles = PlotObstacles()
         svg.beginClip(x: area.left, y: area.top, width: area.right - area.left, height: area.bottom - area.top)
-        for (index, run) in runs.enumerated() {
+        for (index, run) in metrics.enumerated() {
+            guard let run else { continue }
             drawBand(run, color: colors.run(index), into: &svg, obstacles: &obstacles, area: area, x: x, y: y)
         }
-        for (index, run) in runs.enumerated() {
+        for (index, run) in metrics.enumerated() {
+            guard let run else { continue }
             let color = colors.run(index)
             for segment in Self.segments(run.smoothed) {
                 let points = segment.compactMap { sample in y.pixel(sample.mean).map { (x: x.pixel(sample.x0 / 2 + sample.x1 / 2)!, y: $0) } }
@@ -40,16 +52,16 @@ struct LossPlot {
                 obstacles.addLine(points)
             }
             for point in run.validation {
-                guard let px = x.pixel(Double(point.step)), let py = y.pixel(point.loss) else { continue }
+                guard let px = x.pixel(Double(point.step)), let py = y.pixel(point.value) else { continue }
                 svg.circle(x: px, y: py, radius: 3, fill: color, stroke: colors.background)
                 obstacles.addBox(PlotBox(left: px - 4, top: py - 4, right: px + 4, bottom: py + 4))
             }
         }
         svg.endClip()
-        for (index, run) in runs.enumerated() {
+        for (index, run) in runs.enumerated() where showsEvents {
             drawEvents(run, color: colors.run(index), into: &svg, obstacles: &obstacles, area: area, x: x)
         }
-        labelBaselines(baselines, into: &svg, obstacles: &obstacles, area: area)
+        labelReferences(references, into: &svg, obstacles: &obstacles, area: area)
     }
 
     /// The values the loss axis spans: without the highest and lowest 1% once there are
@@ -71,10 +83,10 @@ struct LossPlot {
         return (lastStep / half).rounded(.up) * half
     }
 
-    /// The raw loss's spread per column, as a faint filled band; a column is wide
+    /// The raw values' spread per column, as a faint filled band; a column is wide
     /// enough for about three points (2 to 12 pixels), so a short run has a band too.
     private func drawBand(
-        _ run: PlottedRun, color: String, into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea, x: PlotScale,
+        _ run: PlottedMetric, color: String, into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea, x: PlotScale,
         y: PlotScale
     ) {
         let columnWidth = min(12, max(2, 3 * area.width / Double(max(run.raw.count, 1))))
