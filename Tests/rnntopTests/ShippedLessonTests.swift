@@ -64,6 +64,26 @@ import Testing
         #expect(broken.standardError.contains("98-broken.toml: line 3: "), "\(broken.standardError)")
     }
 
+    /// A chapter trained headless says how its runs go while they train, in the lines
+    /// `rnntop --headless` prints (each of its 3 epochs here), before the verdicts.
+    @Test func aHeadlessChapterPrintsEachRunsProgress() throws {
+        let config = try Fixtures.temporaryFolder()
+        let folder = config.appendingPathComponent("rnntop/lessons")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let short = LessonFileTests.good.replacingOccurrences(
+            of: #"flags = ["--task", "adding", "--cell", "rnn,lstm"]"#,
+            with: #"flags = ["--task", "adding", "--cell", "rnn,lstm", "--epochs", "3", "--seed", "2"]"#)
+        try short.write(to: folder.appendingPathComponent("97-short.toml"), atomically: true, encoding: .utf8)
+        let outcome = try CommandRunner.run(["lesson", "97-short", "--headless"], environment: ["XDG_CONFIG_HOME": config.path])
+        let lines = outcome.standardError.split(separator: "\n").map(String.init)
+        for run in ["rnn", "lstm"] {
+            let progress = lines.filter { $0.hasPrefix("\(run): epoch ") }
+            #expect(progress.count == 3 && progress.last!.hasPrefix("\(run): epoch 3/3"), "\(outcome.standardError)")
+        }
+        let verdicts = try #require(lines.firstIndex { $0.contains("the RNN stays at the baseline") })
+        #expect(lines[..<verdicts].contains { $0.hasPrefix("rnn: epoch 3/3") }, "progress comes before the verdicts")
+    }
+
     /// The CI's run of every chapter: each reproduces its figures, headless, with the
     /// seed its file gives; the run stops once every check has its verdict.
     @Test(arguments: 1...8)

@@ -16,9 +16,9 @@ struct LessonCommand: ParsableCommand {
             try, and checks the run against the figure it should reproduce, the measured number beside the \
             published one. Keys: N next chapter, P previous, L hide or show the text; every other key works as \
             in a run. Headless (--headless, or without a terminal) the chapter trains until every check has its \
-            verdict, prints them, and exits 0 when every figure was reproduced, 1 otherwise. Chapters are \
-            files: lessons/README.md says how to write one; yours go in $XDG_CONFIG_HOME/rnntop/lessons \
-            (by default ~/.config/rnntop/lessons).
+            verdict, printing each run's progress as rnntop --headless does, then prints the verdicts and exits 0 \
+            when every figure was reproduced, 1 otherwise. Chapters are files: lessons/README.md says how to \
+            write one; yours go in $XDG_CONFIG_HOME/rnntop/lessons (by default ~/.config/rnntop/lessons).
             """
     )
 

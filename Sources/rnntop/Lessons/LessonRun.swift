@@ -13,7 +13,7 @@ struct LessonRuns {
 
     /// `options` for each run (the dashboard's or the headless runner's); the
     /// judge's step observer is added to them.
-    init(_ lesson: Lesson, options: () -> SessionOptions) throws {
+    init(_ lesson: Lesson, options: (RunGrid.Run) -> SessionOptions) throws {
         self.lesson = lesson
         train = try LessonCommand.trainCommand(lesson)
         let grid = try train.runGrid()
@@ -21,7 +21,7 @@ struct LessonRuns {
         let judge = LessonJudge(lesson: lesson, runs: grid.runs.count)
         let names = grid.runs.map(\.name)
         runs = try train.makeRuns(grid) { run in
-            var runOptions = options()
+            var runOptions = options(run)
             let index = names.firstIndex(of: run.name) ?? 0
             let earlier = runOptions.stepObserver
             runOptions.stepObserver = { record in
@@ -49,8 +49,18 @@ struct LessonHeadless {
     let number: Int
 
     func run() throws -> Int32 {
-        let made = try LessonRuns(lesson) { SessionOptions(stopWhenDone: true, stopOnDivergence: true) }
+        // Each run's progress as `rnntop --headless` prints it: a chapter may train for minutes.
+        var progress = [ProgressLines]()
+        let made = try LessonRuns(lesson) { run in
+            let lines = ProgressLines(name: run.name)
+            progress.append(lines)
+            var options = SessionOptions(stopWhenDone: true, stopOnDivergence: true)
+            options.stepObserver = { lines.observe($0) }
+            options.eventObserver = HeadlessRunner.problemReporter(run: run.name)
+            return options
+        }
         let runs = made.runs, judge = made.judge
+        for (lines, run) in zip(progress, runs) { lines.expect(run.session.snapshot) }
         report("chapter \(number): \(lesson.title)")
         report("rnntop \(lesson.flags.joined(separator: " "))")
         let signals = SignalWatch(sessions: runs.map(\.session))
@@ -155,7 +165,7 @@ struct LessonLive {
 
     func run(_ terminal: Terminal, _ themes: ThemeCycle) throws -> Outcome {
         let made: LessonRuns
-        do { made = try LessonRuns(lesson) { SessionOptions() } } catch {
+        do { made = try LessonRuns(lesson) { _ in SessionOptions() } } catch {
             terminal.restore()
             throw error
         }

@@ -51,6 +51,16 @@ final class ProgressLines: Sendable {
         }
     }
 
+    /// The run's length, from its session's snapshot before it starts.
+    func expect(_ snapshot: Snapshot) {
+        let epochs: Int
+        switch snapshot.settings.training.length {
+        case .epochs(let n): epochs = n
+        case .steps(let n): epochs = (n + snapshot.stepsPerEpoch - 1) / max(snapshot.stepsPerEpoch, 1)
+        }
+        expect(steps: snapshot.totalSteps, epochs: epochs, stepsPerEpoch: snapshot.stepsPerEpoch)
+    }
+
     func observe(_ record: StepRecord) {
         let line = state.withLock { s -> String? in
             s.loss += record.loss * Double(record.batchSize)

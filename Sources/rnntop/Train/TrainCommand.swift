@@ -177,15 +177,7 @@ struct TrainCommand: ParsableCommand {
         } else if isatty(STDIN_FILENO) == 0 {
             ControlInput(runs: runs, source: .standardInput).start()
         }
-        for run in runs {
-            let snapshot = run.session.snapshot
-            let epochs: Int
-            switch snapshot.settings.training.length {
-            case .epochs(let n): epochs = n
-            case .steps(let n): epochs = (n + snapshot.stepsPerEpoch - 1) / snapshot.stepsPerEpoch
-            }
-            progress[run.name]!.expect(steps: snapshot.totalSteps, epochs: epochs, stepsPerEpoch: snapshot.stepsPerEpoch)
-        }
+        for run in runs { progress[run.name]!.expect(run.session.snapshot) }
         let status = HeadlessRunner(runs: runs).run()
         if status != 0 { throw ExitCode(status) }
     }
