@@ -4,6 +4,8 @@
 # namespace that hides its folder where the system allows one; always a PATH without it
 # and no LD_LIBRARY_PATH):
 #   - rnntop --version, and a bad path's exit status, through the package's command
+#   - what it ships beside the binary: rnntop verify's cases pass, and chapter 7 finds
+#     its text
 #   - a PyTorch run logged by the installed package (torch borrowed from the tests'
 #     environment through a .pth file: installing it again would take minutes)
 #   - rnntop replay --follow of that log in tmux while it is written: the dashboard
@@ -39,6 +41,9 @@ if [ "\${HIDDEN:-0}" = 1 ] && [ -n "\$(ls -A "$toolchain")" ]; then echo "check-
 [ "\$(rnntop --version)" = "$version" ] || { echo "check-package: rnntop --version is not $version" >&2; exit 1; }
 status=0; rnntop replay missing.jsonl 2>/dev/null || status=\$?
 [ \$status -eq 2 ] || { echo "check-package: a missing log gave exit status \$status, not 2" >&2; exit 1; }
+rnntop verify --quiet >verify.txt || { echo "check-package: rnntop verify failed:" >&2; cat verify.txt >&2; exit 1; }
+status=0; timeout -s INT 5 rnntop lesson 7 --headless >lesson.txt 2>&1 || status=\$?
+grep -q "^chapter 7: " lesson.txt || { echo "check-package: chapter 7 did not start (status \$status):" >&2; cat lesson.txt >&2; exit 1; }
 python adding.py --log run.jsonl --steps 1000000 --hidden 16 --eval-every 100 >/dev/null &
 trainer=\$!
 trap 'kill \$trainer 2>/dev/null || true' EXIT

@@ -3,6 +3,10 @@
 #   dist/rnntop   one self-contained binary: the Swift runtime, Foundation (with ICU's
 #                 data), ncursesw and OpenBLAS linked in; it needs only glibc, libm,
 #                 libstdc++ and libgcc_s, which every Debian, Ubuntu and RHEL has
+#   dist/share/rnntop/
+#                 what it ships beside it, found there by the binary: lessons/ (the
+#                 chapters and chapter 7's text) and golden/ (rnntop verify's cases);
+#                 the themes and the chapters are also built into the binary
 #   dist/rnntop-VERSION-py3-none-manylinux_2_X_x86_64.whl
 #                 the Python package with that binary inside: `pip install` gives the
 #                 logger (`from rnntop import RunLog`) and the `rnntop` command
@@ -42,6 +46,10 @@ if [ -n "$unexpected" ]; then
   exit 1
 fi
 
+rm -rf dist/share && mkdir -p dist/share/rnntop/lessons dist/share/rnntop/golden
+cp lessons/*.toml lessons/*.txt lessons/README.md dist/share/rnntop/lessons/
+cp Tests/Fixtures/golden/*.json Tests/Fixtures/golden/README.md dist/share/rnntop/golden/
+
 rm -f dist/rnntop-*.whl
-python3 Scripts/wheel.py dist/rnntop python dist
+python3 Scripts/wheel.py dist/rnntop python dist/share dist
 ls -l dist/rnntop dist/*.whl | awk '{ printf "package: %s, %.1f MB\n", $NF, $5 / 1e6 }' >&2

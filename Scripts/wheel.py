@@ -1,9 +1,11 @@
 """Writes the platform wheel of the Python package with the rnntop binary inside.
 
-    python3 Scripts/wheel.py BINARY PACKAGE_FOLDER OUT_FOLDER
+    python3 Scripts/wheel.py BINARY PACKAGE_FOLDER SHARE_FOLDER OUT_FOLDER
 
 The wheel holds the package's modules (PACKAGE_FOLDER/src/rnntop), the binary as
-``rnntop/_bin/rnntop`` and the ``rnntop`` command, which runs it. Its tag says the
+``rnntop/_bin/rnntop`` with the files it ships beside it (SHARE_FOLDER's, as
+``rnntop/_bin/share/...``: the lessons' texts, the reference cases of ``rnntop
+verify``), and the ``rnntop`` command, which runs it. Its tag says the
 oldest glibc the binary runs on (``manylinux_2_X_x86_64``, X read from the symbol
 versions it needs), so that pip refuses it where it would not start. Standard library
 only, so that it runs wherever Scripts/package.sh does; the metadata comes from
@@ -52,7 +54,7 @@ def record_line(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}"
 
 
-def write_wheel(binary: Path, package: Path, out: Path) -> Path:
+def write_wheel(binary: Path, package: Path, share: Path, out: Path) -> Path:
     project = tomllib.loads((package / "pyproject.toml").read_text())["project"]
     version = subprocess.run([str(binary), "--version"], check=True, capture_output=True, text=True).stdout.strip()
     if version != project["version"]:
@@ -66,6 +68,11 @@ def write_wheel(binary: Path, package: Path, out: Path) -> Path:
         if source.suffix == ".py" or source.name == "py.typed"
     ]
     files.append(("rnntop/_bin/rnntop", binary.read_bytes(), 0o755))
+    files += [
+        (f"rnntop/_bin/share/{source.relative_to(share).as_posix()}", source.read_bytes(), 0o644)
+        for source in sorted(share.rglob("*"))
+        if source.is_file()
+    ]
     files.append((f"{dist_info}/METADATA", metadata(project, (package / project["readme"]).read_text()).encode(), 0o644))
     wheel = f"Wheel-Version: 1.0\nGenerator: rnntop Scripts/wheel.py\nRoot-Is-Purelib: false\nTag: py3-none-{tag}\n"
     files.append((f"{dist_info}/WHEEL", wheel.encode(), 0o644))
@@ -84,6 +91,6 @@ def write_wheel(binary: Path, package: Path, out: Path) -> Path:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
-    print(write_wheel(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])))
+    print(write_wheel(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])))

@@ -84,6 +84,22 @@ import Testing
         #expect(lines[..<verdicts].contains { $0.hasPrefix("rnn: epoch 3/3") }, "progress comes before the verdicts")
     }
 
+    /// A chapter's text named without a folder and found nowhere is refused with the
+    /// places looked in, not only "no such file".
+    @Test func aChaptersMissingTextSaysWhereItWasLookedFor() throws {
+        let config = try Fixtures.temporaryFolder()
+        let folder = config.appendingPathComponent("rnntop/lessons")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let reading = LessonFileTests.good.replacingOccurrences(
+            of: #"flags = ["--task", "adding", "--cell", "rnn,lstm"]"#, with: #"flags = ["--task", "text", "--data", "absent.txt"]"#)
+        try reading.write(to: folder.appendingPathComponent("96-reading.toml"), atomically: true, encoding: .utf8)
+        let outcome = try CommandRunner.run(["lesson", "96-reading", "--headless"], environment: ["XDG_CONFIG_HOME": config.path])
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.standardError.contains("96-reading.toml: field 'flags': --data absent.txt: not in the current folder, \(folder.path)"),
+            "\(outcome.standardError)")
+    }
+
     /// The CI's run of every chapter: each reproduces its figures, headless, with the
     /// seed its file gives; the run stops once every check has its verdict.
     @Test(arguments: 1...8)

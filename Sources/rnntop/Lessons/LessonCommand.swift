@@ -89,16 +89,19 @@ struct LessonCommand: ParsableCommand {
 
     /// A chapter's `--data` file named without a folder is looked for in the current
     /// folder, then beside the chapters (yours, then the shipped lessons/ folder, which
-    /// holds the text of chapter 7).
-    static func dataBesideLessons(_ flags: [String]) -> [String] {
+    /// holds the text of chapter 7); found nowhere, the message says where it looked.
+    static func dataBesideLessons(_ flags: [String]) throws -> [String] {
         var flags = flags
         for index in flags.indices.dropLast() where flags[index] == "--data" {
             let name = flags[index + 1]
             guard !name.contains("/"), !FileManager.default.fileExists(atPath: name) else { continue }
             let folders = [LessonCatalog.userDirectory(ProcessInfo.processInfo.environment), ShippedFiles.lessons].compactMap { $0 }
-            if let found = folders.map({ ($0 as NSString).appendingPathComponent(name) }).first(where: FileManager.default.fileExists) {
-                flags[index + 1] = found
+            guard let found = folders.map({ ($0 as NSString).appendingPathComponent(name) }).first(where: FileManager.default.fileExists)
+            else {
+                let places = ["the current folder"] + folders + (ShippedFiles.lessons == nil ? ["share/rnntop/lessons beside this program"] : [])
+                throw ValidationError("--data \(name): not in \(places.joined(separator: ", "))")
             }
+            flags[index + 1] = found
         }
         return flags
     }
