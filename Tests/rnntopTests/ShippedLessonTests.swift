@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import TerminalUI
 @testable import rnntop
 
 /// The chapters rnntop ships: the files match the copies built into the binary, each
@@ -19,6 +20,19 @@ import Testing
         for name in Self.shippedNames {
             let file = try String(contentsOfFile: Self.shippedFolder + "/\(name).toml", encoding: .utf8)
             #expect(file == BuiltInLessons.sources[name]! + "\n", "\(name).toml differs from its built-in copy: run Scripts/embed-shipped-files.sh")
+        }
+    }
+
+    /// What a chapter says is drawn one character a cell: a combining accent, a wide
+    /// character or a control character would be drawn as "?".
+    @Test func everyChaptersWordsDrawAsWritten() throws {
+        for (name, source) in BuiltInLessons.sources {
+            let lesson = try Lesson.parse(source, name: name, file: name)
+            let checks = lesson.checks.flatMap { [$0.says, $0.published] }
+            for words in [lesson.title, lesson.source] + lesson.text + lesson.tryKeys + checks {
+                let undrawable = words.unicodeScalars.filter { Buffer.printable($0) == "?" && $0 != "?" }
+                #expect(undrawable.isEmpty, "\(name): \(undrawable.map { String(format: "U+%04X", $0.value) }) in \"\(words)\"")
+            }
         }
     }
 

@@ -232,7 +232,7 @@ enum BuiltInLessons {
             source = "Feng et al. 2024, Were RNNs all we needed? (minGRU, selective copying); Gu & Dao 2023 (the selective copying task)"
             flags = ["--task", "selective-copy", "--cell", "mingru", "--seq-len", "64", "--layers", "3", "--lr", "0.003", "--steps", "20000"]
             text = [
-              "minGRU: the gates see only x_t, h_t = (1 - z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t. No W_hh: all time steps are computed at once by a parallel scan, and ∂h_T/∂h_t is exactly the product of the decays 1 - z.",
+              "minGRU: the gate and the candidate see only x_t, h_t = (1 - z_t) ⊙ h_{t-1} + z_t ⊙ g(W_h x_t). No W_hh: all time steps are computed at once by a parallel scan, and ∂h_T/∂h_t is exactly the product of the decays 1 - z.",
               "",
               "Selective copying: 16 symbols scattered among noise, to be copied in order after a marker; chance is 1/8. Press h until the heatmap shows the decays: units split into long memories (decay near 1) and short ones.",
             ]
