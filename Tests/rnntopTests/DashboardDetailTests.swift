@@ -126,6 +126,19 @@ import Training
         #expect(narrow.contains("decay  horizon \(median)  step 40"), "\(narrow)")
     }
 
+    @Test func aHeatmapPanelTooShortForTheMapSaysSo() throws {
+        let snapshot = try DashboardScreenTests.snapshot()
+        var buffer = Buffer(width: 60, height: 4)
+        HeatmapPanel(snapshot: snapshot, view: ViewState(), theme: DashboardThemes.standard, focused: false, replay: nil)
+            .render(into: &buffer, area: buffer.area, context: .full)
+        #expect(buffer.lines[1].contains("no room for the map: a taller window shows it"), "\(buffer.lines)")
+        // A narrow panel says it on two lines.
+        var narrow = Buffer(width: 30, height: 4)
+        HeatmapPanel(snapshot: snapshot, view: ViewState(), theme: DashboardThemes.standard, focused: false, replay: nil)
+            .render(into: &narrow, area: narrow.area, context: .full)
+        #expect(narrow.lines[1].contains("no room for the map:") && narrow.lines[2].contains("a taller window shows it"), "\(narrow.lines)")
+    }
+
     @Test func aWideWindowIsUsedInFull() throws {
         let snapshot = try DashboardScreenTests.snapshot()
         let buffer = Self.render(snapshot, width: 160, height: 48)

@@ -63,7 +63,15 @@ struct HeatmapPanel: Widget {
                 "\(mode)\(layerText)  \(shortWhen)",
             ], width: area.width - 4)
         let inside = panel(&buffer, area, context, title: title, old: age.isOld)
-        guard inside.height >= 3 else { return }
+        guard inside.height >= 3 else {
+            // Rather than an empty box: why there is no map, and how to get one.
+            let why = "no room for the map:", how = "a taller window shows it"
+            let lines = why.count + how.count + 1 <= inside.width || inside.height < 2 ? [why + " " + how] : [why, how]
+            for (row, line) in lines.enumerated() {
+                buffer.text(inside.x, inside.y + row, line, theme.style(theme.muted), limit: inside.width)
+            }
+            return
+        }
         draw(heatmap, of: matrix, into: &buffer, inside: inside, context: context)
         // The time axis's ends on the bottom border: the sequence runs left to right.
         let first = " t=1 ", last = " t=\(matrix.steps) "
