@@ -46,7 +46,8 @@ extension GradientPanel {
             if rowsEach >= 3 {
                 // The name and verdict over the bars; a min cell's memory at the right.
                 let x = block.x + buffer.text(block.x, block.y, name, palette.style(index, .bold))
-                let end = x + buffer.text(x, block.y, verdict, theme.style(age.isOld ? theme.muted : health.color(theme)), limit: block.maxX - x)
+                let verdictStyle = theme.style(age.isOld ? theme.muted : health.color(theme))
+                let end = x + buffer.text(x, block.y, verdict, verdictStyle, limit: block.maxX - x)
                 drawHorizons(of: run, into: &buffer, after: end, row: Rect(x: block.x, y: block.y, width: block.width, height: 1))
                 bars.render(into: &buffer, area: Rect(x: block.x, y: block.y + 1, width: block.width, height: rowsEach - 1), context: context)
             } else {

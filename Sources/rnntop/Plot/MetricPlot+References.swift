@@ -22,9 +22,9 @@ extension MetricPlot {
     }
 
     /// Each reference's label ("baseline 0.166", "chance 0.125") on its line's row,
-    /// just above or below it, at the first place from the right where it covers no line, dot, event or
-    /// other label, and no band if it can; on a backing of the background colour, so
-    /// that grid lines do not run through it. A plot with no such place has the label
+    /// just above or below it, at the first place from the right where it covers no
+    /// line, dot, event or other label, and no band if it can; on a backing of the
+    /// background colour, so that grid lines do not run through it. A plot with no such place has the label
     /// above its frame, at the right, after a piece of the dashed line.
     func labelReferences(_ lines: [ReferenceLine], into svg: inout SVGDocument, obstacles: inout PlotObstacles, area: PlotArea) {
         let size = fontSize * 0.9

@@ -13,6 +13,8 @@ struct MetricPlot {
     let runs: [PlottedRun]
     /// The metric drawn; a run without it (a regression's accuracy) has no line.
     let metric: KeyPath<PlottedRun, PlottedMetric?>
+    /// Its name in a message: "loss", "accuracy".
+    let name: String
     /// What the dashed reference line is called: "baseline", "chance".
     let referenceName: String
     let colors: PlotColors
@@ -30,7 +32,7 @@ struct MetricPlot {
         var values = Self.withoutOutliers(measured.filter { !logScale || $0 > 0 })
         values += metrics.compactMap { $0?.reference }
         guard let y = PlotScale(spanning: values, start: area.bottom, end: area.top, logarithmic: logScale) else {
-            svg.text("no finite value to draw", x: area.left + 8, y: area.top + 20, size: fontSize, fill: colors.muted)
+            svg.text("no finite \(name) to draw", x: area.left + 8, y: area.top + 20, size: fontSize, fill: colors.muted)
             return
         }
         area.drawAxes(into: &svg, x: x, y: y, colors: colors, fontSize: fontSize)

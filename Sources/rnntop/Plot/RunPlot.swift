@@ -22,13 +22,15 @@ struct RunPlot {
         // has its step labels under it.
         let lossBottom = classifiers ? (fontSize * 3 + (bottom - fontSize * 3) * 0.6 - fontSize * 3).rounded() : bottom
         let loss = PlotArea(left: 64, top: fontSize * 3, right: split, bottom: lossBottom)
-        MetricPlot(runs: runs, metric: \.loss, referenceName: "baseline", colors: colors, logScale: logScale, fontSize: fontSize)
-            .draw(into: &svg, area: loss)
+        MetricPlot(
+            runs: runs, metric: \.loss, name: "loss", referenceName: "baseline", colors: colors, logScale: logScale, fontSize: fontSize
+        ).draw(into: &svg, area: loss)
         if classifiers {
             let titleY = lossBottom + fontSize * 6.5
             svg.text("training accuracy, smoothed", x: 64, y: titleY, size: fontSize * 1.1, fill: colors.title, bold: true)
             let accuracy = PlotArea(left: 64, top: titleY + fontSize, right: split, bottom: bottom)
-            var plot = MetricPlot(runs: runs, metric: \.accuracy, referenceName: "chance", colors: colors, logScale: false, fontSize: fontSize)
+            var plot = MetricPlot(
+                runs: runs, metric: \.accuracy, name: "accuracy", referenceName: "chance", colors: colors, logScale: false, fontSize: fontSize)
             plot.showsEvents = false
             plot.draw(into: &svg, area: accuracy)
         }
