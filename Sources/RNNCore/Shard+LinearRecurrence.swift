@@ -7,11 +7,12 @@ import CKernels
 ///
 /// A thread alone on its rows works in blocks of time steps small enough that a
 /// block's projections, gates, decays and states stay in the cache from one pass
-/// over them to the next; so a step costs about as much at T = 10,000 as at 50,
-/// where whole-sequence passes would stream every buffer through memory several
-/// times. Blocks hold whole chunks of the scan, which is the same computation either
-/// way; two threads sharing a sequence run it as one block, split between them.
-/// Alone, the layer keeps its decays only for the block at hand: the backward pass
+/// over them to the next, where whole-sequence passes would stream every buffer
+/// through memory several times. (What still travels to memory on a long sequence is
+/// what backpropagation keeps for every step: gates, states and their gradients.)
+/// Blocks hold whole chunks of the scan, which is the same computation either way;
+/// two threads sharing a sequence run it as one block, split between them. On a long
+/// sequence the layer keeps its decays only for the block at hand: the backward pass
 /// computes them again from the gates, which it reads for its gradients anyway.
 extension Shard {
     /// Layer l forward, block by block: projections (one GEMM over the block's steps),
