@@ -47,6 +47,9 @@ public struct ProbeReport: Sendable {
     /// minLSTM): ∂h_t/∂h_{t-1} exactly, so a unit remembers for about -1/ln(a) steps.
     /// Empty for the other cells.
     public let decays: [UnitMatrix]
+    /// Per layer, the memory horizons the decays give: worked out once, where the
+    /// probe is made, rather than by each frame that shows them.
+    public let horizons: [MemoryHorizons]
     /// The head's output: `[O]` for a last-step head, `[T][O]` for an every-step one.
     public let predictions: [Float]
     public let loss: Double
@@ -60,6 +63,7 @@ public struct ProbeReport: Sendable {
         self.gates = gates
         self.hiddenGradients = hiddenGradients
         self.decays = decays
+        horizons = decays.map(MemoryHorizons.init(decays:))
         self.predictions = predictions
         self.loss = loss
     }

@@ -15,6 +15,10 @@ enum Format {
     /// 0.125, 0.717.
     static func fraction(_ v: Double) -> String { String(format: "%.3f", v) }
 
+    /// " (accuracy 0.712)": a classifier's accuracy after the loss it goes with, in the
+    /// summaries of a headless run and of a replayed log.
+    static func accuracyNote(_ v: Double) -> String { " (accuracy \(fraction(v)))" }
+
     /// Three significant digits, for tight places: 0.195, 12.3, 1.2e-5 (an
     /// exponent's padding would cost a legend its last item).
     static func short(_ v: Double) -> String {

@@ -67,8 +67,8 @@ extension GradientPanel {
     /// fit after column `after`: "horizon median 41, 9% > 256", or only the median,
     /// with the probe's step when it is not the step shown. Other cells have none.
     private func drawHorizons(of run: ShownRun, into buffer: inout Buffer, after: Int, row: Rect) {
-        guard let probe = run.snapshot.probe, !probe.decays.isEmpty else { return }
-        let horizons = MemoryHorizons(decays: probe.decays[min(view.layer, probe.decays.count - 1)])
+        guard let probe = run.snapshot.probe, !probe.horizons.isEmpty else { return }
+        let horizons = probe.horizons[min(view.layer, probe.horizons.count - 1)]
         let age = DataAge(probeOf: run.snapshot)
         let when = age.isCurrent ? "" : " (step \(Format.count(age.dataStep)))"
         let notes = [horizons.summary + when, "horizon \(MemoryHorizons.text(horizons.median))" + when]

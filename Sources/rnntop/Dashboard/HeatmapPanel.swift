@@ -109,7 +109,7 @@ struct HeatmapPanel: Widget {
         case "∂L/∂h": return Shown(matrix: probe.hiddenGradients[layer], map: theme.sequential, logScale: true)
         case "decay":
             guard layer < probe.decays.count else { return nil }
-            let horizons = MemoryHorizons(decays: probe.decays[layer])
+            let horizons = probe.horizons[layer]
             return Shown(
                 matrix: probe.decays[layer], map: theme.sequential, note: horizonNote(horizons),
                 explanation: "  (horizon: steps to forget by e, -1/ln mean a)",

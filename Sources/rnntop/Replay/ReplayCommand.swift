@@ -100,14 +100,13 @@ struct ReplayCommand: ParsableCommand {
                 + "\(run.gradientProfiles.count) gradient profiles, \(run.probes.count) probes, \(run.events.count) events",
         ]
         let loss = last.loss.last.map { "loss \(Format.value($0.value))" } ?? "no loss yet"
-        // A classifier's accuracies, to three places, as the headless summary gives them.
-        let accuracy = { (value: Double) in " (accuracy \(Format.fraction(value)))" }
+        // A classifier's accuracies, as the headless summary gives them.
         let validation =
             last.validationLoss.last.map {
-                ", validation \(Format.value($0.value))" + (last.validationAccuracy.last.map { accuracy($0.value) } ?? "")
+                ", validation \(Format.value($0.value))" + (last.validationAccuracy.last.map { Format.accuracyNote($0.value) } ?? "")
             } ?? ""
         let ending = run.ending.map { "ended: \($0.reason) at step \(Format.count($0.step))" } ?? "no end record (still running, or stopped short)"
-        let chance = header.baseline.accuracy.map(accuracy) ?? ""
+        let chance = header.baseline.accuracy.map(Format.accuracyNote) ?? ""
         let baseline = header.baseline.loss.isFinite ? ", baseline \(Format.value(header.baseline.loss))\(chance)" : ", no baseline in the log"
         lines.append("\(ending); \(loss)\(validation)\(baseline)")
         return lines

@@ -34,9 +34,9 @@ struct HeadlessRunner {
             return ends.allSatisfy(Self.succeeded) ? 0 : 1
         }
         let end = ends[0], last = end.snapshot
-        let validationAccuracy = last.validationAccuracy.last.map { " (accuracy \(Format.fraction($0.value)))" } ?? ""
+        let validationAccuracy = last.validationAccuracy.last.map { Format.accuracyNote($0.value) } ?? ""
         let validation = last.validationLoss.last.map { "validation \(format($0.value))\(validationAccuracy), " } ?? ""
-        let chance = last.baseline.accuracy.map { " (accuracy \(Format.fraction($0)))" } ?? ""
+        let chance = last.baseline.accuracy.map(Format.accuracyNote) ?? ""
         let trained = last.epochLoss.map { "loss \(format($0.value)) (mean of the last \($0.steps) steps), " } ?? ""
         if let signal = signals.received {
             report("interrupted at step \(last.step); \(trained)\(validation)baseline \(format(last.baseline.loss))\(chance)")
